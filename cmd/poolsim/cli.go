@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// command is one subcommand of poolsim.
+type command struct {
+	name    string
+	summary string
+	// run executes the command with its arguments (after the command name).
+	run func(c *cli, args []string) int
+}
+
+// commands lists the subcommands in the order the usage shows them.
+func commands() []command {
+	return []command{
+		{"run", "simulate one scenario and print what happened", runRun},
+		{"sweep", "run an experiment: variants × sweep axes × replications", runSweep},
+		{"plot", "redraw an experiment's charts from its result tables", runPlot},
+		{"validate", "check scenario and experiment files, reporting every error", runValidate},
+		{"list", "show the scenarios and experiments shipped with poolsim", runList},
+		{"version", "print the version, the Go version and the random stream scheme", runVersion},
+		{"help", "show the help of a command", runHelp},
+	}
+}
+
+// cli carries the output streams of one invocation.
+type cli struct {
+	stdout, stderr io.Writer
+}
+
+// errorf prints an error on standard error and returns exitFailure.
+func (c *cli) errorf(format string, a ...any) int {
+	fmt.Fprintf(c.stderr, "poolsim: "+format+"\n", a...)
+	return exitFailure
+}
+
+// run is poolsim's command line with its arguments (without the program
+// name). It returns the process's exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	c := &cli{stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		c.usage(stderr)
+		return exitUsage
+	}
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help", "--h":
+		c.usage(stdout)
+		return exitOK
+	case "-version", "--version":
+		name = "version"
+	}
+	cmd, ok := lookup(name)
+	if !ok {
+		fmt.Fprintf(stderr, "poolsim: unknown command %q\n\n", name)
+		c.usage(stderr)
+		return exitUsage
+	}
+	return cmd.run(c, args[1:])
+}
+
+func lookup(name string) (command, bool) {
+	for _, cmd := range commands() {
+		if cmd.name == name {
+			return cmd, true
+		}
+	}
+	return command{}, false
+}
+
+// usage prints poolsim's top-level usage.
+func (c *cli) usage(w io.Writer) {
+	fmt.Fprint(w, `poolsim simulates application pools (IIS, gunicorn, uWSGI, php-fpm) under
+load and faults: queues, crashes, hangs, recycling, rapid-fail protection.
+
+Usage:
+
+	poolsim <command> [arguments]
+
+Commands:
+
+`)
+	for _, cmd := range commands() {
+		fmt.Fprintf(w, "\t%-9s %s\n", cmd.name, cmd.summary)
+	}
+	fmt.Fprint(w, `
+Run "poolsim <command> -h" for a command's arguments and flags.
+With no scenario, "poolsim run" runs the shipped default scenario.
+`)
+}
+
+// runHelp implements "poolsim help [command]".
+func runHelp(c *cli, args []string) int {
+	switch len(args) {
+	case 0:
+		c.usage(c.stdout)
+		return exitOK
+	case 1:
+		if args[0] == "help" {
+			c.usage(c.stdout)
+			return exitOK
+		}
+		cmd, ok := lookup(args[0])
+		if !ok {
+			fmt.Fprintf(c.stderr, "poolsim help: unknown command %q\n\n", args[0])
+			c.usage(c.stderr)
+			return exitUsage
+		}
+		return cmd.run(c, []string{"-h"})
+	default:
+		fmt.Fprintln(c.stderr, "usage: poolsim help [command]")
+		return exitUsage
+	}
+}
+
+// flagSet is a command's flags and the text of its usage.
+type flagSet struct {
+	*flag.FlagSet
+	usage string // "poolsim run [FILE|NAME] [flags]" and a description
+	buf   bytes.Buffer
+}
+
+// newFlagSet returns an empty flag set for the command; usage is its synopsis
+// line followed by a description, printed before the flags.
+func newFlagSet(name, usage string) *flagSet {
+	f := &flagSet{FlagSet: flag.NewFlagSet("poolsim "+name, flag.ContinueOnError), usage: usage}
+	f.SetOutput(&f.buf)
+	f.Usage = func() { f.printUsage(f.Output()) }
+	return f
+}
+
+func (f *flagSet) printUsage(w io.Writer) {
+	old := f.Output()
+	f.SetOutput(w)
+	defer f.SetOutput(old)
+	fmt.Fprintf(w, "usage: %s\n", strings.TrimSpace(f.usage))
+	n := 0
+	f.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprint(w, "\nFlags (-flag and --flag are the same; flags may follow the arguments):\n\n")
+		f.PrintDefaults()
+	}
+}
+
+// parse parses the command's arguments, letting flags and positional
+// arguments mix in any order ("run x.toml --seed 7" and "run --seed 7
+// x.toml" mean the same; "--" ends the flags). It returns the positional
+// arguments and, when parsing stops the command, the exit status: 0 after
+// -h (usage on stdout), 2 after a bad flag (the error and usage on stderr).
+func (f *flagSet) parse(c *cli, args []string) (pos []string, status int, stop bool) {
+	flags, pos := f.split(args)
+	err := f.Parse(flags)
+	if errors.Is(err, flag.ErrHelp) {
+		f.buf.Reset()
+		f.printUsage(c.stdout)
+		return nil, exitOK, true
+	}
+	if err != nil {
+		fmt.Fprintf(c.stderr, "%s: %s", f.Name(), f.buf.String())
+		f.buf.Reset()
+		return nil, exitUsage, true
+	}
+	return append(f.Args(), pos...), exitOK, false
+}
+
+// split separates flags (with their values) from positional arguments.
+// A flag that is not a boolean takes the next argument as its value unless
+// written -flag=value. Unknown flags are kept with the flags, so that Parse
+// reports them.
+func (f *flagSet) split(args []string) (flags, pos []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return flags, append(pos, args[i+1:]...)
+		}
+		if len(a) < 2 || a[0] != '-' {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		fl := f.Lookup(name)
+		if fl == nil {
+			continue
+		}
+		if b, ok := fl.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	return flags, pos
+}
+
+// usageError prints a usage error for the command and returns exitUsage.
+func (f *flagSet) usageError(c *cli, format string, a ...any) int {
+	fmt.Fprintf(c.stderr, "%s: %s\n", f.Name(), fmt.Sprintf(format, a...))
+	f.printUsage(c.stderr)
+	return exitUsage
+}

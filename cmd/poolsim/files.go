@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/poolsim/poolsim/experiments/catalog"
+)
+
+// input is a scenario or experiment file: read from disk, or shipped with
+// poolsim and named by its catalog name.
+type input struct {
+	name    string // the name used in messages: the path, or the catalog name
+	data    []byte
+	shipped bool
+}
+
+// kind of a catalog entry, for messages.
+const (
+	kindScenario   = "scenario"
+	kindExperiment = "experiment"
+)
+
+// readInput reads arg as a file, or else as the name of a shipped scenario
+// (kind "scenario") or experiment (kind "experiment"). A file on disk wins
+// over a shipped name.
+func readInput(arg, kind string) (input, error) {
+	data, err := os.ReadFile(arg)
+	if err == nil {
+		return input{name: arg, data: data}, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return input{}, err
+	}
+	if !looksLikePath(arg) {
+		scenario, isScenario := catalog.Scenario(arg)
+		experiment, isExperiment := catalog.Experiment(arg)
+		switch {
+		case kind == kindScenario && isScenario:
+			return input{name: arg, data: scenario, shipped: true}, nil
+		case kind == kindExperiment && isExperiment:
+			return input{name: arg, data: experiment, shipped: true}, nil
+		case kind == kindScenario && isExperiment:
+			return input{}, fmt.Errorf("%s is a shipped experiment, not a scenario: run it with \"poolsim sweep %s\"", arg, arg)
+		case kind == kindExperiment && isScenario:
+			return input{}, fmt.Errorf("%s is a shipped scenario, not an experiment: run it with \"poolsim run %s\"", arg, arg)
+		}
+		return input{}, fmt.Errorf("%s: no such file, and no shipped %s of that name (\"poolsim list\" shows them)", arg, kind)
+	}
+	return input{}, fmt.Errorf("%s: no such file", arg)
+}
+
+// looksLikePath reports whether arg can only be a file name, not a
+// catalog name.
+func looksLikePath(arg string) bool {
+	return strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".toml")
+}
+
+// atomicFile is an output file written to a temporary file beside its
+// destination and renamed into place by commit, so that readers never see
+// half a file and a failed run leaves the previous file untouched.
+type atomicFile struct {
+	*bufio.Writer
+	f    *os.File
+	path string
+}
+
+// createAtomic starts writing path.
+func createAtomic(path string) (*atomicFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	return &atomicFile{Writer: bufio.NewWriterSize(f, 64<<10), f: f, path: path}, nil
+}
+
+// commit finishes the file and moves it into place.
+func (a *atomicFile) commit() error {
+	err := a.Flush()
+	if err == nil {
+		err = a.f.Chmod(0o644)
+	}
+	if cerr := a.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(a.f.Name(), a.path)
+	}
+	if err != nil {
+		os.Remove(a.f.Name())
+		return fmt.Errorf("cannot write %s: %w", a.path, err)
+	}
+	return nil
+}
+
+// abort discards the file. It is a no-op after commit.
+func (a *atomicFile) abort() {
+	a.f.Close()
+	os.Remove(a.f.Name())
+}
+
+// writeFileAtomic writes data to path through a temporary file.
+func writeFileAtomic(path string, write func(w *bufio.Writer) error) error {
+	a, err := createAtomic(path)
+	if err != nil {
+		return err
+	}
+	if err := write(a.Writer); err != nil {
+		a.abort()
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	return a.commit()
+}

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model"
+)
+
+// writeJSON writes the metrics as one flat JSON object, keys in the order of
+// model.MetricNames, one a line. Metrics are always finite; were one not, it
+// is written as null so that the output stays valid JSON.
+func writeJSON(w io.Writer, m *model.Metrics) error {
+	names := model.MetricNames()
+	values := m.Values()
+	var b strings.Builder
+	b.WriteString("{\n")
+	for i, name := range names {
+		key, _ := json.Marshal(name)
+		b.WriteString("  ")
+		b.Write(key)
+		b.WriteString(": ")
+		b.WriteString(jsonNumber(values[i]))
+		if i < len(names)-1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString("}\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// jsonNumber formats v as encoding/json does, or null when it is not finite.
+func jsonNumber(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "null"
+	}
+	out, _ := json.Marshal(v)
+	return string(out)
+}
+
+// writeSummary writes the readable report of one run.
+func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *model.Result, warnings []string) error {
+	bw := bufio.NewWriter(w)
+	m := &res.Metrics
+	title := sc.Name
+	if title == "" {
+		title = "(unnamed scenario)"
+	}
+	fmt.Fprintf(bw, "%s\n", title)
+	fmt.Fprintf(bw, "  horizon %s, warm-up %s", res.Horizon, res.Warmup)
+	if sc.Warmup.Auto {
+		fmt.Fprint(bw, " (estimated with MSER-5)")
+	}
+	fmt.Fprintf(bw, ": requests arriving in the %s after the warm-up are counted\n", res.Horizon-res.Warmup)
+	fmt.Fprintf(bw, "  seed %d, replication %d, %d events\n", sc.Seed, replication, int64(m.Events))
+
+	fmt.Fprint(bw, "\nOutcomes\n")
+	t := tabwriter.NewWriter(bw, 0, 0, 2, ' ', tabwriter.AlignRight)
+	share := func(n float64) string {
+		if m.Arrivals == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f %%", 100*n/m.Arrivals)
+	}
+	row := func(name string, n float64, status, reason string) {
+		fmt.Fprintf(t, "  %s\t%s\t%s\t  %s\t%s\n", name, count(n), share(n), status, reason)
+	}
+	sub := func(name string, n float64) {
+		fmt.Fprintf(t, "    %s\t%s\t%s\t\t\n", name, count(n), share(n))
+	}
+	fmt.Fprint(t, "  outcome\trequests\tshare\t  HTTP\tHTTPERR reason / note\n")
+	row("ok", m.OK, "200", "")
+	row("stale", m.Stale, "200", "(from the cache)")
+	row("error", m.Error, "500", "")
+	row("rejected_queue_full", m.RejectedQueueFull, "503", "QueueFull")
+	row("rejected_app_offline", m.RejectedAppOffline, "503", "AppOffline")
+	if m.Rejected503 > 0 {
+		sub("of which connection reset", m.Rejected503)
+	}
+	row("expired", m.Expired, "-", "Timer_AppPool")
+	row("abandoned", m.Abandoned, "-", "Connection_Abandoned_By_AppPool")
+	sub("crash", m.AbandonedCrash)
+	sub("shutdown time limit", m.AbandonedShutdown)
+	sub("ping kill", m.AbandonedPing)
+	sub("memory limit", m.AbandonedMemory)
+	row("client_timeout", m.ClientTimeout, "-", "(the client gave up first)")
+	row("in_flight", m.InFlight, "-", "(unfinished at the horizon)")
+	row("arrivals", m.Arrivals, "", "")
+	if m.Retries > 0 {
+		sub("of which retries", m.Retries)
+	}
+	t.Flush()
+	t = tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+
+	fmt.Fprint(bw, "\nRates\n")
+	fmt.Fprintf(t, "  rate_503\t%s\tof arrivals got 503 (QueueFull or AppOffline)\n", percent(m.Rate503))
+	fmt.Fprintf(t, "  rate_abandoned\t%s\tof arrivals were abandoned by a dying worker\n", percent(m.RateAbandoned))
+	fmt.Fprintf(t, "  rate_error\t%s\tof arrivals got 500\n", percent(m.RateError))
+	fmt.Fprintf(t, "  rate_ok\t%s\tof arrivals got 200 from the application\n", percent(m.RateOK))
+	fmt.Fprintf(t, "  availability\t%s\tof the time the pool was not stopped by rapid-fail protection\n", percent(m.Availability))
+	fmt.Fprintf(t, "  throughput_rps\t%.3f/s\tok responses per second\n", m.ThroughputRPS)
+	t.Flush()
+
+	fmt.Fprint(bw, "\nResponse time of ok requests\n")
+	fmt.Fprintf(t, "  mean\t%s\tp50\t%s\tp90\t%s\tp99\t%s\n",
+		seconds(m.ResponseMeanS), seconds(m.ResponseP50S), seconds(m.ResponseP90S), seconds(m.ResponseP99S))
+	fmt.Fprintf(t, "  wait in queue (mean)\t%s\n", seconds(m.WaitMeanS))
+	if m.Stale > 0 {
+		fmt.Fprintf(t, "  age of stale data (mean)\t%s\n", seconds(m.StaleAgeMeanS))
+	}
+	t.Flush()
+
+	fmt.Fprint(bw, "\nWorkers\n")
+	fmt.Fprintf(t, "  worker_starts\t%s\tcrashes\t%s\trecycles\t%s\n", count(m.WorkerStarts), count(m.Crashes), count(m.Recycles))
+	fmt.Fprintf(t, "  ping_kills\t%s\tshutdown_kills\t%s\tstartup_kills\t%s\n", count(m.PingKills), count(m.ShutdownKills), count(m.StartupKills))
+	fmt.Fprintf(t, "  rapid_fail_trips\t%s\tlock_conflicts\t%s\n", count(m.RapidFailTrips), count(m.LockConflicts))
+	t.Flush()
+	writeExits(bw, res.Workers)
+
+	fmt.Fprint(bw, "\nWAS events (System log, source WAS)\n")
+	n := 0
+	for _, e := range res.WAS {
+		if e.Count == 0 {
+			continue
+		}
+		fmt.Fprintf(t, "  %d\t%d\t%s\n", e.ID, e.Count, e.Name)
+		n++
+	}
+	t.Flush()
+	if n == 0 {
+		fmt.Fprint(bw, "  none\n")
+	}
+
+	if len(warnings) > 0 {
+		fmt.Fprint(bw, "\nWarnings\n")
+		for _, w := range warnings {
+			fmt.Fprintf(bw, "  %s\n", w)
+		}
+	}
+	return bw.Flush()
+}
+
+// writeExits summarizes how the run's worker processes ended.
+func writeExits(w io.Writer, workers []model.Lifecycle) {
+	if len(workers) == 0 {
+		fmt.Fprint(w, "  no worker process started\n")
+		return
+	}
+	var reasons []string
+	counts := map[string]int{}
+	alive := 0
+	for _, l := range workers {
+		if l.Exit == engine.Never {
+			alive++
+			continue
+		}
+		why := l.Why
+		if why == "" {
+			why = "unknown"
+		}
+		if counts[why] == 0 {
+			reasons = append(reasons, why)
+		}
+		counts[why]++
+	}
+	slices.Sort(reasons)
+	parts := make([]string, 0, len(reasons))
+	for _, r := range reasons {
+		parts = append(parts, fmt.Sprintf("%s %d", r, counts[r]))
+	}
+	fmt.Fprintf(w, "  %d worker processes (whole run, warm-up included): %d alive at the horizon", len(workers), alive)
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "; exits by reason: %s", strings.Join(parts, ", "))
+	}
+	fmt.Fprintln(w)
+}
+
+// count formats a count metric.
+func count(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.FormatInt(int64(v), 10)
+	}
+	return strconv.FormatFloat(v, 'g', 6, 64)
+}
+
+// percent formats a fraction as a percentage.
+func percent(v float64) string {
+	return fmt.Sprintf("%.3f %%", 100*v)
+}
+
+// seconds formats a time in seconds with a unit that suits it.
+func seconds(s float64) string {
+	switch {
+	case math.IsNaN(s) || math.IsInf(s, 0):
+		return "-"
+	case s == 0:
+		return "0"
+	case s < 1e-3:
+		return fmt.Sprintf("%.0fµs", s*1e6)
+	case s < 1:
+		return fmt.Sprintf("%.1fms", s*1e3)
+	case s < 60:
+		return fmt.Sprintf("%.2fs", s)
+	}
+	return engine.FromSeconds(s).Duration().Round(time.Second).String()
+}

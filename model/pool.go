@@ -1,0 +1,267 @@
+package model
+
+import (
+	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/policies"
+)
+
+// ring is the kernel (http.sys) request queue: FIFO, growable.
+type ring struct {
+	buf        []*request
+	head, size int
+}
+
+func (q *ring) len() int { return q.size }
+
+func (q *ring) push(r *request) {
+	if q.size == len(q.buf) {
+		nb := make([]*request, max(16, 2*len(q.buf)))
+		for i := 0; i < q.size; i++ {
+			nb[i] = q.buf[(q.head+i)%len(q.buf)]
+		}
+		q.buf, q.head = nb, 0
+	}
+	q.buf[(q.head+q.size)%len(q.buf)] = r
+	q.size++
+}
+
+func (q *ring) front() *request { return q.buf[q.head] }
+
+func (q *ring) pop() *request {
+	r := q.buf[q.head]
+	q.buf[q.head] = nil
+	q.head = (q.head + 1) % len(q.buf)
+	q.size--
+	return r
+}
+
+// admit is a request's arrival at http.sys.
+func (w *world) admit(r *request) {
+	now := w.sim.Now()
+	r.arrival = now
+	r.warm = now >= w.warmup
+	w.rec.arrival(r)
+	w.tracef("arrive req=%d client=%s attempt=%d", r.id, r.client.name, r.attempt)
+	if t := r.client.c.Timeout.T(); t > 0 {
+		r.tClient = w.sim.After(t, r, evClientTimeout)
+	}
+	if w.stopped {
+		w.reject(r, outRejectedOffline)
+		return
+	}
+	if w.queue.len() == 0 {
+		if wk := w.pickWorker(); wk != nil {
+			wk.execute(r)
+			return
+		}
+	}
+	if w.queue.len() >= w.pool.QueueLength {
+		w.maybeStart()
+		w.reject(r, outRejectedFull)
+		return
+	}
+	r.state = stQueued
+	if qt := w.pool.QueueTimeout.T(); qt > 0 {
+		r.deadline = now.Add(qt)
+	} else {
+		r.deadline = engine.Never
+	}
+	w.queue.push(r)
+	w.rec.queueLen(w.queue.len())
+	w.armExpiry()
+	w.maybeStart()
+}
+
+func (w *world) reject(r *request, o outcome) {
+	r.state = stNone
+	w.finish(r, o, causeNone)
+}
+
+// pickWorker returns a serving worker with a free thread, chosen by the
+// dispatch policy, or nil.
+func (w *world) pickWorker() *worker {
+	if len(w.workers) == 1 {
+		if wk := w.workers[0]; wk.state == wServing && wk.busy < wk.threads {
+			return wk
+		}
+		return nil
+	}
+	w.readyBuf = w.readyBuf[:0]
+	w.readyIdx = w.readyIdx[:0]
+	for i, wk := range w.workers {
+		if wk.state == wServing && wk.busy < wk.threads {
+			w.readyBuf = append(w.readyBuf, wk)
+			w.readyIdx = append(w.readyIdx, i)
+		}
+	}
+	if len(w.readyBuf) == 0 {
+		return nil
+	}
+	return w.workers[w.readyIdx[w.dispatch.Pick(w.readyBuf)]]
+}
+
+// pump hands queued requests to free threads, and starts a worker when
+// queued work has none to go to.
+func (w *world) pump() {
+	if w.stopped {
+		return
+	}
+	for w.queue.len() > 0 {
+		wk := w.pickWorker()
+		if wk == nil {
+			break
+		}
+		wk.execute(w.queue.pop())
+	}
+	if w.queue.len() > 0 {
+		w.maybeStart()
+	}
+}
+
+// maybeStart starts a worker on demand: WAS starts one when requests arrive
+// and no worker can take them, up to max_processes.
+func (w *world) maybeStart() {
+	if w.stopped {
+		return
+	}
+	now := w.sim.Now()
+	if now < w.startBlocked {
+		if !w.startArmed {
+			w.startArmed = true
+			w.sim.At(w.startBlocked, w, evStartAllowed)
+		}
+		return
+	}
+	counted := 0
+	for _, wk := range w.workers {
+		if wk.countsTowardMax() {
+			counted++
+			if wk.state == wStarting {
+				return // one is on its way
+			}
+		}
+	}
+	if counted < w.pool.MaxProcesses {
+		if counted > 0 && w.queue.len() == 0 {
+			return // a web garden grows only when work waits
+		}
+		w.startWorker(nil)
+	}
+}
+
+// armExpiry keeps one timer for the queue's head: requests expire in FIFO
+// order, since they all wait at most queue_timeout.
+func (w *world) armExpiry() {
+	if w.expiryArmed || w.queue.len() == 0 {
+		return
+	}
+	d := w.queue.front().deadline
+	if d == engine.Never {
+		return
+	}
+	w.expiryArmed = true
+	w.sim.At(d, w, evExpiry)
+}
+
+func (w *world) expire() {
+	w.expiryArmed = false
+	now := w.sim.Now()
+	for w.queue.len() > 0 && w.queue.front().deadline <= now {
+		r := w.queue.pop()
+		r.state = stNone
+		w.tracef("expire req=%d", r.id)
+		w.finish(r, outExpired, causeNone)
+	}
+	w.armExpiry()
+}
+
+// failure reports a worker failure to the supervisor and carries out its
+// decision.
+func (w *world) failure(kind string) {
+	if w.stopped {
+		return
+	}
+	now := w.sim.Now()
+	w.tracef("failure %s", kind)
+	d := w.supervisor.Failure(now)
+	if d.StartDelay > 0 {
+		w.startBlocked = now.Add(d.StartDelay)
+	}
+	if d.RestartAll {
+		w.rec.event(evkEmergencyRestart)
+		for _, wk := range w.snapshotWorkers() {
+			wk.drain(false, reasonEmergency)
+		}
+	}
+	if d.StopPool {
+		w.stopPool(d.RestartAt)
+	}
+}
+
+// stopPool is rapid-fail protection tripping: the pool stops, every queued
+// request and every arrival gets 503 AppOffline, the workers shut down.
+func (w *world) stopPool(restartAt engine.Time) {
+	w.stopped = true
+	w.rec.setStopped(w, true)
+	w.rec.event(evkRapidFail)
+	w.tracef("pool stopped by rapid-fail protection")
+	for w.queue.len() > 0 {
+		r := w.queue.pop()
+		r.state = stNone
+		w.finish(r, outRejectedOffline, causeNone)
+	}
+	for _, wk := range w.snapshotWorkers() {
+		wk.drain(false, reasonStopped)
+	}
+	if restartAt != engine.Never {
+		w.restartTimer = w.sim.At(max(restartAt, w.sim.Now()), w, evRestart)
+	}
+}
+
+func (w *world) restartPool() {
+	w.stopped = false
+	w.rec.setStopped(w, false)
+	w.supervisor.Restarted(w.sim.Now())
+	w.tracef("pool restarted")
+	w.pump()
+}
+
+// lock is the system-wide resource: taken by the first request of a worker
+// that needs it, held until that worker exits.
+func (w *world) releaseLock(wk *worker) {
+	if w.lockOwner != wk {
+		return
+	}
+	w.lockOwner = nil
+	if len(w.lockWaiters) == 0 {
+		return
+	}
+	// The first waiter's worker takes it; that worker's waiters proceed.
+	owner := w.lockWaiters[0].worker
+	w.lockOwner = owner
+	rest := w.lockWaiters[:0]
+	var granted []*request
+	for _, r := range w.lockWaiters {
+		if r.worker == owner {
+			granted = append(granted, r)
+		} else {
+			rest = append(rest, r)
+		}
+	}
+	w.lockWaiters = rest
+	for _, r := range granted {
+		r.state = stExec
+		r.worker.proceed(r)
+	}
+}
+
+func (w *world) dropLockWaiter(r *request) {
+	for i, x := range w.lockWaiters {
+		if x == r {
+			w.lockWaiters = append(w.lockWaiters[:i], w.lockWaiters[i+1:]...)
+			return
+		}
+	}
+}
+
+var _ policies.WorkerView = (*worker)(nil)

@@ -1,0 +1,289 @@
+package model
+
+import (
+	"github.com/poolsim/poolsim/engine"
+)
+
+// Event counters (post-warmup, by the time they happen).
+const (
+	evkWorkerStart = iota
+	evkCrash
+	evkMemoryCrash
+	evkRecycleTime
+	evkRecycleRequests
+	evkRecycleSchedule
+	evkRecycleMemory
+	evkPingKill
+	evkRapidFail
+	evkLockConflict
+	evkShutdownKill
+	evkStartupKill
+	evkIdle
+	evkEmergencyRestart
+	numEventKinds
+)
+
+// recorder turns what happens into the metrics of DESIGN.md §5 in constant
+// memory: counters, sums and a histogram, plus the optional time series and
+// the worker lifecycles.
+type recorder struct {
+	measuring  bool
+	arrivals   int64
+	retries    int64
+	outcomes   [numOutcomes]int64
+	abandoned  [5]int64
+	events     [numEventKinds]int64
+	waitSum    float64
+	waitN      int64
+	respSum    float64
+	resp       histogram
+	staleAge   float64
+	stoppedFor engine.Time // stopped time after warmup
+	stopSince  engine.Time
+	stopped    bool
+
+	series    []SeriesRow
+	cur       SeriesRow
+	curStop   bool
+	workers   []Lifecycle
+	nextPID   int
+	pidStream uint64
+}
+
+func (rec *recorder) init(w *world) {
+	rec.nextPID = 4000 + int(w.sim.Stream("pids").IntN(4000))*4
+}
+
+func (rec *recorder) startMeasuring(w *world) {
+	rec.measuring = true
+	if rec.stopped {
+		rec.stopSince = w.sim.Now()
+	}
+}
+
+func (rec *recorder) arrival(r *request) {
+	rec.cur.Arrivals++
+	if !r.warm {
+		return
+	}
+	rec.arrivals++
+	if r.attempt > 1 {
+		rec.retries++
+	}
+}
+
+func (rec *recorder) queueLen(n int) {
+	if n > rec.cur.QueueMax {
+		rec.cur.QueueMax = n
+	}
+}
+
+func (rec *recorder) started(r *request, now engine.Time) {
+	r.started = now
+	if r.warm && !r.done {
+		rec.waitSum += (now - r.arrival).Seconds()
+		rec.waitN++
+	}
+}
+
+func (rec *recorder) outcome(r *request, o outcome, c cause) {
+	switch o {
+	case outOK:
+		rec.cur.OK++
+		resp := r.w.sim.Now() - r.arrival
+		rec.cur.ResponseSumS += resp.Seconds()
+		if r.warm {
+			rec.respSum += resp.Seconds()
+			rec.resp.add(int64(resp))
+		}
+	case outStale:
+		rec.cur.Stale++
+		if r.warm {
+			rec.staleAge += r.staleAge.Seconds()
+		}
+	case outError:
+		rec.cur.Error++
+	case outRejectedFull, outRejectedOffline:
+		rec.cur.Rejected++
+	case outExpired:
+		rec.cur.Expired++
+	case outAbandoned:
+		rec.cur.Abandoned++
+	case outClientTimeout:
+		rec.cur.ClientTimeout++
+	}
+	if !r.warm {
+		return
+	}
+	rec.outcomes[o]++
+	if o == outAbandoned {
+		rec.abandoned[c]++
+	}
+}
+
+func (rec *recorder) event(k int) {
+	if rec.measuring {
+		rec.events[k]++
+	}
+}
+
+func (rec *recorder) recycle(reason string) {
+	switch reason {
+	case reasonTime:
+		rec.event(evkRecycleTime)
+	case reasonRequests:
+		rec.event(evkRecycleRequests)
+	case reasonSchedule:
+		rec.event(evkRecycleSchedule)
+	case reasonMemory:
+		rec.event(evkRecycleMemory)
+	}
+}
+
+func (rec *recorder) setStopped(w *world, stopped bool) {
+	now := w.sim.Now()
+	if stopped {
+		rec.curStop = true
+		rec.stopped = true
+		rec.stopSince = max(now, w.warmup)
+		return
+	}
+	if rec.stopped && now > w.warmup {
+		rec.stoppedFor += now - rec.stopSince
+	}
+	rec.stopped = false
+}
+
+func (rec *recorder) workerStart(wk *worker) int {
+	rec.event(evkWorkerStart)
+	rec.nextPID += 4 * (1 + int(wk.w.sim.Stream("pids").IntN(64)))
+	rec.workers = append(rec.workers, Lifecycle{ID: wk.id, PID: rec.nextPID, Exit: engine.Never,
+		Spans: []Span{{Phase: PhaseStarting, Start: wk.started, End: engine.Never}}})
+	return len(rec.workers) - 1
+}
+
+func (rec *recorder) phase(wk *worker, p Phase) {
+	lc := &rec.workers[wk.life]
+	now := wk.w.sim.Now()
+	last := &lc.Spans[len(lc.Spans)-1]
+	if last.Phase == p {
+		return
+	}
+	last.End = now
+	lc.Spans = append(lc.Spans, Span{Phase: p, Start: now, End: engine.Never})
+}
+
+func (rec *recorder) workerExit(wk *worker, why string) {
+	lc := &rec.workers[wk.life]
+	now := wk.w.sim.Now()
+	lc.Spans[len(lc.Spans)-1].End = now
+	lc.Exit = now
+	lc.Why = why
+}
+
+// tick closes one time-series row.
+func (rec *recorder) tick(w *world) {
+	now := w.sim.Now()
+	if now > 0 {
+		rec.closeRow(w)
+	}
+	rec.cur = SeriesRow{Start: now, QueueMax: w.queue.len()}
+	rec.curStop = w.stopped
+}
+
+func (rec *recorder) closeRow(w *world) {
+	row := rec.cur
+	row.Stopped = rec.curStop
+	for _, wk := range w.workers {
+		row.BusyThreads += wk.busy
+		if wk.state != wDead {
+			row.WorkersAlive++
+		}
+	}
+	if len(w.workers) > 0 {
+		row.OldestMemoryMB = float64(w.workers[0].memory) / (1 << 20)
+	}
+	rec.series = append(rec.series, row)
+}
+
+func (rec *recorder) result(w *world) *Result {
+	now := w.sim.Now()
+	if w.interval > 0 {
+		rec.closeRow(w)
+	}
+	if rec.stopped && now > w.warmup {
+		rec.stoppedFor += now - rec.stopSince
+	}
+	// Requests still in the pool at the horizon.
+	var m Metrics
+	o := rec.outcomes
+	m.Arrivals = float64(rec.arrivals)
+	m.OK = float64(o[outOK])
+	m.Stale = float64(o[outStale])
+	m.Error = float64(o[outError])
+	m.RejectedQueueFull = float64(o[outRejectedFull])
+	m.RejectedAppOffline = float64(o[outRejectedOffline])
+	m.Expired = float64(o[outExpired])
+	m.Abandoned = float64(o[outAbandoned])
+	m.ClientTimeout = float64(o[outClientTimeout])
+	var ended int64
+	for _, n := range o {
+		ended += n
+	}
+	m.InFlight = float64(rec.arrivals - ended)
+	m.AbandonedCrash = float64(rec.abandoned[causeCrash])
+	m.AbandonedShutdown = float64(rec.abandoned[causeShutdown])
+	m.AbandonedPing = float64(rec.abandoned[causePing])
+	m.AbandonedMemory = float64(rec.abandoned[causeMemory])
+	if rec.arrivals > 0 {
+		a := float64(rec.arrivals)
+		m.Rate503 = (m.RejectedQueueFull + m.RejectedAppOffline) / a
+		m.RateAbandoned = m.Abandoned / a
+		m.RateError = m.Error / a
+		m.RateOK = m.OK / a
+	}
+	span := w.horizon - w.warmup
+	m.Availability = 1
+	if span > 0 {
+		m.Availability = 1 - rec.stoppedFor.Seconds()/span.Seconds()
+		m.ThroughputRPS = m.OK / span.Seconds()
+	}
+	if rec.waitN > 0 {
+		m.WaitMeanS = rec.waitSum / float64(rec.waitN)
+	}
+	if n := o[outOK]; n > 0 {
+		m.ResponseMeanS = rec.respSum / float64(n)
+		m.ResponseP50S = rec.resp.quantile(0.50) / 1e9
+		m.ResponseP90S = rec.resp.quantile(0.90) / 1e9
+		m.ResponseP99S = rec.resp.quantile(0.99) / 1e9
+	}
+	if n := o[outStale]; n > 0 {
+		m.StaleAgeMeanS = rec.staleAge / float64(n)
+	}
+	e := rec.events
+	m.WorkerStarts = float64(e[evkWorkerStart])
+	m.Crashes = float64(e[evkCrash])
+	m.Recycles = float64(e[evkRecycleTime] + e[evkRecycleRequests] + e[evkRecycleSchedule] + e[evkRecycleMemory])
+	m.PingKills = float64(e[evkPingKill])
+	m.RapidFailTrips = float64(e[evkRapidFail])
+	m.LockConflicts = float64(e[evkLockConflict])
+	m.Retries = float64(rec.retries)
+	m.ShutdownKills = float64(e[evkShutdownKill])
+	m.StartupKills = float64(e[evkStartupKill])
+	m.WarmupS = w.warmup.Seconds()
+	m.Events = float64(w.sim.Fired())
+
+	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, Horizon: w.horizon, Warmup: w.warmup}
+	res.WAS = []WASEvent{
+		{5002, "rapid-fail protection stopped the pool", int(e[evkRapidFail])},
+		{5009, "worker process terminated unexpectedly", int(e[evkCrash])},
+		{5010, "worker process failed to respond to a ping", int(e[evkPingKill])},
+		{5013, "worker process exceeded the shutdown time limit", int(e[evkShutdownKill])},
+		{5074, "recycle: time limit", int(e[evkRecycleTime])},
+		{5075, "recycle: request limit", int(e[evkRecycleRequests])},
+		{5076, "recycle: scheduled time", int(e[evkRecycleSchedule])},
+		{5077, "recycle: memory limit", int(e[evkRecycleMemory])},
+		{5186, "worker process shut down for inactivity", int(e[evkIdle])},
+	}
+	return res
+}

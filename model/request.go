@@ -1,0 +1,163 @@
+package model
+
+import (
+	"github.com/poolsim/poolsim/engine"
+)
+
+type reqState uint8
+
+const (
+	stNone     reqState = iota // not held by the pool (pending retry, or gone)
+	stQueued                   // in the kernel queue
+	stExec                     // on a thread: backend call or service
+	stConnWait                 // on a thread, waiting for a backend connection
+	stLockWait                 // on a thread, waiting for the system-wide lock
+	stHung                     // on a thread for good
+)
+
+// outcome is how a request ended (DESIGN.md §1).
+type outcome uint8
+
+const (
+	outOK outcome = iota
+	outStale
+	outError
+	outRejectedFull
+	outRejectedOffline
+	outExpired
+	outAbandoned
+	outClientTimeout
+	numOutcomes
+)
+
+// cause is why a request was abandoned.
+type cause uint8
+
+const (
+	causeNone cause = iota
+	causeCrash
+	causeShutdown
+	causePing
+	causeMemory
+)
+
+// request is one HTTP request (one attempt: a retry is a new request).
+// Requests are recycled through a free list, so a run allocates only up to
+// its peak number of requests in the system.
+type request struct {
+	w        *world
+	id       uint64
+	client   *clientRT
+	poller   int // index of the polling client, or the Poisson arrival number
+	class    *classRT
+	attempt  int
+	arrival  engine.Time
+	deadline engine.Time // queue expiry
+	started  engine.Time
+	warm     bool
+	state    reqState
+	done     bool // outcome recorded
+	worker   *worker
+	execIdx  int
+	conn     bool // holds a backend connection
+
+	crashAtEnd bool
+	staleAge   engine.Time
+	tClient    engine.Timer
+	tWork      engine.Timer
+}
+
+const (
+	evArrive = iota
+	evClientTimeout
+	evBackendDone
+	evBackendTimeout
+	evServiceDone
+)
+
+func (r *request) HandleEvent(kind int) {
+	switch kind {
+	case evArrive:
+		r.w.admit(r)
+	case evClientTimeout:
+		r.w.tracef("client timeout req=%d", r.id)
+		r.w.finish(r, outClientTimeout, causeNone)
+	case evBackendDone:
+		r.class.backend.done(r)
+	case evBackendTimeout:
+		r.class.backend.timeout(r)
+	case evServiceDone:
+		wk := r.worker
+		if r.crashAtEnd {
+			wk.crash(causeCrash)
+			return
+		}
+		wk.complete(r, outOK)
+	}
+}
+
+func (r *request) beginService() {
+	r.tWork = r.w.sim.After(r.class.service.Next(), r, evServiceDone)
+}
+
+// abandonInWorker is the request's end when its worker dies under it.
+func (r *request) abandonInWorker(wk *worker, c cause) {
+	w := r.w
+	w.sim.Cancel(r.tWork)
+	switch r.state {
+	case stConnWait:
+		r.class.backend.dropWaiter(r)
+	case stLockWait:
+		w.dropLockWaiter(r)
+	}
+	if r.conn {
+		r.class.backend.release(r)
+	}
+	wk.remove(r)
+	w.finish(r, outAbandoned, c)
+}
+
+// finish records r's outcome, once; a request whose client has given up may
+// stay in the pool until it leaves, and is freed then.
+func (w *world) finish(r *request, o outcome, c cause) {
+	if !r.done {
+		r.done = true
+		w.sim.Cancel(r.tClient)
+		w.rec.outcome(r, o, c)
+		if w.httperr != nil {
+			w.logHTTPErr(r, o)
+		}
+		w.tracef("outcome req=%d %s", r.id, outcomeNames[o])
+		r.client.after(r, o)
+	}
+	if r.state == stNone {
+		w.release(r)
+	}
+}
+
+var outcomeNames = [numOutcomes]string{"ok", "stale", "error", "rejected_queue_full", "rejected_app_offline", "expired", "abandoned", "client_timeout"}
+
+func (w *world) logHTTPErr(r *request, o outcome) {
+	var reason string
+	switch o {
+	case outRejectedFull:
+		if w.pool.LoadBalancer == "tcp" {
+			return // the connection is reset; HTTP.sys logs no 503
+		}
+		reason = "QueueFull"
+	case outRejectedOffline:
+		if w.pool.LoadBalancer == "tcp" {
+			return
+		}
+		reason = "AppOffline"
+	case outExpired:
+		reason = "Timer_AppPool"
+	case outAbandoned:
+		reason = "Connection_Abandoned_By_AppPool"
+	default:
+		return
+	}
+	w.httperr.Log(w.sim.Now(), r.clientID(), "GET", r.client.uri, reason)
+}
+
+func (r *request) clientID() int { return r.client.idBase + r.poller }

@@ -1,0 +1,127 @@
+package model
+
+import (
+	"github.com/poolsim/poolsim/engine"
+)
+
+// Metrics are the numbers of one run (DESIGN.md §5). Their names are a
+// contract shared by `poolsim run --json` and the CSV tables of sweeps: add
+// more, rename none. Counts cover requests that arrived after the warm-up;
+// time-based metrics cover the time after it.
+type Metrics struct {
+	Arrivals           float64 `metric:"arrivals"`
+	OK                 float64 `metric:"ok"`
+	Stale              float64 `metric:"stale"`
+	Error              float64 `metric:"error"`
+	RejectedQueueFull  float64 `metric:"rejected_queue_full"`
+	RejectedAppOffline float64 `metric:"rejected_app_offline"`
+	Expired            float64 `metric:"expired"`
+	Abandoned          float64 `metric:"abandoned"`
+	ClientTimeout      float64 `metric:"client_timeout"`
+	InFlight           float64 `metric:"in_flight"`
+
+	AbandonedCrash    float64 `metric:"abandoned_crash"`
+	AbandonedShutdown float64 `metric:"abandoned_shutdown"`
+	AbandonedPing     float64 `metric:"abandoned_ping"`
+	AbandonedMemory   float64 `metric:"abandoned_memory"`
+
+	Rate503       float64 `metric:"rate_503"`
+	RateAbandoned float64 `metric:"rate_abandoned"`
+	RateError     float64 `metric:"rate_error"`
+	RateOK        float64 `metric:"rate_ok"`
+	Availability  float64 `metric:"availability"`
+
+	WaitMeanS     float64 `metric:"wait_mean_s"`
+	ResponseMeanS float64 `metric:"response_mean_s"`
+	ResponseP50S  float64 `metric:"response_p50_s"`
+	ResponseP90S  float64 `metric:"response_p90_s"`
+	ResponseP99S  float64 `metric:"response_p99_s"`
+	ThroughputRPS float64 `metric:"throughput_rps"`
+
+	WorkerStarts   float64 `metric:"worker_starts"`
+	Crashes        float64 `metric:"crashes"`
+	Recycles       float64 `metric:"recycles"`
+	PingKills      float64 `metric:"ping_kills"`
+	RapidFailTrips float64 `metric:"rapid_fail_trips"`
+	LockConflicts  float64 `metric:"lock_conflicts"`
+
+	// Beyond the §5 contract.
+	Retries       float64 `metric:"retries"`
+	StaleAgeMeanS float64 `metric:"stale_age_mean_s"`
+	ShutdownKills float64 `metric:"shutdown_kills"`
+	StartupKills  float64 `metric:"startup_kills"`
+	Rejected503   float64 `metric:"rejected_tcp_reset"`
+	WarmupS       float64 `metric:"warmup_s"`
+	Events        float64 `metric:"events"`
+}
+
+// Result is everything one run produced.
+type Result struct {
+	Metrics Metrics
+	// Series has one row per Options.Interval after time 0 (warm-up included,
+	// so a chart shows it), when Options.Interval > 0.
+	Series []SeriesRow
+	// Workers is the lifecycle of every worker process, in start order.
+	Workers []Lifecycle
+	// WAS counts the Windows Process Activation Service events the run would
+	// have logged, by event id (5002 rapid-fail stop, 5009 crash, ...).
+	WAS []WASEvent
+	// Horizon and Warmup as run (Warmup estimated when Auto).
+	Horizon, Warmup engine.Time
+}
+
+// SeriesRow is one interval of a run's time series.
+type SeriesRow struct {
+	Start          engine.Time
+	Arrivals       int64
+	OK             int64
+	Stale          int64
+	Error          int64
+	Rejected       int64 // both 503 kinds
+	Expired        int64
+	Abandoned      int64
+	ClientTimeout  int64
+	QueueMax       int     // longest queue in the interval
+	BusyThreads    int     // busy threads at the end of the interval
+	WorkersAlive   int     // at the end of the interval
+	OldestMemoryMB float64 // private memory of the oldest live worker
+	Stopped        bool    // pool stopped by rapid-fail protection at any time in the interval
+	ResponseSumS   float64 // sum of response times of ok requests (mean = sum/ok)
+}
+
+// Phase is a stretch of a worker's life.
+type Phase int
+
+// Worker phases, in the order a worker may pass through them.
+const (
+	PhaseStarting Phase = iota
+	PhaseServing
+	PhaseDraining
+	PhaseHung
+)
+
+func (p Phase) String() string {
+	return [...]string{"starting", "serving", "draining", "hung"}[p]
+}
+
+// Span is one phase of a worker, from Start until End.
+type Span struct {
+	Phase      Phase
+	Start, End engine.Time
+}
+
+// Lifecycle is one worker process's life: its phases and how it ended.
+type Lifecycle struct {
+	ID    int
+	PID   int
+	Spans []Span
+	Exit  engine.Time // engine.Never: alive at the horizon
+	Why   string      // recycle reason, "crash", "ping", "memory", "shutdown_limit", "startup_limit", "idle", "rapid_fail", "emergency_restart", "" when alive
+}
+
+// WASEvent is a count of one Windows event id.
+type WASEvent struct {
+	ID    int
+	Name  string
+	Count int
+}

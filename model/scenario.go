@@ -1,0 +1,182 @@
+package model
+
+import (
+	"sort"
+	"time"
+
+	"github.com/poolsim/poolsim/engine"
+)
+
+// Scenario is one simulated world as the scenario file describes it
+// (DESIGN.md §3): a pool, what requests do, the backends they call, the
+// clients that send them. Decode fills in IIS defaults for everything the
+// file leaves out and validates every value.
+//
+// Named things (classes, backends, clients) are maps so that every value has
+// a dotted key; the simulator visits them in sorted name order, never in Go's
+// map order.
+type Scenario struct {
+	Name    string    `toml:"name"`
+	Horizon Duration  `toml:"horizon"`
+	Warmup  Warmup    `toml:"warmup"`
+	Start   time.Time `toml:"start"`
+	Seed    uint64    `toml:"seed"`
+
+	Pool     Pool                `toml:"pool"`
+	Classes  map[string]*Class   `toml:"classes"`
+	Backends map[string]*Backend `toml:"backends"`
+	Clients  map[string]*Client  `toml:"clients"`
+	Lock     Lock                `toml:"lock"`
+	Retry    Retry               `toml:"retry"`
+}
+
+// Warmup is the span at the start of a run whose requests are left out of
+// every statistic, or Auto: estimate it per run with MSER-5.
+type Warmup struct {
+	Duration
+	Auto bool
+}
+
+// Pool is an application pool (IIS applicationPools/add and http.sys).
+type Pool struct {
+	Name              string   `toml:"name"`
+	QueueLength       int      `toml:"queue_length"`
+	MaxProcesses      int      `toml:"max_processes"`
+	Threads           int      `toml:"threads"`
+	StartupTime       Dist     `toml:"startup_time"`
+	StartupTimeLimit  Duration `toml:"startup_time_limit"`
+	ShutdownTimeLimit Duration `toml:"shutdown_time_limit"`
+	IdleTimeout       Duration `toml:"idle_timeout"`
+	QueueTimeout      Duration `toml:"queue_timeout"`
+	LoadBalancer      string   `toml:"load_balancer"` // http | tcp
+	Dispatch          string   `toml:"dispatch"`      // which worker of a web garden takes the next request
+
+	Ping      Ping      `toml:"ping"`
+	RapidFail RapidFail `toml:"rapid_fail"`
+	Recycle   Recycle   `toml:"recycle"`
+	Memory    Memory    `toml:"memory"`
+}
+
+// Ping is WAS's health monitoring of worker processes.
+type Ping struct {
+	Enabled           bool     `toml:"enabled"`
+	Interval          Duration `toml:"interval"`
+	ResponseTime      Duration `toml:"response_time"`
+	AnsweredWhileHung bool     `toml:"answered_while_hung"`
+}
+
+// RapidFail is the supervisor's reaction to worker failures.
+type RapidFail struct {
+	Policy       string   `toml:"policy"` // iis | emergency_restart | backoff
+	Enabled      bool     `toml:"enabled"`
+	MaxCrashes   int      `toml:"max_crashes"`
+	Interval     Duration `toml:"interval"`
+	RestartAfter Duration `toml:"restart_after"` // "never" decodes to Never
+	Window       string   `toml:"window"`        // sliding | fixed
+}
+
+// Recycle holds the recycle triggers (each disabled by zero) and whether a
+// recycle overlaps the old worker with its replacement.
+type Recycle struct {
+	Time          Duration    `toml:"time"`
+	Requests      int64       `toml:"requests"`
+	PrivateMemory Size        `toml:"private_memory"`
+	Schedule      []TimeOfDay `toml:"schedule"`
+	Jitter        Duration    `toml:"jitter"`
+	Overlapping   bool        `toml:"overlapping"`
+}
+
+// Memory is a worker's private memory: a base, a leak per request served,
+// and the limit past which an allocation fails and the worker crashes.
+type Memory struct {
+	Base       Size `toml:"base"`
+	PerRequest Size `toml:"per_request"`
+	Limit      Size `toml:"limit"`
+}
+
+// Class is what a request does once a worker thread executes it.
+type Class struct {
+	Service Dist    `toml:"service"`
+	Backend string  `toml:"backend"`
+	Crash   float64 `toml:"crash"`
+	Hang    float64 `toml:"hang"`
+	Lock    bool    `toml:"lock"`
+}
+
+// Backend is a dependency the application calls, such as a database.
+type Backend struct {
+	Latency     Dist     `toml:"latency"`
+	Connections int      `toml:"connections"`
+	Timeout     Duration `toml:"timeout"`
+	OnTimeout   string   `toml:"on_timeout"` // crash | error | stale | wait
+	Slow        *Slow    `toml:"slow"`
+	Cache       *Cache   `toml:"cache"`
+}
+
+// Slow describes episodes when a backend is slow.
+type Slow struct {
+	Every   Dist `toml:"every"`
+	Lasting Dist `toml:"lasting"`
+	Latency Dist `toml:"latency"`
+}
+
+// Cache keeps the backend's last good answer for on_timeout = "stale".
+type Cache struct {
+	TTL Duration `toml:"ttl"`
+}
+
+// Client sends requests: an open Poisson stream or a set of polling clients.
+type Client struct {
+	Kind    string         `toml:"kind"` // poisson | polling
+	Class   string         `toml:"class"`
+	Rate    float64        `toml:"rate"`    // poisson: requests per second
+	Profile []ProfilePoint `toml:"profile"` // poisson: rate multiplier from each time of day
+	Count   int            `toml:"count"`   // polling
+	Period  Duration       `toml:"period"`  // polling
+	Mode    string         `toml:"mode"`    // polling: interval | after_response
+	Timeout Duration       `toml:"timeout"` // the client gives up after this; 0: never
+	URI     string         `toml:"uri"`     // cs-uri in the HTTPERR log
+}
+
+// ProfilePoint sets the rate multiplier from a time of day on.
+type ProfilePoint struct {
+	At     TimeOfDay
+	Factor float64
+}
+
+// Lock is the system-wide resource that classes with lock = true need.
+type Lock struct {
+	OnContention string `toml:"on_contention"` // fail | wait | crash
+}
+
+// Retry is what clients do after a 503, an abandoned connection or their own
+// timeout.
+type Retry struct {
+	Policy      string   `toml:"policy"` // none | fixed | exponential
+	MaxAttempts int      `toml:"max_attempts"`
+	Delay       Duration `toml:"delay"`
+	MaxDelay    Duration `toml:"max_delay"`
+}
+
+// Duration is a span of virtual time written as "90s", "5m" or "29h".
+type Duration engine.Time
+
+// T returns d as engine time.
+func (d Duration) T() engine.Time { return engine.Time(d) }
+
+// Size is a number of bytes written as "120MB" or "8KB".
+type Size int64
+
+// TimeOfDay is an offset from midnight, written "03:00" or "15:30:00".
+type TimeOfDay engine.Time
+
+// sortedKeys returns the keys of m in order, so that the simulator never
+// depends on Go's map iteration order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,242 @@
+package model
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math/rand/v2"
+
+	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/policies"
+)
+
+// world is one run of a scenario: the pool, its workers, clients and
+// backends, all driven by one engine.Sim.
+type world struct {
+	sc      *Scenario
+	sim     *engine.Sim
+	warmup  engine.Time
+	horizon engine.Time
+	// dayOffset is the time of day at time 0, for schedules and profiles.
+	dayOffset engine.Time
+
+	pool *Pool
+
+	queue         ring
+	expiryArmed   bool
+	workers       []*worker // alive: starting, serving or draining, in start order
+	readyBuf      []policies.WorkerView
+	readyIdx      []int
+	nextWorkerID  int
+	startBlocked  engine.Time // back-off: no worker starts before this
+	startArmed    bool
+	stopped       bool
+	restartTimer  engine.Timer
+	supervisor    policies.Supervisor
+	dispatch      policies.Dispatch
+	recycle       policies.RecycleTrigger
+	schedule      []engine.Time
+	lockOwner     *worker
+	lockWaiters   []*request
+	retry         policies.Retry
+	retryRand     *rand.Rand
+	startupSample *Sampler
+
+	classes  map[string]*classRT
+	backends []*backendRT
+	clients  []*clientRT
+
+	rec      recorder
+	free     []*request
+	nextReq  uint64
+	httperr  *HTTPErrWriter
+	trace    *bufio.Writer
+	interval engine.Time
+}
+
+// world-level event kinds.
+const (
+	evExpiry = iota
+	evRestart
+	evStartAllowed
+	evSchedule
+	evTick
+	evWarmup
+)
+
+func (w *world) HandleEvent(kind int) {
+	switch kind {
+	case evExpiry:
+		w.expire()
+	case evRestart:
+		w.restartPool()
+	case evStartAllowed:
+		w.startArmed = false
+		w.pump()
+	case evSchedule:
+		w.tracef("schedule recycle")
+		for _, wk := range w.snapshotWorkers() {
+			wk.recycle(reasonSchedule)
+		}
+		w.sim.At(policies.NextScheduled(w.sim.Now(), w.dayOffset, w.schedule), w, evSchedule)
+	case evTick:
+		w.rec.tick(w)
+		if next := w.sim.Now() + w.interval; next < w.horizon {
+			w.sim.At(next, w, evTick)
+		}
+	case evWarmup:
+		w.rec.startMeasuring(w)
+	}
+}
+
+type classRT struct {
+	name    string
+	c       *Class
+	service *Sampler
+	faults  *rand.Rand
+	backend *backendRT
+}
+
+func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
+	sim := engine.New(sc.Seed, opt.Replication)
+	w := &world{
+		sc:       sc,
+		sim:      sim,
+		warmup:   warmup,
+		horizon:  sc.Horizon.T(),
+		pool:     &sc.Pool,
+		interval: opt.Interval,
+		classes:  make(map[string]*classRT),
+	}
+	start := sc.Start.UTC()
+	w.dayOffset = engine.Time(start.Hour())*engine.Hour + engine.Time(start.Minute())*engine.Minute +
+		engine.Time(start.Second())*engine.Second + engine.Time(start.Nanosecond())
+	p := w.pool
+	rf := p.RapidFail
+	var err error
+	w.supervisor, err = policies.NewSupervisor(policies.SupervisorConfig{
+		Policy: rf.Policy, Enabled: rf.Enabled, MaxFailures: rf.MaxCrashes,
+		Interval: rf.Interval.T(), Window: rf.Window, RestartAfter: rf.RestartAfter.T(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	w.dispatch, err = policies.NewDispatch(p.Dispatch)
+	if err != nil {
+		return nil, err
+	}
+	w.retry, err = policies.NewRetry(sc.Retry.Policy, sc.Retry.MaxAttempts, sc.Retry.Delay.T(), sc.Retry.MaxDelay.T())
+	if err != nil {
+		return nil, err
+	}
+	w.retryRand = sim.Stream("retry")
+	w.recycle = policies.RecycleTrigger{Age: p.Recycle.Time.T(), Requests: p.Recycle.Requests, Jitter: p.Recycle.Jitter.T()}
+	for _, t := range p.Recycle.Schedule {
+		w.schedule = append(w.schedule, engine.Time(t))
+	}
+	w.startupSample = p.StartupTime.Sampler(sim.Stream("startup"))
+
+	for _, name := range sortedKeys(sc.Backends) {
+		b := newBackend(w, name, sc.Backends[name])
+		w.backends = append(w.backends, b)
+	}
+	for _, name := range sortedKeys(sc.Classes) {
+		c := sc.Classes[name]
+		rt := &classRT{name: name, c: c,
+			service: c.Service.Sampler(sim.Stream("service/" + name)),
+			faults:  sim.Stream("faults/" + name)}
+		for _, b := range w.backends {
+			if b.name == c.Backend {
+				rt.backend = b
+			}
+		}
+		w.classes[name] = rt
+	}
+	clientBase := 0
+	for _, name := range sortedKeys(sc.Clients) {
+		cl := newClient(w, name, sc.Clients[name], clientBase)
+		clientBase += max(cl.c.Count, 1) * 1000
+		w.clients = append(w.clients, cl)
+	}
+	if opt.HTTPErr != nil {
+		w.httperr = NewHTTPErrWriter(opt.HTTPErr, sc.Start, 1, p.Name, sim.Stream("httperr"))
+	}
+	if opt.Trace != nil {
+		w.trace = bufio.NewWriter(opt.Trace)
+	}
+	w.rec.init(w)
+	return w, nil
+}
+
+func (w *world) run() (*Result, error) {
+	sim := w.sim
+	for _, b := range w.backends {
+		b.begin()
+	}
+	for _, c := range w.clients {
+		c.begin()
+	}
+	if len(w.schedule) > 0 {
+		sim.At(policies.NextScheduled(0, w.dayOffset, w.schedule), w, evSchedule)
+	}
+	if w.interval > 0 {
+		sim.At(0, w, evTick)
+	}
+	if w.warmup > 0 {
+		sim.At(w.warmup, w, evWarmup)
+	} else {
+		w.rec.startMeasuring(w)
+	}
+	sim.Run(w.horizon)
+	res := w.rec.result(w)
+	if w.httperr != nil {
+		if err := w.httperr.Flush(); err != nil {
+			return nil, fmt.Errorf("writing the HTTPERR log: %w", err)
+		}
+	}
+	if w.trace != nil {
+		if err := w.trace.Flush(); err != nil {
+			return nil, fmt.Errorf("writing the trace: %w", err)
+		}
+	}
+	return res, nil
+}
+
+func (w *world) tracef(format string, args ...any) {
+	if w.trace == nil {
+		return
+	}
+	fmt.Fprintf(w.trace, "%12.6f ", w.sim.Now().Seconds())
+	fmt.Fprintf(w.trace, format, args...)
+	w.trace.WriteByte('\n')
+}
+
+var _ io.Writer = (*bufio.Writer)(nil)
+
+// snapshotWorkers copies the live workers, for loops that may change the set.
+func (w *world) snapshotWorkers() []*worker {
+	return append([]*worker(nil), w.workers...)
+}
+
+// newRequest takes a request from the free list.
+func (w *world) newRequest() *request {
+	var r *request
+	if n := len(w.free); n > 0 {
+		r = w.free[n-1]
+		w.free = w.free[:n-1]
+		*r = request{}
+	} else {
+		r = &request{}
+	}
+	r.w = w
+	w.nextReq++
+	r.id = w.nextReq
+	return r
+}
+
+func (w *world) release(r *request) {
+	r.client = nil
+	r.class = nil
+	r.worker = nil
+	w.free = append(w.free, r)
+}

@@ -1,0 +1,371 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Slide size and resolution of saved charts.
+const (
+	Width  = 8 * vg.Inch
+	Height = 4.5 * vg.Inch
+	DPI    = 160 // PNG: 1280 × 720 pixels at the slide size
+)
+
+// Font sizes, readable on a projected slide.
+const (
+	titleSize  = 14
+	labelSize  = 11
+	tickSize   = 10
+	legendSize = 10
+)
+
+var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+func sansSize(size vg.Length) font.Font {
+	f := sans
+	f.Size = size
+	return f
+}
+
+// newPlot returns a plot with poolsim's style: sans fonts at slide sizes, a
+// title, axis labels, light grid lines along the value axis.
+func newPlot(title, xlabel, ylabel string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font = sansSize(titleSize)
+	p.Title.Padding = vg.Points(8)
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font = sansSize(labelSize)
+		a.Tick.Label.Font = sansSize(tickSize)
+		a.Label.Padding = vg.Points(4)
+		a.LineStyle.Color = axisGrey
+		a.Tick.LineStyle.Color = axisGrey
+	}
+	p.X.Label.Text = xlabel
+	p.Y.Label.Text = ylabel
+	p.Legend.TextStyle.Font = sansSize(legendSize)
+	return p
+}
+
+// grid returns grid lines along the value axis only (horizontal lines for
+// vertical bars, vertical lines when horizontal is true).
+func grid(horizontal bool) *plotter.Grid {
+	g := plotter.NewGrid()
+	g.Horizontal.Color = gridGrey
+	g.Vertical.Color = gridGrey
+	g.Horizontal.Width = vg.Points(0.5)
+	g.Vertical.Width = vg.Points(0.5)
+	if horizontal {
+		g.Horizontal.Color = nil
+	} else {
+		g.Vertical.Color = nil
+	}
+	return g
+}
+
+var (
+	axisGrey = color.Gray{Y: 0x55}
+	gridGrey = color.Gray{Y: 0xdd}
+	ink      = color.Gray{Y: 0x22}
+)
+
+// categorical is Tableau 10: distinct hues that stay apart for common forms
+// of colour blindness, and readable on white.
+var categorical = []color.NRGBA{
+	rgb(0x4e79a7), rgb(0xf28e2b), rgb(0xe15759), rgb(0x76b7b2), rgb(0x59a14f),
+	rgb(0xedc948), rgb(0xb07aa1), rgb(0xff9da7), rgb(0x9c755f), rgb(0xbab0ac),
+}
+
+// sequentialBlues runs from light to dark: for ordered values such as a
+// swept count.
+var sequentialBlues = []color.NRGBA{
+	rgb(0x9ecae1), rgb(0x6baed6), rgb(0x4292c6), rgb(0x2171b5), rgb(0x08519c), rgb(0x08306b),
+}
+
+func rgb(v uint32) color.NRGBA {
+	return color.NRGBA{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 0xff}
+}
+
+func withAlpha(c color.NRGBA, a uint8) color.NRGBA { c.A = a; return c }
+
+// seriesColor is the colour of series i of n; ordered (numeric) series take
+// shades of blue, others distinct hues.
+func seriesColor(i, n int, ordered bool) color.NRGBA {
+	if ordered && n > 1 && n <= 6 {
+		// Spread over the ramp, keeping both ends.
+		k := int(math.Round(float64(i) * float64(len(sequentialBlues)-1) / float64(n-1)))
+		if n <= 3 {
+			k = []int{1, 3, 5}[i+3-n]
+		}
+		return sequentialBlues[k]
+	}
+	return categorical[i%len(categorical)]
+}
+
+// seriesDashes varies the line pattern once the colours repeat.
+func seriesDashes(i int) []vg.Length {
+	switch (i / len(categorical)) % 3 {
+	case 1:
+		return []vg.Length{vg.Points(6), vg.Points(3)}
+	case 2:
+		return []vg.Length{vg.Points(2), vg.Points(2)}
+	}
+	return nil
+}
+
+// metricNames are readable names for the metrics of DESIGN.md §5.
+var metricNames = map[string]string{
+	"arrivals":             "arrivals",
+	"ok":                   "ok responses",
+	"stale":                "stale responses",
+	"error":                "errors (500)",
+	"rejected_queue_full":  "503 (queue full)",
+	"rejected_app_offline": "503 (app offline)",
+	"rejected_tcp_reset":   "connection resets (pool stopped)",
+	"expired":              "expired in queue",
+	"abandoned":            "abandoned requests",
+	"client_timeout":       "client timeouts",
+	"in_flight":            "in flight at the horizon",
+	"abandoned_crash":      "abandoned by crashes",
+	"abandoned_shutdown":   "abandoned at shutdown limit",
+	"abandoned_ping":       "abandoned by ping kills",
+	"abandoned_memory":     "abandoned by memory crashes",
+	"rate_503":             "503 rate",
+	"rate_abandoned":       "abandoned rate",
+	"rate_error":           "error rate",
+	"rate_ok":              "ok rate",
+	"availability":         "availability",
+	"wait_mean_s":          "mean queue wait",
+	"response_mean_s":      "mean response time",
+	"response_p50_s":       "median response time",
+	"response_p90_s":       "p90 response time",
+	"response_p99_s":       "p99 response time",
+	"throughput_rps":       "throughput",
+	"worker_starts":        "worker starts",
+	"crashes":              "crashes",
+	"recycles":             "recycles",
+	"ping_kills":           "ping kills",
+	"rapid_fail_trips":     "rapid-fail trips",
+	"lock_conflicts":       "lock conflicts",
+	"retries":              "retries",
+	"stale_age_mean_s":     "mean age of stale responses",
+	"shutdown_kills":       "shutdown-limit kills",
+	"startup_kills":        "startup-limit kills",
+	"warmup_s":             "warm-up",
+	"events":               "events",
+}
+
+// requestCounts are the metrics that count requests (the rest of the plain
+// counts count events).
+var requestCounts = []string{
+	"arrivals", "ok", "stale", "error", "rejected_queue_full", "rejected_app_offline",
+	"rejected_tcp_reset", "expired", "abandoned", "client_timeout", "in_flight",
+	"abandoned_crash", "abandoned_shutdown", "abandoned_ping", "abandoned_memory", "retries",
+}
+
+// MetricLabel returns the unit of a metric for an axis label: rate_* are
+// "fraction of requests", availability "fraction of time", *_s "seconds",
+// *_rps "requests/s", request counts "requests", other counts "count".
+func MetricLabel(metric string) string {
+	switch {
+	case strings.HasPrefix(metric, "rate_"):
+		return "fraction of requests"
+	case metric == "availability":
+		return "fraction of time"
+	case strings.HasSuffix(metric, "_s"):
+		return "seconds"
+	case strings.HasSuffix(metric, "_rps"):
+		return "requests/s"
+	case slices.Contains(requestCounts, metric):
+		return "requests"
+	}
+	return "count"
+}
+
+// MetricName returns a readable name of a metric ("rate_503" → "503 rate"),
+// the metric itself with spaces for underscores when it has none.
+func MetricName(metric string) string {
+	if n, ok := metricNames[metric]; ok {
+		return n
+	}
+	return strings.ReplaceAll(metric, "_", " ")
+}
+
+// axisLabel is "name (unit)".
+func axisLabel(metric string) string {
+	return fmt.Sprintf("%s (%s)", MetricName(metric), MetricLabel(metric))
+}
+
+// capitalize upper-cases the first letter.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// number parses a sweep value as a number: a plain number, a duration
+// ("90s", in seconds) or a size ("120MB", in MB). ok is false otherwise.
+func number(s string) (v float64, ok bool) {
+	s = strings.Trim(strings.TrimSpace(s), `"`)
+	if v, err := strconv.ParseFloat(s, 64); err == nil {
+		return v, true
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		return d.Seconds(), true
+	}
+	for _, u := range []struct {
+		suffix string
+		mb     float64
+	}{{"KB", 1.0 / 1024}, {"MB", 1}, {"GB", 1024}} {
+		if n, found := strings.CutSuffix(s, u.suffix); found {
+			if v, err := strconv.ParseFloat(strings.TrimSpace(n), 64); err == nil {
+				return v * u.mb, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// numericUnit describes how the values of a sweep key were read by number.
+func numericUnit(values []string) string {
+	for _, s := range values {
+		s = strings.Trim(strings.TrimSpace(s), `"`)
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			continue
+		}
+		if _, err := time.ParseDuration(s); err == nil {
+			return "seconds"
+		}
+		return "MB"
+	}
+	return ""
+}
+
+// timeUnit picks the unit of a time axis spanning span: hours for long runs,
+// minutes or seconds for short ones.
+func timeUnit(span float64) (scale float64, name string) {
+	switch {
+	case span >= 3*3600:
+		return 3600, "hours"
+	case span >= 3*60:
+		return 60, "minutes"
+	}
+	return 1, "seconds"
+}
+
+// wrap breaks s at spaces into lines of at most width characters (a longer
+// word stays whole).
+func wrap(s string, width int) string {
+	words := strings.Fields(s)
+	if len(words) == 0 {
+		return s
+	}
+	var lines []string
+	line := words[0]
+	for _, w := range words[1:] {
+		if len(line)+1+len(w) <= width {
+			line += " " + w
+			continue
+		}
+		lines = append(lines, line)
+		line = w
+	}
+	return strings.Join(append(lines, line), "\n")
+}
+
+// categoryTicks labels the integer positions 0..len(names)-1 of an axis
+// with names. Along x, names are wrapped onto lines; when they would still
+// crowd each other at the slide size, they are rotated instead.
+func categoryTicks(p *plot.Plot, names []string, horizontal bool) {
+	ticks := make([]plot.Tick, len(names))
+	for i, n := range names {
+		ticks[i] = plot.Tick{Value: float64(i), Label: n}
+	}
+	if horizontal {
+		// Categories along y.
+		p.Y.Tick.Marker = plot.ConstantTicks(ticks)
+		p.Y.Tick.Length = 0
+		return
+	}
+	p.X.Tick.Length = 0
+	p.X.Padding = 0
+	// Room per category, assuming the data area of a slide-size chart with
+	// a legend beside it.
+	room := vg.Points(380) / vg.Length(len(names))
+	sty := p.X.Tick.Label
+	wrapped := make([]plot.Tick, len(ticks))
+	fits := true
+	for i, t := range ticks {
+		wrapped[i] = plot.Tick{Value: t.Value, Label: wrap(t.Label, 14)}
+		for _, line := range strings.Split(wrapped[i].Label, "\n") {
+			if sty.Width(line) > room-vg.Points(4) {
+				fits = false
+			}
+		}
+	}
+	if fits {
+		p.X.Tick.Marker = plot.ConstantTicks(wrapped)
+		return
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.X.Tick.Label.Rotation = math.Pi / 6
+	p.X.Tick.Label.XAlign = draw.XRight
+	p.X.Tick.Label.YAlign = draw.YCenter
+}
+
+// sortValues orders the distinct values of a dimension: numerically when
+// all are numbers, else in order of first appearance. ordered reports the
+// former.
+func sortValues(values []string) (sorted []string, ordered bool) {
+	sorted = slices.Clone(values)
+	for _, v := range values {
+		if _, ok := number(v); !ok {
+			return sorted, false
+		}
+	}
+	slices.SortStableFunc(sorted, func(a, b string) int {
+		x, _ := number(a)
+		y, _ := number(b)
+		switch {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+		return 0
+	})
+	return sorted, true
+}
+
+// distinct returns the distinct values in order of first appearance.
+func distinct(values []string) []string {
+	var out []string
+	for _, v := range values {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// formatSpan formats a span of seconds compactly: "1m", "10s", "2h30m".
+func formatSpan(seconds float64) string {
+	d := time.Duration(math.Round(seconds * 1e9))
+	s := d.String()
+	s = strings.Replace(s, "m0s", "m", 1)
+	s = strings.Replace(s, "h0m", "h", 1)
+	return s
+}
