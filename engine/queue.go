@@ -15,7 +15,7 @@ type entry struct {
 	key uint64
 }
 
-func (e *entry) slot() uint32 { return uint32(e.key) }
+func (e entry) slot() uint32 { return uint32(e.key) }
 
 func (a *entry) before(b *entry) bool {
 	return a.at < b.at || (a.at == b.at && a.key < b.key)
@@ -55,6 +55,7 @@ type queue struct {
 	slots []slot
 	free  []uint32
 	dead  int    // cancelled entries still in heap
+	spent bool   // heap[0] is the event being fired, kept for push to replace
 	shift uint   // log2 of the arity: 1 binary, 2 4-ary
 	seq   uint64 // sequence number of the next event
 	limit uint64 // seq must stay below it; 1<<32 but for tests
@@ -69,12 +70,30 @@ const (
 func newQueue() queue { return queue{shift: defaultSift, limit: seqLimit} }
 
 // live returns the number of events waiting to fire.
-func (q *queue) live() int { return len(q.heap) - q.dead }
+func (q *queue) live() int {
+	n := len(q.heap) - q.dead
+	if q.spent {
+		n--
+	}
+	return n
+}
 
 // push adds an event and returns its slot and the slot's generation.
 func (q *queue) push(at Time, h Handler, kind int) (uint32, uint32) {
 	if q.seq >= q.limit {
 		q.renumber()
+	}
+	if q.spent {
+		// The event being fired is still at the root: the new one takes
+		// its place and its slot, one sift instead of a removal and an
+		// insertion. Most handlers schedule their component's next event.
+		q.spent = false
+		s := q.heap[0].slot()
+		sl := &q.slots[s]
+		sl.h, sl.kind = h, kind
+		q.replaceTop(entry{at: at, key: q.seq<<32 | uint64(s)})
+		q.seq++
+		return s, sl.gen
 	}
 	var s uint32
 	if n := len(q.free); n > 0 {
@@ -115,6 +134,7 @@ func (q *queue) renumber() {
 // head drops cancelled entries from the top and reports whether a live
 // event remains; if so it is q.heap[0].
 func (q *queue) head() bool {
+	q.settle()
 	for len(q.heap) > 0 {
 		s := q.heap[0].slot()
 		if q.slots[s].h != nil {
@@ -127,17 +147,25 @@ func (q *queue) head() bool {
 	return false
 }
 
-// pop removes the earliest event, which head must have found live, and
-// returns it.
-func (q *queue) pop() (Time, Handler, int) {
-	e := q.removeTop()
-	s := e.slot()
-	sl := &q.slots[s]
+// fire takes the earliest event, which head must have found live, and
+// returns it. Its entry stays at the root, spent, until settle or until
+// push reuses it.
+func (q *queue) fire() (Time, Handler, int) {
+	e := &q.heap[0]
+	sl := &q.slots[e.slot()]
 	h, kind := sl.h, sl.kind
 	sl.h = nil
 	sl.gen++
-	q.free = append(q.free, s)
+	q.spent = true
 	return e.at, h, kind
+}
+
+// settle removes the spent root, if any.
+func (q *queue) settle() {
+	if q.spent {
+		q.spent = false
+		q.free = append(q.free, q.removeTop().slot())
+	}
 }
 
 // pending reports whether the event of slot s and generation gen is still
@@ -164,7 +192,7 @@ func (q *queue) cancel(s, gen uint32) bool {
 
 // purge removes every cancelled entry and restores the heap in linear time.
 func (q *queue) purge() {
-	if q.dead == 0 {
+	if q.dead == 0 && !q.spent {
 		return
 	}
 	h := q.heap[:0]
@@ -177,6 +205,7 @@ func (q *queue) purge() {
 	}
 	q.heap = h
 	q.dead = 0
+	q.spent = false
 	for i := (len(h) - 2) >> q.shift; i >= 0; i-- {
 		q.down(i)
 	}
@@ -188,17 +217,25 @@ func (q *queue) removeTop() entry {
 	top := h[0]
 	n := len(h) - 1
 	last := h[n]
-	h = h[:n]
-	q.heap = h
-	if n == 0 {
-		return top
+	q.heap = h[:n]
+	if n > 0 {
+		q.replaceTop(last)
 	}
-	// Move the hole at the root down to a leaf along the smallest children,
-	// then sift the former last entry up from there: it almost always
-	// belongs near the bottom, so this saves a comparison per level.
+	return top
+}
+
+// replaceTop puts e in place of the root and restores the heap. It moves
+// the hole at the root down to a leaf along the smallest children, then
+// sifts e up from there: e almost always belongs near the bottom (it is the
+// former last entry, or an event later than the one just fired), so this
+// saves a comparison per level over sifting e down.
+func (q *queue) replaceTop(e entry) {
+	h := q.heap
+	n := len(h)
 	shift := q.shift
 	i := 0
-	if shift == 2 {
+	switch shift {
+	case 2:
 		for {
 			first := i<<2 + 1
 			if first+4 > n {
@@ -211,7 +248,7 @@ func (q *queue) removeTop() entry {
 			h[i] = c[m]
 			i = first + m
 		}
-	} else if shift == 1 {
+	case 1:
 		for {
 			first := i<<1 + 1
 			if first+2 > n {
@@ -230,14 +267,13 @@ func (q *queue) removeTop() entry {
 	}
 	for i > 0 {
 		p := (i - 1) >> shift
-		if !last.before(&h[p]) {
+		if !e.before(&h[p]) {
 			break
 		}
 		h[i] = h[p]
 		i = p
 	}
-	h[i] = last
-	return top
+	h[i] = e
 }
 
 // minChild returns the index of the smallest of the children that start at

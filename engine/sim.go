@@ -94,10 +94,11 @@ func (s *Sim) Step() bool {
 	if !s.q.head() {
 		return false
 	}
-	at, h, kind := s.q.pop()
+	at, h, kind := s.q.fire()
 	s.now = at
 	s.fired++
 	h.HandleEvent(kind)
+	s.q.settle()
 	return true
 }
 

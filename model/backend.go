@@ -49,11 +49,15 @@ func (b *backendRT) HandleEvent(kind int) {
 	switch kind {
 	case evSlowStart:
 		b.slow = true
-		b.w.tracef("backend %s slow", b.name)
+		if b.w.trace != nil {
+			b.w.tracef("backend %s slow", b.name)
+		}
 		b.w.sim.After(b.lasting.Next(), b, evSlowEnd)
 	case evSlowEnd:
 		b.slow = false
-		b.w.tracef("backend %s normal", b.name)
+		if b.w.trace != nil {
+			b.w.tracef("backend %s normal", b.name)
+		}
 		b.w.sim.After(b.every.Next(), b, evSlowStart)
 	}
 }

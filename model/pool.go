@@ -41,7 +41,9 @@ func (w *world) admit(r *request) {
 	r.arrival = now
 	r.warm = now >= w.warmup
 	w.rec.arrival(r)
-	w.tracef("arrive req=%d client=%s attempt=%d", r.id, r.client.name, r.attempt)
+	if w.trace != nil {
+		w.tracef("arrive req=%d client=%s attempt=%d", r.id, r.client.name, r.attempt)
+	}
 	if t := r.client.c.Timeout.T(); t > 0 {
 		r.tClient = w.sim.After(t, r, evClientTimeout)
 	}
@@ -66,6 +68,7 @@ func (w *world) admit(r *request) {
 	} else {
 		r.deadline = engine.Never
 	}
+	w.rec.level(w)
 	w.queue.push(r)
 	w.rec.queueLen(w.queue.len())
 	w.armExpiry()
@@ -111,6 +114,7 @@ func (w *world) pump() {
 		if wk == nil {
 			break
 		}
+		w.rec.level(w)
 		wk.execute(w.queue.pop())
 	}
 	if w.queue.len() > 0 {
@@ -167,9 +171,12 @@ func (w *world) expire() {
 	w.expiryArmed = false
 	now := w.sim.Now()
 	for w.queue.len() > 0 && w.queue.front().deadline <= now {
+		w.rec.level(w)
 		r := w.queue.pop()
 		r.state = stNone
-		w.tracef("expire req=%d", r.id)
+		if w.trace != nil {
+			w.tracef("expire req=%d", r.id)
+		}
 		w.finish(r, outExpired, causeNone)
 	}
 	w.armExpiry()
@@ -182,7 +189,9 @@ func (w *world) failure(kind string) {
 		return
 	}
 	now := w.sim.Now()
-	w.tracef("failure %s", kind)
+	if w.trace != nil {
+		w.tracef("failure %s", kind)
+	}
 	d := w.supervisor.Failure(now)
 	if d.StartDelay > 0 {
 		w.startBlocked = now.Add(d.StartDelay)
@@ -204,8 +213,11 @@ func (w *world) stopPool(restartAt engine.Time) {
 	w.stopped = true
 	w.rec.setStopped(w, true)
 	w.rec.event(evkRapidFail)
-	w.tracef("pool stopped by rapid-fail protection")
+	if w.trace != nil {
+		w.tracef("pool stopped by rapid-fail protection")
+	}
 	for w.queue.len() > 0 {
+		w.rec.level(w)
 		r := w.queue.pop()
 		r.state = stNone
 		w.finish(r, outRejectedOffline, causeNone)
@@ -222,7 +234,9 @@ func (w *world) restartPool() {
 	w.stopped = false
 	w.rec.setStopped(w, false)
 	w.supervisor.Restarted(w.sim.Now())
-	w.tracef("pool restarted")
+	if w.trace != nil {
+		w.tracef("pool restarted")
+	}
 	w.pump()
 }
 

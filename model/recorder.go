@@ -39,6 +39,10 @@ type recorder struct {
 	resp       histogram
 	staleAge   float64
 	stoppedFor engine.Time // stopped time after warmup
+	// Time integrals of the queue length and of busy threads, for the
+	// time averages that Little's law relates to waits.
+	queueArea, busyArea float64
+	lastLevel           engine.Time
 	stopSince  engine.Time
 	stopped    bool
 
@@ -56,6 +60,7 @@ func (rec *recorder) init(w *world) {
 
 func (rec *recorder) startMeasuring(w *world) {
 	rec.measuring = true
+	rec.lastLevel = w.sim.Now()
 	if rec.stopped {
 		rec.stopSince = w.sim.Now()
 	}
@@ -69,6 +74,20 @@ func (rec *recorder) arrival(r *request) {
 	rec.arrivals++
 	if r.attempt > 1 {
 		rec.retries++
+	}
+}
+
+// level integrates the queue length and busy threads up to now; call it
+// before either changes.
+func (rec *recorder) level(w *world) {
+	if !rec.measuring {
+		return
+	}
+	now := w.sim.Now()
+	if dt := float64(now - rec.lastLevel); dt > 0 {
+		rec.queueArea += dt * float64(w.queue.len())
+		rec.busyArea += dt * float64(w.busyTotal)
+		rec.lastLevel = now
 	}
 }
 
@@ -214,6 +233,7 @@ func (rec *recorder) result(w *world) *Result {
 	if rec.stopped && now > w.warmup {
 		rec.stoppedFor += now - rec.stopSince
 	}
+	rec.level(w)
 	// Requests still in the pool at the horizon.
 	var m Metrics
 	o := rec.outcomes
@@ -247,6 +267,8 @@ func (rec *recorder) result(w *world) *Result {
 	if span > 0 {
 		m.Availability = 1 - rec.stoppedFor.Seconds()/span.Seconds()
 		m.ThroughputRPS = m.OK / span.Seconds()
+		m.QueueMean = rec.queueArea / float64(span)
+		m.BusyMean = rec.busyArea / float64(span)
 	}
 	if rec.waitN > 0 {
 		m.WaitMeanS = rec.waitSum / float64(rec.waitN)

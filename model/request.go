@@ -80,7 +80,9 @@ func (r *request) HandleEvent(kind int) {
 	case evArrive:
 		r.w.admit(r)
 	case evClientTimeout:
-		r.w.tracef("client timeout req=%d", r.id)
+		if r.w.trace != nil {
+			r.w.tracef("client timeout req=%d", r.id)
+		}
 		r.w.finish(r, outClientTimeout, causeNone)
 	case evBackendDone:
 		r.class.backend.done(r)
@@ -127,7 +129,9 @@ func (w *world) finish(r *request, o outcome, c cause) {
 		if w.httperr != nil {
 			w.logHTTPErr(r, o)
 		}
-		w.tracef("outcome req=%d %s", r.id, outcomeNames[o])
+		if w.trace != nil {
+			w.tracef("outcome req=%d %s", r.id, outcomeNames[o])
+		}
 		r.client.after(r, o)
 	}
 	if r.state == stNone {

@@ -51,6 +51,8 @@ type Metrics struct {
 	ShutdownKills float64 `metric:"shutdown_kills"`
 	StartupKills  float64 `metric:"startup_kills"`
 	Rejected503   float64 `metric:"rejected_tcp_reset"`
+	QueueMean     float64 `metric:"queue_mean"`
+	BusyMean      float64 `metric:"busy_mean"`
 	WarmupS       float64 `metric:"warmup_s"`
 	Events        float64 `metric:"events"`
 }

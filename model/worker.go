@@ -80,7 +80,9 @@ func (w *world) startWorker(replaces *worker) *worker {
 	wk.limits = w.recycle.Draw(w.sim.Stream("recycle"))
 	w.workers = append(w.workers, wk)
 	wk.life = w.rec.workerStart(wk)
-	w.tracef("worker %d starting", wk.id)
+	if w.trace != nil {
+		w.tracef("worker %d starting", wk.id)
+	}
 	d := w.startupSample.Next()
 	limit := w.pool.StartupTimeLimit.T()
 	if limit > 0 && d > limit {
@@ -121,7 +123,9 @@ func (wk *worker) ready() {
 	now := w.sim.Now()
 	wk.state = wServing
 	w.rec.phase(wk, PhaseServing)
-	w.tracef("worker %d ready", wk.id)
+	if w.trace != nil {
+		w.tracef("worker %d ready", wk.id)
+	}
 	if wk.limits.Age > 0 {
 		wk.tAge = w.sim.After(wk.limits.Age, wk, evAge)
 	}
@@ -152,9 +156,13 @@ func (wk *worker) execute(r *request) {
 	r.worker = wk
 	r.execIdx = len(wk.exec)
 	wk.exec = append(wk.exec, r)
+	w.rec.level(w)
 	wk.busy++
+	w.busyTotal++
 	w.rec.started(r, now)
-	w.tracef("start req=%d worker=%d", r.id, wk.id)
+	if w.trace != nil {
+		w.tracef("start req=%d worker=%d", r.id, wk.id)
+	}
 	mem := w.pool.Memory
 	if mem.Limit > 0 && wk.memory+int64(mem.PerRequest) > int64(mem.Limit) {
 		// The allocation fails: the process runs out of address space.
@@ -216,7 +224,9 @@ func (wk *worker) remove(r *request) {
 	}
 	wk.exec[last] = nil
 	wk.exec = wk.exec[:last]
+	wk.w.rec.level(wk.w)
 	wk.busy--
+	wk.w.busyTotal--
 	if r.state == stHung {
 		wk.hung--
 	}
@@ -260,7 +270,9 @@ func (wk *worker) recycle(reason string) {
 	wk.recycling = true
 	wk.why = reason
 	w.rec.recycle(reason)
-	w.tracef("worker %d recycle %s", wk.id, reason)
+	if w.trace != nil {
+		w.tracef("worker %d recycle %s", wk.id, reason)
+	}
 	if w.pool.Recycle.Overlapping {
 		w.startWorker(wk)
 		return
@@ -285,7 +297,9 @@ func (wk *worker) drain(overlapped bool, why string) {
 	wk.overlapDone = overlapped
 	wk.why = why
 	w.rec.phase(wk, PhaseDraining)
-	w.tracef("worker %d draining", wk.id)
+	if w.trace != nil {
+		w.tracef("worker %d draining", wk.id)
+	}
 	w.sim.Cancel(wk.tAge)
 	if wk.busy == 0 {
 		wk.exit(why, causeNone)
@@ -336,7 +350,9 @@ func (wk *worker) exit(why string, c cause) {
 		}
 	}
 	w.rec.workerExit(wk, why)
-	w.tracef("worker %d exit %s", wk.id, why)
+	if w.trace != nil {
+		w.tracef("worker %d exit %s", wk.id, why)
+	}
 	// Workers whose replacement this was keep serving if it never got ready.
 	for _, x := range w.workers {
 		if x.recycling && x.state == wServing && !x.overlapDone && wasStarting && wk.replaces == x {

@@ -23,6 +23,7 @@ type world struct {
 	pool *Pool
 
 	queue         ring
+	busyTotal     int // busy threads over all workers
 	expiryArmed   bool
 	workers       []*worker // alive: starting, serving or draining, in start order
 	readyBuf      []policies.WorkerView
@@ -74,7 +75,9 @@ func (w *world) HandleEvent(kind int) {
 		w.startArmed = false
 		w.pump()
 	case evSchedule:
-		w.tracef("schedule recycle")
+		if w.trace != nil {
+			w.tracef("schedule recycle")
+		}
 		for _, wk := range w.snapshotWorkers() {
 			wk.recycle(reasonSchedule)
 		}

@@ -52,6 +52,7 @@ func newPlot(title, xlabel, ylabel string) *plot.Plot {
 		a.Label.Padding = vg.Points(4)
 		a.LineStyle.Color = axisGrey
 		a.Tick.LineStyle.Color = axisGrey
+		a.Tick.Marker = niceTicks{}
 	}
 	p.X.Label.Text = xlabel
 	p.Y.Label.Text = ylabel
@@ -368,4 +369,71 @@ func formatSpan(seconds float64) string {
 	s = strings.Replace(s, "m0s", "m", 1)
 	s = strings.Replace(s, "h0m", "h", 1)
 	return s
+}
+
+// niceTicks labels about five round values (1, 2, 2.5 or 5 times a power of
+// ten) across the axis, with unlabelled minor ticks between them; large
+// values are written with k and M.
+type niceTicks struct{}
+
+func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) || math.IsInf(hi-lo, 0) {
+		return nil
+	}
+	raw := (hi - lo) / 5
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	var step float64
+	var minorDiv float64
+	for _, m := range []struct{ mult, minor float64 }{{1, 5}, {2, 4}, {2.5, 5}, {5, 5}, {10, 5}} {
+		step, minorDiv = m.mult*mag, m.minor
+		if step >= raw*0.999 {
+			break
+		}
+	}
+	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	if r := step / math.Pow(10, math.Floor(math.Log10(step)+1e-9)); math.Abs(r-2.5) < 1e-9 {
+		decimals++
+	}
+	big := math.Max(math.Abs(lo), math.Abs(hi)) >= 1e4
+	var ticks []plot.Tick
+	first := math.Ceil(lo/step-1e-9) * step
+	for i := 0; ; i++ {
+		v := first + float64(i)*step
+		if v > hi+step*1e-9 {
+			break
+		}
+		if math.Abs(v) < step*1e-9 {
+			v = 0
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: formatTick(v, decimals, big)})
+	}
+	minor := step / minorDiv
+	start := math.Ceil(lo/minor-1e-9) * minor
+	for i := 0; ; i++ {
+		v := start + float64(i)*minor
+		if v > hi+minor*1e-9 {
+			break
+		}
+		if k := v / step; math.Abs(k-math.Round(k)) < 1e-6 {
+			continue
+		}
+		ticks = append(ticks, plot.Tick{Value: v})
+	}
+	return ticks
+}
+
+func formatTick(v float64, decimals int, big bool) string {
+	if big {
+		switch {
+		case math.Abs(v) >= 1e6:
+			return strconv.FormatFloat(v/1e6, 'f', -1, 64) + "M"
+		case v != 0:
+			return strconv.FormatFloat(v/1e3, 'f', -1, 64) + "k"
+		}
+		return "0"
+	}
+	if v == 0 {
+		return "0"
+	}
+	return strconv.FormatFloat(v, 'f', decimals, 64)
 }

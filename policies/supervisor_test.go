@@ -142,7 +142,7 @@ func TestRapidFail(t *testing.T) {
 		{"four are not enough", iis("sliding", 5, 5*min, engine.Never),
 			ts(0, 10*sec, 20*sec, 30*sec), nil, nil},
 		{"one failure stops when max is 1", iis("fixed", 1, min, 30*sec),
-			ts(7*sec), []int{0}, ts(37 * sec)},
+			ts(7 * sec), []int{0}, ts(37 * sec)},
 		{"sliding: exactly interval apart is outside", iis("sliding", 2, 5*min, engine.Never),
 			ts(0, 5*min), nil, nil},
 		{"sliding: just inside", iis("sliding", 2, 5*min, engine.Never),
@@ -248,6 +248,7 @@ func TestFixedWindowTripProbability(t *testing.T) {
 	}
 	got := float64(trips) / n
 	se := math.Sqrt(p * (1 - p) / n)
+	t.Logf("trip probability %.4f, theory %.4f, SE %.4f", got, p, se)
 	if math.Abs(got-p) > 4*se {
 		t.Errorf("trip probability %.4f, theory %.4f (4 SE = %.4f)", got, p, 4*se)
 	}

@@ -1,0 +1,18 @@
+package experiments
+
+import (
+	"github.com/poolsim/poolsim/model"
+)
+
+// override is one dotted-key override as the scenario decoder takes it.
+type override struct {
+	Key, Value, Source string
+}
+
+// simulator is what the experiment runner needs of the model: decoding a
+// scenario with overrides, and running one replication of it. Tests swap in
+// a fake.
+type simulator struct {
+	decode func(filename string, data []byte, ov []override) (*model.Scenario, error)
+	run    func(sc *model.Scenario, replication uint64) (model.Metrics, error)
+}

@@ -1,0 +1,275 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Override sets one value of a scenario by its dotted key, as `--set` and
+// an experiment's variants and sweeps do. Key is a TOML dotted key
+// ("pool.recycle.time", `clients."my client".count`); Value is the new value
+// in TOML syntax (`"60m"`, `50000`, `{ dist = "exponential", mean = "30ms" }`);
+// Source names where the override came from, for error messages ("--set",
+// `exp.toml:12 variants."time 60m"`).
+//
+// An override replaces the value at Key whole (a table replaces a table) and
+// may add a key the file leaves out, or a new named class, backend or client.
+type Override struct {
+	Key, Value, Source string
+}
+
+// String formats o as key=value.
+func (o Override) String() string { return o.Key + "=" + o.Value }
+
+// ParseSet parses a `--set key=value` argument. The value is in TOML syntax
+// (`25`, `true`, `"60m"`, `{ dist = "exponential", mean = "1s" }`); a value
+// that is not valid TOML, such as a bare word (`60m`, `error`), is taken as
+// a string. The override's Source is "--set".
+func ParseSet(s string) (Override, error) {
+	key, value, ok := strings.Cut(s, "=")
+	if !ok {
+		return Override{}, fmt.Errorf("want key=value, such as pool.threads=50, not %q", s)
+	}
+	key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+	if _, err := ParseKey(key); err != nil {
+		return Override{}, err
+	}
+	if _, err := parseTOMLValue(value); err != nil {
+		value = QuoteString(value)
+	}
+	return Override{Key: key, Value: value, Source: "--set"}, nil
+}
+
+// ParseKey splits a TOML dotted key into its parts: `clients."a b".count`
+// is ["clients", "a b", "count"].
+func ParseKey(key string) ([]string, error) {
+	if strings.TrimSpace(key) == "" {
+		return nil, errors.New("missing key")
+	}
+	if strings.ContainsAny(key, "\n\r") {
+		return nil, fmt.Errorf("invalid key %q: a key is one line", key)
+	}
+	var m map[string]any
+	if _, err := toml.Decode(key+" = 0", &m); err != nil {
+		return nil, fmt.Errorf("invalid key %q: want a dotted key such as pool.recycle.time or clients.\"my client\".count", key)
+	}
+	var path []string
+	cur := m
+	for {
+		if len(cur) != 1 {
+			return nil, fmt.Errorf("invalid key %q", key)
+		}
+		for k, v := range cur {
+			path = append(path, k)
+			switch v := v.(type) {
+			case map[string]any:
+				cur = v
+			case int64:
+				if v != 0 {
+					return nil, fmt.Errorf("invalid key %q", key)
+				}
+				return path, nil
+			default:
+				return nil, fmt.Errorf("invalid key %q", key)
+			}
+		}
+	}
+}
+
+// parseTOMLValue parses one TOML value written as text.
+func parseTOMLValue(text string) (any, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, errors.New("missing value")
+	}
+	var m map[string]any
+	md, err := toml.Decode("v = "+text+"\n", &m)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, errors.New(pe.Message)
+		}
+		return nil, err
+	}
+	if len(m) != 1 || len(md.Keys()) == 0 || md.Keys()[0].String() != "v" {
+		return nil, errors.New("not a single TOML value")
+	}
+	v, ok := m["v"]
+	if !ok {
+		return nil, errors.New("not a single TOML value")
+	}
+	// Everything else parsed must lie inside v.
+	for _, k := range md.Keys() {
+		if k[0] != "v" {
+			return nil, errors.New("not a single TOML value")
+		}
+	}
+	return v, nil
+}
+
+// QuoteString returns s as a TOML basic string.
+func QuoteString(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r) // utf8.RuneError for invalid bytes: U+FFFD
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// FormatValue writes a decoded TOML value (string, int64, float64, bool,
+// time.Time, []any, map[string]any, as github.com/BurntSushi/toml decodes
+// into an interface) back in TOML syntax, for an Override's Value. Tables
+// become inline tables with their keys sorted.
+func FormatValue(v any) string {
+	var b strings.Builder
+	writeTOMLValue(&b, v)
+	return b.String()
+}
+
+func writeTOMLValue(b *strings.Builder, v any) {
+	switch v := v.(type) {
+	case string:
+		b.WriteString(QuoteString(v))
+	case int64:
+		b.WriteString(strconv.FormatInt(v, 10))
+	case int:
+		b.WriteString(strconv.Itoa(v))
+	case uint64:
+		b.WriteString(strconv.FormatUint(v, 10))
+	case float64:
+		b.WriteString(formatTOMLFloat(v))
+	case bool:
+		b.WriteString(strconv.FormatBool(v))
+	case time.Time:
+		b.WriteString(formatTOMLTime(v))
+	case []any:
+		b.WriteByte('[')
+		for i, e := range v {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeTOMLValue(b, e)
+		}
+		b.WriteByte(']')
+	case []map[string]any:
+		b.WriteByte('[')
+		for i, e := range v {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeTOMLValue(b, e)
+		}
+		b.WriteByte(']')
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if len(keys) == 0 {
+			b.WriteString("{}")
+			return
+		}
+		b.WriteString("{ ")
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(toml.Key{k}.String())
+			b.WriteString(" = ")
+			writeTOMLValue(b, v[k])
+		}
+		b.WriteString(" }")
+	default:
+		b.WriteString(QuoteString(fmt.Sprint(v)))
+	}
+}
+
+// formatTOMLFloat writes f so that it reads back as the same float (and as
+// a float, not an integer).
+func formatTOMLFloat(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "nan"
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	s := strconv.FormatFloat(f, 'g', -1, 64)
+	if !strings.ContainsAny(s, ".eEn") {
+		s += ".0"
+	}
+	return s
+}
+
+// formatTOMLTime writes t as a TOML datetime, date or time: local ones
+// (those github.com/BurntSushi/toml decodes in its "-local" zones) without
+// an offset.
+func formatTOMLTime(t time.Time) string {
+	switch t.Location().String() {
+	case "datetime-local":
+		return t.Format("2006-01-02T15:04:05.999999999")
+	case "date-local":
+		return t.Format("2006-01-02")
+	case "time-local":
+		return t.Format("15:04:05.999999999")
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+// applyOverride sets o in the raw decoded file and returns the key's parts.
+func applyOverride(raw map[string]any, o Override) ([]string, error) {
+	path, err := ParseKey(o.Key)
+	if err != nil {
+		return nil, err
+	}
+	v, err := parseTOMLValue(o.Value)
+	if err != nil {
+		return path, fmt.Errorf("invalid value %s: %v (a string needs quotes)", o.Value, err)
+	}
+	cur := raw
+	for i, k := range path[:len(path)-1] {
+		next, ok := cur[k]
+		if !ok {
+			m := map[string]any{}
+			cur[k] = m
+			cur = m
+			continue
+		}
+		m, ok := next.(map[string]any)
+		if !ok {
+			return path, fmt.Errorf("cannot set %s: %s is a value, not a table", o.Key, toml.Key(path[:i+1]))
+		}
+		cur = m
+	}
+	cur[path[len(path)-1]] = v
+	return path, nil
+}

@@ -1,0 +1,198 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model"
+)
+
+// MaxBins is the most intervals a time series chart draws: longer series
+// are merged into wider intervals (a pixel per interval at the slide size,
+// and SVG files of a few hundred kilobytes at most).
+const MaxBins = 1000
+
+// outcome is one stacked layer of a time series.
+type outcome struct {
+	name  string
+	color color.NRGBA
+	count func(*model.SeriesRow) int64
+}
+
+var outcomes = []outcome{
+	{"ok", rgb(0x8cd17d), func(r *model.SeriesRow) int64 { return r.OK }},
+	{"stale", rgb(0xb6992d), func(r *model.SeriesRow) int64 { return r.Stale }},
+	{"error (500)", rgb(0xf28e2b), func(r *model.SeriesRow) int64 { return r.Error }},
+	{"503", rgb(0xe15759), func(r *model.SeriesRow) int64 { return r.Rejected }},
+	{"expired in queue", rgb(0xb07aa1), func(r *model.SeriesRow) int64 { return r.Expired }},
+	{"abandoned", rgb(0x9c755f), func(r *model.SeriesRow) int64 { return r.Abandoned }},
+	{"client timeout", rgb(0x499894), func(r *model.SeriesRow) int64 { return r.ClientTimeout }},
+}
+
+var stoppedShade = color.NRGBA{R: 0xe1, G: 0x57, B: 0x59, A: 0x30}
+
+// TimeSeries draws one run's time series: the outcomes of the requests that
+// arrived in each interval, stacked (ok, stale, error, 503, expired,
+// abandoned, client timeout; a layer that never happens is left out), the
+// workers alive at the end of each interval as a black step line on a
+// second axis at the right, and the intervals in which rapid-fail protection
+// had stopped the pool shaded. Time runs from the start of the run, in
+// hours (minutes or seconds for short runs). interval is the width of a row;
+// 0 takes it from the rows' start times. Series longer than MaxBins rows are
+// merged into wider intervals.
+func TimeSeries(rows []model.SeriesRow, interval engine.Time) (*plot.Plot, error) {
+	if len(rows) == 0 {
+		return nil, errors.New("plots: time series has no rows")
+	}
+	if interval <= 0 {
+		if len(rows) < 2 || rows[1].Start <= rows[0].Start {
+			return nil, errors.New("plots: time series: interval not given and not found from the rows' start times")
+		}
+		interval = rows[1].Start - rows[0].Start
+	}
+	for i := 1; i < len(rows); i++ {
+		if rows[i].Start < rows[i-1].Start {
+			return nil, fmt.Errorf("plots: time series: row %d starts at %v, before row %d (%v)", i+1, rows[i].Start, i, rows[i-1].Start)
+		}
+	}
+	rows, interval = merge(rows, interval)
+
+	span := (rows[len(rows)-1].Start + interval).Seconds()
+	scale, unit := timeUnit(span)
+	n := len(rows)
+	x0, x1 := make([]float64, n), make([]float64, n)
+	for i, r := range rows {
+		x0[i] = r.Start.Seconds() / scale
+		x1[i] = (r.Start + interval).Seconds() / scale
+		if i+1 < n && rows[i+1].Start < r.Start+interval {
+			x1[i] = rows[i+1].Start.Seconds() / scale
+		}
+	}
+
+	per := formatSpan(interval.Seconds())
+	p := newPlot("Outcomes per "+per+" interval", "time since start ("+unit+")", "requests per "+per)
+	legend := &sideLegend{}
+
+	// Pool stopped: shading behind everything.
+	shade := &rects{fill: stoppedShade, fullHeight: true}
+	for i, r := range rows {
+		if r.Stopped {
+			if k := len(shade.boxes) - 1; k >= 0 && shade.boxes[k].x1 == x0[i] {
+				shade.boxes[k].x1 = x1[i]
+				continue
+			}
+			shade.boxes = append(shade.boxes, box{x0: x0[i], x1: x1[i]})
+		}
+	}
+	if len(shade.boxes) > 0 {
+		p.Add(shade)
+	}
+	p.Add(grid(false))
+
+	// Stacked outcomes.
+	base := make([]float64, n)
+	var top float64
+	for k, o := range outcomes {
+		lo, hi := make([]float64, n), make([]float64, n)
+		var any bool
+		for i := range rows {
+			c := float64(o.count(&rows[i]))
+			lo[i], hi[i] = base[i], base[i]+c
+			base[i] = hi[i]
+			top = math.Max(top, hi[i])
+			any = any || c != 0
+		}
+		if !any && k != 0 {
+			continue
+		}
+		area := &stepArea{x0: x0, x1: x1, lo: lo, hi: hi, fill: o.color}
+		p.Add(area)
+		legend.add(o.name, area)
+	}
+
+	// Workers alive on the right-hand axis.
+	ymax := top * 1.06
+	if ymax == 0 {
+		ymax = 1
+	}
+	maxW := 1
+	for _, r := range rows {
+		maxW = max(maxW, r.WorkersAlive)
+	}
+	wscale := ymax * 0.9 / float64(maxW)
+	steps := make(plotter.XYs, 0, 2*n)
+	for i, r := range rows {
+		y := float64(r.WorkersAlive) * wscale
+		steps = append(steps, plotter.XY{X: x0[i], Y: y}, plotter.XY{X: x1[i], Y: y})
+	}
+	workers, err := plotter.NewLine(steps)
+	if err != nil {
+		return nil, fmt.Errorf("plots: workers alive: %w", err)
+	}
+	workers.Color = ink
+	workers.Width = vg.Points(1.5)
+	p.Add(workers)
+	legend.add("workers alive (right axis)", workers)
+	if len(shade.boxes) > 0 {
+		legend.add("pool stopped", shade)
+	}
+	step := max(1, int(math.Ceil(float64(maxW)/5)))
+	axis := &sideAxis{label: "workers alive"}
+	for w := 0; w <= maxW; w += step {
+		axis.ticks = append(axis.ticks, plot.Tick{Value: float64(w) * wscale, Label: fmt.Sprint(w)})
+	}
+	legend.axis = axis
+	p.Add(legend)
+
+	p.X.Min, p.X.Max = x0[0], x1[n-1]
+	p.X.Padding = 0
+	p.Y.Min, p.Y.Max = 0, ymax
+	p.Y.Padding = 0
+	return p, nil
+}
+
+// merge joins consecutive rows so that at most MaxBins remain: counts add
+// up, workers alive and busy threads are those at the end of the merged
+// interval, the queue and memory are maxima, and the pool counts as stopped
+// if it was in any of the rows.
+func merge(rows []model.SeriesRow, interval engine.Time) ([]model.SeriesRow, engine.Time) {
+	if len(rows) <= MaxBins {
+		return rows, interval
+	}
+	k := (len(rows) + MaxBins - 1) / MaxBins
+	out := make([]model.SeriesRow, 0, (len(rows)+k-1)/k)
+	for i := 0; i < len(rows); i += k {
+		m := rows[i]
+		for _, r := range rows[i+1 : min(i+k, len(rows))] {
+			m.Arrivals += r.Arrivals
+			m.OK += r.OK
+			m.Stale += r.Stale
+			m.Error += r.Error
+			m.Rejected += r.Rejected
+			m.Expired += r.Expired
+			m.Abandoned += r.Abandoned
+			m.ClientTimeout += r.ClientTimeout
+			m.QueueMax = max(m.QueueMax, r.QueueMax)
+			m.BusyThreads = r.BusyThreads
+			m.WorkersAlive = r.WorkersAlive
+			m.OldestMemoryMB = math.Max(m.OldestMemoryMB, r.OldestMemoryMB)
+			m.Stopped = m.Stopped || r.Stopped
+			m.ResponseSumS += r.ResponseSumS
+		}
+		out = append(out, m)
+	}
+	return out, interval * engine.Time(k)
+}
+
+// drawThumb is a thumbnail of a glyph.
+func glyphThumb(g draw.GlyphStyle) thumb {
+	return func(c *draw.Canvas) { c.DrawGlyph(g, c.Center()) }
+}
