@@ -21,7 +21,7 @@ func (m *holdModel) HandleEvent(int) { m.s.After(expTime(m.r), m, 0) }
 
 func newHold(pending int, shift uint) *holdModel {
 	s := New(1, 0)
-	s.q.shift = shift
+	s.q = newQueue(shift)
 	m := &holdModel{s: s, r: rand.New(NewSource(1, 0, "hold"))}
 	for range pending {
 		s.After(expTime(m.r), m, 0)

@@ -5,11 +5,10 @@ import (
 	"slices"
 )
 
-// entry is one pending event as the heap stores it, in 16 bytes so that the
-// four children of a node share a cache line: the time, then key, which
-// holds the event's sequence number in its high 32 bits and its slot in the
-// low 32. Entries order by (at, key), that is by time and then by the order
-// in which they were scheduled.
+// entry is one pending event as the heap stores it, in 16 bytes: the time,
+// then key, which holds the event's sequence number in its high 32 bits and
+// its slot in the low 32. Entries order by (at, key), that is by time and
+// then by the order in which they were scheduled.
 type entry struct {
 	at  Time
 	key uint64
@@ -17,66 +16,90 @@ type entry struct {
 
 func (e entry) slot() uint32 { return uint32(e.key) }
 
-func (a *entry) before(b *entry) bool {
-	return a.at < b.at || (a.at == b.at && a.key < b.key)
+func (e *entry) before(f *entry) bool {
+	return e.at < f.at || (e.at == f.at && e.key < f.key)
 }
 
 // less is before as 1 or 0, computed without branches as the borrow of a
 // 128-bit subtraction (times are never negative, so they compare as
-// unsigned), so that choosing the smallest child does not mispredict.
-func less(a, b *entry) int {
-	_, br := bits.Sub64(a.key, b.key, 0)
-	_, br = bits.Sub64(uint64(a.at), uint64(b.at), br)
+// unsigned): choosing the smallest of a node's children then costs no
+// branch mispredictions, which on random event times would be one in two.
+func less(e, f *entry) int {
+	_, br := bits.Sub64(e.key, f.key, 0)
+	_, br = bits.Sub64(uint64(e.at), uint64(f.at), br)
 	return int(br)
 }
 
 // slot holds an event's payload. h is nil once the event has fired or been
-// cancelled; gen is bumped at that moment, invalidating the event's Timer.
-// A slot is reused only after its entry has left the heap.
+// cancelled; gen is bumped at that moment, which invalidates the event's
+// Timer. A slot is reused only after its entry has left the heap.
 type slot struct {
 	h    Handler
 	kind int
 	gen  uint32
 }
 
-// queue is the pending-event set: a d-ary min-heap of entries, with the
-// payloads in a table of slots recycled through a free list.
+// queue is the pending-event set: an implicit d-ary min-heap of entries,
+// with the payloads in a table of slots recycled through a free list.
 //
-// Cancel only marks the slot; the entry stays in the heap until it reaches
-// the top or until cancelled entries outnumber live ones, when the heap is
-// compacted. The heap therefore never holds more than twice the live events
-// (plus a small constant), however many are cancelled, and sifting does not
-// have to maintain a back-pointer from each slot to its heap position.
+// The root sits at index arity-1, after arity-1 unused entries, so that
+// the children of every node (indices (i-root)*arity+root+1 onwards) start
+// at a multiple of arity: with 16-byte entries and a 4-ary heap, the four
+// children share one 64-byte cache line.
 //
-// Arity, measured with BenchmarkArity (see that benchmark's comment for the
-// command and figures): PLACEHOLDER.
+// Cancel only marks the slot. The entry stays in the heap until it reaches
+// the root, or until cancelled entries outnumber live ones and the heap is
+// compacted in linear time. So the heap never holds more than twice the
+// live events plus a small constant, whatever the cancel rate, and sifting
+// needs no back-pointer from slot to heap position.
+//
+// The event being fired stays at the root, spent, while its handler runs:
+// if the handler schedules an event (most do: the component's next one),
+// the new entry replaces the root with a single sift, instead of a removal
+// and an insertion.
+//
+// Arity: 4-ary is the default. BenchmarkArity compares it with binary; on
+// the 2-core amd64 machine poolsim is developed on, with
+// go test -run '^$' -bench Arity -count 5 ./engine/ (events/s, median):
+//
+//	PLACEHOLDER
 type queue struct {
 	heap  []entry
 	slots []slot
 	free  []uint32
-	dead  int    // cancelled entries still in heap
-	spent bool   // heap[0] is the event being fired, kept for push to replace
+	root  int    // index of the root in heap: arity-1
 	shift uint   // log2 of the arity: 1 binary, 2 4-ary
+	dead  int    // cancelled entries still in heap
+	spent bool   // heap[root] is the event being fired
 	seq   uint64 // sequence number of the next event
-	limit uint64 // seq must stay below it; 1<<32 but for tests
+	limit uint64 // seq stays below it: 1<<32, lowered by tests
 }
 
 const (
-	seqLimit    = 1 << 32
-	compactMin  = 32 // cancelled entries tolerated whatever the live count
-	defaultSift = 2
+	seqLimit   = 1 << 32
+	compactMin = 32 // cancelled entries tolerated whatever the live count
 )
 
-func newQueue() queue { return queue{shift: defaultSift, limit: seqLimit} }
+// newQueue returns an empty queue of arity 1<<shift.
+func newQueue(shift uint) queue {
+	root := 1<<shift - 1
+	return queue{heap: make([]entry, root), root: root, shift: shift, limit: seqLimit}
+}
 
 // live returns the number of events waiting to fire.
 func (q *queue) live() int {
-	n := len(q.heap) - q.dead
+	n := len(q.heap) - q.root - q.dead
 	if q.spent {
 		n--
 	}
 	return n
 }
+
+// first returns the index of the first child of node i.
+func (q *queue) first(i int) int { return (i-q.root)<<q.shift + q.root + 1 }
+
+// parent returns the index of the parent of node i.
+func (q *queue) parent(i int) int { return (i-q.root-1)>>q.shift + q.root }
 
 // push adds an event and returns its slot and the slot's generation.
 func (q *queue) push(at Time, h Handler, kind int) (uint32, uint32) {
@@ -84,11 +107,10 @@ func (q *queue) push(at Time, h Handler, kind int) (uint32, uint32) {
 		q.renumber()
 	}
 	if q.spent {
-		// The event being fired is still at the root: the new one takes
-		// its place and its slot, one sift instead of a removal and an
-		// insertion. Most handlers schedule their component's next event.
+		// The new event takes the place and the slot of the one being
+		// fired, still at the root.
 		q.spent = false
-		s := q.heap[0].slot()
+		s := q.heap[q.root].slot()
 		sl := &q.slots[s]
 		sl.h, sl.kind = h, kind
 		q.replaceTop(entry{at: at, key: q.seq<<32 | uint64(s)})
@@ -116,27 +138,25 @@ func (q *queue) push(at Time, h Handler, kind int) (uint32, uint32) {
 // a simulation schedules. A sorted array is a valid heap.
 func (q *queue) renumber() {
 	q.purge()
-	slices.SortFunc(q.heap, func(a, b entry) int {
-		switch {
-		case a.before(&b):
+	h := q.heap[q.root:]
+	slices.SortFunc(h, func(a, b entry) int {
+		if a.before(&b) {
 			return -1
-		case b.before(&a):
-			return 1
 		}
-		return 0
+		return 1 // keys are unique
 	})
-	for i := range q.heap {
-		q.heap[i].key = uint64(i)<<32 | uint64(q.heap[i].slot())
+	for i := range h {
+		h[i].key = uint64(i)<<32 | uint64(h[i].slot())
 	}
-	q.seq = uint64(len(q.heap))
+	q.seq = uint64(len(h))
 }
 
-// head drops cancelled entries from the top and reports whether a live
-// event remains; if so it is q.heap[0].
+// head drops the spent root and cancelled entries from the top and reports
+// whether a live event remains; if so it is q.heap[q.root].
 func (q *queue) head() bool {
 	q.settle()
-	for len(q.heap) > 0 {
-		s := q.heap[0].slot()
+	for len(q.heap) > q.root {
+		s := q.heap[q.root].slot()
 		if q.slots[s].h != nil {
 			return true
 		}
@@ -148,10 +168,10 @@ func (q *queue) head() bool {
 }
 
 // fire takes the earliest event, which head must have found live, and
-// returns it. Its entry stays at the root, spent, until settle or until
-// push reuses it.
+// returns it. Its entry stays at the root, spent, until settle removes it
+// or push reuses it.
 func (q *queue) fire() (Time, Handler, int) {
-	e := &q.heap[0]
+	e := &q.heap[q.root]
 	sl := &q.slots[e.slot()]
 	h, kind := sl.h, sl.kind
 	sl.h = nil
@@ -184,19 +204,20 @@ func (q *queue) cancel(s, gen uint32) bool {
 	sl.h = nil
 	sl.gen++
 	q.dead++
-	if q.dead > compactMin && 2*q.dead > len(q.heap) {
+	if q.dead > compactMin && 2*q.dead > len(q.heap)-q.root {
 		q.purge()
 	}
 	return true
 }
 
-// purge removes every cancelled entry and restores the heap in linear time.
+// purge removes the spent root and every cancelled entry, and rebuilds the
+// heap in linear time.
 func (q *queue) purge() {
 	if q.dead == 0 && !q.spent {
 		return
 	}
-	h := q.heap[:0]
-	for _, e := range q.heap {
+	h := q.heap[:q.root]
+	for _, e := range q.heap[q.root:] {
 		if q.slots[e.slot()].h != nil {
 			h = append(h, e)
 		} else {
@@ -206,19 +227,22 @@ func (q *queue) purge() {
 	q.heap = h
 	q.dead = 0
 	q.spent = false
-	for i := (len(h) - 2) >> q.shift; i >= 0; i-- {
+	if len(h) <= q.root+1 {
+		return
+	}
+	for i := q.parent(len(h) - 1); i >= q.root; i-- {
 		q.down(i)
 	}
 }
 
-// removeTop removes and returns the root of the heap.
+// removeTop removes and returns the root.
 func (q *queue) removeTop() entry {
 	h := q.heap
-	top := h[0]
+	top := h[q.root]
 	n := len(h) - 1
 	last := h[n]
 	q.heap = h[:n]
-	if n > 0 {
+	if n > q.root {
 		q.replaceTop(last)
 	}
 	return top
@@ -232,25 +256,24 @@ func (q *queue) removeTop() entry {
 func (q *queue) replaceTop(e entry) {
 	h := q.heap
 	n := len(h)
-	shift := q.shift
-	i := 0
-	switch shift {
+	i := q.root
+	switch q.shift {
 	case 2:
 		for {
-			first := i<<2 + 1
+			first := i<<2 - 8 // q.first(i) for root 3
 			if first+4 > n {
 				break
 			}
 			c := h[first : first+4 : first+4]
 			a := less(&c[1], &c[0])
 			b := 2 + less(&c[3], &c[2])
-			m := a ^ ((a ^ b) & -less(&c[b], &c[a]))
+			m := (a ^ ((a ^ b) & -less(&c[b], &c[a]))) & 3
 			h[i] = c[m]
 			i = first + m
 		}
 	case 1:
 		for {
-			first := i<<1 + 1
+			first := i << 1 // q.first(i) for root 1
 			if first+2 > n {
 				break
 			}
@@ -260,13 +283,14 @@ func (q *queue) replaceTop(e entry) {
 			i = first + m
 		}
 	}
-	if first := i<<shift + 1; first < n {
+	if first := q.first(i); first < n {
+		// The last node with children may have fewer than arity.
 		m := q.minChild(first, n)
 		h[i] = h[m]
 		i = m
 	}
-	for i > 0 {
-		p := (i - 1) >> shift
+	for i > q.root {
+		p := q.parent(i)
 		if !e.before(&h[p]) {
 			break
 		}
@@ -277,17 +301,9 @@ func (q *queue) replaceTop(e entry) {
 }
 
 // minChild returns the index of the smallest of the children that start at
-// first, in a heap of n entries.
+// first, in a heap of length n.
 func (q *queue) minChild(first, n int) int {
 	h := q.heap
-	switch {
-	case q.shift == 2 && first+3 < n:
-		a := first + less(&h[first+1], &h[first])
-		b := first + 2 + less(&h[first+3], &h[first+2])
-		return a ^ ((a ^ b) & -less(&h[b], &h[a]))
-	case q.shift == 1 && first+1 < n:
-		return first + less(&h[first+1], &h[first])
-	}
 	m := first
 	for c := first + 1; c < min(first+1<<q.shift, n); c++ {
 		if h[c].before(&h[m]) {
@@ -297,11 +313,12 @@ func (q *queue) minChild(first, n int) int {
 	return m
 }
 
+// up sifts the entry at i towards the root.
 func (q *queue) up(i int) {
 	h := q.heap
 	e := h[i]
-	for i > 0 {
-		p := (i - 1) >> q.shift
+	for i > q.root {
+		p := q.parent(i)
 		if !e.before(&h[p]) {
 			break
 		}
@@ -311,12 +328,13 @@ func (q *queue) up(i int) {
 	h[i] = e
 }
 
+// down sifts the entry at i towards the leaves.
 func (q *queue) down(i int) {
 	h := q.heap
 	n := len(h)
 	e := h[i]
 	for {
-		first := i<<q.shift + 1
+		first := q.first(i)
 		if first >= n {
 			break
 		}

@@ -26,7 +26,7 @@ type nopH struct{}
 func (nopH) HandleEvent(int) {}
 
 func BenchmarkScratchQueue10(b *testing.B) {
-	q := newQueue()
+	q := newQueue(2)
 	var x uint64 = 1
 	for range 10 {
 		x = x*6364136223846793005 + 1442695040888963407

@@ -49,7 +49,7 @@ type Sim struct {
 // New returns a simulation at time 0 whose random streams derive from seed
 // and replication.
 func New(seed, replication uint64) *Sim {
-	return &Sim{seed: seed, replication: replication, q: newQueue()}
+	return &Sim{seed: seed, replication: replication, q: newQueue(2)}
 }
 
 // Now returns the current virtual time.
@@ -109,7 +109,7 @@ func (s *Sim) Step() bool {
 func (s *Sim) Run(until Time) uint64 {
 	s.stopped = false
 	start := s.fired
-	for !s.stopped && s.q.head() && s.q.heap[0].at <= until {
+	for !s.stopped && s.q.head() && s.q.heap[s.q.root].at <= until {
 		s.Step()
 	}
 	if !s.stopped && s.now < until && until != Never {
@@ -126,5 +126,5 @@ func (s *Sim) NextAt() Time {
 	if !s.q.head() {
 		return Never
 	}
-	return s.q.heap[0].at
+	return s.q.heap[s.q.root].at
 }

@@ -12,43 +12,6 @@ import (
 	"github.com/poolsim/poolsim/engine"
 )
 
-// The HTTPERR log (`poolsim run --httperr FILE`) is the error log that
-// HTTP.sys writes to %SystemRoot%\System32\LogFiles\HTTPERR for requests it
-// answers or drops itself, without the application (KB 820729, "Error
-// logging in HTTP APIs"; "Types of Errors Logged by the HTTP Server API").
-// poolsim writes one line for each request that HTTP.sys would log:
-//
-//	reason                           sc-status  when
-//	QueueFull                        503        the pool's queue was full
-//	AppOffline                       503        rapid-fail protection stopped the pool
-//	Timer_AppPool                    -          the request waited too long in the queue
-//	Connection_Abandoned_By_AppPool  -          the worker executing it died
-//
-// The file starts with the W3C directives that real files carry (the KB says
-// there are none, but HTTP.sys writes them):
-//
-//	#Software: Microsoft HTTP API 2.0
-//	#Version: 1.0
-//	#Date: 2026-11-23 00:00:00
-//	#Fields: date time c-ip c-port s-ip s-port cs-version cs-method cs-uri sc-status s-siteid s-reason s-queuename
-//
-// followed by one line per request, fields separated by one space, times in
-// UTC to the second, lines ended by CR LF as on Windows. Inside a field,
-// spaces, tabs and control characters become '+'; an empty field is '-';
-// cs-method is cut at 255 bytes and cs-uri at 4096, as HTTP.sys does. The
-// abandoned and expired lines have no status ('-'), like the
-// Connection_Abandoned_By_ReqQueue line of a real log; no source shows a
-// real Timer_AppPool or AppOffline line, so those follow the reason table of
-// KB 820729. s-siteid is the site's number (the KB says older systems always
-// write '-'; poolsim writes '-' for a site id of zero).
-//
-// Client addresses are synthetic: each client id maps to one fixed IPv4
-// address, most of them in the private 10.0.0.0/8 and 192.168.0.0/16
-// ranges, some in the documentation ranges 198.51.100.0/24 and
-// 203.0.113.0/24 (RFC 5737), which stand for public addresses without
-// naming a real host. Source ports are drawn per request from the
-// ephemeral range 49152–65535. The server is 10.0.0.5 port 80, HTTP/1.1.
-
 const (
 	httpErrSoftware = "Microsoft HTTP API 2.0"
 	httpErrVersion  = "1.0"
@@ -81,9 +44,47 @@ func httpErrStatus(reason string) (string, bool) {
 	return "", false
 }
 
-// HTTPErrWriter writes an HTTPERR log. It buffers its output: call Flush at
-// the end. The first write error sticks; Log and Flush report it from then
-// on. Logging a line allocates nothing.
+// HTTPErrWriter writes the HTTPERR log of a run (`poolsim run --httperr
+// FILE`): the error log that
+// HTTP.sys writes to %SystemRoot%\System32\LogFiles\HTTPERR for requests it
+// answers or drops itself, without the application (KB 820729, "Error
+// logging in HTTP APIs"; "Types of Errors Logged by the HTTP Server API").
+// poolsim writes one line for each request that HTTP.sys would log:
+//
+//	reason                           sc-status  when
+//	QueueFull                        503        the pool's queue was full
+//	AppOffline                       503        rapid-fail protection stopped the pool
+//	Timer_AppPool                    -          the request waited too long in the queue
+//	Connection_Abandoned_By_AppPool  -          the worker executing it died
+//
+// The file starts with the W3C directives that real files carry (the KB says
+// there are none, but HTTP.sys writes them):
+//
+//	#Software: Microsoft HTTP API 2.0
+//	#Version: 1.0
+//	#Date: 2026-11-23 00:00:00
+//	#Fields: date time c-ip c-port s-ip s-port cs-version cs-method cs-uri sc-status s-siteid s-reason s-queuename
+//
+// followed by one line per request, fields separated by one space, times in
+// UTC to the second, lines ended by CR LF (the Windows convention). Inside a field,
+// spaces, tabs and control characters become '+'; an empty field is '-';
+// cs-method is cut at 255 bytes and cs-uri at 4096, as HTTP.sys does. The
+// abandoned and expired lines have no status ('-'), like the
+// Connection_Abandoned_By_ReqQueue line of a real log; no source shows a
+// real Timer_AppPool or AppOffline line, so those follow the reason table of
+// KB 820729. s-siteid is the site's number (the KB says older systems always
+// write '-'; poolsim writes '-' for a site id of zero).
+//
+// Client addresses are synthetic: each client id maps to one fixed IPv4
+// address, most of them in the private 10.0.0.0/8 and 192.168.0.0/16
+// ranges, some in the documentation ranges 198.51.100.0/24 and
+// 203.0.113.0/24 (RFC 5737), which stand for public addresses without
+// naming a real host. Source ports are drawn per request from the
+// ephemeral range 49152–65535. The server is 10.0.0.5 port 80, HTTP/1.1.
+//
+// It buffers its output: call Flush at the end. The first write error
+// sticks; Log and Flush report it from then on. Logging a line allocates
+// nothing.
 type HTTPErrWriter struct {
 	w       *bufio.Writer
 	start   time.Time

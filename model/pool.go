@@ -40,6 +40,8 @@ func (w *world) admit(r *request) {
 	now := w.sim.Now()
 	r.arrival = now
 	r.warm = now >= w.warmup
+	r.fault = r.class.faults.Float64()
+	r.service = r.class.service.Next()
 	w.rec.arrival(r)
 	if w.trace != nil {
 		w.tracef("arrive req=%d client=%s attempt=%d", r.id, r.client.name, r.attempt)

@@ -43,8 +43,8 @@ type recorder struct {
 	// time averages that Little's law relates to waits.
 	queueArea, busyArea float64
 	lastLevel           engine.Time
-	stopSince  engine.Time
-	stopped    bool
+	stopSince           engine.Time
+	stopped             bool
 
 	series    []SeriesRow
 	cur       SeriesRow

@@ -61,6 +61,11 @@ type request struct {
 	execIdx  int
 	conn     bool // holds a backend connection
 
+	// fault and service are drawn at arrival, so that two variants of a
+	// scenario give the same request the same fate (common random numbers).
+	fault   float64
+	service engine.Time
+
 	crashAtEnd bool
 	staleAge   engine.Time
 	tClient    engine.Timer
@@ -99,7 +104,7 @@ func (r *request) HandleEvent(kind int) {
 }
 
 func (r *request) beginService() {
-	r.tWork = r.w.sim.After(r.class.service.Next(), r, evServiceDone)
+	r.tWork = r.w.sim.After(r.service, r, evServiceDone)
 }
 
 // abandonInWorker is the request's end when its worker dies under it.

@@ -195,7 +195,7 @@ func (wk *worker) execute(r *request) {
 // backend call, then the service time.
 func (wk *worker) proceed(r *request) {
 	c := r.class
-	u := c.faults.Float64()
+	u := r.fault
 	switch {
 	case u < c.c.Hang:
 		r.state = stHung
@@ -353,11 +353,14 @@ func (wk *worker) exit(why string, c cause) {
 	if w.trace != nil {
 		w.tracef("worker %d exit %s", wk.id, why)
 	}
-	// Workers whose replacement this was keep serving if it never got ready.
 	for _, x := range w.workers {
-		if x.recycling && x.state == wServing && !x.overlapDone && wasStarting && wk.replaces == x {
-			x.recycling = false
+		if x.replaces == wk {
+			x.replaces = nil // the replacement of a dead worker is an ordinary start now
 		}
+	}
+	// A worker whose replacement never got ready keeps serving.
+	if old := wk.replaces; wasStarting && old != nil && old.state == wServing {
+		old.recycling = false
 	}
 	// A non-overlapped recycle starts the replacement once the old one is gone.
 	if !wk.overlapDone && isRecycle(why) && !w.stopped {
@@ -368,7 +371,7 @@ func (wk *worker) exit(why string, c cause) {
 
 func isRecycle(why string) bool {
 	switch why {
-	case reasonTime, reasonRequests, reasonSchedule, reasonMemory:
+	case reasonTime, reasonRequests, reasonSchedule, reasonMemory, reasonEmergency:
 		return true
 	}
 	return false

@@ -65,17 +65,17 @@ func Differences(compare *Table, metric string) (*plot.Plot, error) {
 	rowY := func(cat, ser int) float64 {
 		y := float64(nc - 1 - cat)
 		if n > 1 {
-			band := 0.7
+			band := 0.55
 			y += band/2 - band/float64(n)*(float64(ser)+0.5)
 		}
 		return y
 	}
-	zero := &refLine{value: 0, vertical: true, style: draw.LineStyle{Color: axisGrey, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}}
+	zero := &refLine{value: 0, vertical: true, style: draw.LineStyle{Color: axisGrey, Width: vg.Points(1.5)}}
 	p.Add(zero)
 
 	capHalf := 0.12
 	if n > 1 {
-		capHalf = 0.7 / float64(n) * 0.3
+		capHalf = 0.55 / float64(n) * 0.3
 	}
 	lo, hi := 0.0, 0.0
 	legend := &sideLegend{heading: a.heading}

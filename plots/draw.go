@@ -75,7 +75,7 @@ func (c Chart) name() string {
 // differences of the 503 rate.
 func DefaultCharts(summary, compare *Table) []Chart {
 	group := ""
-	if keys := summary.SweepKeys(); len(keys) > 0 {
+	if keys := summary.SweepKeys(); summary != nil && len(keys) > 0 {
 		group = keys[0]
 	}
 	charts := []Chart{

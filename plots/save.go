@@ -53,7 +53,7 @@ func PNG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
 		return nil, fmt.Errorf("plots: PNG: size %v × %v is not positive", w, h)
 	}
 	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))
-	p.Draw(draw.New(c))
+	render(p, c)
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("plots: PNG: %w", err)
@@ -72,11 +72,24 @@ func SVG(out io.Writer, p *plot.Plot, w, h vg.Length) error {
 		return fmt.Errorf("plots: SVG: size %v × %v is not positive", w, h)
 	}
 	c := vgsvg.NewWith(vgsvg.UseWH(w, h))
-	p.Draw(draw.New(c))
+	render(p, c)
 	if _, err := c.WriteTo(out); err != nil {
 		return fmt.Errorf("plots: SVG: %w", err)
 	}
 	return nil
+}
+
+// Margin is the white space around a rendered chart.
+const Margin = 8 * vg.Millimeter / 2
+
+// render draws the chart on a white canvas, inside a margin.
+func render(p *plot.Plot, c vg.CanvasSizer) {
+	dc := draw.New(c)
+	if p.BackgroundColor != nil {
+		dc.SetColor(p.BackgroundColor)
+		dc.Fill(dc.Rectangle.Path())
+	}
+	p.Draw(draw.Crop(dc, Margin, -Margin, Margin, -Margin))
 }
 
 // writeAtomic writes data to path through a temporary file in the same

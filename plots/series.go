@@ -153,6 +153,7 @@ func TimeSeries(rows []model.SeriesRow, interval engine.Time) (*plot.Plot, error
 	p.Add(legend)
 
 	p.X.Min, p.X.Max = x0[0], x1[n-1]
+	p.X.Tick.Marker = timeTicks(scale)
 	p.X.Padding = 0
 	p.Y.Min, p.Y.Max = 0, ymax
 	p.Y.Padding = 0

@@ -437,3 +437,49 @@ func formatTick(v float64, decimals int, big bool) string {
 	}
 	return strconv.FormatFloat(v, 'f', decimals, 64)
 }
+
+// stepTicks labels multiples of the first step in steps that gives at most
+// eight labels, with minor ticks at a fifth (or quarter) of it.
+type stepTicks []float64
+
+func (st stepTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) || math.IsInf(hi-lo, 0) || len(st) == 0 {
+		return nil
+	}
+	step := st[len(st)-1]
+	for _, s := range st {
+		if (hi-lo)/s <= 8 {
+			step = s
+			break
+		}
+	}
+	for (hi-lo)/step > 8 {
+		step *= 2
+	}
+	minor := step / 4
+	if r := step / math.Pow(10, math.Floor(math.Log10(step)+1e-9)); math.Abs(r-1) < 1e-9 || math.Abs(r-5) < 1e-9 {
+		minor = step / 5
+	}
+	var ticks []plot.Tick
+	for i := math.Ceil(lo/minor - 1e-9); i*minor <= hi+minor*1e-9; i++ {
+		v := i * minor
+		if k := v / step; math.Abs(k-math.Round(k)) < 1e-6 {
+			ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)})
+			continue
+		}
+		ticks = append(ticks, plot.Tick{Value: v})
+	}
+	return ticks
+}
+
+// timeTicks are round steps of a time axis in hours (scale 3600), minutes
+// (60) or seconds.
+func timeTicks(scale float64) plot.Ticker {
+	switch scale {
+	case 3600:
+		return stepTicks{0.25, 0.5, 1, 2, 3, 4, 6, 12, 24, 48, 168}
+	case 60:
+		return stepTicks{1, 2, 5, 10, 15, 20, 30, 60}
+	}
+	return stepTicks{0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10, 15, 30, 60}
+}

@@ -118,6 +118,8 @@ func (t *Table) Str(row, col int) string {
 // when it is none of them.
 func (t *Table) Kind() string {
 	switch {
+	case t == nil:
+		return ""
 	case t.Col("variant") < 0:
 		return ""
 	case t.Col("baseline") >= 0 && t.Col("n") >= 0:
@@ -133,6 +135,9 @@ func (t *Table) Kind() string {
 // SweepKeys returns the sweep keys: the columns between variant (compare:
 // baseline) and n (results: replication).
 func (t *Table) SweepKeys() []string {
+	if t == nil {
+		return nil
+	}
 	from, to := t.Col("variant"), -1
 	switch t.Kind() {
 	case "compare":

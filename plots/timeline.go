@@ -34,8 +34,8 @@ type exitKind struct {
 }
 
 var exitKinds = []exitKind{
-	{"crash", []string{"crash", "memory"}, draw.GlyphStyle{Color: ink, Radius: vg.Points(5), Shape: draw.CrossGlyph{}}},
-	{"killed", []string{"ping", "startup_limit", "shutdown_limit"}, draw.GlyphStyle{Color: rgb(0x7b3294), Radius: vg.Points(5), Shape: draw.CrossGlyph{}}},
+	{"crash", []string{"crash", "memory"}, draw.GlyphStyle{Color: ink, Radius: vg.Points(5), Shape: boldCross{}}},
+	{"killed", []string{"ping", "startup_limit", "shutdown_limit"}, draw.GlyphStyle{Color: rgb(0x7b3294), Radius: vg.Points(5), Shape: boldCross{}}},
 	{"pool stopped", []string{"rapid_fail", "emergency_restart"}, draw.GlyphStyle{Color: ink, Radius: vg.Points(3.5), Shape: draw.BoxGlyph{}}},
 	{"idle timeout", []string{"idle"}, draw.GlyphStyle{Color: axisGrey, Radius: vg.Points(4), Shape: draw.RingGlyph{}}},
 	{"recycle", nil, draw.GlyphStyle{Color: rgb(0x2f6b2f), Radius: vg.Points(4.5), Shape: draw.PyramidGlyph{}}},
@@ -171,6 +171,21 @@ func Timeline(workers []model.Lifecycle, horizon engine.Time) (*plot.Plot, error
 	p.Y.Tick.Length = 0
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 	p.X.Min, p.X.Max = 0, horizon.Seconds()/scale
+	p.X.Tick.Marker = timeTicks(scale)
 	p.X.Padding = 0
 	return p, nil
+}
+
+// boldCross is an × that stays visible over coloured spans.
+type boldCross struct{}
+
+func (boldCross) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: vg.Points(2)})
+	r := sty.Radius * 0.7071
+	var path vg.Path
+	path.Move(vg.Point{X: pt.X - r, Y: pt.Y - r})
+	path.Line(vg.Point{X: pt.X + r, Y: pt.Y + r})
+	path.Move(vg.Point{X: pt.X - r, Y: pt.Y + r})
+	path.Line(vg.Point{X: pt.X + r, Y: pt.Y - r})
+	c.Stroke(path)
 }

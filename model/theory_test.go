@@ -1,0 +1,276 @@
+package model
+
+import (
+	"math"
+	"runtime"
+	"sync"
+	"testing"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// This file holds the exact results of queueing theory that the simulator
+// is checked against, and the statistics used to compare a simulation with
+// them. The formulas are themselves checked against textbook tables and
+// closed forms (TestTheory*), so that a wrong formula cannot hide a wrong
+// simulator.
+
+// erlangB is the Erlang B (loss) formula: the probability that an arrival
+// to an M/G/c/c system with offered load a = λE[S] finds all c servers busy.
+// It is insensitive to the service distribution beyond its mean. Computed
+// by the stable recursion B(0) = 1, B(k) = a·B(k−1) / (k + a·B(k−1)).
+func erlangB(c int, a float64) float64 {
+	b := 1.0
+	for k := 1; k <= c; k++ {
+		b = a * b / (float64(k) + a*b)
+	}
+	return b
+}
+
+// erlangC is the Erlang C formula: the probability that an arrival to an
+// M/M/c queue with offered load a < c has to wait, from Erlang B:
+// C = c·B / (c − a·(1 − B)).
+func erlangC(c int, a float64) float64 {
+	b := erlangB(c, a)
+	return float64(c) * b / (float64(c) - a*(1-b))
+}
+
+// mmcWq is the mean wait in queue of M/M/c: Wq = C(c, λ/μ) / (cμ − λ).
+func mmcWq(c int, lambda, mu float64) float64 {
+	return erlangC(c, lambda/mu) / (float64(c)*mu - lambda)
+}
+
+// mmcK is M/M/c/K (c servers, room for K requests in all, K ≥ c): the
+// stationary probabilities p_n ∝ a^n/n! for n ≤ c and a^c/c!·(a/c)^(n−c)
+// for c < n ≤ K, with a = λ/μ. It returns the blocking probability p_K, the
+// mean number waiting Lq = Σ (n−c)·p_n and the mean number of busy servers.
+func mmcK(c, k int, lambda, mu float64) (block, lq, busy float64) {
+	a := lambda / mu
+	p := make([]float64, k+1)
+	p[0] = 1
+	for n := 1; n <= k; n++ {
+		p[n] = p[n-1] * a / float64(min(n, c))
+	}
+	var sum float64
+	for _, v := range p {
+		sum += v
+	}
+	for n, v := range p {
+		v /= sum
+		lq += float64(max(n-c, 0)) * v
+		busy += float64(min(n, c)) * v
+	}
+	return p[k] / sum, lq, busy
+}
+
+// poissonTail is P(X ≥ n) for X Poisson with mean m:
+// 1 − Σ_{k<n} e^{−m} m^k / k!.
+func poissonTail(n int, m float64) float64 {
+	term, cdf := math.Exp(-m), 0.0
+	for k := 0; k < n; k++ {
+		cdf += term
+		term *= m / float64(k+1)
+	}
+	return 1 - cdf
+}
+
+// tQuantile is the q-quantile of Student's t with df degrees of freedom.
+func tQuantile(q float64, df int) float64 {
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(q)
+}
+
+// meanCI returns the mean of xs and the half-width of its two-sided
+// Student-t confidence interval at level conf: t_{1−(1−conf)/2, n−1}·s/√n.
+// For independent replications of a simulation this is the classical
+// interval of the expected value of the per-run estimate.
+func meanCI(xs []float64, conf float64) (mean, half float64) {
+	n := len(xs)
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(n)
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	sd := math.Sqrt(ss / float64(n-1))
+	return mean, tQuantile(1-(1-conf)/2, n-1) * sd / math.Sqrt(float64(n))
+}
+
+// binomialBounds returns the central acceptance region [lo, hi] of a
+// Binomial(n, p) count at level conf: lo is the largest k with
+// P(X < k) ≤ (1−conf)/2 and hi the smallest k with P(X > k) ≤ (1−conf)/2,
+// so that P(lo ≤ X ≤ hi) ≥ conf.
+func binomialBounds(n int, p, conf float64) (lo, hi int) {
+	d := distuv.Binomial{N: float64(n), P: p}
+	alpha := (1 - conf) / 2
+	for lo = 0; lo < n && d.CDF(float64(lo)) <= alpha; lo++ {
+	}
+	for hi = n; hi > 0 && 1-d.CDF(float64(hi-1)) <= alpha; hi-- {
+	}
+	return lo, hi
+}
+
+// confidence is the level of every comparison of a simulation with theory
+// in this package: with fixed seeds a test either passes or fails for
+// good, and at 99.9 % a correct simulator fails one comparison in a
+// thousand seeds. The exact value must lie within the interval; equivalently
+// |mean − exact| / (s/√n) < t_{0.9995, n−1} (3.88 for n = 20).
+const confidence = 0.999
+
+// checkCI fails the test unless exact lies in the conf-level t-interval of
+// xs, and logs the comparison.
+func checkCI(t *testing.T, what string, xs []float64, exact float64) {
+	t.Helper()
+	mean, half := meanCI(xs, confidence)
+	t.Logf("%s: measured %.6g ± %.3g (%.1f %% CI, n = %d), exact %.6g", what, mean, half, 100*confidence, len(xs), exact)
+	if math.Abs(mean-exact) > half {
+		t.Errorf("%s: measured %.6g ± %.3g does not contain the exact %.6g (|diff| = %.3g half-widths)",
+			what, mean, half, exact, math.Abs(mean-exact)/half)
+	}
+}
+
+// runReps runs sc in replications first, first+1, ... first+n−1, on as
+// many goroutines as there are CPUs; the results are in replication order
+// whatever the scheduling.
+func runReps(t testing.TB, sc *Scenario, first uint64, n int) []*Result {
+	t.Helper()
+	out := make([]*Result, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = Run(sc, Options{Replication: first + uint64(i)})
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("replication %d: %v", first+uint64(i), err)
+		}
+	}
+	return out
+}
+
+// metric extracts one number from each result.
+func metric(rs []*Result, f func(m *Metrics) float64) []float64 {
+	xs := make([]float64, len(rs))
+	for i, r := range rs {
+		xs[i] = f(&r.Metrics)
+	}
+	return xs
+}
+
+func TestTheoryErlangB(t *testing.T) {
+	// Erlang B tables give the offered load that a group of N circuits
+	// carries at a grade of service of 1 % (e.g. the tables of
+	// ITU-T E.501 / every teletraffic handbook): 10 → 4.461, 20 → 12.031,
+	// 50 → 37.901, 100 → 84.064 erlangs. The tables round A to 0.001,
+	// which moves B by less than 1e-5 here.
+	for _, tc := range []struct {
+		n int
+		a float64
+	}{{10, 4.461}, {20, 12.031}, {50, 37.901}, {100, 84.064}} {
+		if b := erlangB(tc.n, tc.a); math.Abs(b-0.01) > 2e-5 {
+			t.Errorf("erlangB(%d, %v) = %.6f, table says 0.01", tc.n, tc.a, b)
+		}
+	}
+	// Closed forms and a classic value: B(1, a) = a/(1+a);
+	// B(2, 1) = (1/2)/(1 + 1 + 1/2) = 0.2; B(10, 5) = 0.018385.
+	for _, tc := range []struct {
+		c    int
+		a    float64
+		want float64
+		tol  float64
+	}{{1, 3, 0.75, 1e-15}, {2, 1, 0.2, 1e-15}, {10, 5, 0.018385, 5e-7}} {
+		if b := erlangB(tc.c, tc.a); math.Abs(b-tc.want) > tc.tol {
+			t.Errorf("erlangB(%d, %v) = %.7f, want %.7f", tc.c, tc.a, b, tc.want)
+		}
+	}
+	// M/M/c/c is M/M/c/K with K = c.
+	for c := 1; c <= 8; c++ {
+		if block, _, _ := mmcK(c, c, 2.5, 1); math.Abs(block-erlangB(c, 2.5)) > 1e-14 {
+			t.Errorf("mmcK(%d, %d) blocking %v != erlangB %v", c, c, block, erlangB(c, 2.5))
+		}
+	}
+}
+
+func TestTheoryErlangC(t *testing.T) {
+	// M/M/1: C = ρ, Wq = ρ/(μ−λ).
+	if c := erlangC(1, 0.7); math.Abs(c-0.7) > 1e-15 {
+		t.Errorf("erlangC(1, 0.7) = %v, want 0.7", c)
+	}
+	if w := mmcWq(1, 0.7, 1); math.Abs(w-0.7/0.3) > 1e-12 {
+		t.Errorf("M/M/1 Wq = %v, want %v", w, 0.7/0.3)
+	}
+	// M/M/2: C = 2ρ²/(1+ρ); with λ = μ = 1 (ρ = 1/2) C = 1/3 and
+	// Wq = C/(2μ−λ) = 1/3.
+	if c := erlangC(2, 1); math.Abs(c-1.0/3) > 1e-15 {
+		t.Errorf("erlangC(2, 1) = %v, want 1/3", c)
+	}
+	// A textbook call-centre value: c = 4, a = 3 erlangs: C = 0.5094.
+	if c := erlangC(4, 3); math.Abs(c-0.5094) > 5e-5 {
+		t.Errorf("erlangC(4, 3) = %.5f, want 0.5094", c)
+	}
+	// M/M/c/K tends to M/M/c as K grows: Lq = C·ρ/(1−ρ).
+	c, lambda := 4, 3.2
+	_, lq, busy := mmcK(c, 4000, lambda, 1)
+	rho := lambda / float64(c)
+	if want := erlangC(c, lambda) * rho / (1 - rho); math.Abs(lq-want) > 1e-9 {
+		t.Errorf("M/M/4/4000 Lq = %v, M/M/4 Lq = %v", lq, want)
+	}
+	if math.Abs(busy-lambda) > 1e-9 {
+		t.Errorf("M/M/4/4000 busy = %v, want λ/μ = %v", busy, lambda)
+	}
+}
+
+func TestTheoryMM1K(t *testing.T) {
+	// M/M/1/K: p_K = (1−ρ)ρ^K / (1−ρ^{K+1}).
+	for _, k := range []int{1, 2, 5, 10} {
+		for _, rho := range []float64{0.5, 0.9, 1.3} {
+			want := (1 - rho) * math.Pow(rho, float64(k)) / (1 - math.Pow(rho, float64(k+1)))
+			if got, _, _ := mmcK(1, k, rho, 1); math.Abs(got-want) > 1e-14 {
+				t.Errorf("M/M/1/%d ρ=%v: p_K = %v, want %v", k, rho, got, want)
+			}
+		}
+	}
+}
+
+func TestTheoryPoissonAndStatistics(t *testing.T) {
+	// Poisson(4): P(X ≤ 4) = 0.628837 (tables), so P(X ≥ 5) = 0.371163.
+	if p := poissonTail(5, 4); math.Abs(p-0.371163) > 1e-6 {
+		t.Errorf("poissonTail(5, 4) = %.6f, want 0.371163", p)
+	}
+	if p := poissonTail(0, 3); p != 0 {
+		t.Errorf("poissonTail(0, 3) = %v, want 0", p)
+	}
+	// Student t: t_{0.975, 9} = 2.262, t_{0.9995, 19} = 3.883 (tables).
+	if q := tQuantile(0.975, 9); math.Abs(q-2.262) > 5e-4 {
+		t.Errorf("t(0.975, 9) = %v", q)
+	}
+	if q := tQuantile(0.9995, 19); math.Abs(q-3.883) > 5e-4 {
+		t.Errorf("t(0.9995, 19) = %v", q)
+	}
+	// The acceptance region holds at least its level, and shrinking it by
+	// one at either end loses that.
+	n, p := 100, 0.95
+	lo, hi := binomialBounds(n, p, 0.999)
+	d := distuv.Binomial{N: float64(n), P: p}
+	in := d.CDF(float64(hi)) - d.CDF(float64(lo-1))
+	if in < 0.999 {
+		t.Errorf("binomial region [%d, %d] holds %v < 0.999", lo, hi, in)
+	}
+	if d.CDF(float64(lo)) <= 0.0005 || 1-d.CDF(float64(hi-1)) <= 0.0005 {
+		t.Errorf("binomial region [%d, %d] is not the tightest", lo, hi)
+	}
+	t.Logf("Binomial(100, 0.95) 99.9 %% region: [%d, %d], probability %.5f", lo, hi, in)
+}
