@@ -20,14 +20,15 @@ func (e *entry) before(f *entry) bool {
 	return e.at < f.at || (e.at == f.at && e.key < f.key)
 }
 
-// less is before as 1 or 0, computed without branches as the borrow of a
-// 128-bit subtraction (times are never negative, so they compare as
-// unsigned): choosing the smallest of a node's children then costs no
-// branch mispredictions, which on random event times would be one in two.
-func less(e, f *entry) int {
-	_, br := bits.Sub64(e.key, f.key, 0)
-	_, br = bits.Sub64(uint64(e.at), uint64(f.at), br)
-	return int(br)
+// lessv reports whether (ea, ek) orders before (fa, fk) as 1 or 0,
+// computed without branches as the borrow of a 128-bit subtraction (times
+// are never negative, so they compare as unsigned): choosing the smallest
+// of a node's children then costs no branch mispredictions, which on random
+// event times would be one in two.
+func lessv(ea Time, ek uint64, fa Time, fk uint64) uint64 {
+	_, br := bits.Sub64(ek, fk, 0)
+	_, br = bits.Sub64(uint64(ea), uint64(fa), br)
+	return br
 }
 
 // slot holds an event's payload. h is nil once the event has fired or been
@@ -264,12 +265,22 @@ func (q *queue) replaceTop(e entry) {
 			if first+4 > n {
 				break
 			}
+			// The smallest of four children by a tournament, selecting
+			// values with masks rather than branches or reloads, so that
+			// each level costs one load and a short dependency chain.
 			c := h[first : first+4 : first+4]
-			a := less(&c[1], &c[0])
-			b := 2 + less(&c[3], &c[2])
-			m := (a ^ ((a ^ b) & -less(&c[b], &c[a]))) & 3
-			h[i] = c[m]
-			i = first + m
+			c0a, c0k, c1a, c1k := c[0].at, c[0].key, c[1].at, c[1].key
+			c2a, c2k, c3a, c3k := c[2].at, c[2].key, c[3].at, c[3].key
+			l01 := lessv(c1a, c1k, c0a, c0k)
+			m := -l01
+			aa, ak := c0a^(c0a^c1a)&Time(m), c0k^(c0k^c1k)&m
+			l23 := lessv(c3a, c3k, c2a, c2k)
+			m = -l23
+			ba, bk := c2a^(c2a^c3a)&Time(m), c2k^(c2k^c3k)&m
+			lab := lessv(ba, bk, aa, ak)
+			m = -lab
+			h[i] = entry{aa ^ (aa^ba)&Time(m), ak ^ (ak^bk)&m}
+			i = first + int(l01^(l01^(2+l23))&m)
 		}
 	case 1:
 		for {
@@ -278,9 +289,11 @@ func (q *queue) replaceTop(e entry) {
 				break
 			}
 			c := h[first : first+2 : first+2]
-			m := less(&c[1], &c[0])
-			h[i] = c[m]
-			i = first + m
+			c0a, c0k, c1a, c1k := c[0].at, c[0].key, c[1].at, c[1].key
+			l := lessv(c1a, c1k, c0a, c0k)
+			m := -l
+			h[i] = entry{c0a ^ (c0a^c1a)&Time(m), c0k ^ (c0k^c1k)&m}
+			i = first + int(l)
 		}
 	}
 	if first := q.first(i); first < n {

@@ -7,13 +7,15 @@ import (
 
 // Handler is a component that events call back. kind tells the component
 // which of its events fired; it is whatever the component passed when it
-// scheduled the event.
+// scheduled the event. A component that implements Handler on a pointer
+// receiver schedules its events without allocating.
 type Handler interface {
 	HandleEvent(kind int)
 }
 
 // HandlerFunc adapts a function to a Handler. A HandlerFunc made once and
-// reused schedules without allocating.
+// reused schedules without allocating; converting a new closure for every
+// event allocates each time.
 type HandlerFunc func(kind int)
 
 // HandleEvent calls f(kind).
@@ -21,18 +23,11 @@ func (f HandlerFunc) HandleEvent(kind int) { f(kind) }
 
 // Timer identifies a scheduled event so that it can be cancelled. The zero
 // Timer refers to no event; cancelling it, or a Timer whose event has fired
-// or been cancelled, does nothing.
+// or been cancelled, does nothing. A Timer is only meaningful to the Sim
+// that returned it.
 type Timer struct {
 	slot uint32 // slot index + 1, so that the zero Timer is no event
-	gen  uint32
-}
-
-// Pending reports whether t's event is still waiting to fire in s.
-func (s *Sim) Pending(t Timer) bool {
-	if t.slot == 0 {
-		return false
-	}
-	return s.q.pending(t.slot-1, t.gen)
+	gen  uint32 // the slot's generation when the event was scheduled
 }
 
 // Sim is one simulation: a clock, its pending events and its random streams.
@@ -49,24 +44,33 @@ type Sim struct {
 // New returns a simulation at time 0 whose random streams derive from seed
 // and replication.
 func New(seed, replication uint64) *Sim {
-	return &Sim{seed: seed, replication: replication, q: newQueue(2)}
+	return &Sim{seed: seed, replication: replication, q: newQueue(defaultShift)}
 }
+
+// defaultShift is log2 of the heap's arity: 4-ary (see queue).
+const defaultShift = 2
 
 // Now returns the current virtual time.
 func (s *Sim) Now() Time { return s.now }
 
-// Pending returns the number of events waiting to fire.
+// Len returns the number of events waiting to fire. The event being
+// handled is no longer waiting; cancelled events are not counted.
 func (s *Sim) Len() int { return s.q.live() }
 
 // Fired returns the number of events fired so far.
 func (s *Sim) Fired() uint64 { return s.fired }
 
-// At schedules h.HandleEvent(kind) at time t. Events at the same time fire
-// in the order they were scheduled. A time in the past is an error of the
-// caller's model and panics; Never schedules nothing.
+// At schedules h.HandleEvent(kind) at time t and returns a Timer that can
+// cancel it. Events at the same time fire in the order they were scheduled,
+// including events scheduled for the current instant by a handler, which
+// fire after every event already pending for that instant. At Never nothing
+// is scheduled and the zero Timer is returned.
+//
+// Scheduling before Now, or with a nil h, is an error in the caller's model,
+// not in its input, and panics.
 func (s *Sim) At(t Time, h Handler, kind int) Timer {
-	if t < s.now {
-		panic(fmt.Sprintf("engine: event scheduled at %v, before now %v", t, s.now))
+	if t < s.now || h == nil {
+		s.badSchedule(t, h)
 	}
 	if t == Never {
 		return Timer{}
@@ -75,13 +79,25 @@ func (s *Sim) At(t Time, h Handler, kind int) Timer {
 	return Timer{slot: sl + 1, gen: gen}
 }
 
-// After schedules h.HandleEvent(kind) after delay d (saturating at Never).
+//go:noinline
+func (s *Sim) badSchedule(t Time, h Handler) {
+	if h == nil {
+		panic("engine: event scheduled with a nil Handler")
+	}
+	panic(fmt.Sprintf("engine: event scheduled at %v, before now %v", t, s.now))
+}
+
+// After schedules h.HandleEvent(kind) after delay d, saturating at Never
+// (which schedules nothing). A negative d panics, as At in the past does.
 func (s *Sim) After(d Time, h Handler, kind int) Timer {
 	return s.At(s.now.Add(d), h, kind)
 }
 
 // Cancel removes t's event if it is still pending and reports whether it
-// did. Cancelling a fired or already cancelled event is a no-op.
+// did. Cancelling the zero Timer, a fired event (including the one being
+// handled) or an already cancelled one does nothing and returns false.
+// Cancelled events do not accumulate: the pending set never holds more than
+// about twice the live events.
 func (s *Sim) Cancel(t Timer) bool {
 	if t.slot == 0 {
 		return false
@@ -89,28 +105,40 @@ func (s *Sim) Cancel(t Timer) bool {
 	return s.q.cancel(t.slot-1, t.gen)
 }
 
+// Pending reports whether t's event is still waiting to fire.
+func (s *Sim) Pending(t Timer) bool {
+	return t.slot != 0 && s.q.pending(t.slot-1, t.gen)
+}
+
 // Step fires the earliest pending event and reports whether there was one.
+// The clock moves to the event's time before its handler runs.
 func (s *Sim) Step() bool {
 	if !s.q.head() {
 		return false
 	}
+	s.fire()
+	return true
+}
+
+// fire fires the event at the head of the queue, which head found live.
+func (s *Sim) fire() {
 	at, h, kind := s.q.fire()
 	s.now = at
 	s.fired++
 	h.HandleEvent(kind)
 	s.q.settle()
-	return true
 }
 
 // Run fires events in order until the next one is later than until, no
-// events remain, or Stop is called. Events at exactly until fire. Unless
-// stopped, the clock then reads until (time passes even when nothing
-// happens). It returns the number of events fired.
+// events remain, or a handler calls Stop. Events at exactly until fire.
+// Unless stopped, the clock then reads until (time passes even when nothing
+// happens), or stays where it is if until is Never or already past. It
+// returns the number of events fired. A Stop before Run has no effect.
 func (s *Sim) Run(until Time) uint64 {
 	s.stopped = false
 	start := s.fired
 	for !s.stopped && s.q.head() && s.q.heap[s.q.root].at <= until {
-		s.Step()
+		s.fire()
 	}
 	if !s.stopped && s.now < until && until != Never {
 		s.now = until
@@ -118,7 +146,8 @@ func (s *Sim) Run(until Time) uint64 {
 	return s.fired - start
 }
 
-// Stop makes Run return once the event being handled returns.
+// Stop makes Run return once the event being handled returns, leaving the
+// clock at that event's time. Later events stay pending; Run again resumes.
 func (s *Sim) Stop() { s.stopped = true }
 
 // NextAt returns the time of the earliest pending event, or Never.

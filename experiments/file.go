@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -53,6 +52,9 @@ type Experiment struct {
 	// Baseline is the variant the others are compared with: the baseline
 	// key, or else the first variant; "" when there are fewer than two.
 	Baseline string
+	// Overrides apply to every run, before the variant's own (which may set
+	// the same keys again).
+	Overrides []Override
 	// Variants in file order; one variant BaseVariant with no overrides when
 	// the file declares none.
 	Variants []Variant
@@ -111,18 +113,22 @@ type Point struct {
 	Sweep []string
 }
 
-// String describes the point for messages: `"time 60m" with clients.x.count=40`.
-func (p Point) String() string { return p.describe(nil) }
+// String names the point: the variant, then its sweep values in
+// parentheses: `time 60m (40, 2h)`.
+func (p Point) String() string {
+	if len(p.Sweep) == 0 {
+		return p.Variant
+	}
+	return p.Variant + " (" + strings.Join(p.Sweep, ", ") + ")"
+}
 
+// describe names the point for messages, with the sweep keys:
+// `variant "time 60m", clients.trendpage.count=40`.
 func (p Point) describe(sweeps []Sweep) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "variant %q", p.Variant)
 	for i, l := range p.Sweep {
-		key := fmt.Sprint("sweep ", i)
-		if i < len(sweeps) {
-			key = sweeps[i].Key
-		}
-		fmt.Fprintf(&b, ", %s=%s", key, l)
+		fmt.Fprintf(&b, ", %s=%s", sweeps[i].Key, l)
 	}
 	return b.String()
 }
@@ -196,7 +202,7 @@ func looksLikePath(s string) bool {
 }
 
 // topKeys are the keys an experiment file may have at its top level.
-var topKeys = []string{"name", "scenario", "replications", "seed", "confidence", "baseline", "variants", "sweep", "chart"}
+var topKeys = []string{"name", "scenario", "replications", "seed", "confidence", "baseline", "overrides", "variants", "sweep", "chart"}
 
 var (
 	sweepKeys = []string{"key", "values"}
@@ -296,6 +302,13 @@ func parse(filename string, data []byte, baseDir string, sim simulator) (*Experi
 		}
 	}
 	baseline := p.str(m, "baseline")
+	if raw, ok := m["overrides"]; ok {
+		if table, isTable := raw.(map[string]any); isTable {
+			e.Overrides = p.overridesIn(table, "overrides")
+		} else {
+			p.errorf(p.line(-1, "overrides"), "overrides: want a table of dotted keys, such as [overrides] \"horizon\" = \"24h\"")
+		}
+	}
 	p.variants(e, m)
 	p.sweeps(e, m)
 	p.charts(e, m)
@@ -307,6 +320,11 @@ func parse(filename string, data []byte, baseDir string, sim simulator) (*Experi
 	swept := map[string]int{}
 	for _, s := range e.Sweeps {
 		swept[s.Key] = s.Line
+	}
+	for _, o := range e.Overrides {
+		if _, ok := swept[o.Key]; ok {
+			p.errorf(o.Line, "[overrides] sets %s, which a [[sweep]] also sets (line %d): set it in one place", o.Key, swept[o.Key])
+		}
 	}
 	for _, v := range e.Variants {
 		for _, o := range v.Overrides {
@@ -366,15 +384,51 @@ func (p *parser) strict() {
 		top := k.path[0]
 		switch {
 		case !slices.Contains(topKeys, top):
-			p.errorf(k.line, "unknown key %q (want one of %s)", toml.Key(k.path).String(), strings.Join(topKeys, ", "))
+			p.errorf(k.line, "unknown key %q%s (want one of %s)", toml.Key(k.path).String(), suggest(top, topKeys), strings.Join(topKeys, ", "))
 		case top == "sweep" && len(k.path) >= 2 && !slices.Contains(sweepKeys, k.path[1]):
-			p.errorf(k.line, "unknown key %q in [[sweep]] (want key, values)", k.path[1])
+			p.errorf(k.line, "unknown key %q in [[sweep]]%s (want key, values)", k.path[1], suggest(k.path[1], sweepKeys))
 		case top == "chart" && len(k.path) >= 2 && !slices.Contains(chartKeys, k.path[1]):
-			p.errorf(k.line, "unknown key %q in [[chart]] (want one of %s)", k.path[1], strings.Join(chartKeys, ", "))
+			p.errorf(k.line, "unknown key %q in [[chart]]%s (want one of %s)", k.path[1], suggest(k.path[1], chartKeys), strings.Join(chartKeys, ", "))
 		case top == "chart" && len(k.path) > 2:
 			p.errorf(k.line, "chart %s: want a string", k.path[1])
 		}
 	}
+}
+
+// suggest returns `; did you mean "x"?` for the known key closest to s
+// (by edit distance, case ignored, at most 2 edits), or "".
+func suggest(s string, known []string) string {
+	best, bestD := "", 3
+	for _, k := range known {
+		if d := editDistance(strings.ToLower(s), k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func (p *parser) str(m map[string]any, key string) string {
@@ -465,35 +519,75 @@ func (p *parser) variants(e *Experiment, m map[string]any) {
 			continue
 		}
 		v := Variant{Name: name, Line: line}
-		for _, k := range p.keys {
-			if k.header || len(k.path) < 3 || k.path[0] != "variants" || k.path[1] != name {
-				continue
-			}
-			if k.depth != len(k.path) && k.depth > 2 {
-				continue // inside an inline-table value
-			}
-			key := strings.Join(k.path[2:], ".")
-			value := lookup(table, k.path[2:])
-			text, err := tomlText(value)
-			if err != nil {
-				p.errorf(k.line, "variant %q: %s: %v", name, key, err)
-				continue
-			}
-			if key == "seed" {
-				p.errorf(k.line, "variant %q: seed: the experiment's seed applies to every variant (set seed at the top of the experiment)", name)
-				continue
-			}
-			if i := slices.IndexFunc(v.Overrides, func(o Override) bool { return o.Key == key }); i >= 0 {
-				p.errorf(k.line, "variant %q: %s set twice (line %d)", name, key, v.Overrides[i].Line)
-				continue
-			}
-			v.Overrides = append(v.Overrides, Override{Key: key, Value: text, Line: k.line})
-		}
+		v.Overrides = p.overridesIn(table, "variants", name)
 		e.Variants = append(e.Variants, v)
 	}
 	if len(e.Variants) == 0 && len(p.errs) == 0 {
 		e.Variants = []Variant{{Name: BaseVariant}}
 	}
+}
+
+// overridesIn collects the overrides written in the table at prefix, in
+// file order: every key/value statement below it, a key whose value is an
+// inline table being one override (that replaces the table whole).
+func (p *parser) overridesIn(table map[string]any, prefix ...string) []Override {
+	what := toml.Key(prefix).String()
+	var out []Override
+	for _, k := range p.keys {
+		if k.header || len(k.path) <= len(prefix) || !slices.Equal(k.path[:len(prefix)], prefix) {
+			continue
+		}
+		if k.depth != len(k.path) && k.depth > len(prefix) {
+			continue // inside an inline-table value
+		}
+		key := overrideKey(k.path[len(prefix):])
+		text, err := tomlText(lookup(table, k.path[len(prefix):]))
+		if err != nil {
+			p.errorf(k.line, "%s: %s: %v", what, key, err)
+			continue
+		}
+		if key == "seed" {
+			p.errorf(k.line, "%s: seed: the experiment's seed applies to every run (set seed at the top of the experiment)", what)
+			continue
+		}
+		if i := slices.IndexFunc(out, func(o Override) bool { return o.Key == key }); i >= 0 {
+			p.errorf(k.line, "%s: %s set twice (line %d)", what, key, out[i].Line)
+			continue
+		}
+		out = append(out, Override{Key: key, Value: text, Line: k.line})
+	}
+	return out
+}
+
+// overrideKey writes the key of a variant's override as a scenario dotted
+// key. The parts of the key as written are joined with dots; a part that is
+// itself a dotted key (the usual `"pool.recycle.time" = "60m"`) is taken
+// as it is, and any other part that needs quotes (`clients."my client"`)
+// is quoted. A name that contains a dot must therefore be quoted inside the
+// string: `"clients.\"a.b\".count" = 5`.
+func overrideKey(parts []string) string {
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		if isDottedKey(p) {
+			out[i] = p
+		} else {
+			out[i] = toml.Key{p}.String()
+		}
+	}
+	return strings.Join(out, ".")
+}
+
+// isDottedKey reports whether s is a valid TOML (dotted) key as written.
+func isDottedKey(s string) bool {
+	if strings.TrimSpace(s) == "" || strings.ContainsAny(s, "\n\r=#[]{}") {
+		return false
+	}
+	var m map[string]any
+	md, err := toml.Decode(s+" = 0", &m)
+	if err != nil {
+		return false
+	}
+	return len(md.Keys()) > 0 && md.Keys()[0].String() != "" && len(m) == 1
 }
 
 // lookup follows path through nested tables.
@@ -696,23 +790,46 @@ func (e *Experiment) buildGrid() error {
 	return nil
 }
 
-// overrides returns the overrides of grid point p: its variant's, then its
-// sweep values, each with its source for messages.
-func (e *Experiment) overrides(p int) []override {
-	pt := e.points[p]
-	v, _ := e.Variant(pt.Variant)
-	ov := make([]override, 0, len(v.Overrides)+len(e.Sweeps))
+// variantOverrides returns the experiment's overrides and then a
+// variant's, each with its source for messages: `exp.toml:12
+// variants."time 60m"`.
+func (e *Experiment) variantOverrides(v *Variant) []override {
+	ov := e.commonOverrides()
 	for _, o := range v.Overrides {
-		ov = append(ov, override{Key: o.Key, Value: o.Value, Source: fmt.Sprintf("%s:%d", e.File, o.Line)})
-	}
-	for a, s := range e.Sweeps {
-		i := slices.Index(s.Labels, pt.Sweep[a])
-		ov = append(ov, override{Key: s.Key, Value: s.Values[i], Source: fmt.Sprintf("%s:%d", e.File, s.Line)})
+		ov = append(ov, override{Key: o.Key, Value: o.Value, Source: fmt.Sprintf("%s:%d variants.%s", e.File, o.Line, toml.Key{v.Name})})
 	}
 	return ov
 }
 
-// scenario decodes the scenario of grid point p, with the experiment's seed.
+// commonOverrides returns the [overrides] table's overrides.
+func (e *Experiment) commonOverrides() []override {
+	ov := make([]override, 0, len(e.Overrides)+8)
+	for _, o := range e.Overrides {
+		ov = append(ov, override{Key: o.Key, Value: o.Value, Source: fmt.Sprintf("%s:%d overrides", e.File, o.Line)})
+	}
+	return ov
+}
+
+// sweepOverride returns value i of sweep axis s as an override.
+func (e *Experiment) sweepOverride(s *Sweep, i int) override {
+	return override{Key: s.Key, Value: s.Values[i], Source: fmt.Sprintf("%s:%d [[sweep]]", e.File, s.Line)}
+}
+
+// overrides returns the overrides of grid point p: its variant's, then its
+// sweep values.
+func (e *Experiment) overrides(p int) []override {
+	pt := e.points[p]
+	v, _ := e.Variant(pt.Variant)
+	ov := e.variantOverrides(v)
+	for a := range e.Sweeps {
+		s := &e.Sweeps[a]
+		ov = append(ov, e.sweepOverride(s, slices.Index(s.Labels, pt.Sweep[a])))
+	}
+	return ov
+}
+
+// scenario decodes the scenario of grid point p, with the experiment's seed
+// (which replaces the scenario's own).
 func (e *Experiment) scenario(p int) (*model.Scenario, error) {
 	sc, err := e.sim.decode(e.ScenarioFile, e.scenarioData, e.overrides(p))
 	if err != nil {
@@ -723,25 +840,24 @@ func (e *Experiment) scenario(p int) (*model.Scenario, error) {
 }
 
 // validate decodes the scenario alone, with each variant, with each sweep
-// value, and at every grid point, naming the culprit of the first error.
+// value, and at every grid point, so that the first error found names its
+// culprit: the scenario, a variant, a sweep value, or a combination.
 func (e *Experiment) validate(scenarioLine int) error {
 	if _, err := e.sim.decode(e.ScenarioFile, e.scenarioData, nil); err != nil {
-		return fmt.Errorf("%s:%d: scenario %q: %w", e.File, scenarioLine, e.Scenario, err)
+		return e.explain(err, fmt.Sprintf("%s:%d: scenario %q", e.File, scenarioLine, e.Scenario), false)
 	}
-	for _, v := range e.Variants {
-		ov := make([]override, len(v.Overrides))
-		for i, o := range v.Overrides {
-			ov[i] = override{Key: o.Key, Value: o.Value, Source: fmt.Sprintf("%s:%d", e.File, o.Line)}
-		}
-		if _, err := e.sim.decode(e.ScenarioFile, e.scenarioData, ov); err != nil {
-			return fmt.Errorf("%s:%d: variant %q: %w", e.File, v.Line, v.Name, err)
+	for i := range e.Variants {
+		v := &e.Variants[i]
+		if _, err := e.sim.decode(e.ScenarioFile, e.scenarioData, e.variantOverrides(v)); err != nil {
+			return e.explain(err, fmt.Sprintf("%s:%d: variant %q", e.File, v.Line, v.Name), false)
 		}
 	}
-	for _, s := range e.Sweeps {
-		for i, val := range s.Values {
-			ov := []override{{Key: s.Key, Value: val, Source: fmt.Sprintf("%s:%d", e.File, s.Line)}}
+	for a := range e.Sweeps {
+		s := &e.Sweeps[a]
+		for i := range s.Values {
+			ov := append(e.commonOverrides(), e.sweepOverride(s, i))
 			if _, err := e.sim.decode(e.ScenarioFile, e.scenarioData, ov); err != nil {
-				return fmt.Errorf("%s:%d: [[sweep]] %s = %s: %w", e.File, s.Line, s.Key, s.Labels[i], err)
+				return e.explain(err, fmt.Sprintf("%s:%d: [[sweep]] %s = %s", e.File, s.Line, s.Key, s.Values[i]), false)
 			}
 		}
 	}
@@ -750,11 +866,27 @@ func (e *Experiment) validate(scenarioLine int) error {
 	}
 	for p := range e.points {
 		if _, err := e.sim.decode(e.ScenarioFile, e.scenarioData, e.overrides(p)); err != nil {
-			return fmt.Errorf("%s: %s: %w", e.File, e.points[p].describe(e.Sweeps), err)
+			// Each part is valid alone: name the combination on every line.
+			return e.explain(err, fmt.Sprintf("%s: at %s", e.File, e.points[p].describe(e.Sweeps)), true)
 		}
 	}
 	return nil
 }
 
-// isFinite reports whether f is neither NaN nor infinite.
-func isFinite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+// explain puts context in front of each line of a scenario error that does
+// not already name the experiment file (an override's errors name it, with
+// the line and the variant; the scenario file's own errors do not), or of
+// every line when always is set.
+func (e *Experiment) explain(err error, context string, always bool) error {
+	var b strings.Builder
+	for i, line := range strings.Split(err.Error(), "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if always || !strings.HasPrefix(line, e.File+":") {
+			b.WriteString(context + ": ")
+		}
+		b.WriteString(line)
+	}
+	return errors.New(b.String())
+}

@@ -31,10 +31,12 @@ type Results struct {
 	// Compare has one entry per grid point of a variant other than the
 	// baseline, in point order; nil without a baseline.
 	Compare []Comparison
-	// Precision and PrecisionMetric are the sequential-precision target the
-	// sweep ran to (0 and "": fixed replications).
+	// Precision, PrecisionMetric and MaxReplications are the
+	// sequential-precision target the sweep ran to (zero: fixed
+	// replications).
 	Precision       float64
 	PrecisionMetric string
+	MaxReplications int
 }
 
 // Row is one run: replication Replication of grid point Point.
@@ -238,7 +240,7 @@ func (r *Results) writeTables(dir string) error {
 			return err
 		}
 	}
-	return e.writeInputs(dir, r.Precision, r.PrecisionMetric)
+	return e.writeInputs(dir, r.Precision, r.PrecisionMetric, r.MaxReplications)
 }
 
 // Output file names.

@@ -121,7 +121,7 @@ func DecodeWarn(filename string, data []byte, overrides ...Override) (*Scenario,
 		if src == "" {
 			src = "override"
 		}
-		path, err := applyOverride(raw, o)
+		path, created, err := applyOverride(raw, o)
 		if err != nil {
 			d.errs = append(d.errs, FieldError{File: src, Key: o.Key, Value: o.Value, Msg: err.Error()})
 			if path != nil {
@@ -129,7 +129,8 @@ func DecodeWarn(filename string, data []byte, overrides ...Override) (*Scenario,
 			}
 			continue
 		}
-		key := keyString(path)
+		// The override owns the tables it created and the value it set.
+		key := keyString(path[:created])
 		for k := range d.sources {
 			if strings.HasPrefix(k, key+".") {
 				delete(d.sources, k)
@@ -137,6 +138,7 @@ func DecodeWarn(filename string, data []byte, overrides ...Override) (*Scenario,
 		}
 		d.sources[key] = src
 	}
+	d.raw = raw
 	sc := NewScenario()
 	d.decodeTable(nil, raw, reflect.ValueOf(sc).Elem())
 	fillDerivedDefaults(sc)
@@ -159,12 +161,14 @@ type scenarioDecoder struct {
 	lines   map[string]int    // dotted key → its line in the file
 	sources map[string]string // dotted key → the source of the override that set it
 	failed  map[string]bool   // keys already reported
+	written map[string]string // dotted key → its value as written, for messages
+	raw     map[string]any    // the file with the overrides applied
 	errs    Errors
 	warns   Errors
 }
 
 func newScenarioDecoder(file string) *scenarioDecoder {
-	return &scenarioDecoder{file: file, sources: map[string]string{}, failed: map[string]bool{}}
+	return &scenarioDecoder{file: file, sources: map[string]string{}, failed: map[string]bool{}, written: map[string]string{}}
 }
 
 // keyString writes a key path as a TOML dotted key, quoting parts that
@@ -326,6 +330,9 @@ func (d *scenarioDecoder) report(warn bool, path []string, suffix, value, msg st
 			return
 		}
 		d.failed[key+suffix] = true
+	}
+	if w, ok := d.written[key]; ok && suffix == "" && value != "" {
+		value = w // as the file wrote it, not as it was normalised
 	}
 	file, line := d.locate(path)
 	e := FieldError{File: file, Line: line, Key: key + suffix, Value: value, Msg: msg}
@@ -495,25 +502,29 @@ func (d *scenarioDecoder) decodeTable(path []string, raw map[string]any, rv refl
 		p := join(path, k)
 		i, ok := index[k]
 		if !ok {
-			d.unknownKey(p, raw[k], names)
+			d.unknownKey(p, raw, names)
 			continue
 		}
 		d.decodeValue(p, raw[k], rv.Field(i))
 	}
 }
 
-// unknownKey reports a key that the scenario format does not have.
-func (d *scenarioDecoder) unknownKey(path []string, v any, known []string) {
+// unknownKey reports a key that the scenario format does not have; table
+// is the table that holds it.
+func (d *scenarioDecoder) unknownKey(path []string, table map[string]any, known []string) {
 	name := path[len(path)-1]
+	v := table[name]
 	msg := "unknown key"
 	if len(path) == 1 {
 		msg = "unknown top-level key"
 	}
 	if s := suggest(name, known); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
-		// The misspelt key stands for s: say so once, not also that s is
-		// missing.
-		d.failed[keyString(join(path[:len(path)-1], s))] = true
+		// The misspelt key stands for s: when s is absent, say so once, not
+		// also that s is missing.
+		if _, present := table[s]; !present {
+			d.failed[keyString(join(path[:len(path)-1], s))] = true
+		}
 	} else {
 		msg += " (known keys: " + strings.Join(known, ", ") + ")"
 	}
@@ -522,6 +533,7 @@ func (d *scenarioDecoder) unknownKey(path []string, v any, known []string) {
 
 // decodeValue decodes v into the field fv (holding its default).
 func (d *scenarioDecoder) decodeValue(path []string, v any, fv reflect.Value) {
+	d.wrote(path, v)
 	switch fv.Type() {
 	case typeDuration:
 		if x, ok := d.duration(path, v, keyString(path) == restartAfterPath); ok {
@@ -590,8 +602,8 @@ func (d *scenarioDecoder) decodeValue(path []string, v any, fv reflect.Value) {
 	case reflect.Uint64:
 		n, ok := v.(int64)
 		if s, isString := v.(string); isString {
-			// Past TOML's int64: written as a decimal string.
-			if u, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64); err == nil {
+			// Past TOML's int64, MarshalTOML writes a decimal string.
+			if u, err := strconv.ParseUint(s, 10, 64); err == nil && u > math.MaxInt64 {
 				fv.SetUint(u)
 				return
 			}
@@ -632,7 +644,7 @@ func (d *scenarioDecoder) decodeValue(path []string, v any, fv reflect.Value) {
 	case reflect.Map:
 		m, ok := v.(map[string]any)
 		if !ok {
-			d.mismatch(path, v, "a table of named entries")
+			d.mismatch(path, v, fmt.Sprintf("a table of named entries, each a [%s] table", keyString(join(path, "NAME"))))
 			return
 		}
 		if len(m) == 0 {
@@ -655,6 +667,13 @@ func (d *scenarioDecoder) decodeValue(path []string, v any, fv reflect.Value) {
 		}
 	default:
 		d.errorf(path, valueText(v), "cannot decode into %s", fv.Type())
+	}
+}
+
+// wrote records the value at path as written, for messages.
+func (d *scenarioDecoder) wrote(path []string, v any) {
+	if _, table := v.(map[string]any); !table {
+		d.written[keyString(path)] = valueText(v)
 	}
 }
 
@@ -688,7 +707,15 @@ func (d *scenarioDecoder) durationHint(path []string, v any, allowNever bool, hi
 		}
 		dur, err := ParseDuration(x)
 		if err != nil {
-			if allowNever && !strings.Contains(err.Error(), "negative") {
+			form := strings.Contains(err.Error(), durationHint) // about how a duration is written
+			if !form {
+				hint = ""
+			}
+			if allowNever && form {
+				if suggest(strings.TrimSpace(x), []string{neverText}) != "" {
+					d.errorf(path, valueText(v), `did you mean "never"? (or a duration such as "5m")`)
+					return 0, false
+				}
 				hint += `, or "never"`
 			}
 			d.errorf(path, valueText(v), "%v%s", err, hint)
@@ -905,6 +932,7 @@ func (d *scenarioDecoder) distTable(path []string, m map[string]any) (Dist, bool
 			continue
 		}
 		has[k] = true
+		d.wrote(p, m[k])
 		switch k {
 		case "mean", "value", "min", "max":
 			x, ok := d.duration(p, m[k], false)

@@ -7,30 +7,36 @@ import (
 	"github.com/poolsim/poolsim/engine"
 )
 
-// Defaults. Where IIS has a default (applicationPools/add, http.sys), the
-// scenario file's default is IIS's; the rest are poolsim's choices:
-//
-//   - threads = 25 is the number of requests one worker executes at once.
-//     IIS has no per-process thread count (the CLR thread pool and ASP.NET's
-//     MaxConcurrentRequestsPerCPU decide it); poolsim makes it the worker's
-//     concurrency limit.
-//   - startup_time = "2s" is how long a worker takes to become ready.
-//   - dispatch = "least_busy": which worker of a web garden takes the next
-//     request.
-//   - A client's timeout defaults to "0s": the client never gives up.
-//   - A client's uri defaults to "/" followed by the client's name.
-//   - A client's class may be left out when the scenario has exactly one
-//     class.
-//   - A backend's cache (only when [backends.NAME.cache] is present) keeps
-//     answers for ttl = "1m".
-//   - A class's service has no default: it must be given.
-
 // DefaultStart is the wall-clock instant a scenario starts at unless it says
 // otherwise.
 var DefaultStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // NewScenario returns a scenario with every default filled in and no
 // classes, backends or clients.
+//
+// Where IIS has a default (applicationPools/add, http.sys), the scenario
+// file's default is IIS's: queue_length 1000, max_processes 1, startup and
+// shutdown time limits 90 s, idle_timeout 20 min, queue_timeout 2 min
+// (http.sys ConnectionTimeout), load_balancer "http", pinging every 30 s
+// with a 90 s response time, rapid-fail protection on with 5 failures in
+// 5 min and no automatic restart, a time-based recycle every 29 h,
+// overlapped. The rest are poolsim's choices:
+//
+//   - threads = 25 is the number of requests one worker executes at once.
+//     IIS has no per-process thread count (the CLR thread pool and
+//     ASP.NET's request limits decide it); poolsim makes it the worker's
+//     concurrency limit.
+//   - startup_time = "2s" is how long a worker takes to become ready.
+//   - dispatch = "least_busy": which worker of a web garden takes the next
+//     request.
+//   - memory.base = "120MB", no leak, no limit.
+//   - rapid_fail.window = "sliding" (IIS does not document which).
+//   - lock.on_contention = "fail"; retry.policy = "none" (with
+//     max_attempts 3, delay 1 s, max_delay 30 s once a policy is chosen).
+//   - The run is one hour from 2026-01-01T00:00:00Z, seed 1, no warm-up.
+//
+// The defaults of named entries are those of [NewClass], [NewBackend],
+// [NewClient] and [NewCache].
 func NewScenario() *Scenario {
 	return &Scenario{
 		Name:    "scenario",
@@ -96,7 +102,9 @@ func NewCache() *Cache { return &Cache{TTL: Duration(engine.Minute)} }
 
 // NewClient returns a client with its defaults: polling on a fixed interval
 // (mode = "interval") and never giving up (timeout = "0s"). Its kind, and
-// the rate or count and period that the kind needs, must still be set.
+// the rate or count and period that the kind needs, must still be set. A
+// decoded client's uri defaults to "/" and its name, and its class to the
+// scenario's only class when there is exactly one.
 func NewClient() *Client { return &Client{Mode: "interval"} }
 
 // fillDerivedDefaults sets the defaults that depend on other values: a

@@ -146,7 +146,7 @@ func QuoteString(s string) string {
 // FormatValue writes a decoded TOML value (string, int64, float64, bool,
 // time.Time, []any, map[string]any, as github.com/BurntSushi/toml decodes
 // into an interface) back in TOML syntax, for an Override's Value. Tables
-// become inline tables with their keys sorted.
+// become inline tables with their keys sorted ("dist" first).
 func FormatValue(v any) string {
 	var b strings.Builder
 	writeTOMLValue(&b, v)
@@ -192,7 +192,13 @@ func writeTOMLValue(b *strings.Builder, v any) {
 		for k := range v {
 			keys = append(keys, k)
 		}
-		sort.Strings(keys)
+		sort.Slice(keys, func(i, j int) bool {
+			// A distribution's name reads best first.
+			if (keys[i] == "dist") != (keys[j] == "dist") {
+				return keys[i] == "dist"
+			}
+			return keys[i] < keys[j]
+		})
 		if len(keys) == 0 {
 			b.WriteString("{}")
 			return
@@ -245,20 +251,26 @@ func formatTOMLTime(t time.Time) string {
 	return t.Format(time.RFC3339Nano)
 }
 
-// applyOverride sets o in the raw decoded file and returns the key's parts.
-func applyOverride(raw map[string]any, o Override) ([]string, error) {
+// applyOverride sets o in the raw decoded file. It returns the key's parts
+// and how many of them name what the override created or replaced: the
+// tables it had to create on the way, and the value it set.
+func applyOverride(raw map[string]any, o Override) ([]string, int, error) {
 	path, err := ParseKey(o.Key)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	v, err := parseTOMLValue(o.Value)
 	if err != nil {
-		return path, fmt.Errorf("invalid value %s: %v (a string needs quotes)", o.Value, err)
+		return path, 0, fmt.Errorf("invalid value %s: %v (a string needs quotes)", o.Value, err)
 	}
+	created := len(path)
 	cur := raw
 	for i, k := range path[:len(path)-1] {
 		next, ok := cur[k]
 		if !ok {
+			if created == len(path) {
+				created = i + 1
+			}
 			m := map[string]any{}
 			cur[k] = m
 			cur = m
@@ -266,10 +278,10 @@ func applyOverride(raw map[string]any, o Override) ([]string, error) {
 		}
 		m, ok := next.(map[string]any)
 		if !ok {
-			return path, fmt.Errorf("cannot set %s: %s is a value, not a table", o.Key, toml.Key(path[:i+1]))
+			return path, 0, fmt.Errorf("cannot set %s: %s is a value, not a table", o.Key, toml.Key(path[:i+1]))
 		}
 		cur = m
 	}
 	cur[path[len(path)-1]] = v
-	return path, nil
+	return path, created, nil
 }

@@ -30,6 +30,7 @@ type recorder struct {
 	measuring  bool
 	arrivals   int64
 	retries    int64
+	tcpResets  int64
 	outcomes   [numOutcomes]int64
 	abandoned  [5]int64
 	events     [numEventKinds]int64
@@ -135,6 +136,9 @@ func (rec *recorder) outcome(r *request, o outcome, c cause) {
 		return
 	}
 	rec.outcomes[o]++
+	if (o == outRejectedFull || o == outRejectedOffline) && r.w.pool.LoadBalancer == "tcp" {
+		rec.tcpResets++
+	}
 	if o == outAbandoned {
 		rec.abandoned[c]++
 	}
@@ -290,6 +294,7 @@ func (rec *recorder) result(w *world) *Result {
 	m.RapidFailTrips = float64(e[evkRapidFail])
 	m.LockConflicts = float64(e[evkLockConflict])
 	m.Retries = float64(rec.retries)
+	m.RejectedTCPReset = float64(rec.tcpResets)
 	m.ShutdownKills = float64(e[evkShutdownKill])
 	m.StartupKills = float64(e[evkStartupKill])
 	m.WarmupS = w.warmup.Seconds()

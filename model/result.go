@@ -46,15 +46,15 @@ type Metrics struct {
 	LockConflicts  float64 `metric:"lock_conflicts"`
 
 	// Beyond the §5 contract.
-	Retries       float64 `metric:"retries"`
-	StaleAgeMeanS float64 `metric:"stale_age_mean_s"`
-	ShutdownKills float64 `metric:"shutdown_kills"`
-	StartupKills  float64 `metric:"startup_kills"`
-	Rejected503   float64 `metric:"rejected_tcp_reset"`
-	QueueMean     float64 `metric:"queue_mean"`
-	BusyMean      float64 `metric:"busy_mean"`
-	WarmupS       float64 `metric:"warmup_s"`
-	Events        float64 `metric:"events"`
+	Retries          float64 `metric:"retries"`
+	StaleAgeMeanS    float64 `metric:"stale_age_mean_s"`
+	ShutdownKills    float64 `metric:"shutdown_kills"`
+	StartupKills     float64 `metric:"startup_kills"`
+	RejectedTCPReset float64 `metric:"rejected_tcp_reset"` // rejections that were connection resets (load_balancer = "tcp")
+	QueueMean        float64 `metric:"queue_mean"`
+	BusyMean         float64 `metric:"busy_mean"`
+	WarmupS          float64 `metric:"warmup_s"`
+	Events           float64 `metric:"events"`
 }
 
 // Result is everything one run produced.

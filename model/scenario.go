@@ -78,12 +78,13 @@ type RapidFail struct {
 // Recycle holds the recycle triggers (each disabled by zero) and whether a
 // recycle overlaps the old worker with its replacement.
 type Recycle struct {
-	Time          Duration    `toml:"time"`
-	Requests      int64       `toml:"requests"`
-	PrivateMemory Size        `toml:"private_memory"`
-	Schedule      []TimeOfDay `toml:"schedule"`
-	Jitter        Duration    `toml:"jitter"`
-	Overlapping   bool        `toml:"overlapping"`
+	Time           Duration    `toml:"time"`
+	Requests       int64       `toml:"requests"`
+	PrivateMemory  Size        `toml:"private_memory"`
+	Schedule       []TimeOfDay `toml:"schedule"`
+	Jitter         Duration    `toml:"jitter"`          // the age limit gets a uniform extra in [0, jitter]
+	RequestsJitter int64       `toml:"requests_jitter"` // the request limit gets a uniform extra in [0, requests_jitter] (gunicorn max_requests_jitter)
+	Overlapping    bool        `toml:"overlapping"`
 }
 
 // Memory is a worker's private memory: a base, a leak per request served,

@@ -250,8 +250,8 @@ func TestTheoryPoissonAndStatistics(t *testing.T) {
 	if p := poissonTail(5, 4); math.Abs(p-0.371163) > 1e-6 {
 		t.Errorf("poissonTail(5, 4) = %.6f, want 0.371163", p)
 	}
-	if p := poissonTail(0, 3); p != 0 {
-		t.Errorf("poissonTail(0, 3) = %v, want 0", p)
+	if p := poissonTail(0, 3); p != 1 {
+		t.Errorf("poissonTail(0, 3) = %v, want 1", p)
 	}
 	// Student t: t_{0.975, 9} = 2.262, t_{0.9995, 19} = 3.883 (tables).
 	if q := tQuantile(0.975, 9); math.Abs(q-2.262) > 5e-4 {

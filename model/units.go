@@ -11,22 +11,6 @@ import (
 	"github.com/poolsim/poolsim/engine"
 )
 
-// Units of the scenario file.
-//
-// Durations are strings of one or more decimal numbers, each with a unit:
-// "250ms", "90s", "5m", "29h", "1d", "1h30m", "1.5s". The units are ns, us
-// (or µs), ms, s, m, h and d (24 hours). Go's time.ParseDuration syntax is a
-// subset. "0s" (or "0") is zero, which disables a timeout, a limit or a
-// recycle trigger. Negative durations are refused. restart_after also
-// accepts "never".
-//
-// Sizes are a decimal number and a unit: "120MB", "8KB", "1.5GB", "0MB".
-// Like IIS's KB, the units are powers of 1024: KB = 1024 bytes, MB = 1024 KB,
-// GB = 1024 MB, TB = 1024 GB, PB = 1024 TB; KiB, MiB, GiB, TiB and PiB are
-// accepted as synonyms, B is bytes, and units are case-insensitive.
-//
-// Times of day are "03:00" or "15:30:00", from 00:00 to 23:59:59.
-
 // maxSpan is the longest duration a scenario may contain (ten years); longer
 // values are certainly mistakes.
 const maxSpan = Duration(3650 * 24 * engine.Hour)
@@ -54,11 +38,14 @@ var durationUnits = []struct {
 
 const durationHint = `want a duration such as "250ms", "90s", "5m", "1h30m" or "1d" (units ns, us, ms, s, m, h, d)`
 
-// ParseDuration parses a scenario duration ("90s", "1h30m", "1d"). It
-// refuses negative values and "never"; see [Duration.UnmarshalText] for the
-// form that accepts "never".
+// ParseDuration parses a scenario duration: one or more decimal numbers,
+// each with a unit, such as "250ms", "90s", "5m", "29h", "1d", "1h30m" or
+// "1.5s". The units are ns, us (or µs), ms, s, m, h and d (24 hours); Go's
+// time.ParseDuration syntax is a subset. "0s" (or "0") is zero, which in a
+// scenario disables a timeout, a limit or a recycle trigger. Negative
+// durations, and those of 292 years or more, are refused, and so is
+// "never": see [Duration.UnmarshalText] for the form that accepts it.
 func ParseDuration(s string) (Duration, error) {
-	orig := s
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, errors.New("empty duration; " + durationHint)
@@ -76,7 +63,7 @@ func ParseDuration(s string) (Duration, error) {
 		return 0, errors.New(`"never" is not allowed here; use "0s" to disable`)
 	}
 	var total engine.Time
-	for s != "" {
+	for first := true; s != ""; first = false {
 		// The number: digits, optionally a fraction.
 		i := 0
 		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
@@ -93,10 +80,10 @@ func ParseDuration(s string) (Duration, error) {
 			i = j
 		}
 		if intPart == "" && frac == "" {
-			if i < len(s) {
-				return 0, fmt.Errorf("unexpected %q in %q; %s", s[i:i+1], strings.TrimSpace(orig), durationHint)
+			if first {
+				return 0, errors.New("not a duration; " + durationHint)
 			}
-			return 0, errors.New(durationHint)
+			return 0, fmt.Errorf("unexpected %q; %s", s[:1], durationHint)
 		}
 		s = s[i:]
 		// The unit: everything up to the next digit or dot.
@@ -111,13 +98,16 @@ func ParseDuration(s string) (Duration, error) {
 		}
 		var unit engine.Time
 		for _, u := range durationUnits {
-			if u.name == unitText {
+			if u.name == strings.TrimSpace(unitText) {
 				unit = u.ns
 				break
 			}
 		}
-		if unit == 0 {
-			return 0, fmt.Errorf("unknown unit %q; %s", unitText, durationHint)
+		switch {
+		case unit == 0:
+			return 0, fmt.Errorf("unknown unit %q; %s", strings.TrimSpace(unitText), durationHint)
+		case unitText != strings.TrimSpace(unitText):
+			return 0, errors.New("no spaces in a duration; " + durationHint)
 		}
 		v, err := scaleDecimal(intPart, frac, int64(unit))
 		if err != nil {
@@ -249,8 +239,11 @@ var sizeUnits = []struct {
 
 const sizeHint = `want a size such as "120MB", "8KB" or "1.5GB" (KB = 1024 bytes)`
 
-// ParseSize parses a scenario size ("120MB", "8KB", "1.5GB"; KB is 1024
-// bytes, as in IIS).
+// ParseSize parses a scenario size: a decimal number and a unit, such as
+// "120MB", "8KB", "1.5GB" or "0MB". Like IIS's KB, the units are powers of
+// 1024: KB = 1024 bytes, MB = 1024 KB, GB, TB and PB likewise; KiB, MiB,
+// GiB, TiB and PiB are synonyms, B is bytes, and units are
+// case-insensitive. Sizes past 1PB are refused.
 func ParseSize(s string) (Size, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -334,8 +327,9 @@ func (s *Size) UnmarshalText(text []byte) error {
 
 const timeOfDayHint = `want a time of day such as "03:00" or "15:30:00" (00:00 to 23:59:59)`
 
-// ParseTimeOfDay parses "HH:MM" or "HH:MM:SS" (24-hour clock; the seconds
-// may have a fraction).
+// ParseTimeOfDay parses a time of day, "HH:MM" or "HH:MM:SS" on the 24-hour
+// clock from 00:00 to 23:59:59 (the seconds may have a fraction). Midnight
+// is "00:00", not "24:00".
 func ParseTimeOfDay(s string) (TimeOfDay, error) {
 	s = strings.TrimSpace(s)
 	parts := strings.Split(s, ":")

@@ -99,22 +99,19 @@ func (wk *worker) HandleEvent(kind int) {
 		wk.ready()
 	case evStartLimit:
 		wk.w.rec.event(evkStartupKill)
-		wk.kill("startup_limit", causeNone)
-		wk.w.failure("startup_limit")
+		wk.fail("startup_limit", causeNone)
 	case evAge:
 		wk.recycle(reasonTime)
 	case evIdle:
 		wk.idleCheck()
 	case evShutdownLimit:
 		wk.w.rec.event(evkShutdownKill)
-		wk.kill("shutdown_limit", causeShutdown)
-		wk.w.failure("shutdown_limit")
+		wk.fail("shutdown_limit", causeShutdown)
 	case evPing:
 		wk.ping()
 	case evPingKill:
 		wk.w.rec.event(evkPingKill)
-		wk.kill("ping", causePing)
-		wk.w.failure("ping")
+		wk.fail("ping", causePing)
 	}
 }
 
@@ -317,18 +314,28 @@ func (wk *worker) crash(c cause) {
 		w.rec.event(evkMemoryCrash)
 	}
 	w.rec.event(evkCrash)
-	wk.kill("crash", c)
-	w.failure("crash")
+	wk.fail("crash", c)
 }
 
-// kill ends the process at once; its requests are abandoned.
-func (wk *worker) kill(why string, c cause) {
-	wk.exit(why, c)
+// fail ends the process at once, abandoning its requests, and reports the
+// failure to the supervisor before anything restarts, so that a back-off
+// or a stopped pool holds back the next start.
+func (wk *worker) fail(why string, c cause) {
+	w := wk.w
+	wk.end(why, c)
+	w.failure(why)
+	w.pump()
 }
 
 // exit removes wk from the pool. Requests still executing are abandoned
 // with cause c.
 func (wk *worker) exit(why string, c cause) {
+	wk.end(why, c)
+	wk.w.pump()
+}
+
+// end is exit without handing queued work to the remaining workers.
+func (wk *worker) end(why string, c cause) {
 	w := wk.w
 	if wk.state == wDead {
 		return
@@ -366,7 +373,6 @@ func (wk *worker) exit(why string, c cause) {
 	if !wk.overlapDone && isRecycle(why) && !w.stopped {
 		w.startWorker(nil)
 	}
-	w.pump()
 }
 
 func isRecycle(why string) bool {

@@ -133,7 +133,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		return nil, err
 	}
 	w.retryRand = sim.Stream("retry")
-	w.recycle = policies.RecycleTrigger{Age: p.Recycle.Time.T(), Requests: p.Recycle.Requests, Jitter: p.Recycle.Jitter.T()}
+	w.recycle = policies.RecycleTrigger{Age: p.Recycle.Time.T(), Requests: p.Recycle.Requests, Jitter: p.Recycle.Jitter.T(), JitterRequests: p.Recycle.RequestsJitter}
 	for _, t := range p.Recycle.Schedule {
 		w.schedule = append(w.schedule, engine.Time(t))
 	}

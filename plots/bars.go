@@ -22,39 +22,41 @@ func Bars(summary *Table, metric, group string) (*plot.Plot, error) {
 // ("variant" or a sweep key) and series from dimension group ("" for
 // none, "variant", or a sweep key).
 func bars(t *Table, metric, x, group string) (*plot.Plot, error) {
+	p, _, _, err := buildBars(t, metric, x, group)
+	return p, err
+}
+
+// buildBars is bars, also returning the bar series and the error bars.
+func buildBars(t *Table, metric, x, group string) (*plot.Plot, []*rects, *errBars, error) {
 	if err := t.need("summary"); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	pts, dims, err := t.points(metric, "_mean", "_ci")
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if x == "" {
 		x = "variant"
 	}
 	xi, err := dimIndex(t, dims, x)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	gi := -1
 	if group != "" {
 		if group == x {
-			return nil, fmt.Errorf("plots: chart of %s groups by %q, which is already its x axis", metric, group)
+			return nil, nil, nil, fmt.Errorf("plots: chart of %s groups by %q, which is already its x axis", metric, group)
 		}
 		if gi, err = dimIndex(t, dims, group); err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 	}
 	a, err := arrange(t, pts, dims, xi, gi)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 
-	xlabel := x
-	if x == "variant" {
-		xlabel = "variant"
-	}
-	p := newPlot(capitalize(MetricName(metric))+" by "+x, xlabel+"  (error bars: confidence interval)", axisLabel(metric))
+	p := newPlot(capitalize(MetricName(metric))+" by "+x, x+"  (error bars: confidence interval)", axisLabel(metric))
 	p.Add(grid(false))
 
 	n := len(a.series)
@@ -100,7 +102,7 @@ func bars(t *Table, metric, x, group string) (*plot.Plot, error) {
 		}
 		p.Add(l)
 	}
-	return p, nil
+	return p, series, eb, nil
 }
 
 // valueRange sets a value axis to include 0 and [lo, hi] with a little

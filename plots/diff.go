@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 
 	"gonum.org/v1/plot"
@@ -13,7 +14,10 @@ import (
 // Differences draws a comparison table's paired differences of a metric:
 // each variant's mean difference from the baseline (variant − baseline) as a
 // point with its confidence interval as a horizontal error bar, variants top
-// to bottom, a line at zero. An interval that does not cross zero is a
+// to bottom, a line at zero. When the table has <metric>_unpaired_ci
+// columns, the unpaired intervals are drawn as wide pale bands under the
+// paired ones, to show how much common random numbers narrowed them. An
+// interval that does not cross zero is a
 // difference the experiment resolved. With sweep keys, each variant has one
 // point per sweep point, side by side.
 func Differences(compare *Table, metric string) (*plot.Plot, error) {
@@ -23,6 +27,16 @@ func Differences(compare *Table, metric string) (*plot.Plot, error) {
 	pts, dims, err := compare.points(metric, "_diff", "_diff_ci")
 	if err != nil {
 		return nil, err
+	}
+	// The unpaired half-widths, when the table has them, show what common
+	// random numbers saved.
+	unpaired := map[int]float64{}
+	if uc := compare.Col(metric + "_unpaired_ci"); uc >= 0 {
+		for _, pt := range pts {
+			if v, err := compare.Float(pt.row, uc); err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
+				unpaired[pt.row] = math.Abs(v)
+			}
+		}
 	}
 	// Leave out a baseline compared with itself.
 	var kept []point
@@ -58,6 +72,9 @@ func Differences(compare *Table, metric string) (*plot.Plot, error) {
 		xlabel = fmt.Sprintf("difference in %s, variant − baseline (%s)", MetricName(metric), MetricLabel(metric))
 	}
 	p := newPlot(title, xlabel+"  (error bars: confidence interval)", "")
+	if len(unpaired) > 0 {
+		p.X.Label.Text = xlabel + "  (error bars: paired confidence interval)"
+	}
 	p.Add(grid(true))
 
 	// Variants top to bottom: the first at the highest y.
@@ -79,6 +96,9 @@ func Differences(compare *Table, metric string) (*plot.Plot, error) {
 	}
 	lo, hi := 0.0, 0.0
 	legend := &sideLegend{heading: a.heading}
+	// Unpaired intervals: wide pale bands under the paired ones.
+	wide := &errBars{horizontal: true, style: draw.LineStyle{Color: color.NRGBA{R: 0x99, G: 0x99, B: 0x99, A: 0x55}, Width: vg.Points(min(7, 60/float64(nc*n)))}}
+	p.Add(wide)
 	for k, label := range a.series {
 		col := seriesColor(k, n, a.ordered)
 		if n == 1 {
@@ -93,6 +113,10 @@ func Differences(compare *Table, metric string) (*plot.Plot, error) {
 			y := rowY(a.catOf[i], k)
 			xys = append(xys, plotter.XY{X: pt.value, Y: y})
 			lo, hi = math.Min(lo, pt.value), math.Max(hi, pt.value)
+			if u, ok := unpaired[pt.row]; ok && u > 0 {
+				wide.bars = append(wide.bars, errBar{x: pt.value, y: y, lo: pt.value - u, hi: pt.value + u})
+				lo, hi = math.Min(lo, pt.value-u), math.Max(hi, pt.value+u)
+			}
 			if pt.hasCI {
 				eb.bars = append(eb.bars, errBar{x: pt.value, y: y, lo: pt.value - pt.ci, hi: pt.value + pt.ci})
 				lo, hi = math.Min(lo, pt.value-pt.ci), math.Max(hi, pt.value+pt.ci)
@@ -110,6 +134,16 @@ func Differences(compare *Table, metric string) (*plot.Plot, error) {
 		if n > 1 {
 			legend.add(label, eb, dots)
 		}
+	}
+	if len(wide.bars) > 0 {
+		paired := &errBars{horizontal: true, style: draw.LineStyle{Color: ink, Width: vg.Points(1.6)}}
+		legend.add("paired CI", paired)
+		legend.add("unpaired CI", thumb(func(c *draw.Canvas) {
+			y := c.Center().Y
+			sty := wide.style
+			sty.Width = vg.Points(6)
+			c.StrokeLines(sty, []vg.Point{{X: c.Min.X, Y: y}, {X: c.Max.X, Y: y}})
+		}))
 	}
 	legend.add("no difference", zero)
 	p.Add(legend)

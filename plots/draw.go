@@ -21,8 +21,9 @@ type Chart struct {
 	Y string
 	// Group is an optional sweep key (or "variant") that splits the bars.
 	Group string
-	// Kind is "bars", "lines" or "diff"; "" picks bars when X is the
-	// variant and lines when X is a sweep key.
+	// Kind is "bars", "lines" or "diff" ("bar" and "line" are accepted
+	// too); "" picks bars when X is the variant and lines when X is a
+	// sweep key.
 	Kind string
 }
 
@@ -40,6 +41,14 @@ func (c Chart) Plot(summary, compare *Table) (*plot.Plot, error) {
 		p   *plot.Plot
 		err error
 	)
+	switch kind {
+	case "bar":
+		kind = "bars"
+	case "line":
+		kind = "lines"
+	case "difference", "differences":
+		kind = "diff"
+	}
 	switch kind {
 	case "bars":
 		p, err = bars(summary, c.Y, c.X, c.Group)
@@ -161,7 +170,10 @@ func Slug(title string) string {
 	}
 	s := b.String()
 	if len(s) > 80 {
-		s = strings.TrimRight(s[:80], "-")
+		s = s[:80]
+		if i := strings.LastIndexByte(s, '-'); i > 0 {
+			s = s[:i] // at a word boundary
+		}
 	}
 	if s == "" {
 		return "chart"

@@ -23,7 +23,7 @@ func Save(p *plot.Plot, dir, base string) error {
 	if p == nil {
 		return errors.New("plots: Save: no plot")
 	}
-	if base == "" || base != filepath.Base(base) {
+	if base == "" || base == "." || base == ".." || base != filepath.Base(base) {
 		return fmt.Errorf("plots: Save: %q is not a file name", base)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

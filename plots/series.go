@@ -37,7 +37,8 @@ var outcomes = []outcome{
 	{"client timeout", rgb(0x499894), func(r *model.SeriesRow) int64 { return r.ClientTimeout }},
 }
 
-var stoppedShade = color.NRGBA{R: 0xe1, G: 0x57, B: 0x59, A: 0x30}
+// stoppedShade darkens whatever the pool-stopped intervals hold.
+var stoppedShade = color.NRGBA{R: 0x20, G: 0x20, B: 0x20, A: 0x30}
 
 // TimeSeries draws one run's time series: the outcomes of the requests that
 // arrived in each interval, stacked (ok, stale, error, 503, expired,
@@ -81,7 +82,7 @@ func TimeSeries(rows []model.SeriesRow, interval engine.Time) (*plot.Plot, error
 	p := newPlot("Outcomes per "+per+" interval", "time since start ("+unit+")", "requests per "+per)
 	legend := &sideLegend{}
 
-	// Pool stopped: shading behind everything.
+	// Pool stopped: shading over the outcomes.
 	shade := &rects{fill: stoppedShade, fullHeight: true}
 	for i, r := range rows {
 		if r.Stopped {
@@ -91,9 +92,6 @@ func TimeSeries(rows []model.SeriesRow, interval engine.Time) (*plot.Plot, error
 			}
 			shade.boxes = append(shade.boxes, box{x0: x0[i], x1: x1[i]})
 		}
-	}
-	if len(shade.boxes) > 0 {
-		p.Add(shade)
 	}
 	p.Add(grid(false))
 
@@ -139,6 +137,9 @@ func TimeSeries(rows []model.SeriesRow, interval engine.Time) (*plot.Plot, error
 	}
 	workers.Color = ink
 	workers.Width = vg.Points(1.5)
+	if len(shade.boxes) > 0 {
+		p.Add(shade)
+	}
 	p.Add(workers)
 	legend.add("workers alive (right axis)", workers)
 	if len(shade.boxes) > 0 {
@@ -169,6 +170,13 @@ func merge(rows []model.SeriesRow, interval engine.Time) ([]model.SeriesRow, eng
 		return rows, interval
 	}
 	k := (len(rows) + MaxBins - 1) / MaxBins
+	// Prefer a round merged interval (2m rather than 1m45s).
+	for _, r := range roundSpans {
+		if r >= interval*engine.Time(k) && r%interval == 0 {
+			k = int(r / interval)
+			break
+		}
+	}
 	out := make([]model.SeriesRow, 0, (len(rows)+k-1)/k)
 	for i := 0; i < len(rows); i += k {
 		m := rows[i]
@@ -193,7 +201,15 @@ func merge(rows []model.SeriesRow, interval engine.Time) ([]model.SeriesRow, eng
 	return out, interval * engine.Time(k)
 }
 
-// drawThumb is a thumbnail of a glyph.
+// roundSpans are the interval widths a long series is merged into when
+// its own interval divides one.
+var roundSpans = []engine.Time{
+	engine.Second, 2 * engine.Second, 5 * engine.Second, 10 * engine.Second, 15 * engine.Second, 30 * engine.Second,
+	engine.Minute, 2 * engine.Minute, 5 * engine.Minute, 10 * engine.Minute, 15 * engine.Minute, 30 * engine.Minute,
+	engine.Hour, 2 * engine.Hour, 3 * engine.Hour, 6 * engine.Hour, 12 * engine.Hour, 24 * engine.Hour,
+}
+
+// glyphThumb is a thumbnail of a glyph.
 func glyphThumb(g draw.GlyphStyle) thumb {
 	return func(c *draw.Canvas) { c.DrawGlyph(g, c.Center()) }
 }

@@ -129,7 +129,7 @@ func seriesDashes(i int) []vg.Length {
 // metricNames are readable names for the metrics of DESIGN.md §5.
 var metricNames = map[string]string{
 	"arrivals":             "arrivals",
-	"ok":                   "ok responses",
+	"ok":                   "OK responses",
 	"stale":                "stale responses",
 	"error":                "errors (500)",
 	"rejected_queue_full":  "503 (queue full)",
@@ -146,7 +146,7 @@ var metricNames = map[string]string{
 	"rate_503":             "503 rate",
 	"rate_abandoned":       "abandoned rate",
 	"rate_error":           "error rate",
-	"rate_ok":              "ok rate",
+	"rate_ok":              "OK rate",
 	"availability":         "availability",
 	"wait_mean_s":          "mean queue wait",
 	"response_mean_s":      "mean response time",
@@ -164,6 +164,7 @@ var metricNames = map[string]string{
 	"stale_age_mean_s":     "mean age of stale responses",
 	"shutdown_kills":       "shutdown-limit kills",
 	"startup_kills":        "startup-limit kills",
+	"busy_mean":            "mean busy threads",
 	"warmup_s":             "warm-up",
 	"events":               "events",
 }
@@ -178,7 +179,8 @@ var requestCounts = []string{
 
 // MetricLabel returns the unit of a metric for an axis label: rate_* are
 // "fraction of requests", availability "fraction of time", *_s "seconds",
-// *_rps "requests/s", request counts "requests", other counts "count".
+// *_rps "requests/s", request counts "requests", busy_* "threads", other
+// counts "count".
 func MetricLabel(metric string) string {
 	switch {
 	case strings.HasPrefix(metric, "rate_"):
@@ -191,6 +193,8 @@ func MetricLabel(metric string) string {
 		return "requests/s"
 	case slices.Contains(requestCounts, metric):
 		return "requests"
+	case strings.HasPrefix(metric, "busy_"):
+		return "threads"
 	}
 	return "count"
 }
@@ -324,7 +328,7 @@ func categoryTicks(p *plot.Plot, names []string, horizontal bool) {
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	p.X.Tick.Label.Rotation = math.Pi / 6
 	p.X.Tick.Label.XAlign = draw.XRight
-	p.X.Tick.Label.YAlign = draw.YCenter
+	p.X.Tick.Label.YAlign = draw.YTop
 }
 
 // sortValues orders the distinct values of a dimension: numerically when
@@ -371,7 +375,7 @@ func formatSpan(seconds float64) string {
 	return s
 }
 
-// niceTicks labels about five round values (1, 2, 2.5 or 5 times a power of
+// niceTicks labels four to six round values (1, 2, 2.5 or 5 times a power of
 // ten) across the axis, with unlabelled minor ticks between them; large
 // values are written with k and M.
 type niceTicks struct{}
@@ -386,14 +390,16 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	var minorDiv float64
 	for _, m := range []struct{ mult, minor float64 }{{1, 5}, {2, 4}, {2.5, 5}, {5, 5}, {10, 5}} {
 		step, minorDiv = m.mult*mag, m.minor
-		if step >= raw*0.999 {
+		if (hi-lo)/step <= 6.001 {
 			break
 		}
 	}
-	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
-	if r := step / math.Pow(10, math.Floor(math.Log10(step)+1e-9)); math.Abs(r-2.5) < 1e-9 {
-		decimals++
+	e := math.Floor(math.Log10(step) + 1e-9)
+	decimals := -int(e)
+	if r := step / math.Pow(10, e); math.Abs(r-2.5) < 1e-9 {
+		decimals++ // 0.25, 0.025: one more digit
 	}
+	decimals = max(0, decimals)
 	big := math.Max(math.Abs(lo), math.Abs(hi)) >= 1e4
 	var ticks []plot.Tick
 	first := math.Ceil(lo/step-1e-9) * step
@@ -463,6 +469,9 @@ func (st stepTicks) Ticks(lo, hi float64) []plot.Tick {
 	var ticks []plot.Tick
 	for i := math.Ceil(lo/minor - 1e-9); i*minor <= hi+minor*1e-9; i++ {
 		v := i * minor
+		if v == 0 {
+			v = 0 // not -0
+		}
 		if k := v / step; math.Abs(k-math.Round(k)) < 1e-6 {
 			ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)})
 			continue

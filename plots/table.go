@@ -45,7 +45,6 @@ func ParseTable(r io.Reader) (*Table, error) { return parseTable(r, "table") }
 
 func parseTable(r io.Reader, name string) (*Table, error) {
 	cr := csv.NewReader(r)
-	cr.ReuseRecord = false
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, fmt.Errorf("plots: %s is empty: no header row", name)
@@ -217,12 +216,11 @@ func (t *Table) need(kind string) error {
 // point is one row of a summary or comparison: its grid coordinates and the
 // value of one metric with its confidence half-width.
 type point struct {
-	row    int
-	dims   []string // variant, then the sweep keys' values (summary); variant, baseline, sweep values (compare)
-	value  float64
-	ci     float64
-	hasCI  bool
-	labels []string // names of dims
+	row   int
+	dims  []string // variant, then the sweep keys' values (summary); variant, baseline, sweep values (compare)
+	value float64
+	ci    float64
+	hasCI bool
 }
 
 // points reads one metric (columns metric+valSuffix and metric+ciSuffix) of
@@ -250,7 +248,7 @@ func (t *Table) points(metric, valSuffix, ciSuffix string) ([]point, []string, e
 		if len(row) != len(t.Columns) {
 			return nil, nil, fmt.Errorf("plots: %s row %d has %d fields, want %d", t.name(), r+2, len(row), len(t.Columns))
 		}
-		p := point{row: r, labels: dimNames}
+		p := point{row: r}
 		for _, c := range dimCols {
 			p.dims = append(p.dims, row[c])
 		}

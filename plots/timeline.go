@@ -144,13 +144,15 @@ func Timeline(workers []model.Lifecycle, horizon engine.Time) (*plot.Plot, error
 			return nil, fmt.Errorf("plots: exit markers: %w", err)
 		}
 		s.GlyphStyle = exitKinds[k].glyph
-		s.GlyphStyle.Color = exitKinds[k].glyph.Color
+		// Smaller markers when rows are thin (about 230 points of rows at
+		// the slide size), so that a crash loop still shows its spans.
+		s.GlyphStyle.Radius = min(s.GlyphStyle.Radius, max(vg.Points(1.5), vg.Points(0.45*230/float64(n))))
 		p.Add(s)
 		label := exitKinds[k].name
 		if len(whys[k]) > 1 || whys[k][0] != label {
 			label += " (" + strings.ReplaceAll(strings.Join(whys[k], ", "), "_", " ") + ")"
 		}
-		legend.add(label, glyphThumb(s.GlyphStyle))
+		legend.add(label, glyphThumb(exitKinds[k].glyph))
 	}
 	p.Add(legend)
 
@@ -180,7 +182,7 @@ func Timeline(workers []model.Lifecycle, horizon engine.Time) (*plot.Plot, error
 type boldCross struct{}
 
 func (boldCross) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
-	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: vg.Points(2)})
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: max(vg.Points(0.5), sty.Radius*0.4)})
 	r := sty.Radius * 0.7071
 	var path vg.Path
 	path.Move(vg.Point{X: pt.X - r, Y: pt.Y - r})

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/poolsim/poolsim/experiments"
 )
 
 // Exit statuses.
@@ -52,6 +54,7 @@ func (c *cli) errorf(format string, a ...any) int {
 // name). It returns the process's exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	c := &cli{stdout: stdout, stderr: stderr}
+	experiments.Version = poolsimVersion()
 	if len(args) == 0 {
 		c.usage(stderr)
 		return exitUsage
@@ -134,12 +137,16 @@ type flagSet struct {
 	buf   bytes.Buffer
 }
 
+// captureFlags, when set, sees every flag set before it parses: the tests
+// use it to list a command's flags.
+var captureFlags func(*flagSet)
+
 // newFlagSet returns an empty flag set for the command; usage is its synopsis
 // line followed by a description, printed before the flags.
 func newFlagSet(name, usage string) *flagSet {
 	f := &flagSet{FlagSet: flag.NewFlagSet("poolsim "+name, flag.ContinueOnError), usage: usage}
 	f.SetOutput(&f.buf)
-	f.Usage = func() { f.printUsage(f.Output()) }
+	f.Usage = func() { f.printShortUsage(f.Output()) }
 	return f
 }
 
@@ -156,12 +163,22 @@ func (f *flagSet) printUsage(w io.Writer) {
 	}
 }
 
+// printShortUsage prints the synopsis and where to find the rest, after a
+// usage error.
+func (f *flagSet) printShortUsage(w io.Writer) {
+	synopsis, _, _ := strings.Cut(strings.TrimSpace(f.usage), "\n")
+	fmt.Fprintf(w, "usage: %s\nRun \"%s -h\" for the arguments and flags.\n", synopsis, f.Name())
+}
+
 // parse parses the command's arguments, letting flags and positional
 // arguments mix in any order ("run x.toml --seed 7" and "run --seed 7
 // x.toml" mean the same; "--" ends the flags). It returns the positional
 // arguments and, when parsing stops the command, the exit status: 0 after
 // -h (usage on stdout), 2 after a bad flag (the error and usage on stderr).
 func (f *flagSet) parse(c *cli, args []string) (pos []string, status int, stop bool) {
+	if captureFlags != nil {
+		captureFlags(f)
+	}
 	flags, pos := f.split(args)
 	err := f.Parse(flags)
 	if errors.Is(err, flag.ErrHelp) {
@@ -214,6 +231,6 @@ func (f *flagSet) split(args []string) (flags, pos []string) {
 // usageError prints a usage error for the command and returns exitUsage.
 func (f *flagSet) usageError(c *cli, format string, a ...any) int {
 	fmt.Fprintf(c.stderr, "%s: %s\n", f.Name(), fmt.Sprintf(format, a...))
-	f.printUsage(c.stderr)
+	f.printShortUsage(c.stderr)
 	return exitUsage
 }

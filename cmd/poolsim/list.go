@@ -21,26 +21,26 @@ each. Give a name to "poolsim run" (scenarios) or "poolsim sweep"
 	if len(pos) > 0 {
 		return f.usageError(c, "unexpected argument %q", pos[0])
 	}
-	var scenarios, experiments []string
-	for _, name := range catalog.Names() {
-		if _, ok := catalog.Experiment(name); ok {
-			experiments = append(experiments, name)
-		} else if _, ok := catalog.Scenario(name); ok {
-			scenarios = append(scenarios, name)
+	var scenarios, experiments []catalog.Entry
+	for _, e := range catalog.List() {
+		if e.Kind == catalog.KindExperiment {
+			experiments = append(experiments, e)
+		} else {
+			scenarios = append(scenarios, e)
 		}
 	}
 	t := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-	section := func(title string, names []string) {
+	section := func(title string, entries []catalog.Entry) {
 		fmt.Fprintf(t, "%s:\n", title)
-		if len(names) == 0 {
+		if len(entries) == 0 {
 			fmt.Fprint(t, "  (none)\n")
 		}
-		for _, name := range names {
+		for _, e := range entries {
 			mark := " "
-			if name == catalog.Default {
+			if e.Kind == catalog.KindScenario && e.Name == catalog.Default {
 				mark = "*"
 			}
-			fmt.Fprintf(t, "%s %s\t%s\n", mark, name, catalog.Describe(name))
+			fmt.Fprintf(t, "%s %s\t%s\n", mark, e.Name, e.Description)
 		}
 	}
 	section("Scenarios (poolsim run NAME)", scenarios)

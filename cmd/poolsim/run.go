@@ -54,7 +54,7 @@ func (r *runFlags) register(f *flagSet) {
 	f.DurationVar(&r.interval, "interval", time.Minute, "width of a time-series row (with --timeseries or --plot)")
 	f.StringVar(&r.trace, "trace", "", "write an event-by-event log of the run to `FILE` (large: for debugging a scenario)")
 	f.StringVar(&r.plot, "plot", "", "draw the time series and the worker timeline as PNG and SVG into `DIR`")
-	f.Float64Var(&r.maxEvents, "max-events", 0, "refuse a scenario whose expected number of events exceeds `N`\n(0: the default budget)")
+	f.Float64Var(&r.maxEvents, "max-events", 0, "refuse a scenario whose expected number of events exceeds `N`\n(0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
 	f.Uint64Var(&r.replication, "replication", 0, "replication `R`: selects the random streams, as replication R of a sweep")
 }
 
@@ -143,7 +143,7 @@ func runRun(c *cli, args []string) int {
 	outs = nil
 	var charts []string
 	if fl.plot != "" {
-		if charts, err = drawRun(fl.plot, sc, res); err != nil {
+		if charts, err = drawRun(fl.plot, sc, res, opt.Interval); err != nil {
 			return c.errorf("cannot draw charts into %s: %v", fl.plot, err)
 		}
 	}

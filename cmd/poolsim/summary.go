@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/model"
@@ -66,27 +67,27 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	fmt.Fprintf(bw, "  seed %d, replication %d, %d events\n", sc.Seed, replication, int64(m.Events))
 
 	fmt.Fprint(bw, "\nOutcomes\n")
-	t := tabwriter.NewWriter(bw, 0, 0, 2, ' ', tabwriter.AlignRight)
 	share := func(n float64) string {
 		if m.Arrivals == 0 {
 			return "-"
 		}
 		return fmt.Sprintf("%.2f %%", 100*n/m.Arrivals)
 	}
+	tab := &table{right: []bool{false, true, true, false, false}}
 	row := func(name string, n float64, status, reason string) {
-		fmt.Fprintf(t, "  %s\t%s\t%s\t  %s\t%s\n", name, count(n), share(n), status, reason)
+		tab.add(name, count(n), share(n), status, reason)
 	}
 	sub := func(name string, n float64) {
-		fmt.Fprintf(t, "    %s\t%s\t%s\t\t\n", name, count(n), share(n))
+		tab.add("  "+name, count(n), share(n), "", "")
 	}
-	fmt.Fprint(t, "  outcome\trequests\tshare\t  HTTP\tHTTPERR reason / note\n")
+	tab.add("outcome", "requests", "share", "HTTP", "HTTPERR reason")
 	row("ok", m.OK, "200", "")
-	row("stale", m.Stale, "200", "(from the cache)")
+	row("stale", m.Stale, "200", "(served from the cache)")
 	row("error", m.Error, "500", "")
 	row("rejected_queue_full", m.RejectedQueueFull, "503", "QueueFull")
 	row("rejected_app_offline", m.RejectedAppOffline, "503", "AppOffline")
-	if m.Rejected503 > 0 {
-		sub("of which connection reset", m.Rejected503)
+	if m.RejectedTCPReset > 0 {
+		tab.add("  of which reset (tcp)", count(m.RejectedTCPReset), share(m.RejectedTCPReset), "", "(connection reset, no 503)")
 	}
 	row("expired", m.Expired, "-", "Timer_AppPool")
 	row("abandoned", m.Abandoned, "-", "Connection_Abandoned_By_AppPool")
@@ -98,10 +99,10 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	row("in_flight", m.InFlight, "-", "(unfinished at the horizon)")
 	row("arrivals", m.Arrivals, "", "")
 	if m.Retries > 0 {
-		sub("of which retries", m.Retries)
+		sub("retries", m.Retries)
 	}
-	t.Flush()
-	t = tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+	tab.write(bw, "  ")
+	t := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 
 	fmt.Fprint(bw, "\nRates\n")
 	fmt.Fprintf(t, "  rate_503\t%s\tof arrivals got 503 (QueueFull or AppOffline)\n", percent(m.Rate503))
@@ -116,6 +117,7 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	fmt.Fprintf(t, "  mean\t%s\tp50\t%s\tp90\t%s\tp99\t%s\n",
 		seconds(m.ResponseMeanS), seconds(m.ResponseP50S), seconds(m.ResponseP90S), seconds(m.ResponseP99S))
 	fmt.Fprintf(t, "  wait in queue (mean)\t%s\n", seconds(m.WaitMeanS))
+	fmt.Fprintf(t, "  queue length (mean)\t%.2f\tbusy threads (mean)\t%.2f\n", m.QueueMean, m.BusyMean)
 	if m.Stale > 0 {
 		fmt.Fprintf(t, "  age of stale data (mean)\t%s\n", seconds(m.StaleAgeMeanS))
 	}
@@ -214,4 +216,42 @@ func seconds(s float64) string {
 		return fmt.Sprintf("%.2fs", s)
 	}
 	return engine.FromSeconds(s).Duration().Round(time.Second).String()
+}
+
+// table is a text table whose columns are aligned left or right.
+type table struct {
+	right []bool // per column: align right
+	rows  [][]string
+}
+
+func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+// write prints the table, each line prefixed with indent and without
+// trailing spaces.
+func (t *table) write(w io.Writer, indent string) {
+	var width []int
+	for _, r := range t.rows {
+		for i, c := range r {
+			if i >= len(width) {
+				width = append(width, 0)
+			}
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	for _, r := range t.rows {
+		var b strings.Builder
+		b.WriteString(indent)
+		for i, c := range r {
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			if i < len(t.right) && t.right[i] {
+				b.WriteString(pad + c)
+			} else {
+				b.WriteString(c + pad)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
 }

@@ -1,0 +1,35 @@
+package experiments
+
+import (
+	"bufio"
+	"fmt"
+	"path/filepath"
+
+	"github.com/poolsim/poolsim/engine"
+)
+
+// writeInputs writes the files as run: experiment.toml (the experiment file
+// under a comment header recording the poolsim version, the random-stream
+// scheme, the fingerprint and any sequential-precision target) and
+// scenario.toml (the base scenario, byte for byte).
+func (e *Experiment) writeInputs(dir string, precision float64, metric string, maxReps int) error {
+	err := writeAtomic(filepath.Join(dir, ExperimentFile), func(w *bufio.Writer) error {
+		fmt.Fprintf(w, "# poolsim %s\n", Version)
+		fmt.Fprintf(w, "# stream scheme: %s\n", engine.StreamScheme)
+		fmt.Fprintf(w, "# fingerprint: %s\n", e.Fingerprint())
+		fmt.Fprintf(w, "# experiment %s, scenario %s (as run: %s)\n", filepath.Base(e.File), filepath.Base(e.ScenarioFile), ScenarioFile)
+		if precision > 0 {
+			fmt.Fprintf(w, "# sequential precision: replications until the %g%% half-width of %s is within %g of its mean, at most %d\n", 100*e.Confidence, metric, precision, maxReps)
+		}
+		fmt.Fprintln(w)
+		_, err := w.Write(e.source)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(dir, ScenarioFile), func(w *bufio.Writer) error {
+		_, err := w.Write(e.scenarioData)
+		return err
+	})
+}

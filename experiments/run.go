@@ -1,0 +1,578 @@
+package experiments
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sync"
+
+	"github.com/poolsim/poolsim/model"
+)
+
+// Version is poolsim's version as recorded in experiment.toml and in the
+// fingerprint of journals; the command line sets it.
+var Version = "dev"
+
+// DefaultMaxReplications bounds a sequential-precision sweep's replications
+// per grid point when Options.MaxReplications is 0.
+const DefaultMaxReplications = 200
+
+// Options control how an experiment runs. None of them changes a run's
+// numbers: results are the same bytes whatever Parallel is, whether the
+// sweep was sharded, resumed, or interrupted and resumed.
+type Options struct {
+	// Parallel is the number of runs executed at once; 0: runtime.NumCPU().
+	Parallel int
+	// Progress receives progress lines while the sweep runs; nil: silent.
+	Progress io.Writer
+	// Precision > 0 runs replications until the confidence half-width of
+	// Metric, relative to its mean, is at most Precision at every grid point
+	// (or MaxReplications is reached): e.Replications first, then more in
+	// rounds.
+	Precision float64
+	Metric    string
+	// MaxReplications caps sequential precision; 0: DefaultMaxReplications.
+	MaxReplications int
+	// Shards > 1 runs only shard ShardIndex (0-based) of the runs: a
+	// contiguous block of run indices. A shard writes results.csv and its
+	// journal but no summary; merging the shards gives the whole sweep.
+	Shards, ShardIndex int
+	// Resume (RunTo only) keeps the runs already in the output directory's
+	// journal and runs only the missing ones.
+	Resume bool
+}
+
+// Run runs every replication of every grid point and returns the results
+// with every row in memory. On cancellation of ctx it stops starting runs,
+// lets the runs in progress finish, and returns the rows finished so far
+// (without tables) with ctx's error.
+func (e *Experiment) Run(ctx context.Context, opt Options) (*Results, error) {
+	x, err := newExecution(e, opt)
+	if err != nil {
+		return nil, err
+	}
+	x.keepRows = true
+	err = x.execute(ctx)
+	return x.results(err == nil), err
+}
+
+// RunTo runs the experiment into dir: results.csv grows row by row in
+// run-index order as runs finish, journal.jsonl records every finished run
+// durably, and at the end summary.csv, compare.csv (and precision.csv) are
+// written. The returned Results hold the tables but not the rows (they are
+// on disk, so memory does not grow with the number of runs).
+//
+// On cancellation of ctx, RunTo lets the runs in progress finish, writes
+// every finished row to results.csv (in run order, with gaps where runs did
+// not finish) and to the journal, and returns ctx's error; with
+// Options.Resume a later call completes the sweep, and its files are the
+// same bytes as an uninterrupted sweep's.
+func RunTo(ctx context.Context, e *Experiment, dir string, opt Options) (*Results, error) {
+	x, err := newExecution(e, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	jpath := filepath.Join(dir, JournalFile)
+	appending := false
+	if opt.Resume {
+		j, err := ReadJournal(dir)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, err
+		case j.Fingerprint != e.Fingerprint():
+			return nil, fmt.Errorf("%s: cannot resume: %w", jpath, errJournalMismatch)
+		default:
+			x.done = make(map[int][]float64, len(j.Runs))
+			for _, r := range j.Runs {
+				x.done[r.Run] = r.Values
+			}
+			appending = true
+		}
+	}
+	if err := e.writeInputs(dir, x.opt.Precision, x.opt.Metric, x.opt.MaxReplications); err != nil {
+		return nil, err
+	}
+	jw, err := createJournal(jpath, x.journalHeader(), appending)
+	if err != nil {
+		return nil, err
+	}
+	defer jw.close()
+	f, err := os.Create(filepath.Join(dir, ResultsFile))
+	if err != nil {
+		return nil, err
+	}
+	bw := bufio.NewWriterSize(f, 64<<10)
+	rw := newRowWriter(bw, e)
+	x.onFinished = jw.append
+	x.onRow = rw.write
+	x.onBatch = func() error {
+		if err := rw.flush(); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	runErr := x.execute(ctx)
+	err = x.onBatch()
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if runErr != nil {
+		return x.results(false), runErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	res := x.results(true)
+	if err := res.writeTables(dir); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// execution is one sweep in progress. Runs are numbered
+// run = replication × P + point (P grid points), started in increasing
+// order, and consumed (aggregated, written to results.csv) strictly in that
+// order whatever order they finish in, through a bounded reorder window.
+type execution struct {
+	e       *Experiment
+	opt     Options
+	workers int
+	window  int
+	points  int
+	metrics int
+
+	accs  []*acc      // per grid point
+	cmps  []cmp       // per non-baseline grid point
+	block [][]float64 // values of the replication being consumed, per point
+	cur   int         // that replication
+	// active marks the grid points that still take replications: all but
+	// those that met the precision target.
+	active []bool
+
+	keepRows bool
+	rows     []Row
+	consumed int
+	partial  bool // rows were written with gaps (cancelled)
+
+	// done holds runs already finished (resumed from a journal).
+	done map[int][]float64
+
+	onFinished func([]Row) error // runs as they finish, for the journal
+	onRow      func(Row) error   // every run in run order
+	onBatch    func() error      // after each batch of onRow calls
+
+	prog *progress
+}
+
+// cmp pairs a grid point with the baseline's point at the same sweep values.
+type cmp struct {
+	point, base int
+	acc         *acc
+}
+
+func newExecution(e *Experiment, opt Options) (*execution, error) {
+	if opt.Parallel < 0 {
+		return nil, fmt.Errorf("parallel = %d: want 0 (every core) or more", opt.Parallel)
+	}
+	if opt.Parallel == 0 {
+		opt.Parallel = runtime.NumCPU()
+	}
+	if opt.Shards < 0 || opt.Shards > 1 && (opt.ShardIndex < 0 || opt.ShardIndex >= opt.Shards) {
+		return nil, fmt.Errorf("shard %d of %d: want 0 <= index < shards", opt.ShardIndex, opt.Shards)
+	}
+	if opt.Shards <= 1 {
+		opt.Shards, opt.ShardIndex = 1, 0
+	}
+	if opt.Precision < 0 || math.IsNaN(opt.Precision) {
+		return nil, fmt.Errorf("precision = %v: want a positive relative half-width such as 0.05", opt.Precision)
+	}
+	if opt.Precision > 0 {
+		if _, ok := metricIndex(opt.Metric); !ok {
+			return nil, fmt.Errorf("precision needs a metric: %q is not one (such as rate_503)", opt.Metric)
+		}
+		if opt.Shards > 1 {
+			return nil, errors.New("sequential precision decides replications from all the results: it cannot run in shards")
+		}
+		if opt.MaxReplications == 0 {
+			opt.MaxReplications = DefaultMaxReplications
+		}
+		if opt.MaxReplications < e.Replications {
+			return nil, fmt.Errorf("max replications %d is fewer than the experiment's %d", opt.MaxReplications, e.Replications)
+		}
+		if e.Replications < 2 {
+			return nil, errors.New("sequential precision needs at least 2 initial replications to estimate a confidence interval")
+		}
+	}
+	x := &execution{
+		e:       e,
+		opt:     opt,
+		workers: opt.Parallel,
+		window:  max(64, 8*opt.Parallel),
+		points:  len(e.points),
+		metrics: len(model.MetricNames()),
+		cur:     -1,
+	}
+	x.accs = make([]*acc, x.points)
+	for p := range x.accs {
+		x.accs[p] = newAcc(x.metrics)
+	}
+	x.active = make([]bool, x.points)
+	for p := range x.active {
+		x.active[p] = true
+	}
+	x.block = make([][]float64, x.points)
+	if e.Baseline != "" {
+		perVariant := x.points / len(e.Variants)
+		var bi int
+		for i, v := range e.Variants {
+			if v.Name == e.Baseline {
+				bi = i
+			}
+		}
+		for p := range x.points {
+			if e.points[p].Variant == e.Baseline {
+				continue
+			}
+			x.cmps = append(x.cmps, cmp{point: p, base: bi*perVariant + p%perVariant, acc: newAcc(x.metrics)})
+		}
+	}
+	return x, nil
+}
+
+func (x *execution) journalHeader() Journal {
+	return Journal{
+		Experiment:  x.e.Name,
+		Fingerprint: x.e.Fingerprint(),
+		Points:      x.points,
+		Seed:        x.e.Seed,
+		Metrics:     model.MetricNames(),
+		Shards:      x.opt.Shards,
+		ShardIndex:  x.opt.ShardIndex,
+	}
+}
+
+// execute runs the sweep: one round of e.Replications, then, for
+// sequential precision, further rounds for the grid points that have not
+// met the target.
+func (x *execution) execute(ctx context.Context) error {
+	x.prog = newProgress(x.opt.Progress)
+	defer x.prog.finish()
+	total := x.points * x.e.Replications
+	lo, hi := total*x.opt.ShardIndex/x.opt.Shards, total*(x.opt.ShardIndex+1)/x.opt.Shards
+	runs := make([]int, 0, hi-lo)
+	for i := lo; i < hi; i++ {
+		runs = append(runs, i)
+	}
+	target := x.e.Replications
+	for {
+		if err := x.round(ctx, runs); err != nil {
+			return err
+		}
+		if x.opt.Precision == 0 {
+			break
+		}
+		next := x.nextTarget(target)
+		if next == target {
+			break
+		}
+		runs = runs[:0]
+		for rep := target; rep < next; rep++ {
+			for p := range x.points {
+				if x.active[p] {
+					runs = append(runs, rep*x.points+p)
+				}
+			}
+		}
+		target = next
+	}
+	x.flushBlock()
+	return nil
+}
+
+// nextTarget decides the next round: every grid point whose relative
+// half-width of the precision metric is above the target gets more
+// replications, all to the same count, so that runs keep increasing
+// indices. The count is the largest estimate n·(relative/target)² among
+// them, at least one more and at most double, capped at MaxReplications.
+// Points that met the target stop.
+func (x *execution) nextTarget(target int) int {
+	mi, _ := metricIndex(x.opt.Metric)
+	need := target
+	for p := range x.points {
+		if !x.active[p] {
+			continue
+		}
+		a := x.accs[p]
+		rel := relative(Stat{N: a.n, Mean: a.mean[mi], CI: a.halfWidth(mi, x.e.Confidence)})
+		if rel <= x.opt.Precision {
+			x.active[p] = false
+			continue
+		}
+		est := 2 * target
+		if !math.IsInf(rel, 1) {
+			est = int(math.Ceil(float64(target) * (rel / x.opt.Precision) * (rel / x.opt.Precision)))
+		}
+		need = max(need, min(max(est, target+1), 2*target))
+	}
+	return min(need, x.opt.MaxReplications)
+}
+
+type runResult struct {
+	run    int
+	values []float64
+	err    error
+}
+
+// round runs the runs listed (in increasing order) and consumes them in
+// that order.
+func (x *execution) round(ctx context.Context, runs []int) error {
+	x.prog.total.Add(int64(len(runs)))
+	inner, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	tokens := make(chan struct{}, x.window)
+	jobs := make(chan int)
+	results := make(chan runResult, x.workers)
+	var wg sync.WaitGroup
+	for range x.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results <- x.runOne(i)
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, i := range runs {
+			if _, ok := x.done[i]; ok {
+				continue
+			}
+			select {
+			case tokens <- struct{}{}:
+			case <-inner.Done():
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-inner.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	pending := make(map[int][]float64)
+	next := 0 // position in runs of the next run to consume
+	var failed *runResult
+	var ioErr error
+	fail := func(err error) {
+		if ioErr == nil {
+			ioErr = err
+		}
+		cancel()
+	}
+	var batch []Row
+	consume := func() {
+		for next < len(runs) {
+			i := runs[next]
+			values, resumed := x.done[i]
+			if resumed {
+				x.prog.resumed.Add(1)
+			} else if values = pending[i]; values != nil {
+				delete(pending, i)
+				<-tokens
+			} else {
+				break
+			}
+			next++
+			if err := x.consume(i, values); err != nil {
+				fail(err)
+			}
+		}
+		if x.onBatch != nil && ioErr == nil {
+			if err := x.onBatch(); err != nil {
+				fail(err)
+			}
+		}
+	}
+	consume() // resumed runs at the front
+	for res := range results {
+		batch = batch[:0]
+		for more := true; more; {
+			if res.err != nil {
+				if failed == nil || res.run < failed.run {
+					f := res
+					failed = &f
+				}
+				cancel()
+			} else {
+				pending[res.run] = res.values
+				batch = append(batch, x.row(res.run, res.values))
+			}
+			select {
+			case r, ok := <-results:
+				if !ok {
+					more = false
+				} else {
+					res = r
+				}
+			default:
+				more = false
+			}
+		}
+		x.prog.done.Add(int64(len(batch)))
+		if x.onFinished != nil && len(batch) > 0 && ioErr == nil {
+			if err := x.onFinished(batch); err != nil {
+				fail(err)
+			}
+		}
+		consume()
+	}
+	if failed != nil {
+		p, rep := failed.run%x.points, failed.run/x.points
+		return fmt.Errorf("%s: run %d (%s, replication %d): %w", x.e.File, failed.run, x.e.points[p].describe(x.e.Sweeps), rep, failed.err)
+	}
+	if ioErr != nil {
+		return ioErr
+	}
+	if err := ctx.Err(); err != nil {
+		// Keep what finished: the rows after the first gap, in run order.
+		for _, i := range runs[next:] {
+			if values, ok := pending[i]; ok {
+				x.partial = true
+				if x.keepRows {
+					x.rows = append(x.rows, x.row(i, values))
+				}
+				if x.onRow != nil {
+					x.onRow(x.row(i, values))
+				}
+			}
+		}
+		return err
+	}
+	return nil
+}
+
+// row makes the Row of run i.
+func (x *execution) row(i int, values []float64) Row {
+	return Row{Run: i, Point: i % x.points, Replication: i / x.points, Seed: x.e.Seed, Values: values}
+}
+
+// runOne decodes and runs run i; a panic in the model becomes an error.
+func (x *execution) runOne(i int) (res runResult) {
+	res.run = i
+	defer func() {
+		if r := recover(); r != nil {
+			res.err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+		}
+	}()
+	sc, err := x.e.scenario(i % x.points)
+	if err != nil {
+		res.err = err
+		return res
+	}
+	m, err := x.e.sim.run(sc, uint64(i/x.points))
+	if err != nil {
+		res.err = err
+		return res
+	}
+	res.values = m.Values()
+	return res
+}
+
+// consume aggregates run i; runs arrive in increasing order.
+func (x *execution) consume(i int, values []float64) error {
+	p, rep := i%x.points, i/x.points
+	if rep != x.cur {
+		x.flushBlock()
+		x.cur = rep
+	}
+	x.accs[p].add(values)
+	x.block[p] = values
+	x.consumed++
+	row := x.row(i, values)
+	if x.keepRows {
+		x.rows = append(x.rows, row)
+	}
+	if x.onRow != nil {
+		return x.onRow(row)
+	}
+	return nil
+}
+
+// flushBlock adds the paired differences of the replication just consumed.
+func (x *execution) flushBlock() {
+	diff := make([]float64, x.metrics)
+	for _, c := range x.cmps {
+		a, b := x.block[c.point], x.block[c.base]
+		if a == nil || b == nil {
+			continue
+		}
+		for k := range diff {
+			diff[k] = a[k] - b[k]
+		}
+		c.acc.add(diff)
+	}
+	clear(x.block)
+}
+
+// results builds the Results; tables only when the sweep is complete and
+// not a shard.
+func (x *execution) results(complete bool) *Results {
+	e := x.e
+	r := &Results{Experiment: e, Metrics: model.MetricNames(), Rows: x.rows,
+		Precision: x.opt.Precision, PrecisionMetric: x.opt.Metric, MaxReplications: x.opt.MaxReplications}
+	if x.keepRows && r.Rows == nil {
+		r.Rows = []Row{}
+	}
+	if r.Precision == 0 {
+		r.PrecisionMetric, r.MaxReplications = "", 0
+	}
+	if !complete || x.opt.Shards > 1 {
+		return r
+	}
+	conf := e.Confidence
+	r.Summary = make([]Summary, x.points)
+	for p, a := range x.accs {
+		s := Summary{Point: e.points[p], N: a.n, Mean: make([]float64, x.metrics), CI: make([]float64, x.metrics)}
+		for k := range s.Mean {
+			s.Mean[k] = a.mean[k]
+			s.CI[k] = a.halfWidth(k, conf)
+		}
+		r.Summary[p] = s
+	}
+	if e.Baseline != "" {
+		r.Compare = make([]Comparison, len(x.cmps))
+		for i, c := range x.cmps {
+			d := Comparison{Point: e.points[c.point], Baseline: e.Baseline, N: c.acc.n,
+				Diff: make([]float64, x.metrics), DiffCI: make([]float64, x.metrics), UnpairedCI: make([]float64, x.metrics)}
+			for k := range d.Diff {
+				d.Diff[k] = c.acc.mean[k]
+				d.DiffCI[k] = c.acc.halfWidth(k, conf)
+				d.UnpairedCI[k] = welchHalfWidth(x.accs[c.point], x.accs[c.base], k, conf)
+			}
+			r.Compare[i] = d
+		}
+	}
+	return r
+}

@@ -1,0 +1,232 @@
+package model
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/poolsim/poolsim/engine"
+)
+
+func TestParseSet(t *testing.T) {
+	good := []struct{ in, key, value string }{
+		{"pool.threads=50", "pool.threads", "50"},
+		{"pool.recycle.time=60m", "pool.recycle.time", `"60m"`},
+		{`pool.recycle.time="60m"`, "pool.recycle.time", `"60m"`},
+		{"backends.historian.on_timeout=error", "backends.historian.on_timeout", `"error"`},
+		{"pool.ping.enabled=false", "pool.ping.enabled", "false"},
+		{"clients.visitors.rate=2.5", "clients.visitors.rate", "2.5"},
+		{" pool.threads = 50 ", "pool.threads", "50"},
+		{`classes.trend.service={ dist = "exponential", mean = "30ms" }`, "classes.trend.service", `{ dist = "exponential", mean = "30ms" }`},
+		{`pool.recycle.schedule=["03:00", "15:00"]`, "pool.recycle.schedule", `["03:00", "15:00"]`},
+		{`clients."night owls".count=3`, `clients."night owls".count`, "3"},
+		{"name=Trend page, 40 clients", "name", `"Trend page, 40 clients"`},
+		{"name=a=b", "name", `"a=b"`},
+		{"name=", "name", `""`},
+		{`name=say "hi"`, "name", `"say \"hi\""`},
+		{"name=1\nseed = 2", "name", `"1\nseed = 2"`},
+		{"start=2026-11-23T00:00:00Z", "start", "2026-11-23T00:00:00Z"},
+	}
+	for _, c := range good {
+		o, err := ParseSet(c.in)
+		if err != nil {
+			t.Errorf("ParseSet(%q): %v", c.in, err)
+			continue
+		}
+		if o.Key != c.key || o.Value != c.value || o.Source != "--set" {
+			t.Errorf("ParseSet(%q) = %+v, want key %q value %s", c.in, o, c.key, c.value)
+		}
+		if _, err := parseTOMLValue(o.Value); err != nil {
+			t.Errorf("ParseSet(%q): value %s is not TOML: %v", c.in, o.Value, err)
+		}
+	}
+	bad := []struct{ in, msg string }{
+		{"pool.threads", "want key=value"},
+		{"=5", "missing key"},
+		{"pool threads=5", "invalid key"},
+		{"pool..threads=5", "invalid key"},
+		{"[pool]=5", "invalid key"},
+	}
+	for _, c := range bad {
+		_, err := ParseSet(c.in)
+		if err == nil || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("ParseSet(%q) error %v, want one containing %q", c.in, err, c.msg)
+		}
+	}
+}
+
+func TestParseKey(t *testing.T) {
+	for in, want := range map[string][]string{
+		"pool.recycle.time":           {"pool", "recycle", "time"},
+		`clients."night owls".count`:  {"clients", "night owls", "count"},
+		`clients.'a.b'.rate`:          {"clients", "a.b", "rate"},
+		"horizon":                     {"horizon"},
+		` classes . trend . service `: {"classes", "trend", "service"},
+	} {
+		got, err := ParseKey(in)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("ParseKey(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+const overrideBase = `
+name = "base"
+
+[classes.trend]
+service = "40ms"
+backend = "historian"
+
+[backends.historian]
+latency = "30ms"
+
+[clients.trendpage]
+kind = "polling"
+count = 40
+period = "5s"
+`
+
+func set(key, value string) Override { return Override{Key: key, Value: value, Source: "--set"} }
+
+func TestOverrides(t *testing.T) {
+	sc := decodeOK(t, overrideBase,
+		set("pool.recycle.time", `"60m"`),
+		set("clients.trendpage.count", "80"),
+		set("classes.trend.service", `{ dist = "exponential", mean = "30ms" }`),
+		set("backends.historian.on_timeout", `"error"`),
+		set("pool.ping.enabled", "false"),
+		set("backends.historian.cache", `{ ttl = "5m" }`),
+		set("clients.visitors", `{ kind = "poisson", rate = 2.5 }`),
+		set("clients.visitors.profile", `[["00:00", 0.5]]`),
+		set("name", `"first"`),
+		set("name", `"second"`),
+		set("pool.rapid_fail.restart_after", `"5m"`),
+	)
+	check := []struct {
+		name      string
+		got, want any
+	}{
+		{"recycle.time", sc.Pool.Recycle.Time, Duration(engine.Hour)},
+		{"count", sc.Clients["trendpage"].Count, 80},
+		{"service", sc.Classes["trend"].Service, Dist{Kind: "exponential", Mean: 30 * engine.Millisecond}},
+		{"on_timeout", sc.Backends["historian"].OnTimeout, "error"},
+		{"ping", sc.Pool.Ping.Enabled, false},
+		{"ping interval kept", sc.Pool.Ping.Interval, Duration(30 * engine.Second)},
+		{"cache", *sc.Backends["historian"].Cache, Cache{TTL: Duration(5 * engine.Minute)}},
+		{"new client", *sc.Clients["visitors"], Client{Kind: "poisson", Rate: 2.5, Class: "trend", Mode: "interval", URI: "/visitors",
+			Profile: []ProfilePoint{{0, 0.5}}}},
+		{"last wins", sc.Name, "second"},
+		{"restart_after", sc.Pool.RapidFail.RestartAfter, Duration(5 * engine.Minute)},
+	}
+	for _, c := range check {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s = %+v, want %+v", c.name, c.got, c.want)
+		}
+	}
+	// An override replaces a table whole: keys it does not give take their
+	// defaults again, not the file's values.
+	sc = decodeOK(t, overrideBase+"[pool.ping]\ninterval = \"10s\"\n", set("pool.ping", "{ enabled = false }"))
+	if sc.Pool.Ping.Interval != Duration(30*engine.Second) || sc.Pool.Ping.Enabled {
+		t.Errorf("ping = %+v", sc.Pool.Ping)
+	}
+}
+
+func TestOverrideErrors(t *testing.T) {
+	cases := []struct {
+		o    Override
+		want string
+	}{
+		{set("pool.threads", "0"), "--set: pool.threads = 0: must be between 1 and 1000000"},
+		{set("pool.thread", "5"), `--set: pool.thread = 5: unknown key; did you mean "threads"?`},
+		{set("pool.recycle.time", "60"), `--set: pool.recycle.time = 60: a duration is a string with a unit, such as "60s"`},
+		{set("pool.recycle.time", `"60 min"`), `--set: pool.recycle.time = "60 min": unknown unit "min"`},
+		{set("classes.trend.service.mean", `"1s"`), `--set: classes.trend.service.mean = "1s": cannot set classes.trend.service.mean: classes.trend.service is a value, not a table`},
+		{set("name.first", `"x"`), `--set: name.first = "x": cannot set name.first: name is a value, not a table`},
+		{set("pool.name.x", "1"), "--set: pool.name: want a string, not a table"},
+		{set("clients.trendpage.class", `"trnd"`), `--set: clients.trendpage.class = "trnd": no class of that name; did you mean "trend"?`},
+		{set("pool threads", "5"), `--set: pool threads = 5: invalid key "pool threads"`},
+		{set("pool.threads", "fifty"), "--set: pool.threads = fifty: invalid value fifty"},
+		{set("clients.new", `{ kind = "poisson" }`), "--set: clients.new.rate: required"},
+		{Override{Key: "seed", Value: "-3", Source: `exp.toml:12 variants."neg"`}, `exp.toml:12 variants."neg": seed = -3: must be at least 0`},
+		{Override{Key: "seed", Value: "-3"}, "override: seed = -3: must be at least 0"},
+	}
+	for _, c := range cases {
+		got := decodeErr(t, overrideBase, c.o)
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%+v:\ngot  %s\nwant %s", c.o, got, c.want)
+		}
+		if strings.Contains(got, "test.toml") {
+			t.Errorf("%+v: error blamed on the file:\n%s", c.o, got)
+		}
+	}
+	// A file error and an override error are both reported, the file's first.
+	got := decodeErr(t, overrideBase+"[pool]\nthreads = 0\n", set("pool.queue_length", "-1"))
+	want := "test.toml:16: pool.threads = 0: must be between 1 and 1000000\n--set: pool.queue_length = -1: must be between 0 and 2147483647"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	// A value the file set and an override replaced is blamed on the override.
+	got = decodeErr(t, overrideBase+"[pool]\nthreads = 10\n", set("pool.threads", "0"))
+	if got != "--set: pool.threads = 0: must be between 1 and 1000000" {
+		t.Errorf("got %s", got)
+	}
+}
+
+func TestFormatValue(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		want string
+	}{
+		{"60m", `"60m"`},
+		{int64(5), "5"},
+		{1.0, "1.0"},
+		{2.5, "2.5"},
+		{1e-7, "1e-07"},
+		{true, "true"},
+		{[]any{"a", int64(1)}, `["a", 1]`},
+		{map[string]any{"mean": "1s", "dist": "exponential"}, `{ dist = "exponential", mean = "1s" }`},
+		{map[string]any{"a b": int64(1)}, `{ "a b" = 1 }`},
+		{map[string]any{}, "{}"},
+		{"tab\there \"q\" \x01", `"tab\there \"q\" \u0001"`},
+	} {
+		got := FormatValue(c.v)
+		if got != c.want {
+			t.Errorf("FormatValue(%#v) = %s, want %s", c.v, got, c.want)
+		}
+		back, err := parseTOMLValue(got)
+		if err != nil {
+			t.Errorf("%s does not parse: %v", got, err)
+		} else if !reflect.DeepEqual(back, c.v) {
+			t.Errorf("%s parses to %#v, want %#v", got, back, c.v)
+		}
+	}
+}
+
+// FuzzParseSet checks that ParseSet never panics, and that what it accepts
+// is a valid dotted key and a valid TOML value.
+func FuzzParseSet(f *testing.F) {
+	for _, s := range []string{
+		"pool.threads=50", "pool.recycle.time=60m", `classes.trend.service={ dist = "exponential", mean = "30ms" }`,
+		`clients."night owls".count=3`, "name=a=b", "=5", "x", "a.b.c=[1, 2", "k=\"\\u00e9\"", "k=1979-05-27T07:32:00Z",
+		"k={a={b={c=1}}}", "k='''x'''", "k=\"\"\"a\nb\"\"\"", "k=inf", "k=0x1F", "k=\xff", "\"\"=1",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		o, err := ParseSet(s)
+		if err != nil {
+			if err.Error() == "" {
+				t.Error("empty error message")
+			}
+			return
+		}
+		if _, err := ParseKey(o.Key); err != nil {
+			t.Errorf("ParseSet(%q) accepted key %q: %v", s, o.Key, err)
+		}
+		if _, err := parseTOMLValue(o.Value); err != nil {
+			t.Errorf("ParseSet(%q) gave value %q that is not TOML: %v", s, o.Value, err)
+		}
+		// Applying it to a scenario never panics either.
+		_, _ = Decode("fuzz.toml", []byte(minimal), o)
+	})
+}
