@@ -81,7 +81,8 @@ const (
 	compactMin = 32 // cancelled entries tolerated whatever the live count
 )
 
-// newQueue returns an empty queue of arity 1<<shift.
+// newQueue returns an empty queue of arity 1<<shift: 2 (shift 1) or 4
+// (shift 2).
 func newQueue(shift uint) queue {
 	root := 1<<shift - 1
 	return queue{heap: make([]entry, root), root: root, shift: shift, limit: seqLimit}
@@ -114,8 +115,13 @@ func (q *queue) push(at Time, h Handler, kind int) (uint32, uint32) {
 		s := q.heap[q.root].slot()
 		sl := &q.slots[s]
 		sl.h, sl.kind = h, kind
-		q.replaceTop(entry{at: at, key: q.seq<<32 | uint64(s)})
+		e := entry{at: at, key: q.seq<<32 | uint64(s)}
 		q.seq++
+		if q.shift == 2 {
+			replaceTop4(q.heap, e)
+		} else {
+			replaceTop2(q.heap, e)
+		}
 		return s, sl.gen
 	}
 	var s uint32
@@ -249,61 +255,128 @@ func (q *queue) removeTop() entry {
 	return top
 }
 
-// replaceTop puts e in place of the root and restores the heap. It moves
-// the hole at the root down to a leaf along the smallest children, then
-// sifts e up from there: e almost always belongs near the bottom (it is the
-// former last entry, or an event later than the one just fired), so this
-// saves a comparison per level over sifting e down.
+// replaceTop puts e in place of the root and restores the heap.
 func (q *queue) replaceTop(e entry) {
-	h := q.heap
+	if q.shift == 2 {
+		replaceTop4(q.heap, e)
+	} else {
+		replaceTop2(q.heap, e)
+	}
+}
+
+// up sifts the entry at i towards the root.
+func (q *queue) up(i int) {
+	if q.shift == 2 {
+		up4(q.heap, i)
+	} else {
+		up2(q.heap, i)
+	}
+}
+
+// replaceTop4 puts e in place of the root of the 4-ary heap h (root at 3,
+// children of i at 4i-8 to 4i-5, parent of i at i/4+2) and restores it.
+//
+// It moves the hole at the root down to a leaf along the smallest
+// children, then sifts e up from there: e almost always belongs near the
+// bottom (it is the former last entry, or an event later than the one just
+// fired), so this saves a comparison per level over sifting e down.
+func replaceTop4(h []entry, e entry) {
 	n := len(h)
-	i := q.root
-	switch q.shift {
-	case 2:
-		for {
-			first := i<<2 - 8 // q.first(i) for root 3
-			if first+4 > n {
-				break
+	i := 3
+	for {
+		first := i<<2 - 8
+		if first+4 > n {
+			if first < n { // the last parent may have fewer children
+				m := first
+				for c := first + 1; c < n; c++ {
+					if h[c].before(&h[m]) {
+						m = c
+					}
+				}
+				h[i] = h[m]
+				i = m
 			}
-			// The smallest of four children by a tournament, selecting
-			// values with masks rather than branches or reloads, so that
-			// each level costs one load and a short dependency chain.
-			c := h[first : first+4 : first+4]
-			c0a, c0k, c1a, c1k := c[0].at, c[0].key, c[1].at, c[1].key
-			c2a, c2k, c3a, c3k := c[2].at, c[2].key, c[3].at, c[3].key
-			l01 := lessv(c1a, c1k, c0a, c0k)
-			m := -l01
-			aa, ak := c0a^(c0a^c1a)&Time(m), c0k^(c0k^c1k)&m
-			l23 := lessv(c3a, c3k, c2a, c2k)
-			m = -l23
-			ba, bk := c2a^(c2a^c3a)&Time(m), c2k^(c2k^c3k)&m
-			lab := lessv(ba, bk, aa, ak)
-			m = -lab
-			h[i] = entry{aa ^ (aa^ba)&Time(m), ak ^ (ak^bk)&m}
-			i = first + int(l01^(l01^(2+l23))&m)
+			break
 		}
-	case 1:
-		for {
-			first := i << 1 // q.first(i) for root 1
-			if first+2 > n {
-				break
+		// The smallest of four children by a tournament, selecting values
+		// with masks rather than branches or reloads, so that each level
+		// costs one load and a short chain of arithmetic.
+		c := h[first : first+4 : first+4]
+		c0a, c0k, c1a, c1k := c[0].at, c[0].key, c[1].at, c[1].key
+		c2a, c2k, c3a, c3k := c[2].at, c[2].key, c[3].at, c[3].key
+		l01 := lessv(c1a, c1k, c0a, c0k)
+		m := -l01
+		aa, ak := c0a^(c0a^c1a)&Time(m), c0k^(c0k^c1k)&m
+		l23 := lessv(c3a, c3k, c2a, c2k)
+		m = -l23
+		ba, bk := c2a^(c2a^c3a)&Time(m), c2k^(c2k^c3k)&m
+		lab := lessv(ba, bk, aa, ak)
+		m = -lab
+		h[i] = entry{aa ^ (aa^ba)&Time(m), ak ^ (ak^bk)&m}
+		i = first + int(l01^(l01^(2+l23))&m)
+	}
+	for i > 3 {
+		p := i>>2 + 2
+		if !e.before(&h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = e
+}
+
+// up4 sifts the entry at i of the 4-ary heap h towards the root.
+func up4(h []entry, i int) {
+	e := h[i]
+	for i > 3 {
+		p := i>>2 + 2
+		if !e.before(&h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = e
+}
+
+// replaceTop2 is replaceTop4 for the binary heap h (root at 1, children of
+// i at 2i and 2i+1, parent of i at i/2).
+func replaceTop2(h []entry, e entry) {
+	n := len(h)
+	i := 1
+	for {
+		first := i << 1
+		if first+2 > n {
+			if first < n {
+				h[i] = h[first]
+				i = first
 			}
-			c := h[first : first+2 : first+2]
-			c0a, c0k, c1a, c1k := c[0].at, c[0].key, c[1].at, c[1].key
-			l := lessv(c1a, c1k, c0a, c0k)
-			m := -l
-			h[i] = entry{c0a ^ (c0a^c1a)&Time(m), c0k ^ (c0k^c1k)&m}
-			i = first + int(l)
+			break
 		}
+		c := h[first : first+2 : first+2]
+		c0a, c0k, c1a, c1k := c[0].at, c[0].key, c[1].at, c[1].key
+		l := lessv(c1a, c1k, c0a, c0k)
+		m := -l
+		h[i] = entry{c0a ^ (c0a^c1a)&Time(m), c0k ^ (c0k^c1k)&m}
+		i = first + int(l)
 	}
-	if first := q.first(i); first < n {
-		// The last node with children may have fewer than arity.
-		m := q.minChild(first, n)
-		h[i] = h[m]
-		i = m
+	for i > 1 {
+		p := i >> 1
+		if !e.before(&h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
 	}
-	for i > q.root {
-		p := q.parent(i)
+	h[i] = e
+}
+
+// up2 sifts the entry at i of the binary heap h towards the root.
+func up2(h []entry, i int) {
+	e := h[i]
+	for i > 1 {
+		p := i >> 1
 		if !e.before(&h[p]) {
 			break
 		}
@@ -324,21 +397,6 @@ func (q *queue) minChild(first, n int) int {
 		}
 	}
 	return m
-}
-
-// up sifts the entry at i towards the root.
-func (q *queue) up(i int) {
-	h := q.heap
-	e := h[i]
-	for i > q.root {
-		p := q.parent(i)
-		if !e.before(&h[p]) {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = e
 }
 
 // down sifts the entry at i towards the leaves.

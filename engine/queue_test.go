@@ -312,7 +312,7 @@ func FuzzQueue(f *testing.F) {
 	f.Add([]byte{3, 1, 9, 17, 25, 33, 41, 49, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5})
 	f.Add([]byte("schedule, cancel and step in some order"))
 	f.Fuzz(func(t *testing.T, ops []byte) {
-		if len(ops) > 5000 {
+		if len(ops) > 1000 {
 			return
 		}
 		runScript(t, ops)

@@ -28,7 +28,7 @@
 //	x = "variant"                  # or a sweep key
 //	y = "rate_503"                 # a metric
 //	group = "clients.trendpage.count"
-//	kind = "bar"
+//	kind = "bars"                  # bars, lines, diff; "" lets the chart choose
 //
 // An override's key may be written quoted ("pool.recycle.time") or as a TOML
 // dotted key (pool.recycle.time); its value is any TOML value, and a table
@@ -100,6 +100,14 @@
 // most double, capped at Options.MaxReplications. Rounds keep run indices
 // increasing, so the result is as deterministic as a fixed-size sweep;
 // summary.csv's n and precision.csv say how many each point needed.
+//
+// # Shards
+//
+// Options.Shards and Options.ShardIndex run one contiguous block of run
+// indices (shard i of n: runs i·N/n to (i+1)·N/n − 1 of N), writing its rows
+// and journal but no summary; [Merge] checks that a set of shard
+// directories belongs to the experiment and holds every run, and writes the
+// tables of the whole sweep, the same bytes as an unsharded sweep's.
 //
 // # Interruption
 //

@@ -28,15 +28,21 @@ const (
 const (
 	maxPoints       = 1_000_000
 	maxReplications = 1_000_000
+	maxFileBytes    = 16 << 20
+	// maxCheckedPoints bounds the grid points Parse decodes one by one.
+	maxCheckedPoints = 10_000
 )
 
 // ChartKinds are the values a [[chart]] table's kind may take: "" lets the
-// chart pick (bars against the variant, lines against a numeric sweep key).
-var ChartKinds = []string{"", "bar", "line", "diff"}
+// chart pick (bars against the variant, lines against a numeric sweep key);
+// "diff" draws each variant's paired difference from the baseline.
+var ChartKinds = []string{"", "bars", "lines", "diff", "bar", "line"}
 
 // Experiment is a parsed experiment file: a base scenario, the variants and
 // sweep axes that form its grid, and how many replications to run of each
-// grid point. It is immutable once parsed and safe for concurrent use.
+// grid point. Its fields describe the file as parsed: read them, but change
+// none but Replications (which only sets how many runs a sweep makes of each
+// point). An Experiment is safe for concurrent use.
 type Experiment struct {
 	Name string
 	// File is the experiment file as named to Load or Parse: a path, or the
@@ -96,12 +102,12 @@ type Sweep struct {
 
 // Chart is a [[chart]] table: which chart to draw from the results.
 type Chart struct {
-	Title string
-	X     string // "variant" (the default) or a sweep key
-	Y     string // a metric name
-	Group string // "", "variant" or a sweep key
-	Kind  string // one of ChartKinds
-	Line  int
+	Title string `toml:"title"`
+	X     string `toml:"x"`     // "variant" (the default) or a sweep key
+	Y     string `toml:"y"`     // a metric name
+	Group string `toml:"group"` // "", "variant" or a sweep key
+	Kind  string `toml:"kind"`  // one of ChartKinds
+	Line  int    `toml:"-"`
 }
 
 // Point is one grid point: a variant and one value of every sweep axis.
@@ -247,6 +253,9 @@ func (p *parser) line(elem int, path ...string) int {
 }
 
 func parse(filename string, data []byte, baseDir string, sim simulator) (*Experiment, error) {
+	if len(data) > maxFileBytes {
+		return nil, fmt.Errorf("%s: %d bytes: an experiment file is at most %d", filename, len(data), maxFileBytes)
+	}
 	var m map[string]any
 	if _, err := toml.Decode(string(data), &m); err != nil {
 		var pe toml.ParseError
@@ -356,8 +365,11 @@ func parse(filename string, data []byte, baseDir string, sim simulator) (*Experi
 		if !slices.Contains(metrics, c.Y) {
 			p.errorf(c.Line, "chart y = %q: want a metric name such as rate_503 (see poolsim run --json)", c.Y)
 		}
+		if c.Kind == "diff" && e.Baseline == "" {
+			p.errorf(c.Line, "chart kind = \"diff\": a difference chart needs a baseline (at least two variants)")
+		}
 		if !slices.Contains(ChartKinds, c.Kind) {
-			p.errorf(c.Line, "chart kind = %q: want one of bar, line, diff", c.Kind)
+			p.errorf(c.Line, "chart kind = %q: want bars, lines or diff", c.Kind)
 		}
 	}
 	if err := p.err(); err != nil {
@@ -540,8 +552,17 @@ func (p *parser) overridesIn(table map[string]any, prefix ...string) []Override 
 		if k.depth != len(k.path) && k.depth > len(prefix) {
 			continue // inside an inline-table value
 		}
-		key := overrideKey(k.path[len(prefix):])
-		text, err := tomlText(lookup(table, k.path[len(prefix):]))
+		key, err := canonicalKey(overrideKey(k.path[len(prefix):]))
+		if err != nil {
+			p.errorf(k.line, "%s: %v", what, err)
+			continue
+		}
+		value := lookup(table, k.path[len(prefix):])
+		if value == nil {
+			p.errorf(k.line, "%s: %s: inside an array of tables: write the whole array as one value, key = [{ ... }]", what, key)
+			continue
+		}
+		text, err := tomlText(value)
 		if err != nil {
 			p.errorf(k.line, "%s: %s: %v", what, key, err)
 			continue
@@ -579,15 +600,18 @@ func overrideKey(parts []string) string {
 
 // isDottedKey reports whether s is a valid TOML (dotted) key as written.
 func isDottedKey(s string) bool {
-	if strings.TrimSpace(s) == "" || strings.ContainsAny(s, "\n\r=#[]{}") {
-		return false
-	}
-	var m map[string]any
-	md, err := toml.Decode(s+" = 0", &m)
+	_, err := model.ParseKey(s)
+	return err == nil
+}
+
+// canonicalKey writes a dotted key in one standard way (bare parts where
+// possible, quoted otherwise), so that two spellings of a key compare equal.
+func canonicalKey(s string) (string, error) {
+	parts, err := model.ParseKey(s)
 	if err != nil {
-		return false
+		return "", err
 	}
-	return len(md.Keys()) > 0 && md.Keys()[0].String() != "" && len(m) == 1
+	return toml.Key(parts).String(), nil
 }
 
 // lookup follows path through nested tables.
@@ -637,6 +661,11 @@ func (p *parser) sweeps(e *Experiment, m map[string]any) {
 		key, isStr := t["key"].(string)
 		if !isStr || key == "" {
 			p.errorf(line, "[[sweep]] %d: want key = \"a.dotted.key\" (a string), got %s", i+1, typeName(t["key"]))
+			continue
+		}
+		key, err := canonicalKey(key)
+		if err != nil {
+			p.errorf(p.line(i, "sweep", "key"), "[[sweep]] %d: %v", i+1, err)
 			continue
 		}
 		if key == "seed" {
@@ -861,8 +890,11 @@ func (e *Experiment) validate(scenarioLine int) error {
 			}
 		}
 	}
-	if len(e.Sweeps) == 0 {
-		return nil // every point is a variant, checked above
+	if len(e.Sweeps) == 0 || len(e.points) > maxCheckedPoints {
+		// Every point is a variant, checked above; or the grid is so large
+		// that checking every combination would take longer than a while:
+		// a bad combination is then reported when its first run starts.
+		return nil
 	}
 	for p := range e.points {
 		if _, err := e.sim.decode(e.ScenarioFile, e.scenarioData, e.overrides(p)); err != nil {

@@ -169,6 +169,7 @@ func TestParseErrors(t *testing.T) {
 		{"variant wrong type", "scenario = \"small.toml\"\n[variants.a]\n\"pool.threads\" = \"many\"\n", []string{`exp.toml:3 variants.a: pool.threads = "many"`}},
 		{"variant sets seed", "scenario = \"small.toml\"\n[variants.a]\nseed = 3\n", []string{`exp.toml:3: variants.a: seed`}},
 		{"variant sets a key twice", "scenario = \"small.toml\"\n[variants.a]\n\"pool.threads\" = 3\npool.threads = 4\n", []string{`exp.toml:4: variants.a: pool.threads set twice (line 3)`}},
+		{"array of tables in a variant", "scenario = \"small.toml\"\n[variants.a]\n[[variants.a.things]]\nk = 1\n", []string{`exp.toml:4: variants.a: things.k: inside an array of tables`}},
 		{"override bad", "scenario = \"small.toml\"\n[overrides]\nhorizon = \"long\"\n", []string{`exp.toml:3 overrides: horizon = "long"`}},
 		{"sweep no values", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalues = []\n", []string{"exp.toml:4: [[sweep]] pool.threads: want values = [ ... ] with at least one value"}},
 		{"sweep no key", "scenario = \"small.toml\"\n[[sweep]]\nvalues = [1]\n", []string{"exp.toml:2: [[sweep]] 1: want key"}},
@@ -177,9 +178,13 @@ func TestParseErrors(t *testing.T) {
 		{"sweep twice", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [1]\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [2]\n", []string{"exp.toml:5: [[sweep]] pool.threads: swept twice (also line 2)"}},
 		{"sweep seed", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"seed\"\nvalues = [1, 2]\n", []string{`exp.toml:2: [[sweep]] key = "seed"`}},
 		{"variant and sweep", "scenario = \"small.toml\"\n[variants.a]\n\"pool.threads\" = 3\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [1]\n", []string{`exp.toml:3: variant "a" sets pool.threads, which a [[sweep]] also sets (line 4)`}},
+		{"variant and sweep spelt differently", "scenario = \"small.toml\"\n[variants.a]\npool.threads = 3\n[[sweep]]\nkey = 'pool.\"threads\"'\nvalues = [1]\n", []string{`exp.toml:3: variant "a" sets pool.threads, which a [[sweep]] also sets (line 4)`}},
+		{"sweep bad key", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool..threads\"\nvalues = [1]\n", []string{`exp.toml:3: [[sweep]] 1: invalid key "pool..threads"`}},
+		{"too big", "scenario = \"small.toml\"\n#" + strings.Repeat("x", 16<<20) + "\n", []string{"exp.toml: 16777242 bytes: an experiment file is at most 16777216"}},
 		{"chart y", "scenario = \"small.toml\"\n[[chart]]\ny = \"rate_502\"\n", []string{`exp.toml:2: chart y = "rate_502": want a metric name`}},
 		{"chart x", "scenario = \"small.toml\"\n[[chart]]\ny = \"rate_503\"\nx = \"pool.threads\"\n", []string{`exp.toml:2: chart x = "pool.threads"`}},
 		{"chart kind", "scenario = \"small.toml\"\n[[chart]]\ny = \"rate_503\"\nkind = \"pie\"\n", []string{`exp.toml:2: chart kind = "pie"`}},
+		{"diff chart without baseline", "scenario = \"small.toml\"\n[[chart]]\ny = \"rate_503\"\nkind = \"diff\"\n", []string{`exp.toml:2: chart kind = "diff": a difference chart needs a baseline`}},
 		{"several at once", "scenario = \"small.toml\"\nreplications = 0\nseed = -1\n", []string{"exp.toml:2: replications", "exp.toml:3: seed"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

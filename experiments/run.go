@@ -83,7 +83,6 @@ func RunTo(ctx context.Context, e *Experiment, dir string, opt Options) (*Result
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	jpath := filepath.Join(dir, JournalFile)
 	appending := false
 	if opt.Resume {
 		j, err := ReadJournal(dir)
@@ -92,7 +91,7 @@ func RunTo(ctx context.Context, e *Experiment, dir string, opt Options) (*Result
 		case err != nil:
 			return nil, err
 		case j.Fingerprint != e.Fingerprint():
-			return nil, fmt.Errorf("%s: cannot resume: %w", jpath, errJournalMismatch)
+			return nil, fmt.Errorf("%s: cannot resume: %w", filepath.Join(dir, JournalFile), errJournalMismatch)
 		default:
 			x.done = make(map[int][]float64, len(j.Runs))
 			for _, r := range j.Runs {
@@ -101,14 +100,72 @@ func RunTo(ctx context.Context, e *Experiment, dir string, opt Options) (*Result
 			appending = true
 		}
 	}
+	return x.runTo(ctx, dir, appending, nil)
+}
+
+// Merge writes into dir the sweep that the shards in shardDirs (each the
+// output directory of RunTo with Options.Shards) ran together: the same
+// results.csv, summary.csv, compare.csv and inputs as one unsharded sweep,
+// and a journal holding every run. It checks that every shard belongs to e
+// (the same fingerprint) and that together they hold every run.
+func Merge(e *Experiment, dir string, shardDirs ...string) (*Results, error) {
+	x, err := newExecution(e, Options{Parallel: 1})
+	if err != nil {
+		return nil, err
+	}
+	x.done = map[int][]float64{}
+	total := x.points * e.Replications
+	for _, d := range shardDirs {
+		j, err := ReadJournal(d)
+		if err != nil {
+			return nil, err
+		}
+		if j.Fingerprint != e.Fingerprint() {
+			return nil, fmt.Errorf("%s: cannot merge: %w", filepath.Join(d, JournalFile), errJournalMismatch)
+		}
+		for _, r := range j.Runs {
+			if r.Run < total {
+				x.done[r.Run] = r.Values
+			}
+		}
+	}
+	if missing := total - len(x.done); missing > 0 {
+		first := 0
+		for ; first < total; first++ {
+			if _, ok := x.done[first]; !ok {
+				break
+			}
+		}
+		return nil, fmt.Errorf("cannot merge: %d of %d runs missing, the first run %d (%s, replication %d): is a shard missing or unfinished?",
+			missing, total, first, e.points[first%x.points].describe(e.Sweeps), first/x.points)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	rows := make([]Row, 0, total)
+	for i := range total {
+		rows = append(rows, x.row(i, x.done[i]))
+	}
+	return x.runTo(context.Background(), dir, false, rows)
+}
+
+// runTo runs x into dir (see RunTo); the journal is appended to, or created
+// afresh holding the runs given.
+func (x *execution) runTo(ctx context.Context, dir string, appending bool, journal []Row) (*Results, error) {
+	e := x.e
 	if err := e.writeInputs(dir, x.opt.Precision, x.opt.Metric, x.opt.MaxReplications); err != nil {
 		return nil, err
 	}
-	jw, err := createJournal(jpath, x.journalHeader(), appending)
+	jw, err := createJournal(filepath.Join(dir, JournalFile), x.journalHeader(), appending)
 	if err != nil {
 		return nil, err
 	}
 	defer jw.close()
+	if len(journal) > 0 {
+		if err := jw.append(journal); err != nil {
+			return nil, err
+		}
+	}
 	f, err := os.Create(filepath.Join(dir, ResultsFile))
 	if err != nil {
 		return nil, err
@@ -166,8 +223,6 @@ type execution struct {
 
 	keepRows bool
 	rows     []Row
-	consumed int
-	partial  bool // rows were written with gaps (cancelled)
 
 	// done holds runs already finished (resumed from a journal).
 	done map[int][]float64
@@ -323,11 +378,11 @@ func (x *execution) nextTarget(target int) int {
 			x.active[p] = false
 			continue
 		}
-		est := 2 * target
-		if !math.IsInf(rel, 1) {
-			est = int(math.Ceil(float64(target) * (rel / x.opt.Precision) * (rel / x.opt.Precision)))
+		est := 2 * target // the estimate's cap, also for an infinite or NaN one
+		if f := math.Ceil(float64(target) * (rel / x.opt.Precision) * (rel / x.opt.Precision)); f < float64(est) {
+			est = max(int(f), target+1)
 		}
-		need = max(need, min(max(est, target+1), 2*target))
+		need = max(need, est)
 	}
 	return min(need, x.opt.MaxReplications)
 }
@@ -459,7 +514,6 @@ func (x *execution) round(ctx context.Context, runs []int) error {
 		// Keep what finished: the rows after the first gap, in run order.
 		for _, i := range runs[next:] {
 			if values, ok := pending[i]; ok {
-				x.partial = true
 				if x.keepRows {
 					x.rows = append(x.rows, x.row(i, values))
 				}
@@ -509,7 +563,6 @@ func (x *execution) consume(i int, values []float64) error {
 	}
 	x.accs[p].add(values)
 	x.block[p] = values
-	x.consumed++
 	row := x.row(i, values)
 	if x.keepRows {
 		x.rows = append(x.rows, row)

@@ -454,8 +454,10 @@ func TestShards(t *testing.T) {
 	full := readCSV(t, filepath.Join(ref, ResultsFile))
 	var joined [][]string
 	var runs []int
+	var dirs []string
 	for i := range 4 {
 		dir := t.TempDir()
+		dirs = append(dirs, dir)
 		r := mustRunTo(t, e, dir, Options{Shards: 4, ShardIndex: i, Parallel: 2})
 		if r.Summary != nil {
 			t.Error("a shard computed a summary")
@@ -484,6 +486,29 @@ func TestShards(t *testing.T) {
 	}
 	if _, err := e.Run(context.Background(), Options{Shards: 2, ShardIndex: 2}); err == nil {
 		t.Error("shard index 2 of 2 accepted")
+	}
+
+	// Merged, the shards are the sweep, byte for byte.
+	merged := t.TempDir()
+	if _, err := Merge(e, merged, dirs...); err != nil {
+		t.Fatal(err)
+	}
+	want, got := readDir(t, ref), readDir(t, merged)
+	for name, data := range want {
+		if name != JournalFile && !bytes.Equal(data, got[name]) {
+			t.Errorf("merged %s differs from the unsharded sweep's", name)
+		}
+	}
+	if j, err := ReadJournal(merged); err != nil || len(j.Runs) != 36 || j.Shards != 1 {
+		t.Errorf("merged journal: %v, %v", j, err)
+	}
+	// A missing shard, or a shard of another experiment, is refused.
+	if _, err := Merge(e, t.TempDir(), dirs[0], dirs[1], dirs[3]); err == nil || !strings.Contains(err.Error(), "9 of 36 runs missing, the first run 18 (") {
+		t.Errorf("merge without shard 2: %v", err)
+	}
+	other := parseString(t, strings.Replace(fakeExperiment, "seed = 11", "seed = 12", 1), fakeSim(fakeRun))
+	if _, err := Merge(other, t.TempDir(), dirs...); !errors.Is(err, errJournalMismatch) {
+		t.Errorf("merge into another experiment: %v", err)
 	}
 }
 
@@ -667,5 +692,28 @@ func TestProgress(t *testing.T) {
 	p.print(true)
 	if out := buf.String(); strings.Count(out, "\r") != 2 || !strings.HasSuffix(out, "\n") || !strings.Contains(out, "10/10 runs (100%)") {
 		t.Errorf("live progress: %q", out)
+	}
+}
+
+// warmup = "auto" estimates the warm-up per run (MSER-5); the summary
+// reports its mean like any metric.
+func TestWarmupAuto(t *testing.T) {
+	e := parseString(t, `scenario = "small.toml"
+replications = 3
+[overrides]
+warmup = "auto"
+`, modelSimulator)
+	r, err := e.Run(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range r.Rows {
+		if w := row.Metric("warmup_s"); w < 0 || w > 600 {
+			t.Errorf("run %d: warmup_s = %v, want within the first half of the 20 min horizon", row.Run, w)
+		}
+	}
+	st, ok := r.Stat(BaseVariant, "warmup_s")
+	if !ok || st.N != 3 {
+		t.Errorf("warmup_s summary %+v, %v", st, ok)
 	}
 }

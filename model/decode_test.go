@@ -362,7 +362,9 @@ func TestValidateInCode(t *testing.T) {
 	sc.Classes = map[string]*Class{"page": NewClass()}
 	sc.Classes["page"].Service = Dist{Kind: "exponential", Mean: engine.Second}
 	sc.Clients = map[string]*Client{"users": NewClient()}
-	sc.Clients["users"].Kind, sc.Clients["users"].Rate, sc.Clients["users"].Class, sc.Clients["users"].URI = "poisson", 1, "page", "/"
+	c := sc.Clients["users"]
+	c.Kind, c.Rate, c.Class = "poisson", 1, "page"
+	c.Mode, c.URI = "", "" // built in code: the simulator's defaults
 	if err := sc.Validate(); err != nil {
 		t.Fatalf("valid scenario: %v", err)
 	}

@@ -47,12 +47,11 @@ type recorder struct {
 	stopSince           engine.Time
 	stopped             bool
 
-	series    []SeriesRow
-	cur       SeriesRow
-	curStop   bool
-	workers   []Lifecycle
-	nextPID   int
-	pidStream uint64
+	series  []SeriesRow
+	cur     SeriesRow
+	curStop bool
+	workers []Lifecycle
+	nextPID int
 }
 
 func (rec *recorder) init(w *world) {

@@ -445,7 +445,7 @@ func (d *scenarioDecoder) validateClient(p []string, c *Client, classes []string
 		d.ref(join(p, "class"), c.Class, "class", "classes", classes)
 	}
 	d.span(join(p, "timeout"), c.Timeout, false)
-	if !strings.HasPrefix(c.URI, "/") || strings.ContainsAny(c.URI, " \t\r\n") {
+	if c.URI != "" && !strings.HasPrefix(c.URI, "/") || strings.ContainsAny(c.URI, " \t\r\n") {
 		d.errorf(join(p, "uri"), QuoteString(c.URI), `must start with "/" and contain no spaces`)
 	}
 	if !kindOK {
@@ -466,7 +466,7 @@ func (d *scenarioDecoder) validateClient(p []string, c *Client, classes []string
 		if c.Period != 0 {
 			d.errorf(join(p, "period"), durText(c.Period), `period is for polling clients (kind = "polling"); a poisson client has a rate`)
 		}
-		if c.Mode != "interval" {
+		if c.Mode != "" && c.Mode != "interval" {
 			d.errorf(join(p, "mode"), QuoteString(c.Mode), `mode is for polling clients (kind = "polling")`)
 		}
 		d.validateProfile(join(p, "profile"), c.Profile)
@@ -481,7 +481,9 @@ func (d *scenarioDecoder) validateClient(p []string, c *Client, classes []string
 		} else {
 			d.span(join(p, "period"), c.Period, true)
 		}
-		d.oneOf(join(p, "mode"), c.Mode, enumMode)
+		if c.Mode != "" { // "": interval, for scenarios built in code
+			d.oneOf(join(p, "mode"), c.Mode, enumMode)
+		}
 		if c.Rate != 0 {
 			d.errorf(join(p, "rate"), formatTOMLFloat(c.Rate), `rate is for poisson clients; a polling client polls count times every period`)
 		}

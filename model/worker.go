@@ -46,7 +46,6 @@ type worker struct {
 
 	idleSince engine.Time
 	idleArmed bool
-	pingArmed bool
 
 	tReady, tStartLimit, tAge, tIdle, tShutdown, tPing, tPingKill engine.Timer
 	life                                                          int // index in the recorder's lifecycles

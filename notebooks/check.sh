@@ -187,7 +187,9 @@ for nb in "${notebooks[@]}"; do
 		continue
 	fi
 	if ! "$bin/nbtool" check "${forbid[@]}" "$work/$base" >&2; then
-		echo "FAIL $name ($((SECONDS - start))s)" >&2
+		kept="$(mktemp -d)"
+		cp "$work/$base" "$kept/"
+		echo "FAIL $name ($((SECONDS - start))s); the executed notebook is $kept/$base" >&2
 		failed=1
 		continue
 	fi

@@ -103,16 +103,3 @@ func (a *atomicFile) abort() {
 	a.f.Close()
 	os.Remove(a.f.Name())
 }
-
-// writeFileAtomic writes data to path through a temporary file.
-func writeFileAtomic(path string, write func(w *bufio.Writer) error) error {
-	a, err := createAtomic(path)
-	if err != nil {
-		return err
-	}
-	if err := write(a.Writer); err != nil {
-		a.abort()
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	return a.commit()
-}

@@ -174,6 +174,10 @@ func (c *cli) loadScenario(arg string, overrides ...model.Override) (*model.Scen
 		c.errorf("%v", err)
 		return nil, nil, false
 	}
+	if isExperiment(in.data) {
+		c.errorf("%s is an experiment, not a scenario: run it with \"poolsim sweep %s\"", in.name, in.name)
+		return nil, nil, false
+	}
 	sc, warnings, err := model.DecodeWarn(in.name, in.data, overrides...)
 	if err != nil {
 		c.printErrors(err)

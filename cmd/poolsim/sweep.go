@@ -157,12 +157,20 @@ func runSweep(c *cli, args []string) int {
 
 	ctx, cancel := sweepContext()
 	defer cancel()
+	finished, watched := make(chan struct{}), make(chan struct{})
 	go func() {
-		<-ctx.Done()
-		// A second Ctrl-C ends the process at once.
-		cancel()
+		defer close(watched)
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(c.stderr, "poolsim sweep: stopping once the runs in progress finish (interrupt again to quit at once)")
+			// Restores the default action: a second Ctrl-C ends the process.
+			cancel()
+		case <-finished:
+		}
 	}()
 	res, err := experiments.RunTo(ctx, e, out, opt)
+	close(finished)
+	<-watched
 	if err != nil {
 		if ctx.Err() != nil {
 			return c.errorf("interrupted: the finished runs are kept in %s; \"poolsim sweep %s -o %s --resume\" completes the sweep", out, arg, out)

@@ -30,7 +30,7 @@ func writeTimeSeries(w io.Writer, sc *model.Scenario, res *model.Result) error {
 	f64 := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	for _, r := range res.Series {
 		row[0] = f64(r.Start.Seconds())
-		row[1] = sc.Start.Add(r.Start.Duration()).UTC().Format(time.RFC3339)
+		row[1] = sc.Start.Add(r.Start.Duration()).UTC().Format(time.RFC3339Nano)
 		row[2] = i64(r.Arrivals)
 		row[3] = i64(r.OK)
 		row[4] = i64(r.Stale)
