@@ -70,21 +70,47 @@ func (s *Sim) Fired() uint64 { return s.fired }
 // not in its input, and panics.
 func (s *Sim) At(t Time, h Handler, kind int) Timer {
 	if t < s.now || h == nil {
-		s.badSchedule(t, h)
+		panic(scheduleError{at: t, now: s.now, nilHandler: h == nil})
 	}
 	if t == Never {
 		return Timer{}
 	}
-	sl, gen := s.q.push(t, h, kind)
+	q := &s.q
+	if q.spent && q.seq < q.limit {
+		// The common case: a handler schedules its component's next event,
+		// which takes the place and the slot of the event being fired,
+		// still at the root (see queue). Written out here rather than in a
+		// queue method to save a call on the hottest path.
+		q.spent = false
+		sl := q.heap[q.root].slot()
+		p := &q.slots[sl]
+		p.h, p.kind = h, kind
+		tm := Timer{slot: sl + 1, gen: p.gen}
+		e := entry{at: t, key: q.seq<<32 | uint64(sl)}
+		q.seq++
+		if q.shift == 2 {
+			replaceTop4(q.heap, e)
+		} else {
+			replaceTop2(q.heap, e)
+		}
+		return tm
+	}
+	sl, gen := q.push(t, h, kind)
 	return Timer{slot: sl + 1, gen: gen}
 }
 
-//go:noinline
-func (s *Sim) badSchedule(t Time, h Handler) {
-	if h == nil {
-		panic("engine: event scheduled with a nil Handler")
+// scheduleError is the panic value of At for an event in the past or
+// without a handler.
+type scheduleError struct {
+	at, now    Time
+	nilHandler bool
+}
+
+func (e scheduleError) Error() string {
+	if e.nilHandler {
+		return "engine: event scheduled with a nil Handler"
 	}
-	panic(fmt.Sprintf("engine: event scheduled at %v, before now %v", t, s.now))
+	return fmt.Sprintf("engine: event scheduled at %v, before now %v", e.at, e.now)
 }
 
 // After schedules h.HandleEvent(kind) after delay d, saturating at Never
@@ -113,20 +139,28 @@ func (s *Sim) Pending(t Timer) bool {
 // Step fires the earliest pending event and reports whether there was one.
 // The clock moves to the event's time before its handler runs.
 func (s *Sim) Step() bool {
-	if !s.q.head() {
-		return false
+	q := &s.q
+	if q.spent || len(q.heap) == q.root || q.slots[q.heap[q.root].slot()].h == nil {
+		// Not the common case: tidy the top of the heap first.
+		if !q.head() {
+			return false
+		}
 	}
-	s.fire()
-	return true
-}
-
-// fire fires the event at the head of the queue, which head found live.
-func (s *Sim) fire() {
-	at, h, kind := s.q.fire()
-	s.now = at
+	// Fire the event at the root. Its entry stays there, spent, while the
+	// handler runs (see queue).
+	e := q.heap[q.root]
+	sl := &q.slots[e.slot()]
+	h, kind := sl.h, sl.kind
+	sl.h = nil
+	sl.gen++
+	q.spent = true
+	s.now = e.at
 	s.fired++
 	h.HandleEvent(kind)
-	s.q.settle()
+	if q.spent {
+		q.settle()
+	}
+	return true
 }
 
 // Run fires events in order until the next one is later than until, no
@@ -138,7 +172,7 @@ func (s *Sim) Run(until Time) uint64 {
 	s.stopped = false
 	start := s.fired
 	for !s.stopped && s.q.head() && s.q.heap[s.q.root].at <= until {
-		s.fire()
+		s.Step()
 	}
 	if !s.stopped && s.now < until && until != Never {
 		s.now = until

@@ -86,9 +86,10 @@
 //     stream scheme (engine.StreamScheme) and the fingerprint.
 //   - journal.jsonl: see [Journal].
 //
-// Aggregation uses Welford's streaming mean and variance, fed in run-index
-// order; merged shards and resumed sweeps feed the same numbers in the same
-// order and so write the same bytes.
+// Aggregation streams: a running sum for each mean and Welford's algorithm
+// for each variance, fed in run-index order; merged shards and resumed
+// sweeps feed the same numbers in the same order and so write the same
+// bytes.
 //
 // # Sequential precision
 //

@@ -373,7 +373,7 @@ func (x *execution) nextTarget(target int) int {
 			continue
 		}
 		a := x.accs[p]
-		rel := relative(Stat{N: a.n, Mean: a.mean[mi], CI: a.halfWidth(mi, x.e.Confidence)})
+		rel := relative(Stat{N: a.n, Mean: a.mean(mi), CI: a.halfWidth(mi, x.e.Confidence)})
 		if rel <= x.opt.Precision {
 			x.active[p] = false
 			continue
@@ -409,6 +409,9 @@ func (x *execution) round(ctx context.Context, runs []int) error {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
+				if inner.Err() != nil {
+					continue // stopping: start nothing more
+				}
 				results <- x.runOne(i)
 			}
 		}()
@@ -609,7 +612,7 @@ func (x *execution) results(complete bool) *Results {
 	for p, a := range x.accs {
 		s := Summary{Point: e.points[p], N: a.n, Mean: make([]float64, x.metrics), CI: make([]float64, x.metrics)}
 		for k := range s.Mean {
-			s.Mean[k] = a.mean[k]
+			s.Mean[k] = a.mean(k)
 			s.CI[k] = a.halfWidth(k, conf)
 		}
 		r.Summary[p] = s
@@ -620,7 +623,7 @@ func (x *execution) results(complete bool) *Results {
 			d := Comparison{Point: e.points[c.point], Baseline: e.Baseline, N: c.acc.n,
 				Diff: make([]float64, x.metrics), DiffCI: make([]float64, x.metrics), UnpairedCI: make([]float64, x.metrics)}
 			for k := range d.Diff {
-				d.Diff[k] = c.acc.mean[k]
+				d.Diff[k] = c.acc.mean(k)
 				d.DiffCI[k] = c.acc.halfWidth(k, conf)
 				d.UnpairedCI[k] = welchHalfWidth(x.accs[c.point], x.accs[c.base], k, conf)
 			}

@@ -6,27 +6,38 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// acc accumulates a vector of observations with Welford's algorithm. Every
-// table is computed by feeding rows in run-index order, so a sweep run on
-// any number of workers, resumed, or merged from shards, adds the same
-// numbers in the same order and writes the same bytes.
+// acc accumulates a vector of observations: their sum, for the mean (exact
+// for counts, so that a mean of whole numbers reads as one), and Welford's
+// running mean and sum of squared deviations, for a numerically stable
+// variance. Every table is computed by feeding rows in run-index order, so
+// a sweep run on any number of workers, resumed, or merged from shards,
+// adds the same numbers in the same order and writes the same bytes.
 type acc struct {
-	n        int
-	mean, m2 []float64
+	n                int
+	sum, welford, m2 []float64
 }
 
 func newAcc(width int) *acc {
-	return &acc{mean: make([]float64, width), m2: make([]float64, width)}
+	return &acc{sum: make([]float64, width), welford: make([]float64, width), m2: make([]float64, width)}
 }
 
 func (a *acc) add(x []float64) {
 	a.n++
 	n := float64(a.n)
 	for i, v := range x {
-		d := v - a.mean[i]
-		a.mean[i] += d / n
-		a.m2[i] += d * (v - a.mean[i])
+		a.sum[i] += v
+		d := v - a.welford[i]
+		a.welford[i] += d / n
+		a.m2[i] += d * (v - a.welford[i])
 	}
+}
+
+// mean returns the mean of component i (0 with no observations).
+func (a *acc) mean(i int) float64 {
+	if a.n == 0 {
+		return 0
+	}
+	return a.sum[i] / float64(a.n)
 }
 
 // variance returns the unbiased sample variance of component i (0 when n < 2).

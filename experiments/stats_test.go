@@ -34,7 +34,7 @@ func TestCICoverage(t *testing.T) {
 				x[i] = 3 + 2*r.NormFloat64()
 				a.add(x[i : i+1])
 			}
-			if math.Abs(a.mean[0]-3) <= a.halfWidth(0, tc.conf) {
+			if math.Abs(a.mean(0)-3) <= a.halfWidth(0, tc.conf) {
 				covered++
 			}
 		}
@@ -56,8 +56,8 @@ func TestAccMatchesGonum(t *testing.T) {
 		a.add(x[i : i+1])
 	}
 	mean, sd := stat.MeanStdDev(x, nil)
-	if !near(a.mean[0], mean) || !near(math.Sqrt(a.variance(0)), sd) {
-		t.Errorf("acc mean %v sd %v, gonum %v %v", a.mean[0], math.Sqrt(a.variance(0)), mean, sd)
+	if !near(a.mean(0), mean) || !near(math.Sqrt(a.variance(0)), sd) {
+		t.Errorf("acc mean %v sd %v, gonum %v %v", a.mean(0), math.Sqrt(a.variance(0)), mean, sd)
 	}
 	tq := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: 16}.Quantile(0.975)
 	if hw := a.halfWidth(0, 0.95); !near(hw, tq*sd/math.Sqrt(17)) {
@@ -110,7 +110,7 @@ func TestPairedCoverage(t *testing.T) {
 			y := 9 + common + r.NormFloat64()
 			a.add([]float64{x - y})
 		}
-		if math.Abs(a.mean[0]-1) <= a.halfWidth(0, 0.95) {
+		if math.Abs(a.mean(0)-1) <= a.halfWidth(0, 0.95) {
 			covered++
 		}
 	}

@@ -19,9 +19,10 @@
 #   - Jupyter's headless runner from Debian (jupyter-nbconvert,
 #     python3-nbclient, jupyter-client, jupyter-core, python3-ipykernel),
 #     when `jupyter nbconvert --version` fails;
-#   - the GoNB kernel and goimports, built from the tools module
-#     notebooks/tools (versions pinned in its go.mod) into notebooks/tools/bin,
-#     when missing or older than that go.mod;
+#   - the GoNB kernel, goimports and nbtool (which checks the executed
+#     notebooks), built from the tools module notebooks/tools (versions pinned
+#     in its own go.mod) into notebooks/tools/bin, when missing or built from
+#     another version of that module;
 #   - the kernel's registration with Jupyter (gonb --install), when missing or
 #     pointing elsewhere.
 #
@@ -144,12 +145,14 @@ kpath="$bin:$(go env GOROOT)/bin"
 spec="{\"argv\": [\"$bin/gonb\", \"--kernel\", \"{connection_file}\", \"-logtostderr\", \"-raw_error\"], \"display_name\": \"Go (gonb)\", \"language\": \"go\", \"interrupt_mode\": \"message\", \"env\": {\"PATH\": \"$kpath:\${PATH}\"}}"
 if [ "$(cat "$kernel" 2>/dev/null)" != "$spec" ]; then
 	echo "== registering the GoNB kernel in $kernel"
-	# --force_deps: gopls only autocompletes; cells run without it.
-	JUPYTER_DATA_DIR="$datadir" "$bin/gonb" --install --force_deps --logtostderr 2>/dev/null
-	grep -qF "\"$bin/gonb\"" "$kernel" || {
-		echo "check.sh: gonb --install did not register $bin/gonb in $kernel" >&2
+	# --force_deps: gopls only autocompletes; cells run without it. Run as
+	# ./gonb: called by a path under /tmp, gonb --install would copy itself
+	# into the kernel's directory.
+	if ! (cd "$bin" && JUPYTER_DATA_DIR="$datadir" ./gonb --install --force_deps --logtostderr 2>"$bin/install.log"); then
+		cat "$bin/install.log" >&2
+		echo "check.sh: gonb --install failed" >&2
 		exit 1
-	}
+	fi
 	echo "$spec" >"$kernel"
 fi
 

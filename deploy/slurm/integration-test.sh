@@ -36,7 +36,7 @@ fail() {
 	exit 1
 }
 
-tmp="" jobs="" pids=()
+tmp="" jobs=() pids=()
 show_logs() {
 	[ -n "$tmp" ] || return 0
 	local f
@@ -49,8 +49,13 @@ show_logs() {
 cleanup() {
 	local rc=$? pid i
 	trap - EXIT INT TERM
-	if [ -n "$jobs" ]; then
-		scancel "${jobs//,/ }" 2>/dev/null || true
+	if [ ${#jobs[@]} -gt 0 ]; then
+		scancel "${jobs[@]}" 2>/dev/null || true
+		# Let slurmd end the job steps before it stops.
+		for _ in $(seq 20); do
+			[ -z "$(squeue -h -j "$(IFS=,; echo "${jobs[*]}")" 2>/dev/null)" ] && break
+			sleep 0.25
+		done
 	fi
 	# Stop the daemons in reverse order of their start: slurmd, slurmctld, munged.
 	for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
@@ -96,7 +101,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 	done
 fi
 id munge >/dev/null 2>&1 || fail "there is no munge user (the munge package creates it)"
-sinfo --version
+slurmctld -V
 
 for port in "$ctld_port" "$slurmd_port"; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -110,7 +115,7 @@ tmp=$(mktemp -d /tmp/poolsim-slurm.XXXXXX)
 chmod 755 "$tmp"
 mkdir -p "$tmp"/{log,state,spool,munge}
 chown munge:munge "$tmp/munge"
-chmod 700 "$tmp/munge"
+chmod 755 "$tmp/munge"
 
 step "munged"
 dd if=/dev/urandom of="$tmp/munge/munge.key" bs=1024 count=1 status=none
@@ -121,12 +126,15 @@ runuser -u munge -- munged --foreground \
 	--socket="$socket" --key-file="$tmp/munge/munge.key" \
 	--pid-file="$tmp/munge/munged.pid" --seed-file="$tmp/munge/munged.seed" \
 	--log-file="$tmp/munge/munged.log" >"$tmp/log/munged.out" 2>&1 &
-pids+=($!)
+pids+=($!) # runuser's
 for _ in $(seq 50); do
 	[ -S "$socket" ] && break
 	kill -0 "${pids[-1]}" 2>/dev/null || break
 	sleep 0.1
 done
+if [ -s "$tmp/munge/munged.pid" ]; then
+	pids+=("$(cat "$tmp/munge/munged.pid")") # munged's, stopped first
+fi
 if ! munge --socket="$socket" -n | unmunge --socket="$socket" >/dev/null; then
 	cat "$tmp/log/munged.out" "$tmp/munge/munged.log" >&2 2>/dev/null || true
 	fail "munged does not work (munge -n | unmunge failed)"
@@ -152,6 +160,8 @@ TaskPlugin=task/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 SchedulerType=sched/builtin
+# Start a job a second after the one before ends, not three (the default).
+SchedulerParameters=batch_sched_delay=0
 MpiDefault=none
 ReturnToService=2
 SlurmctldPidFile=$tmp/state/slurmctld.pid
@@ -191,8 +201,8 @@ sinfo -N
 
 step "build poolsim"
 (cd "$root" && go build -o "$tmp/poolsim" ./cmd/poolsim) || fail "go build ./cmd/poolsim failed"
-"$tmp/poolsim" sweep -h 2>&1 | grep -q -- -shard-index ||
-	fail "poolsim sweep has no --shards/--shard-index"
+help=$("$tmp/poolsim" sweep -h 2>&1) || true
+grep -q -- -shard-index <<<"$help" || fail "poolsim sweep has no --shards/--shard-index"
 "$tmp/poolsim" help merge >/dev/null 2>&1 || fail "poolsim has no merge command"
 
 step "submit $shards shards and the merge"
@@ -202,7 +212,7 @@ echo "$submitted"
 sweep=$(awk '/^sweep job/ { sub(":", "", $3); print $3 }' <<<"$submitted")
 merge=$(awk '/^merge job/ { sub(":", "", $3); print $3 }' <<<"$submitted")
 [[ $sweep =~ ^[0-9]+$ && $merge =~ ^[0-9]+$ ]] || fail "no job ids in submit.sh's output"
-jobs=$sweep,$merge
+jobs=("$sweep" "$merge")
 
 # The sweep in one piece, while Slurm runs the shards.
 step "the same sweep, unsharded"
@@ -213,7 +223,7 @@ deadline=$((SECONDS + timeout))
 while :; do
 	# Every task of the array on its own line; finished jobs stay listed
 	# for MinJobAge (5 min).
-	listing=$(squeue -h -r --states=all -j "$jobs" -o '%i %T %r') || fail "squeue failed"
+	listing=$(squeue -h -r --states=all -j "$sweep,$merge" -o '%i %T %r') || fail "squeue failed"
 	if grep -Eq ' (FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE|PREEMPTED) ' <<<"$listing"; then
 		echo "$listing" >&2
 		show_logs
@@ -229,7 +239,7 @@ while :; do
 	fi
 	sleep 0.5
 done
-jobs=""
+jobs=()
 done_tasks=$(grep -c "^${sweep}_[0-9]* COMPLETED " <<<"$listing" || true)
 [ "$done_tasks" = "$shards" ] || {
 	echo "$listing" >&2

@@ -4,7 +4,7 @@
 #
 #   submit.sh [-n SHARDS] [-k MAX] [-c CPUS] [-o DIR] [-b POOLSIM] EXPERIMENT [-- SBATCH_OPTION...]
 #
-#   -n SHARDS   split the sweep into SHARDS array tasks (default 8)
+#   -n SHARDS   split the sweep into SHARDS array tasks, 2 or more (default 8)
 #   -k MAX      run at most MAX tasks at once (default: as many as fit)
 #   -c CPUS     CPUs per task, the --parallel of each shard (default 1)
 #   -o DIR      write DIR/shard-I, DIR/merged and DIR/logs (default out/NAME)
@@ -54,7 +54,9 @@ fi
 extra=("$@")
 
 isint() { [[ $1 =~ ^[1-9][0-9]*$ ]]; }
-isint "$shards" || die "-n $shards: the number of shards must be a positive integer"
+if ! isint "$shards" || [ "$shards" -lt 2 ]; then
+	die "-n $shards: the number of shards must be 2 or more (for one, run poolsim sweep itself)"
+fi
 [ -z "$max" ] || isint "$max" || die "-k $max: must be a positive integer"
 isint "$cpus" || die "-c $cpus: must be a positive integer"
 
