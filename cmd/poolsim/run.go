@@ -22,6 +22,23 @@ FILE is a scenario file (TOML); NAME is a scenario shipped with poolsim
 ("poolsim list" shows them). With neither, the default scenario runs: a
 trend page polling a realtime database that is sometimes slow.
 
+What a scenario can model (README.md, "The scenario file", has every key):
+
+  queue        http.sys queue_length (503 QueueFull) and queue_timeout (Timer_AppPool)
+  workers      max_processes x threads, startup_time and its limit, idle_timeout
+  faults       crash and hang probabilities per class; a hung worker fails the
+               ping (pool.ping) and is killed; a leak (memory.per_request) up to
+               memory.limit crashes the worker
+  recycling    time, requests, private_memory, schedule, jitter; overlapped or
+               not; shutdown_time_limit kills and abandons what is still running
+  backends     latency, connections, slow episodes, timeout, on_timeout =
+               crash | error | stale (cache.ttl) | wait
+  lock         a system-wide lock (class lock = true): on_contention = fail | wait | crash
+  supervisor   pool.rapid_fail.policy = iis (stop the pool: 503 AppOffline) |
+               emergency_restart (php-fpm) | backoff (CrashLoopBackOff)
+  clients      poisson (rate, profile) and polling (count, period, mode, timeout),
+               retry.policy = none | fixed | exponential
+
 The same scenario, flags and seed give byte-identical output.
 
 Examples:
