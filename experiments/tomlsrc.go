@@ -2,14 +2,12 @@ package experiments
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/BurntSushi/toml"
+	"github.com/poolsim/poolsim/model"
 )
 
 // srcKey is one key of a TOML document as written: a table header or the key
@@ -294,142 +292,21 @@ func (s *scanner) multiline(delim string, escapes bool) {
 }
 
 // tomlText writes v, a value decoded by the TOML decoder, back as TOML value
-// text that decodes to the same value of the same type.
+// text that decodes to the same value of the same type: the text of an
+// override, as model.FormatValue writes it.
 func tomlText(v any) (string, error) {
-	var b strings.Builder
-	if err := writeTOML(&b, v); err != nil {
-		return "", err
+	switch v.(type) {
+	case string, int64, int, uint64, float64, bool, time.Time, []any, []map[string]any, map[string]any:
+		return model.FormatValue(v), nil
 	}
-	return b.String(), nil
-}
-
-func writeTOML(b *strings.Builder, v any) error {
-	switch v := v.(type) {
-	case string:
-		b.WriteString(quoteTOML(v))
-	case int64:
-		b.WriteString(strconv.FormatInt(v, 10))
-	case int:
-		b.WriteString(strconv.Itoa(v))
-	case float64:
-		b.WriteString(floatTOML(v))
-	case bool:
-		b.WriteString(strconv.FormatBool(v))
-	case time.Time:
-		// The decoder marks local dates and times by their location's name.
-		switch v.Location().String() {
-		case "date-local":
-			b.WriteString(v.Format("2006-01-02"))
-		case "time-local":
-			b.WriteString(v.Format("15:04:05.999999999"))
-		case "datetime-local":
-			b.WriteString(v.Format("2006-01-02T15:04:05.999999999"))
-		default:
-			b.WriteString(v.Format(time.RFC3339Nano))
-		}
-	case []any:
-		b.WriteByte('[')
-		for i, e := range v {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			if err := writeTOML(b, e); err != nil {
-				return err
-			}
-		}
-		b.WriteByte(']')
-	case []map[string]any:
-		b.WriteByte('[')
-		for i, e := range v {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			if err := writeTOML(b, e); err != nil {
-				return err
-			}
-		}
-		b.WriteByte(']')
-	case map[string]any:
-		if len(v) == 0 {
-			b.WriteString("{}")
-			return nil
-		}
-		b.WriteString("{ ")
-		for i, k := range sortedKeys(v) {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(toml.Key{k}.String())
-			b.WriteString(" = ")
-			if err := writeTOML(b, v[k]); err != nil {
-				return err
-			}
-		}
-		b.WriteString(" }")
-	default:
-		return fmt.Errorf("unsupported value %v (%T)", v, v)
-	}
-	return nil
-}
-
-// floatTOML formats f so that it reads back as the same float: the shortest
-// representation, with a ".0" where it would otherwise read as an integer.
-func floatTOML(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "nan"
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	}
-	s := strconv.FormatFloat(f, 'g', -1, 64)
-	if !strings.ContainsAny(s, ".e") {
-		s += ".0"
-	}
-	return s
-}
-
-// quoteTOML returns s as a TOML basic string.
-func quoteTOML(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r < 0x20 || r == 0x7f || r == utf8.RuneError:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
+	return "", fmt.Errorf("unsupported value %v (%T)", v, v)
 }
 
 // label is how a sweep value appears in a CSV cell and in lookups: a string
 // as it is, anything else as TOML text.
 func label(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case int:
-		return strconv.Itoa(v)
-	case int64:
-		return strconv.FormatInt(v, 10)
-	case float64:
-		return floatTOML(v)
-	case bool:
-		return strconv.FormatBool(v)
+	if s, ok := v.(string); ok {
+		return s
 	}
 	s, err := tomlText(v)
 	if err != nil {
