@@ -64,28 +64,14 @@ func ParseDuration(s string) (Duration, error) {
 	}
 	var total engine.Time
 	for first := true; s != ""; first = false {
-		// The number: digits, optionally a fraction.
-		i := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		intPart := s[:i]
-		frac := ""
-		if i < len(s) && s[i] == '.' {
-			j := i + 1
-			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-				j++
-			}
-			frac = s[i+1 : j]
-			i = j
-		}
+		intPart, frac, rest := splitDecimal(s)
 		if intPart == "" && frac == "" {
 			if first {
 				return 0, errors.New("not a duration; " + durationHint)
 			}
 			return 0, fmt.Errorf("unexpected %q; %s", s[:1], durationHint)
 		}
-		s = s[i:]
+		s = rest
 		// The unit: everything up to the next digit or dot.
 		j := 0
 		for j < len(s) && (s[j] < '0' || s[j] > '9') && s[j] != '.' {
@@ -252,20 +238,8 @@ func ParseSize(s string) (Size, error) {
 	if s[0] == '-' {
 		return 0, errors.New("negative sizes are not allowed")
 	}
-	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	intPart := s[:i]
-	frac := ""
-	if i < len(s) && s[i] == '.' {
-		j := i + 1
-		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-			j++
-		}
-		frac = s[i+1 : j]
-		i = j
-	}
+	intPart, frac, rest := splitDecimal(s)
+	i := len(s) - len(rest)
 	if intPart == "" && frac == "" {
 		return 0, errors.New(sizeHint)
 	}
@@ -396,4 +370,23 @@ func (t *TimeOfDay) UnmarshalText(text []byte) error {
 	}
 	*t = v
 	return nil
+}
+
+// splitDecimal splits a leading decimal number off s: its integer digits,
+// the digits after a dot, and what follows.
+func splitDecimal(s string) (intPart, frac, rest string) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	intPart = s[:i]
+	if i < len(s) && s[i] == '.' {
+		j := i + 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		frac = s[i+1 : j]
+		i = j
+	}
+	return intPart, frac, s[i:]
 }
