@@ -239,11 +239,10 @@ func ParseSize(s string) (Size, error) {
 		return 0, errors.New("negative sizes are not allowed")
 	}
 	intPart, frac, rest := splitDecimal(s)
-	i := len(s) - len(rest)
 	if intPart == "" && frac == "" {
 		return 0, errors.New(sizeHint)
 	}
-	unitText := strings.ToLower(strings.TrimSpace(s[i:]))
+	unitText := strings.ToLower(strings.TrimSpace(rest))
 	if unitText == "" {
 		if intPart == "0" || strings.Trim(intPart+frac, "0") == "" {
 			return 0, nil
@@ -257,7 +256,7 @@ func ParseSize(s string) (Size, error) {
 		}
 	}
 	if unit == 0 {
-		return 0, fmt.Errorf("unknown unit %q; %s", strings.TrimSpace(s[i:]), sizeHint)
+		return 0, fmt.Errorf("unknown unit %q; %s", strings.TrimSpace(rest), sizeHint)
 	}
 	v, err := scaleDecimal(intPart, frac, unit)
 	if err != nil || Size(v) > maxSize {
