@@ -440,7 +440,7 @@ func (d *scenarioDecoder) validateClient(p []string, c *Client, classes []string
 	case c.Class == "" && len(classes) > 1:
 		d.errorf(join(p, "class"), "", "required: which class the requests are (one of %s)", quoteList(classes))
 	case c.Class == "":
-		d.errorf(join(p, "class"), "", "required: which class the requests are")
+		d.errorf(join(p, "class"), "", "required: the name of the [classes.NAME] table its requests belong to")
 	default:
 		d.ref(join(p, "class"), c.Class, "class", "classes", classes)
 	}
