@@ -72,7 +72,9 @@ type Result struct {
 	Horizon, Warmup engine.Time
 }
 
-// SeriesRow is one interval of a run's time series.
+// SeriesRow is one interval of a run's time series. Its counts are of what
+// happened in the interval: arrivals when they arrived, outcomes when they
+// were decided (unlike the metrics, which count requests by arrival time).
 type SeriesRow struct {
 	Start          engine.Time
 	Arrivals       int64

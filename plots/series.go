@@ -40,8 +40,8 @@ var outcomes = []outcome{
 // stoppedShade darkens whatever the pool-stopped intervals hold.
 var stoppedShade = color.NRGBA{R: 0x20, G: 0x20, B: 0x20, A: 0x30}
 
-// TimeSeries draws one run's time series: the outcomes of the requests that
-// arrived in each interval, stacked (ok, stale, error, 503, expired,
+// TimeSeries draws one run's time series: the outcomes decided in each
+// interval, stacked (ok, stale, error, 503, expired,
 // abandoned, client timeout; a layer that never happens is left out), the
 // workers alive at the end of each interval as a black step line on a
 // second axis at the right, and the intervals in which rapid-fail protection
