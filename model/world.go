@@ -3,7 +3,6 @@ package model
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"math/rand/v2"
 
 	"github.com/poolsim/poolsim/engine"
@@ -213,8 +212,6 @@ func (w *world) tracef(format string, args ...any) {
 	fmt.Fprintf(w.trace, format, args...)
 	w.trace.WriteByte('\n')
 }
-
-var _ io.Writer = (*bufio.Writer)(nil)
 
 // snapshotWorkers copies the live workers, for loops that may change the set.
 func (w *world) snapshotWorkers() []*worker {
