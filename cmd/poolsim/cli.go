@@ -31,6 +31,7 @@ func commands() []command {
 	return []command{
 		{"run", "simulate one scenario and print what happened", runRun},
 		{"sweep", "run an experiment: variants × sweep axes × replications", runSweep},
+		{"merge", "merge the shards of a sweep into one result", runMerge},
 		{"plot", "redraw an experiment's charts from its result tables", runPlot},
 		{"validate", "check scenario and experiment files, reporting every error", runValidate},
 		{"list", "show the scenarios and experiments shipped with poolsim", runList},

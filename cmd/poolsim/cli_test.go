@@ -45,6 +45,9 @@ func TestExitStatus(t *testing.T) {
 		{args: []string{"sweep", "x.toml", "--metric", "ok"}, status: 2, stderr: "--metric goes with --precision"},
 		{args: []string{"sweep", "x.toml", "--force", "--resume"}, status: 2, stderr: "exclude each other"},
 		{args: []string{"plot"}, status: 2, stderr: "want one directory"},
+		{args: []string{"merge"}, status: 2, stderr: "-o DIR is required"},
+		{args: []string{"merge", "-o", "x"}, status: 2, stderr: "no shard directories to merge"},
+		{args: []string{"validate", "x.toml", "--max-events", "-1"}, status: 2, stderr: "--max-events must not be negative"},
 		{args: []string{"list", "x"}, status: 2, stderr: `unexpected argument "x"`},
 	}
 	for _, tt := range tests {

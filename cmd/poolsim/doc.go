@@ -12,6 +12,7 @@
 //
 //	run       simulate one scenario and print what happened
 //	sweep     run an experiment: variants × sweep axes × replications
+//	merge     merge the shards of a sweep into one result
 //	plot      redraw an experiment's charts from its result tables
 //	validate  check scenario and experiment files, reporting every error
 //	list      show the scenarios and experiments shipped with poolsim
@@ -25,4 +26,20 @@
 // A scenario or experiment is named by a path to a TOML file or by the name
 // of one shipped with poolsim (see poolsim list). The file formats and the
 // metrics are described in the repository's README.md.
+//
+// A sweep too large for one machine runs in shards, each a contiguous block
+// of its runs, for instance as the tasks of a Slurm array job or of a
+// Kubernetes Indexed Job (the shard index defaults to $SLURM_ARRAY_TASK_ID,
+// then $JOB_COMPLETION_INDEX); merge then joins them into the tables and
+// charts that one sweep would have written, byte for byte:
+//
+//	poolsim sweep exp.toml --shards 8 --shard-index 3 -o out/exp/shard-3
+//	poolsim merge -o out/exp out/exp/shard-*
+//
+// Bad input is never fatal to more than the command: a file that is not
+// TOML, a misspelt key, a value of the wrong type or out of range, or a
+// reference to something the scenario does not define is reported on
+// standard error as FILE:LINE: KEY = VALUE: what is allowed, with exit
+// status 1 and no output file written. validate reports the same errors as
+// run (for a scenario) and sweep (for an experiment).
 package main

@@ -191,11 +191,16 @@ func (c *cli) loadScenario(arg string, overrides ...model.Override) (*model.Scen
 		c.errorf("%v", err)
 		return nil, nil, false
 	}
-	if isExperiment(in.data) {
+	data, err := checkTOML(in.name, in.data)
+	if err != nil {
+		c.printErrors(err)
+		return nil, nil, false
+	}
+	if isExperiment(data) {
 		c.errorf("%s is an experiment, not a scenario: run it with \"poolsim sweep %s\"", in.name, in.name)
 		return nil, nil, false
 	}
-	sc, warnings, err := model.DecodeWarn(in.name, in.data, overrides...)
+	sc, warnings, err := model.DecodeWarn(in.name, data, overrides...)
 	if err != nil {
 		c.printErrors(err)
 		return nil, nil, false

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"os/signal"
@@ -46,7 +47,8 @@ Examples:
 	poolsim sweep recycle-strategies
 	poolsim sweep my-experiment.toml -o out/mine --parallel 2
 	poolsim sweep recycle-strategies --precision 0.05 --metric rate_503
-	poolsim sweep my-experiment.toml --shards 8 --shard-index 3 -o out/shard-3`
+	poolsim sweep my-experiment.toml --shards 8 --shard-index 3 -o out/mine/shard-3
+	poolsim merge -o out/mine out/mine/shard-*     # once every shard has run`
 
 // sweepContext returns the context a sweep runs under. Tests replace it.
 var sweepContext = defaultSweepContext
@@ -114,13 +116,17 @@ func runSweep(c *cli, args []string) int {
 	}
 
 	arg := pos[0]
-	if _, err := readInput(arg, kindExperiment); err != nil {
+	in, err := readInput(arg, kindExperiment)
+	if err != nil {
 		return c.errorf("%v", err)
 	}
-	e, err := experiments.Load(arg)
+	e, err := parseExperiment(in)
 	if err != nil {
 		c.printErrors(err)
 		return exitFailure
+	}
+	if err := e.CheckBudget(); err != nil {
+		return c.errorf("%v", err)
 	}
 	out := *dir
 	if out == "" {
@@ -139,6 +145,7 @@ func runSweep(c *cli, args []string) int {
 			return c.errorf("%v", err)
 		}
 	}
+	created := missingAncestor(out)
 
 	opt := experiments.Options{
 		Parallel:        *parallel,
@@ -175,14 +182,23 @@ func runSweep(c *cli, args []string) int {
 		if ctx.Err() != nil {
 			return c.errorf("interrupted: the finished runs are kept in %s; \"poolsim sweep %s -o %s --resume\" completes the sweep", out, arg, out)
 		}
+		if !*resume {
+			discardFailedSweep(out, created)
+		}
 		return c.errorf("%v", err)
 	}
 	if opt.Shards > 1 {
 		fmt.Fprintf(c.stdout, "shard %d of %d: runs written to %s\n", opt.ShardIndex, opt.Shards, filepath.Join(out, experiments.ResultsFile))
 		return exitOK
 	}
+	return c.finishSweep(res, out)
+}
+
+// finishSweep prints the summary of a finished sweep (or merge) in out and
+// draws its charts.
+func (c *cli) finishSweep(res *experiments.Results, out string) int {
 	printSweep(c, res)
-	files, err := plots.Draw(out, plotCharts(e.Charts))
+	files, err := plots.Draw(out, plotCharts(res.Experiment.Charts))
 	fmt.Fprintf(c.stdout, "\nresults in %s: %s", out, strings.Join(tablesIn(out), ", "))
 	if len(files) > 0 {
 		fmt.Fprintf(c.stdout, ", charts/ (%d charts)", len(files)/2)
@@ -192,6 +208,42 @@ func runSweep(c *cli, args []string) int {
 		return c.errorf("charts: %v", err)
 	}
 	return exitOK
+}
+
+// missingAncestor returns the outermost of dir and its parents that does
+// not exist yet (dir itself when only dir is missing), or "" when dir
+// exists: what writing into dir creates.
+func missingAncestor(dir string) string {
+	missing := ""
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); !errors.Is(err, fs.ErrNotExist) {
+			return missing
+		}
+		missing = d
+		if filepath.Dir(d) == d {
+			return missing
+		}
+	}
+}
+
+// discardFailedSweep removes what a sweep that failed before finishing any
+// run wrote into dir (nothing there can be resumed), and the directories
+// it created for it (created, from missingAncestor) when they are left
+// empty. A sweep with finished runs is kept: its journal lets --resume
+// complete it once the cause is fixed.
+func discardFailedSweep(dir, created string) {
+	if j, err := experiments.ReadJournal(dir); err == nil && len(j.Runs) > 0 {
+		return
+	}
+	if removeSweep(dir) != nil || created == "" {
+		return
+	}
+	os.Remove(filepath.Join(dir, "charts"))
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if os.Remove(d) != nil || d == created || filepath.Dir(d) == d {
+			return
+		}
+	}
 }
 
 // isSet reports whether the flag was given on the command line.

@@ -1,29 +1,35 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"math"
+	"strconv"
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/model"
 )
 
 // runValidate implements "poolsim validate".
 func runValidate(c *cli, args []string) int {
-	f := newFlagSet("validate", `poolsim validate FILE|NAME...
+	f := newFlagSet("validate", `poolsim validate FILE|NAME... [flags]
 
 Checks scenario and experiment files without running them and reports every
 problem of every file, each as FILE:LINE: KEY = VALUE: what is wrong or
-allowed. An experiment (a file with a "scenario" key) is checked with its
-base scenario and every variant and sweep value applied to it. Prints
-"FILE: ok" for a file without errors, and its warnings (values that IIS
-would refuse but poolsim models). Exits 1 if any file has an error.
+allowed: the same errors that "poolsim run" (for a scenario) and "poolsim
+sweep" (for an experiment) would report. An experiment (a file with a
+"scenario" key) is checked with its base scenario and every variant and
+sweep value applied to it. A scenario whose run would exceed the event
+budget of "poolsim run" is an error too. Prints "FILE: ok" for a file
+without errors, and its warnings (values that IIS would refuse but poolsim
+models). Exits 1 if any file has an error.
 
 Examples:
 
 	poolsim validate my-scenario.toml my-experiment.toml
 	poolsim validate trend-page`)
+	maxEvents := f.Float64("max-events", 0, "check scenarios against the event budget `N` of \"poolsim run --max-events N\"\n(0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
 	pos, status, stop := f.parse(c, args)
 	if stop {
 		return status
@@ -31,17 +37,21 @@ Examples:
 	if len(pos) == 0 {
 		return f.usageError(c, "no files to check")
 	}
+	if *maxEvents < 0 {
+		return f.usageError(c, "--max-events must not be negative")
+	}
 	exit := exitOK
 	for _, arg := range pos {
-		if !c.validate(arg) {
+		if !c.validate(arg, *maxEvents) {
 			exit = exitFailure
 		}
 	}
 	return exit
 }
 
-// validate checks one file or shipped name and reports on it.
-func (c *cli) validate(arg string) bool {
+// validate checks one file or shipped name and reports on it as run or
+// sweep would.
+func (c *cli) validate(arg string, maxEvents float64) bool {
 	kind := kindScenario
 	in, err := readInput(arg, kindScenario)
 	if err != nil {
@@ -52,18 +62,37 @@ func (c *cli) validate(arg string) bool {
 			return false
 		}
 		kind = kindExperiment
-	} else if !in.shipped && isExperiment(in.data) {
+	}
+	data, err := checkTOML(in.name, in.data)
+	if err != nil {
+		c.printErrors(err)
+		return false
+	}
+	if !in.shipped && isExperiment(data) {
 		kind = kindExperiment
 	}
 	var warnings []string
 	if kind == kindExperiment {
-		_, err = experiments.Load(arg)
+		e, err := parseExperiment(in)
+		if err != nil {
+			c.printErrors(err)
+			return false
+		}
+		if err := e.CheckBudget(); err != nil {
+			c.errorf("%v", err)
+			return false
+		}
 	} else {
-		_, warnings, err = model.DecodeWarn(in.name, in.data)
-	}
-	if err != nil {
-		c.printErrors(err)
-		return false
+		sc, w, err := model.DecodeWarn(in.name, data)
+		if err != nil {
+			c.printErrors(err)
+			return false
+		}
+		if err := checkRunBudget(sc, maxEvents); err != nil {
+			c.errorf("%s: %v", arg, err)
+			return false
+		}
+		warnings = w
 	}
 	for _, w := range warnings {
 		fmt.Fprintf(c.stdout, "warning: %s\n", w)
@@ -72,14 +101,43 @@ func (c *cli) validate(arg string) bool {
 	return true
 }
 
+// checkRunBudget returns the error "poolsim run" gives for a scenario whose
+// run would exceed the event budget maxEvents (0: the default budget):
+// model.Run's BudgetError, which it reports before simulating.
+func checkRunBudget(sc *model.Scenario, maxEvents float64) error {
+	if maxEvents <= 0 {
+		maxEvents = model.DefaultMaxEvents
+	}
+	if model.ExpectedRequests(sc) <= 0 {
+		return nil
+	}
+	// With a budget below any run's, model.Run refuses at once and states
+	// the run's size.
+	_, err := model.Run(sc, model.Options{MaxEvents: math.SmallestNonzeroFloat64})
+	var be *model.BudgetError
+	if !errors.As(err, &be) || be.Events <= maxEvents {
+		return nil
+	}
+	be.Budget = maxEvents
+	return be
+}
+
+// experimentOnlyKeys are the top-level keys of an experiment file that a
+// scenario file does not have.
+var experimentOnlyKeys = []string{"scenario", "replications", "confidence", "baseline", "overrides", "variants", "sweep", "chart"}
+
 // isExperiment reports whether a TOML document is an experiment file: one
-// with a top-level "scenario" key. A document that does not parse is not
-// one (decoding it as a scenario reports the syntax error).
+// with a top-level key that only experiments have ("scenario", "variants",
+// "sweep" …). A document that does not parse is not one.
 func isExperiment(data []byte) bool {
 	var top map[string]any
 	if _, err := toml.Decode(string(data), &top); err != nil {
 		return false
 	}
-	_, ok := top["scenario"]
-	return ok
+	for _, k := range experimentOnlyKeys {
+		if _, ok := top[k]; ok {
+			return true
+		}
+	}
+	return false
 }

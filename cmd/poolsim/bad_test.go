@@ -1,0 +1,92 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestBadInput runs the catalogue of bad files in testdata/bad: scenarios
+// (scenarios/*.toml) and experiments (experiments/*.toml; ok/ holds the good
+// scenario they vary), each beside the standard error it must produce in a
+// sidecar file NAME.stderr ("go test -update" rewrites them).
+//
+// For every file, "poolsim validate FILE" and the command that runs it
+// ("poolsim run FILE" with every output flag, or "poolsim sweep FILE -o
+// DIR") must exit 1 with that standard error and nothing on standard
+// output, name the file on every line, never panic, and write no file.
+func TestBadInput(t *testing.T) {
+	for _, kind := range []string{"scenarios", "experiments"} {
+		files, err := filepath.Glob(filepath.Join("testdata", "bad", kind, "*.toml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) < 20 {
+			t.Fatalf("only %d %s in the catalogue", len(files), kind)
+		}
+		sidecars, _ := filepath.Glob(filepath.Join("testdata", "bad", kind, "*.stderr"))
+		for _, s := range sidecars {
+			if !slices.Contains(files, strings.TrimSuffix(s, ".stderr")+".toml") {
+				t.Errorf("%s: no file of that name in the catalogue", s)
+			}
+		}
+		for _, file := range files {
+			name := strings.TrimSuffix(filepath.Base(file), ".toml")
+			t.Run(kind+"/"+name, func(t *testing.T) {
+				file := filepath.ToSlash(file)
+				out := t.TempDir()
+				validate := []string{"validate", file}
+				var runs []string
+				if kind == "scenarios" {
+					runs = []string{"run", file, "--httperr", filepath.Join(out, "httperr.log"),
+						"--timeseries", filepath.Join(out, "ts.csv"), "--trace", filepath.Join(out, "trace.log"),
+						"--plot", filepath.Join(out, "charts")}
+				} else {
+					runs = []string{"sweep", file, "-o", filepath.Join(out, "sweep"), "-q"}
+				}
+				var stderrs []string
+				for _, args := range [][]string{validate, runs} {
+					status, stdout, stderr := poolsim(t, args...)
+					cmd := "poolsim " + args[0]
+					if status != 1 {
+						t.Errorf("%s: exit status %d, want 1", cmd, status)
+					}
+					if stdout != "" {
+						t.Errorf("%s: stdout %q, want nothing", cmd, stdout)
+					}
+					if strings.Contains(stderr, "panic:") || strings.Contains(stderr, "goroutine ") {
+						t.Errorf("%s panicked:\n%s", cmd, stderr)
+					}
+					for _, line := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+						if !strings.HasPrefix(strings.TrimPrefix(line, "poolsim: "), file) {
+							t.Errorf("%s: a line of the error does not start with the file name:\n%s", cmd, line)
+						}
+					}
+					stderrs = append(stderrs, stderr)
+				}
+				if stderrs[0] != stderrs[1] {
+					t.Errorf("poolsim validate and poolsim %s report differently:\nvalidate:\n%s\n%s:\n%s", runs[0], stderrs[0], runs[0], stderrs[1])
+				}
+				sidecar := strings.TrimSuffix(file, ".toml") + ".stderr"
+				if *update {
+					if err := os.WriteFile(sidecar, []byte(stderrs[0]), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(sidecar)
+				if err != nil {
+					t.Fatalf("%v (go test -update writes it)", err)
+				}
+				if stderrs[0] != string(want) {
+					t.Errorf("stderr:\n%s\nwant (%s):\n%s", stderrs[0], sidecar, want)
+				}
+				// No output file: not even an empty directory.
+				if ents, err := os.ReadDir(out); err != nil || len(ents) > 0 {
+					t.Errorf("files written into %s: %v %v", out, ents, err)
+				}
+			})
+		}
+	}
+}

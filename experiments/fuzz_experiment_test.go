@@ -1,0 +1,99 @@
+package experiments
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzParseExperiment feeds arbitrary bytes to Parse with the real scenario
+// decoder, against a directory holding the scenarios the seeds name. Parse
+// returns an experiment or an error, never panics; an error is a message
+// that names the experiment file; an experiment has a
+// consistent grid and parses again from its source to the same fingerprint.
+//
+// The seeds are the experiments of testdata/, the shipped catalog and the
+// command line's catalogue of bad files (cmd/poolsim/testdata/bad), so a
+// plain "go test" runs them all.
+func FuzzParseExperiment(f *testing.F) {
+	var seeds []string
+	for _, pattern := range []string{
+		"testdata/*.toml",
+		"catalog/experiments/*.toml",
+		"../cmd/poolsim/testdata/*.toml",
+		"../cmd/poolsim/testdata/bad/*/*.toml",
+	} {
+		files, err := filepath.Glob(pattern)
+		if err != nil {
+			f.Fatal(err)
+		}
+		seeds = append(seeds, files...)
+	}
+	if len(seeds) < 10 {
+		f.Fatalf("only %d seeds", len(seeds))
+	}
+	for _, name := range seeds {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("scenario = \"small.toml\"\n[variants]\nx = { \"pool.threads\" = 3, a = { b = '''\n''' } }\n[[sweep]]\nkey = \"horizon\"\nvalues = [\"1m\", \"2m\"]\n"))
+	f.Add([]byte("scenario = \"small.toml\"\nsweep = [{ key = \"pool.threads\", values = [1, 2] }]\n[[chart]]\ny = \"ok\"\n"))
+	f.Add([]byte("\xef\xbb\xbfscenario = \"small.toml\"\n"))
+
+	// The scenarios the seeds name, under the names they use.
+	base := f.TempDir()
+	small, err := os.ReadFile("testdata/small.toml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range []string{"small.toml", "ok/small.toml"} {
+		p := filepath.Join(base, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			f.Fatal(err)
+		}
+		if err := os.WriteFile(p, small, 0o644); err != nil {
+			f.Fatal(err)
+		}
+	}
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e, err := Parse("fuzz.toml", data, base)
+		if err != nil {
+			msg := err.Error()
+			if strings.TrimSpace(msg) == "" {
+				t.Fatalf("empty error message for %q", data)
+			}
+			// Each error is a line that names the file; a TOML syntax
+			// error may quote a newline of the input.
+			if !strings.HasPrefix(msg, "fuzz.toml") {
+				t.Fatalf("the error does not name the file:\n%s", msg)
+			}
+			return
+		}
+		n := len(e.Variants)
+		for _, s := range e.Sweeps {
+			n *= len(s.Values)
+			if len(s.Values) != len(s.Labels) {
+				t.Fatalf("sweep %s: %d values, %d labels", s.Key, len(s.Values), len(s.Labels))
+			}
+		}
+		if len(e.Points()) != n || n == 0 {
+			t.Fatalf("%d points, want %d", len(e.Points()), n)
+		}
+		if !bytes.Equal(e.Source(), data) {
+			t.Fatal("Source() is not the file parsed")
+		}
+		again, err := Parse("fuzz.toml", e.Source(), base)
+		if err != nil {
+			t.Fatalf("parses once, not twice: %v", err)
+		}
+		if again.Fingerprint() != e.Fingerprint() {
+			t.Fatal("the fingerprint changed between two parses")
+		}
+	})
+}
