@@ -54,15 +54,10 @@ func (e *Experiment) CheckBudget() error {
 }
 
 // runSize returns the requests and events that model.Run expects of a run
-// of sc: it states them in the BudgetError it returns, before simulating,
-// for any budget smaller than the events.
+// of sc.
 func runSize(sc *model.Scenario) (requests, events float64) {
-	if model.ExpectedRequests(sc) <= 0 {
-		return 0, 0
-	}
-	_, err := model.Run(sc, model.Options{MaxEvents: math.SmallestNonzeroFloat64})
 	var be *model.BudgetError
-	if errors.As(err, &be) {
+	if errors.As(model.CheckBudget(sc, math.SmallestNonzeroFloat64), &be) {
 		return be.Requests, be.Events
 	}
 	return 0, 0

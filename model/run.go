@@ -66,16 +66,24 @@ func (e *BudgetError) Error() string {
 		"shorten the horizon, or raise the budget with --max-events %.0f", e.Requests, e.Events, e.Budget, e.Events*1.5)
 }
 
+// CheckBudget returns a *BudgetError when a run of sc is expected to take
+// more than maxEvents events (0: DefaultMaxEvents), as Run would refuse it.
+func CheckBudget(sc *Scenario, maxEvents float64) error {
+	if maxEvents <= 0 {
+		maxEvents = DefaultMaxEvents
+	}
+	reqs := ExpectedRequests(sc)
+	if ev := reqs * eventsPerRequest; ev > maxEvents {
+		return &BudgetError{Requests: reqs, Events: ev, Budget: maxEvents}
+	}
+	return nil
+}
+
 // Run simulates the scenario once. The same scenario and options give the
 // same result, bit for bit.
 func Run(sc *Scenario, opt Options) (*Result, error) {
-	budget := opt.MaxEvents
-	if budget <= 0 {
-		budget = DefaultMaxEvents
-	}
-	reqs := ExpectedRequests(sc)
-	if ev := reqs * eventsPerRequest; ev > budget {
-		return nil, &BudgetError{Requests: reqs, Events: ev, Budget: budget}
+	if err := CheckBudget(sc, opt.MaxEvents); err != nil {
+		return nil, err
 	}
 	warmup := sc.Warmup.T()
 	if sc.Warmup.Auto {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"math"
 	"strconv"
 
 	"github.com/BurntSushi/toml"
@@ -88,7 +86,7 @@ func (c *cli) validate(arg string, maxEvents float64) bool {
 			c.printErrors(err)
 			return false
 		}
-		if err := checkRunBudget(sc, maxEvents); err != nil {
+		if err := model.CheckBudget(sc, maxEvents); err != nil {
 			c.errorf("%s: %v", arg, err)
 			return false
 		}
@@ -99,27 +97,6 @@ func (c *cli) validate(arg string, maxEvents float64) bool {
 	}
 	fmt.Fprintf(c.stdout, "%s: ok\n", in.name)
 	return true
-}
-
-// checkRunBudget returns the error "poolsim run" gives for a scenario whose
-// run would exceed the event budget maxEvents (0: the default budget):
-// model.Run's BudgetError, which it reports before simulating.
-func checkRunBudget(sc *model.Scenario, maxEvents float64) error {
-	if maxEvents <= 0 {
-		maxEvents = model.DefaultMaxEvents
-	}
-	if model.ExpectedRequests(sc) <= 0 {
-		return nil
-	}
-	// With a budget below any run's, model.Run refuses at once and states
-	// the run's size.
-	_, err := model.Run(sc, model.Options{MaxEvents: math.SmallestNonzeroFloat64})
-	var be *model.BudgetError
-	if !errors.As(err, &be) || be.Events <= maxEvents {
-		return nil
-	}
-	be.Budget = maxEvents
-	return be
 }
 
 // experimentOnlyKeys are the top-level keys of an experiment file that a
