@@ -875,10 +875,13 @@ func (e *Experiment) validate(scenarioLine int) error {
 	if _, err := e.sim.decode(e.ScenarioFile, e.scenarioData, nil); err != nil {
 		return e.explain(err, fmt.Sprintf("%s:%d: scenario %q", e.File, scenarioLine, e.Scenario), false)
 	}
+	// Every variant and every sweep value alone, so that one pass reports
+	// all that is wrong with them.
+	var errs []error
 	for i := range e.Variants {
 		v := &e.Variants[i]
 		if _, err := e.sim.decode(e.ScenarioFile, e.scenarioData, e.variantOverrides(v)); err != nil {
-			return e.explain(err, fmt.Sprintf("%s:%d: variant %q", e.File, v.Line, v.Name), false)
+			errs = append(errs, e.explain(err, fmt.Sprintf("%s:%d: variant %q", e.File, v.Line, v.Name), false))
 		}
 	}
 	for a := range e.Sweeps {
@@ -886,9 +889,12 @@ func (e *Experiment) validate(scenarioLine int) error {
 		for i := range s.Values {
 			ov := append(e.commonOverrides(), e.sweepOverride(s, i))
 			if _, err := e.sim.decode(e.ScenarioFile, e.scenarioData, ov); err != nil {
-				return e.explain(err, fmt.Sprintf("%s:%d: [[sweep]] %s = %s", e.File, s.Line, s.Key, s.Values[i]), false)
+				errs = append(errs, e.explain(err, fmt.Sprintf("%s:%d: [[sweep]] %s = %s", e.File, s.Line, s.Key, s.Values[i]), false))
 			}
 		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
 	}
 	if len(e.Sweeps) == 0 || len(e.points) > maxCheckedPoints {
 		// Every point is a variant, checked above; or the grid is so large
