@@ -122,16 +122,6 @@ func lineCol(data []byte, i int) (int, int) {
 	return line, col
 }
 
-// loadExperiment reads, checks and parses an experiment file or shipped
-// experiment, as experiments.Load does, after the checks of checkTOML.
-func loadExperiment(arg string) (*experiments.Experiment, error) {
-	in, err := readInput(arg, kindExperiment)
-	if err != nil {
-		return nil, err
-	}
-	return parseExperiment(in)
-}
-
 // parseExperiment checks and parses an experiment read by readInput: a
 // relative scenario path is resolved against the file's directory.
 func parseExperiment(in input) (*experiments.Experiment, error) {
