@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -226,12 +227,12 @@ func (r *Results) Write(dir string) error {
 func (r *Results) writeTables(dir string) error {
 	e := r.Experiment
 	if r.Summary != nil {
-		if err := writeAtomic(filepath.Join(dir, SummaryFile), r.writeSummary); err != nil {
+		if err := writeAtomic(filepath.Join(dir, SummaryFile), func(w *bufio.Writer) error { return r.writeSummary(w) }); err != nil {
 			return err
 		}
 	}
 	if r.Compare != nil {
-		if err := writeAtomic(filepath.Join(dir, CompareFile), r.writeCompare); err != nil {
+		if err := writeAtomic(filepath.Join(dir, CompareFile), func(w *bufio.Writer) error { return r.writeCompare(w) }); err != nil {
 			return err
 		}
 	}
@@ -288,7 +289,7 @@ func (t *rowWriter) flush() error {
 
 func pointCells(p Point) []string { return append([]string{p.Variant}, p.Sweep...) }
 
-func (r *Results) writeSummary(w *bufio.Writer) error {
+func (r *Results) writeSummary(w io.Writer) error {
 	c := csv.NewWriter(w)
 	header := append([]string{"variant"}, r.Experiment.SweepKeys()...)
 	header = append(header, "n")
@@ -307,7 +308,7 @@ func (r *Results) writeSummary(w *bufio.Writer) error {
 	return c.Error()
 }
 
-func (r *Results) writeCompare(w *bufio.Writer) error {
+func (r *Results) writeCompare(w io.Writer) error {
 	c := csv.NewWriter(w)
 	header := []string{"variant", "baseline"}
 	header = append(header, r.Experiment.SweepKeys()...)

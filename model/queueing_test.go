@@ -42,7 +42,7 @@ func TestErlangB(t *testing.T) {
 	)
 	es := engine.Second
 	a := lambda * es.Seconds()
-	b := erlangB(c, a)
+	b := ErlangB(c, a)
 	for _, tc := range []struct {
 		name    string
 		service Dist
@@ -77,7 +77,7 @@ func TestErlangC(t *testing.T) {
 		lambda = 3.2
 		reps   = 20
 	)
-	wq := mmcWq(c, lambda, 1)
+	wq := MMcWait(c, lambda, 1)
 	sc := queueScenario(lambda, Dist{Kind: "exponential", Mean: engine.Second}, c, 1<<30, 20500*engine.Second, 500*engine.Second)
 	rs := runReps(t, sc, 100, reps)
 	for _, r := range rs {
@@ -102,7 +102,7 @@ func TestMMcK(t *testing.T) {
 		lambda = 3.6
 		reps   = 20
 	)
-	block, lq, busy := mmcK(c, k, lambda, 1)
+	block, lq, busy := MMcK(c, k, lambda, 1)
 	wq := lq / (lambda * (1 - block))
 	sc := queueScenario(lambda, Dist{Kind: "exponential", Mean: engine.Second}, c, k-c, 20100*engine.Second, 100*engine.Second)
 	rs := runReps(t, sc, 200, reps)
@@ -184,7 +184,7 @@ func TestCICoverage(t *testing.T) {
 		c           = 5
 		lambda      = 3.0
 	)
-	b := erlangB(c, lambda)
+	b := ErlangB(c, lambda)
 	sc := queueScenario(lambda, Dist{Kind: "exponential", Mean: engine.Second}, c, 0, 520*engine.Second, 20*engine.Second)
 	rs := runReps(t, sc, 10_000, experiments*reps)
 	covered := 0

@@ -264,6 +264,9 @@ func (rec *recorder) result(w *world) *Result {
 		m.RateAbandoned = m.Abandoned / a
 		m.RateError = m.Error / a
 		m.RateOK = m.OK / a
+		m.RateStale = m.Stale / a
+		m.RateClientTimeout = m.ClientTimeout / a
+		m.RateExpired = m.Expired / a
 	}
 	span := w.horizon - w.warmup
 	m.Availability = 1

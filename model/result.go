@@ -55,6 +55,13 @@ type Metrics struct {
 	BusyMean         float64 `metric:"busy_mean"`
 	WarmupS          float64 `metric:"warmup_s"`
 	Events           float64 `metric:"events"`
+
+	// Shares of the arrivals, like the rate_* metrics above: answered from
+	// the stale cache, given up by the client at its time-out, expired in
+	// the queue.
+	RateStale         float64 `metric:"rate_stale"`
+	RateClientTimeout float64 `metric:"rate_client_timeout"`
+	RateExpired       float64 `metric:"rate_expired"`
 }
 
 // Result is everything one run produced.

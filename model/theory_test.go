@@ -15,54 +15,6 @@ import (
 // closed forms (TestTheory*), so that a wrong formula cannot hide a wrong
 // simulator.
 
-// erlangB is the Erlang B (loss) formula: the probability that an arrival
-// to an M/G/c/c system with offered load a = λE[S] finds all c servers busy.
-// It is insensitive to the service distribution beyond its mean. Computed
-// by the stable recursion B(0) = 1, B(k) = a·B(k−1) / (k + a·B(k−1)).
-func erlangB(c int, a float64) float64 {
-	b := 1.0
-	for k := 1; k <= c; k++ {
-		b = a * b / (float64(k) + a*b)
-	}
-	return b
-}
-
-// erlangC is the Erlang C formula: the probability that an arrival to an
-// M/M/c queue with offered load a < c has to wait, from Erlang B:
-// C = c·B / (c − a·(1 − B)).
-func erlangC(c int, a float64) float64 {
-	b := erlangB(c, a)
-	return float64(c) * b / (float64(c) - a*(1-b))
-}
-
-// mmcWq is the mean wait in queue of M/M/c: Wq = C(c, λ/μ) / (cμ − λ).
-func mmcWq(c int, lambda, mu float64) float64 {
-	return erlangC(c, lambda/mu) / (float64(c)*mu - lambda)
-}
-
-// mmcK is M/M/c/K (c servers, room for K requests in all, K ≥ c): the
-// stationary probabilities p_n ∝ a^n/n! for n ≤ c and a^c/c!·(a/c)^(n−c)
-// for c < n ≤ K, with a = λ/μ. It returns the blocking probability p_K, the
-// mean number waiting Lq = Σ (n−c)·p_n and the mean number of busy servers.
-func mmcK(c, k int, lambda, mu float64) (block, lq, busy float64) {
-	a := lambda / mu
-	p := make([]float64, k+1)
-	p[0] = 1
-	for n := 1; n <= k; n++ {
-		p[n] = p[n-1] * a / float64(min(n, c))
-	}
-	var sum float64
-	for _, v := range p {
-		sum += v
-	}
-	for n, v := range p {
-		v /= sum
-		lq += float64(max(n-c, 0)) * v
-		busy += float64(min(n, c)) * v
-	}
-	return p[k] / sum, lq, busy
-}
-
 // poissonTail is P(X ≥ n) for X Poisson with mean m:
 // 1 − Σ_{k<n} e^{−m} m^k / k!.
 func poissonTail(n int, m float64) float64 {
@@ -180,8 +132,8 @@ func TestTheoryErlangB(t *testing.T) {
 		n int
 		a float64
 	}{{10, 4.461}, {20, 12.031}, {50, 37.901}, {100, 84.064}} {
-		if b := erlangB(tc.n, tc.a); math.Abs(b-0.01) > 2e-5 {
-			t.Errorf("erlangB(%d, %v) = %.6f, table says 0.01", tc.n, tc.a, b)
+		if b := ErlangB(tc.n, tc.a); math.Abs(b-0.01) > 2e-5 {
+			t.Errorf("ErlangB(%d, %v) = %.6f, table says 0.01", tc.n, tc.a, b)
 		}
 	}
 	// Closed forms and a classic value: B(1, a) = a/(1+a);
@@ -192,40 +144,40 @@ func TestTheoryErlangB(t *testing.T) {
 		want float64
 		tol  float64
 	}{{1, 3, 0.75, 1e-15}, {2, 1, 0.2, 1e-15}, {10, 5, 0.018385, 5e-7}} {
-		if b := erlangB(tc.c, tc.a); math.Abs(b-tc.want) > tc.tol {
-			t.Errorf("erlangB(%d, %v) = %.7f, want %.7f", tc.c, tc.a, b, tc.want)
+		if b := ErlangB(tc.c, tc.a); math.Abs(b-tc.want) > tc.tol {
+			t.Errorf("ErlangB(%d, %v) = %.7f, want %.7f", tc.c, tc.a, b, tc.want)
 		}
 	}
 	// M/M/c/c is M/M/c/K with K = c.
 	for c := 1; c <= 8; c++ {
-		if block, _, _ := mmcK(c, c, 2.5, 1); math.Abs(block-erlangB(c, 2.5)) > 1e-14 {
-			t.Errorf("mmcK(%d, %d) blocking %v != erlangB %v", c, c, block, erlangB(c, 2.5))
+		if block, _, _ := MMcK(c, c, 2.5, 1); math.Abs(block-ErlangB(c, 2.5)) > 1e-14 {
+			t.Errorf("MMcK(%d, %d) blocking %v != erlangB %v", c, c, block, ErlangB(c, 2.5))
 		}
 	}
 }
 
 func TestTheoryErlangC(t *testing.T) {
 	// M/M/1: C = ρ, Wq = ρ/(μ−λ).
-	if c := erlangC(1, 0.7); math.Abs(c-0.7) > 1e-15 {
-		t.Errorf("erlangC(1, 0.7) = %v, want 0.7", c)
+	if c := ErlangC(1, 0.7); math.Abs(c-0.7) > 1e-15 {
+		t.Errorf("ErlangC(1, 0.7) = %v, want 0.7", c)
 	}
-	if w := mmcWq(1, 0.7, 1); math.Abs(w-0.7/0.3) > 1e-12 {
+	if w := MMcWait(1, 0.7, 1); math.Abs(w-0.7/0.3) > 1e-12 {
 		t.Errorf("M/M/1 Wq = %v, want %v", w, 0.7/0.3)
 	}
 	// M/M/2: C = 2ρ²/(1+ρ); with λ = μ = 1 (ρ = 1/2) C = 1/3 and
 	// Wq = C/(2μ−λ) = 1/3.
-	if c := erlangC(2, 1); math.Abs(c-1.0/3) > 1e-15 {
-		t.Errorf("erlangC(2, 1) = %v, want 1/3", c)
+	if c := ErlangC(2, 1); math.Abs(c-1.0/3) > 1e-15 {
+		t.Errorf("ErlangC(2, 1) = %v, want 1/3", c)
 	}
 	// A textbook call-centre value: c = 4, a = 3 erlangs: C = 0.5094.
-	if c := erlangC(4, 3); math.Abs(c-0.5094) > 5e-5 {
-		t.Errorf("erlangC(4, 3) = %.5f, want 0.5094", c)
+	if c := ErlangC(4, 3); math.Abs(c-0.5094) > 5e-5 {
+		t.Errorf("ErlangC(4, 3) = %.5f, want 0.5094", c)
 	}
 	// M/M/c/K tends to M/M/c as K grows: Lq = C·ρ/(1−ρ).
 	c, lambda := 4, 3.2
-	_, lq, busy := mmcK(c, 4000, lambda, 1)
+	_, lq, busy := MMcK(c, 4000, lambda, 1)
 	rho := lambda / float64(c)
-	if want := erlangC(c, lambda) * rho / (1 - rho); math.Abs(lq-want) > 1e-9 {
+	if want := ErlangC(c, lambda) * rho / (1 - rho); math.Abs(lq-want) > 1e-9 {
 		t.Errorf("M/M/4/4000 Lq = %v, M/M/4 Lq = %v", lq, want)
 	}
 	if math.Abs(busy-lambda) > 1e-9 {
@@ -238,7 +190,7 @@ func TestTheoryMM1K(t *testing.T) {
 	for _, k := range []int{1, 2, 5, 10} {
 		for _, rho := range []float64{0.5, 0.9, 1.3} {
 			want := (1 - rho) * math.Pow(rho, float64(k)) / (1 - math.Pow(rho, float64(k+1)))
-			if got, _, _ := mmcK(1, k, rho, 1); math.Abs(got-want) > 1e-14 {
+			if got, _, _ := MMcK(1, k, rho, 1); math.Abs(got-want) > 1e-14 {
 				t.Errorf("M/M/1/%d ρ=%v: p_K = %v, want %v", k, rho, got, want)
 			}
 		}

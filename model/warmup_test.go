@@ -31,7 +31,7 @@ func TestWarmupAuto(t *testing.T) {
 		t.Errorf("warmup_s = %v, result says %v", res.Metrics.WarmupS, w)
 	}
 	// Truncating the transient brings the mean wait towards Erlang C's.
-	exact := mmcWq(4, 3.2, 1)
+	exact := MMcWait(4, 3.2, 1)
 	fixed := *cold
 	fixed.Warmup = Warmup{}
 	untruncated, err := Run(&fixed, Options{})

@@ -100,7 +100,7 @@ func buildBars(t *Table, metric, x, group string) (*plot.Plot, []*rects, *errBar
 		for k, label := range a.series {
 			l.add(label, series[k])
 		}
-		p.Add(l)
+		addLegend(p, l)
 	}
 	return p, series, eb, nil
 }

@@ -146,7 +146,7 @@ func Differences(compare *Table, metric string) (*plot.Plot, error) {
 		}))
 	}
 	legend.add("no difference", zero)
-	p.Add(legend)
+	addLegend(p, legend)
 
 	names := make([]string, nc)
 	for i, c := range a.cats {

@@ -123,7 +123,7 @@ func Lines(summary *Table, x, metric string) (*plot.Plot, error) {
 		return nil, fmt.Errorf("plots: %s has no values of %s to draw", summary.name(), metric)
 	}
 	p.Add(lines...) // over every band
-	p.Add(legend)
+	addLegend(p, legend)
 
 	xmin, xmax := slices.Min(xs), slices.Max(xs)
 	pad := 0.03 * (xmax - xmin)

@@ -151,7 +151,7 @@ func TimeSeries(rows []model.SeriesRow, interval engine.Time) (*plot.Plot, error
 		axis.ticks = append(axis.ticks, plot.Tick{Value: float64(w) * wscale, Label: fmt.Sprint(w)})
 	}
 	legend.axis = axis
-	p.Add(legend)
+	addLegend(p, legend)
 
 	p.X.Min, p.X.Max = x0[0], x1[n-1]
 	p.X.Tick.Marker = timeTicks(scale)

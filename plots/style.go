@@ -167,6 +167,9 @@ var metricNames = map[string]string{
 	"busy_mean":            "mean busy threads",
 	"warmup_s":             "warm-up",
 	"events":               "events",
+	"rate_stale":           "stale rate",
+	"rate_client_timeout":  "client timeout rate",
+	"rate_expired":         "expired rate",
 }
 
 // requestCounts are the metrics that count requests (the rest of the plain

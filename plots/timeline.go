@@ -154,7 +154,7 @@ func Timeline(workers []model.Lifecycle, horizon engine.Time) (*plot.Plot, error
 		}
 		legend.add(label, glyphThumb(exitKinds[k].glyph))
 	}
-	p.Add(legend)
+	addLegend(p, legend)
 
 	// Worker labels, thinned when there are many rows.
 	every := max(1, (n+maxWorkerLabels-1)/maxWorkerLabels)

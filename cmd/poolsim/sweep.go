@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -13,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 
 	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/plots"
@@ -327,34 +327,25 @@ func tablesIn(dir string) []string {
 // maxPrinted bounds the grid points printed after a sweep.
 const maxPrinted = 60
 
-// printSweep prints the 503 and abandoned rates of every grid point.
+// printSweep prints the 503 and abandoned rates of every grid point (the
+// first maxPrinted), indented.
 func printSweep(c *cli, res *experiments.Results) {
 	e := res.Experiment
 	fmt.Fprintf(c.stdout, "%s\n", e.Name)
 	fmt.Fprintf(c.stdout, "  %d grid points, confidence %g; mean ± half-width of the interval\n\n", len(res.Summary), e.Confidence)
-	t := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprint(t, "  variant")
-	for _, k := range e.SweepKeys() {
-		fmt.Fprintf(t, "\t%s", k)
+	shown := *res
+	shown.Summary = res.Summary[:min(len(res.Summary), maxPrinted)]
+	var b bytes.Buffer
+	if err := shown.Table(&b, "rate_503", "rate_abandoned"); err != nil {
+		fmt.Fprintf(c.stdout, "  %v\n", err)
+		return
 	}
-	fmt.Fprint(t, "\tn\trate_503\trate_abandoned\n")
-	for i, s := range res.Summary {
-		if i == maxPrinted {
-			fmt.Fprintf(t, "  … %d more in summary.csv\n", len(res.Summary)-maxPrinted)
-			break
-		}
-		fmt.Fprintf(t, "  %s", s.Point.Variant)
-		for _, l := range s.Point.Sweep {
-			fmt.Fprintf(t, "\t%s", l)
-		}
-		fmt.Fprintf(t, "\t%d", s.N)
-		for _, m := range []string{"rate_503", "rate_abandoned"} {
-			st, _ := s.Stat(m)
-			fmt.Fprintf(t, "\t%s ± %s", percent(st.Mean), percent(st.CI))
-		}
-		fmt.Fprintln(t)
+	for line := range strings.Lines(b.String()) {
+		fmt.Fprintf(c.stdout, "  %s", line)
 	}
-	t.Flush()
+	if len(res.Summary) > maxPrinted {
+		fmt.Fprintf(c.stdout, "  … %d more in summary.csv\n", len(res.Summary)-maxPrinted)
+	}
 }
 
 // plotCharts converts an experiment's [[chart]] tables for the plots

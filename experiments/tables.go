@@ -1,0 +1,120 @@
+package experiments
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/poolsim/poolsim/model"
+)
+
+// WriteSummary writes the summary table, the bytes of summary.csv: one row
+// per grid point with the mean and confidence half-width of every metric.
+// It fails when there is no summary (a shard, or a sweep that did not
+// finish).
+func (r *Results) WriteSummary(w io.Writer) error {
+	if r.Summary == nil {
+		return errors.New("experiments: no summary (a shard, or a sweep that did not finish)")
+	}
+	return r.writeSummary(w)
+}
+
+// WriteCompare writes the paired differences from the baseline, the bytes
+// of compare.csv. It fails when the experiment has no baseline.
+func (r *Results) WriteCompare(w io.Writer) error {
+	if r.Compare == nil {
+		return errors.New("experiments: no comparison (the experiment has no baseline, or the sweep did not finish)")
+	}
+	return r.writeCompare(w)
+}
+
+// Table writes the mean ± confidence half-width of the named metrics at
+// every grid point, aligned in columns: the variant, the sweep values, the
+// number of replications, then one column per metric. Rates and
+// availability are in per cent. It fails on an unknown metric or when
+// there is no summary.
+func (r *Results) Table(w io.Writer, metrics ...string) error {
+	if r.Summary == nil {
+		return errors.New("experiments: no summary (a shard, or a sweep that did not finish)")
+	}
+	for _, m := range metrics {
+		if _, ok := metricIndex(m); !ok {
+			return fmt.Errorf("experiments: unknown metric %q", m)
+		}
+	}
+	t := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprint(t, "variant")
+	for _, k := range r.Experiment.SweepKeys() {
+		fmt.Fprintf(t, "\t%s", k)
+	}
+	fmt.Fprint(t, "\tn")
+	for _, m := range metrics {
+		fmt.Fprintf(t, "\t%s", m)
+	}
+	fmt.Fprintln(t)
+	for _, s := range r.Summary {
+		fmt.Fprint(t, s.Point.Variant)
+		for _, l := range s.Point.Sweep {
+			fmt.Fprintf(t, "\t%s", l)
+		}
+		fmt.Fprintf(t, "\t%d", s.N)
+		for _, m := range metrics {
+			st, _ := s.Stat(m)
+			fmt.Fprintf(t, "\t%s", FormatStat(m, st))
+		}
+		fmt.Fprintln(t)
+	}
+	return t.Flush()
+}
+
+// Format returns a metric's mean ± confidence half-width at a grid point as
+// text, as Table writes it ("1.234 % ± 0.210 %", "3.2 ± 0.41"), or an
+// explanation in brackets when there is no such point or metric.
+func (r *Results) Format(variant, metric string, sweep ...any) string {
+	if _, ok := metricIndex(metric); !ok {
+		return fmt.Sprintf("[unknown metric %q]", metric)
+	}
+	s, ok := r.Stat(variant, metric, sweep...)
+	if !ok {
+		return fmt.Sprintf("[no grid point %q %v]", variant, sweep)
+	}
+	return FormatStat(metric, s)
+}
+
+// FormatStat formats a mean ± confidence half-width: rates (rate_*) and
+// availability in per cent with three decimals, other metrics with three
+// significant digits (whole numbers from 100 up).
+func FormatStat(metric string, s Stat) string {
+	if strings.HasPrefix(metric, "rate_") || metric == "availability" {
+		return fmt.Sprintf("%.3f %% ± %.3f %%", 100*s.Mean, 100*s.CI)
+	}
+	if s.Mean >= 100 || s.Mean <= -100 {
+		return fmt.Sprintf("%.0f ± %.0f", s.Mean, s.CI)
+	}
+	return fmt.Sprintf("%.3g ± %.2g", s.Mean, s.CI)
+}
+
+// ScenarioAt returns the scenario of a grid point, decoded with the
+// experiment's overrides, the point's variant and sweep values, and the
+// experiment's seed: what every run of the point simulates.
+func (e *Experiment) ScenarioAt(p Point) (*model.Scenario, error) {
+	if p.Index < 0 || p.Index >= len(e.points) || e.points[p.Index].Variant != p.Variant || !slices.Equal(e.points[p.Index].Sweep, p.Sweep) {
+		return nil, fmt.Errorf("experiments: %s is not a grid point of %s", p, e.Name)
+	}
+	return e.scenario(p.Index)
+}
+
+// RunOne runs one replication of a grid point alone (opt.Replication
+// selects which, with the same random streams as in the sweep) and returns
+// the whole result: with opt.Interval, a time series, and the workers'
+// lifecycles, for a closer look at what happened.
+func (e *Experiment) RunOne(p Point, opt model.Options) (*model.Result, error) {
+	sc, err := e.ScenarioAt(p)
+	if err != nil {
+		return nil, err
+	}
+	return model.Run(sc, opt)
+}

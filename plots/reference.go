@@ -1,0 +1,116 @@
+package plots
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"sync"
+	"weak"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// FromCSV returns the table that write writes as CSV: with
+// experiments.Results, FromCSV(res.WriteSummary) is the sweep's summary.csv
+// and FromCSV(res.WriteCompare) its compare.csv, without a file.
+func FromCSV(write func(io.Writer) error) (*Table, error) {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
+	}
+	return ParseTable(&b)
+}
+
+// Where returns the rows of t whose column holds value, as a new table with
+// the same columns (and no rows if there is no such column): one variant of
+// a summary, say, for a chart of it alone.
+func (t *Table) Where(column, value string) *Table {
+	out := &Table{Name: fmt.Sprintf("%s where %s = %s", t.name(), column, value), Columns: t.Columns}
+	if c := t.Col(column); c >= 0 {
+		for _, r := range t.Rows {
+			if c < len(r) && r[c] == value {
+				out.Rows = append(out.Rows, r)
+			}
+		}
+	}
+	return out
+}
+
+// Reference draws a reference curve through the points (xs[i], ys[i]) on a
+// chart, as a thin dashed dark line over the data (a formula beside the
+// simulation, say), and names it in the chart's legend as label (no entry
+// when label is ""). Points where ys is not finite are left out, as the
+// formula has no value there. It fails when xs and ys differ in length or
+// no point is left.
+func Reference(p *plot.Plot, label string, xs, ys []float64) error {
+	if len(xs) != len(ys) {
+		return fmt.Errorf("plots: reference %q: %d x values and %d y values", label, len(xs), len(ys))
+	}
+	var xys plotter.XYs
+	for i := range xs {
+		if finite(xs[i]) && finite(ys[i]) {
+			xys = append(xys, plotter.XY{X: xs[i], Y: ys[i]})
+		}
+	}
+	if len(xys) == 0 {
+		return fmt.Errorf("plots: reference %q has no finite point to draw", label)
+	}
+	line, err := plotter.NewLine(xys)
+	if err != nil {
+		return fmt.Errorf("plots: reference %q: %w", label, err)
+	}
+	line.Color = ink
+	line.Width = vg.Points(1.5)
+	line.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	p.Add(line)
+	if label == "" {
+		return nil
+	}
+	if l := legendOf(p); l != nil {
+		l.add(label, line)
+		return nil
+	}
+	l := &sideLegend{}
+	l.add(label, line)
+	addLegend(p, l)
+	return nil
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// legends remembers the side legend of each chart the package drew, so
+// that Reference can add to it; an entry goes when its chart is collected.
+var legends struct {
+	sync.Mutex
+	m map[weak.Pointer[plot.Plot]]*sideLegend
+}
+
+// addLegend adds a side legend to a chart and remembers it as the chart's.
+func addLegend(p *plot.Plot, l *sideLegend) {
+	p.Add(l)
+	k := weak.Make(p)
+	legends.Lock()
+	defer legends.Unlock()
+	if legends.m == nil {
+		legends.m = map[weak.Pointer[plot.Plot]]*sideLegend{}
+	}
+	if _, ok := legends.m[k]; !ok {
+		runtime.AddCleanup(p, func(k weak.Pointer[plot.Plot]) {
+			legends.Lock()
+			delete(legends.m, k)
+			legends.Unlock()
+		}, k)
+	}
+	legends.m[k] = l
+}
+
+// legendOf returns the side legend of a chart, or nil.
+func legendOf(p *plot.Plot) *sideLegend {
+	legends.Lock()
+	defer legends.Unlock()
+	return legends.m[weak.Make(p)]
+}
