@@ -365,8 +365,14 @@ func (wk *worker) end(why string, c cause) {
 		}
 	}
 	// A worker whose replacement never got ready keeps serving.
+	// A worker whose replacement never got ready keeps serving, and its age
+	// trigger starts again (the request and memory triggers fire again at
+	// its next completion).
 	if old := wk.replaces; wasStarting && old != nil && old.state == wServing {
 		old.recycling = false
+		if old.limits.Age > 0 {
+			old.tAge = w.sim.After(old.limits.Age, old, evAge)
+		}
 	}
 	// A non-overlapped recycle starts the replacement once the old one is gone.
 	if !wk.overlapDone && isRecycle(why) && !w.stopped {
