@@ -881,7 +881,13 @@ func (e *Experiment) validate(scenarioLine int) error {
 	for i := range e.Variants {
 		v := &e.Variants[i]
 		if _, err := e.sim.decode(e.ScenarioFile, e.scenarioData, e.variantOverrides(v)); err != nil {
-			errs = append(errs, e.explain(err, fmt.Sprintf("%s:%d: variant %q", e.File, v.Line, v.Name), false))
+			where := fmt.Sprintf("%s:%d: variant %q", e.File, v.Line, v.Name)
+			if v.Line == 0 && len(e.Overrides) > 0 {
+				// The implicit variant of a file without variants: what it
+				// adds to the scenario is the [overrides] table.
+				where = fmt.Sprintf("%s:%d: [overrides]", e.File, e.Overrides[0].Line)
+			}
+			errs = append(errs, e.explain(err, where, false))
 		}
 	}
 	for a := range e.Sweeps {
