@@ -11,6 +11,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/poolsim/poolsim/experiments/catalog"
 	"github.com/poolsim/poolsim/model"
 )
 
@@ -781,7 +782,10 @@ func resolveScenario(ref, baseDir string) (string, []byte, error) {
 	if looksLikePath(ref) {
 		return "", nil, fmt.Errorf("scenario %q: a path is relative to the experiment file, which is not on disk here", ref)
 	}
-	return "", nil, fmt.Errorf("scenario %q: no such file, and no shipped scenario of that name", ref)
+	if _, ok := catalog.Experiment(ref); ok {
+		return "", nil, fmt.Errorf("scenario %q: that is a shipped experiment, not a scenario (shipped scenarios: %s)", ref, strings.Join(catalog.Names(), ", "))
+	}
+	return "", nil, fmt.Errorf("scenario %q: no such file, and no shipped scenario of that name (shipped scenarios: %s)", ref, strings.Join(catalog.Names(), ", "))
 }
 
 // buildGrid lays out the grid points: variants in order, then the sweep
