@@ -116,6 +116,7 @@ func DecodeWarn(filename string, data []byte, overrides ...Override) (*Scenario,
 	if !ok {
 		return nil, nil, d.errs
 	}
+	var createdByOverride []createdEntry
 	for _, o := range overrides {
 		src := o.Source
 		if src == "" {
@@ -128,6 +129,9 @@ func DecodeWarn(filename string, data []byte, overrides ...Override) (*Scenario,
 				d.failed[keyString(path)] = true
 			}
 			continue
+		}
+		if created == 2 && isNamedTable(path[0]) {
+			createdByOverride = append(createdByOverride, createdEntry{key: keyString(path[:2]), src: src, existing: namesIn(raw, path[0], path[1])})
 		}
 		// The override owns the tables it created and the value it set.
 		key := keyString(path[:created])
@@ -143,6 +147,7 @@ func DecodeWarn(filename string, data []byte, overrides ...Override) (*Scenario,
 	d.decodeTable(nil, raw, reflect.ValueOf(sc).Elem())
 	fillDerivedDefaults(sc)
 	d.validate(sc)
+	d.explainCreated(createdByOverride)
 	d.sort()
 	warnings := make([]string, len(d.warns))
 	for i, w := range d.warns {

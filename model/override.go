@@ -285,3 +285,48 @@ func applyOverride(raw map[string]any, o Override) ([]string, int, error) {
 	cur[path[len(path)-1]] = v
 	return path, created, nil
 }
+
+// createdEntry is a class, backend or client that an override brought into
+// being because the scenario has none of that name: more often a misspelt
+// name than a new entry, so errors in it say so.
+type createdEntry struct {
+	key, src string
+	existing []string // the names the scenario has
+}
+
+func isNamedTable(k string) bool { return k == "classes" || k == "backends" || k == "clients" }
+
+// namesIn returns the names under raw[table], but not except, sorted.
+func namesIn(raw map[string]any, table, except string) []string {
+	m, _ := raw[table].(map[string]any)
+	var names []string
+	for _, k := range sortedKeys(m) {
+		if k != except {
+			names = append(names, k)
+		}
+	}
+	return names
+}
+
+// explainCreated adds, for each entry an override created that then fails
+// validation, an error saying that the scenario has no such entry.
+func (d *scenarioDecoder) explainCreated(entries []createdEntry) {
+	for _, c := range entries {
+		broken := false
+		for _, e := range d.errs {
+			if strings.HasPrefix(e.Key, c.key+".") || e.Key == c.key {
+				broken = true
+				break
+			}
+		}
+		if !broken {
+			continue
+		}
+		has := "none"
+		if len(c.existing) > 0 {
+			has = quoteList(c.existing)
+		}
+		d.errs = append(d.errs, FieldError{File: c.src, Key: c.key,
+			Msg: fmt.Sprintf("the scenario has no such entry (it has %s), so the override created one", has)})
+	}
+}
