@@ -2,7 +2,6 @@ package model
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -69,9 +68,6 @@ func (es Errors) Error() string {
 	}
 	return strings.Join(lines, "\n")
 }
-
-// maxScenarioBytes bounds a scenario file.
-const maxScenarioBytes = 16 << 20
 
 // Decode reads a scenario file strictly, fills in the defaults, applies the
 // overrides in order, and validates the result. filename is used in error
@@ -189,59 +185,13 @@ func join(path []string, more ...string) []string {
 // parse reads data as TOML into a generic tree, reporting syntax errors,
 // binary junk and empty files.
 func (d *scenarioDecoder) parse(data []byte) (map[string]any, bool) {
-	if len(data) > maxScenarioBytes {
-		d.errs = append(d.errs, FieldError{File: d.file, Msg: fmt.Sprintf("file too large (%d bytes): a scenario is at most %d MB of TOML", len(data), maxScenarioBytes>>20)})
-		return nil, false
-	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		line, col := lineCol(data, i)
-		d.errs = append(d.errs, FieldError{File: d.file, Line: line, Col: col, Msg: "binary data (a NUL byte): not a TOML scenario file"})
-		return nil, false
-	}
-	if !utf8.Valid(data) {
-		i := 0
-		for i < len(data) {
-			r, n := utf8.DecodeRune(data[i:])
-			if r == utf8.RuneError && n <= 1 {
-				break
-			}
-			i += n
-		}
-		line, col := lineCol(data, i)
-		d.errs = append(d.errs, FieldError{File: d.file, Line: line, Col: col, Msg: "invalid UTF-8: not a TOML scenario file (TOML is UTF-8 text)"})
-		return nil, false
-	}
-	var raw map[string]any
-	md, err := toml.Decode(string(data), &raw)
+	raw, md, _, err := ParseTOML(d.file, data, "empty scenario: nothing to simulate (a scenario needs at least a [classes.NAME] and a [clients.NAME] table)")
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			d.errs = append(d.errs, FieldError{File: d.file, Line: pe.Position.Line, Col: pe.Position.Col, Msg: "TOML syntax: " + pe.Message})
-		} else {
-			d.errs = append(d.errs, FieldError{File: d.file, Msg: err.Error()})
-		}
-		return nil, false
-	}
-	if len(md.Keys()) == 0 {
-		d.errs = append(d.errs, FieldError{File: d.file, Msg: "empty scenario: nothing to simulate (a scenario needs at least a [classes.NAME] and a [clients.NAME] table)"})
+		d.errs = append(d.errs, err.(Errors)...)
 		return nil, false
 	}
 	d.lines = keyLines(&md)
-	if raw == nil {
-		raw = map[string]any{}
-	}
 	return raw, true
-}
-
-// lineCol returns the 1-based line and column (in bytes) of offset i.
-func lineCol(data []byte, i int) (int, int) {
-	line := 1 + bytes.Count(data[:i], []byte("\n"))
-	col := i + 1
-	if nl := bytes.LastIndexByte(data[:i], '\n'); nl >= 0 {
-		col = i - nl
-	}
-	return line, col
 }
 
 // keyLines returns the line of every key that the TOML parser recorded.

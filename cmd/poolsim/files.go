@@ -2,16 +2,12 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/BurntSushi/toml"
 
 	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/experiments/catalog"
@@ -61,65 +57,13 @@ func readInput(arg, kind string) (input, error) {
 	return input{}, fmt.Errorf("%s: no such file", arg)
 }
 
-// maxInputBytes bounds a scenario or experiment file.
-const maxInputBytes = 16 << 20
-
 // checkTOML checks what every scenario and experiment file must be, whatever
-// it is: at most maxInputBytes of UTF-8 text in TOML syntax, with at least
-// one key. The error lists one problem with the file's name, and the line
-// and column where the problem is; run, sweep and validate report the same
-// one for the same file, whichever kind of file it was meant to be. It
+// it is (model.ParseTOML), so that run, sweep and validate report the same
+// problem for the same file, whichever kind of file it was meant to be. It
 // returns the data without a leading byte-order mark.
 func checkTOML(name string, data []byte) ([]byte, error) {
-	fail := func(line, col int, format string, a ...any) error {
-		return model.Errors{{File: name, Line: line, Col: col, Msg: fmt.Sprintf(format, a...)}}
-	}
-	if len(data) > maxInputBytes {
-		return nil, fail(0, 0, "file too large (%d bytes): a scenario or experiment is at most %d MB of TOML", len(data), maxInputBytes>>20)
-	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		line, col := lineCol(data, i)
-		return nil, fail(line, col, "binary data (a NUL byte): not a TOML file")
-	}
-	if !utf8.Valid(data) {
-		i := 0
-		for i < len(data) {
-			r, n := utf8.DecodeRune(data[i:])
-			if r == utf8.RuneError && n <= 1 {
-				break
-			}
-			i += n
-		}
-		line, col := lineCol(data, i)
-		return nil, fail(line, col, "invalid UTF-8: not a TOML file (TOML is UTF-8 text)")
-	}
-	var top map[string]any
-	md, err := toml.Decode(string(data), &top)
-	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			// The message may quote the input, newlines included: keep
-			// it on one line.
-			msg := strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(pe.Message)
-			return nil, fail(pe.Position.Line, pe.Position.Col, "TOML syntax: %s", msg)
-		}
-		return nil, fail(0, 0, "%v", err)
-	}
-	if len(md.Keys()) == 0 {
-		return nil, fail(0, 0, "empty file: nothing to simulate (a scenario needs at least a [classes.NAME] and a [clients.NAME] table; an experiment names its base scenario with scenario = \"FILE\")")
-	}
-	return data, nil
-}
-
-// lineCol returns the 1-based line and column (in bytes) of offset i.
-func lineCol(data []byte, i int) (int, int) {
-	line := 1 + bytes.Count(data[:i], []byte("\n"))
-	col := i + 1
-	if nl := bytes.LastIndexByte(data[:i], '\n'); nl >= 0 {
-		col = i - nl
-	}
-	return line, col
+	_, _, data, err := model.ParseTOML(name, data, "empty file: nothing to simulate (a scenario needs at least a [classes.NAME] and a [clients.NAME] table; an experiment names its base scenario with scenario = \"FILE\")")
+	return data, err
 }
 
 // parseExperiment checks and parses an experiment read by readInput: a
