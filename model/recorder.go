@@ -99,7 +99,9 @@ func (rec *recorder) queueLen(n int) {
 
 func (rec *recorder) started(r *request, now engine.Time) {
 	r.started = now
-	if r.warm && !r.done {
+	// Rule: every request that starts executing counts, including one whose
+	// client has already given up (docs/model.md#outcomes).
+	if r.warm {
 		rec.waitSum += (now - r.arrival).Seconds()
 		rec.waitN++
 	}

@@ -123,7 +123,9 @@ func (wk *worker) ready() {
 		w.tracef("worker %d ready", wk.id)
 	}
 	if wk.limits.Age > 0 {
-		wk.tAge = w.sim.After(wk.limits.Age, wk, evAge)
+		// Rule: a worker's age counts from the start of its process, as
+		// WAS's periodicRestart@time does (docs/model.md#recycling).
+		wk.tAge = w.sim.At(max(now, wk.started.Add(wk.limits.Age)), wk, evAge)
 	}
 	if w.pool.Ping.Enabled && w.pool.Ping.Interval > 0 {
 		wk.tPing = w.sim.After(w.pool.Ping.Interval.T(), wk, evPing)
