@@ -30,7 +30,6 @@ type recorder struct {
 	measuring  bool
 	arrivals   int64
 	retries    int64
-	tcpResets  int64
 	outcomes   [numOutcomes]int64
 	abandoned  [5]int64
 	events     [numEventKinds]int64
@@ -124,7 +123,7 @@ func (rec *recorder) outcome(r *request, o outcome, c cause) {
 		}
 	case outError:
 		rec.cur.Error++
-	case outRejectedFull, outRejectedOffline:
+	case outRejectedFull, outRejectedOffline, outRejectedReset:
 		rec.cur.Rejected++
 	case outExpired:
 		rec.cur.Expired++
@@ -137,9 +136,6 @@ func (rec *recorder) outcome(r *request, o outcome, c cause) {
 		return
 	}
 	rec.outcomes[o]++
-	if (o == outRejectedFull || o == outRejectedOffline) && r.w.pool.LoadBalancer == "tcp" {
-		rec.tcpResets++
-	}
 	if o == outAbandoned {
 		rec.abandoned[c]++
 	}
@@ -251,6 +247,7 @@ func (rec *recorder) result(w *world) *Result {
 	m.Expired = float64(o[outExpired])
 	m.Abandoned = float64(o[outAbandoned])
 	m.ClientTimeout = float64(o[outClientTimeout])
+	m.RejectedTCPReset = float64(o[outRejectedReset])
 	var ended int64
 	for _, n := range o {
 		ended += n
@@ -269,6 +266,7 @@ func (rec *recorder) result(w *world) *Result {
 		m.RateStale = m.Stale / a
 		m.RateClientTimeout = m.ClientTimeout / a
 		m.RateExpired = m.Expired / a
+		m.RateReset = m.RejectedTCPReset / a
 	}
 	span := w.horizon - w.warmup
 	m.Availability = 1
@@ -298,7 +296,6 @@ func (rec *recorder) result(w *world) *Result {
 	m.RapidFailTrips = float64(e[evkRapidFail])
 	m.LockConflicts = float64(e[evkLockConflict])
 	m.Retries = float64(rec.retries)
-	m.RejectedTCPReset = float64(rec.tcpResets)
 	m.ShutdownKills = float64(e[evkShutdownKill])
 	m.StartupKills = float64(e[evkStartupKill])
 	m.WarmupS = w.warmup.Seconds()

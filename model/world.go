@@ -20,6 +20,9 @@ type world struct {
 	dayOffset engine.Time
 
 	pool *Pool
+	// tcpReset: HTTP.sys refuses by resetting the connection
+	// (load_balancer = "tcp") rather than answering 503.
+	tcpReset bool
 
 	queue         ring
 	busyTotal     int // busy threads over all workers
@@ -107,6 +110,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		warmup:   warmup,
 		horizon:  sc.Horizon.T(),
 		pool:     &sc.Pool,
+		tcpReset: sc.Pool.LoadBalancer == "tcp",
 		interval: opt.Interval,
 		classes:  make(map[string]*classRT),
 	}
