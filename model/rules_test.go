@@ -1,7 +1,9 @@
 package model
 
 import (
+	"io"
 	"math"
+	"os"
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
@@ -77,4 +79,60 @@ func TestWaitMeanLittle(t *testing.T) {
 	if math.Abs(lhs-rhs) > 1e-9*lhs {
 		t.Errorf("queue_mean·span = %.6f request·s, admitted·wait_mean_s = %v·%.6f = %.6f", lhs, admitted, m.WaitMeanS, rhs)
 	}
+}
+
+// TestRestartAfterRapidFail checks the rules of a restart after rapid-fail
+// protection (docs/model.md#rapid-fail): a worker drained by the stop takes
+// no requests, so the restarted pool starts a new worker as soon as work
+// arrives (IIS starts a w3wp on the next request), and the drained worker's
+// later kill at the shutdown time limit does not count against the
+// restarted pool.
+//
+// One worker (max_processes = 1) holds two hour-long requests. At its age
+// of 1 minute an overlapped recycle starts a replacement that takes 200 s,
+// past the 90 s startup limit: the kill trips rapid-fail protection
+// (max_crashes = 1), the old worker drains with its two requests, and the
+// pool restarts 10 s later. The first arrival after the restart must start
+// a worker at once, and the old worker, killed 30 s after the stop
+// (shutdown_time_limit), must not stop the pool a second time.
+func TestRestartAfterRapidFail(t *testing.T) {
+	sc := baseScenario(1, 10*engine.Millisecond, 25, 1000, 4*engine.Minute)
+	sc.Seed = 2 // start-up draws: 1 s for the first worker, 200 s for its replacement
+	sc.Classes["page"].Service = Const(10 * engine.Millisecond)
+	sc.Classes["long"] = &Class{Service: Const(engine.Hour)}
+	sc.Clients["long"] = &Client{Kind: "polling", Class: "long", Count: 2, Period: Duration(engine.Second), Mode: "after_response"}
+	sc.Pool.StartupTime = Dist{Kind: "empirical", Values: []engine.Time{engine.Second, 200 * engine.Second}}
+	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
+	sc.Pool.ShutdownTimeLimit = Duration(30 * engine.Second)
+	sc.Pool.Recycle.Time = Duration(engine.Minute)
+	sc.Pool.Ping.Enabled = false
+	sc.Pool.RapidFail.MaxCrashes = 1
+	sc.Pool.RapidFail.RestartAfter = Duration(10 * engine.Second)
+	res, err := Run(sc, Options{Trace: traceOut(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Metrics
+	checkConservation(t, m)
+	ws := res.Workers
+	if len(ws) < 3 || ws[1].Why != "startup_limit" || ws[0].Why != "shutdown_limit" {
+		t.Fatalf("the setup did not play out (replacement killed at start-up, old worker killed draining): %+v", ws)
+	}
+	restart := ws[1].Exit + 10*engine.Second
+	if ws[0].Exit <= restart {
+		t.Fatalf("the old worker was killed at %v, before the restart at %v", ws[0].Exit, restart)
+	}
+	if m.RapidFailTrips != 1 {
+		t.Errorf("rapid_fail_trips = %v, want 1: the kill of a worker from before the restart counted against the restarted pool", m.RapidFailTrips)
+	}
+	if s := ws[2].Spans[0].Start; s < restart || s >= ws[0].Exit || s-restart > 10*engine.Second {
+		t.Errorf("the first worker after the restart at %v started at %v; the drained worker exited at %v", restart, s, ws[0].Exit)
+	}
+}
+
+func traceOut(t *testing.T) io.Writer {
+	if os.Getenv("TRACE") != "" {
+		return os.Stderr
+	}
+	return nil
 }

@@ -34,6 +34,7 @@ type world struct {
 	startBlocked  engine.Time // back-off: no worker starts before this
 	startArmed    bool
 	stopped       bool
+	epoch         int // restarts of the pool so far
 	restartTimer  engine.Timer
 	supervisor    policies.Supervisor
 	dispatch      policies.Dispatch
