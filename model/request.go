@@ -13,6 +13,8 @@ const (
 	stConnWait                 // on a thread, waiting for a backend connection
 	stLockWait                 // on a thread, waiting for the system-wide lock
 	stHung                     // on a thread for good
+	stSending                  // on a thread, sending the response (transfer.go)
+	stSynWait                  // outside: its SYN was dropped by a full backlog and will be retransmitted (synretry.go)
 )
 
 // outcome is how a request ended (DESIGN.md §1).
@@ -27,6 +29,7 @@ const (
 	outExpired
 	outAbandoned
 	outClientTimeout
+	outRefused // 503 from a worker shutting down (drain.go)
 	numOutcomes
 )
 
@@ -39,6 +42,9 @@ const (
 	causeShutdown
 	causePing
 	causeMemory
+	causeExecTimeout // the execution time limit killed the worker (exectimeout.go)
+	causeMinSendRate // http.sys ended a response sent below MinBytesPerSecond (transfer.go)
+	numCauses
 )
 
 // request is one HTTP request (one attempt: a retry is a new request).
@@ -70,6 +76,9 @@ type request struct {
 	staleAge   engine.Time
 	tClient    engine.Timer
 	tWork      engine.Timer
+	tExec      engine.Timer // the execution time limit
+	alloc      int64        // bytes this request holds in its worker (allocation.go)
+	syns       int          // SYNs dropped so far (synretry.go)
 }
 
 const (
@@ -78,6 +87,10 @@ const (
 	evBackendDone
 	evBackendTimeout
 	evServiceDone
+	evExecTimeout
+	evSendDone
+	evSendCut
+	evSynRetry
 )
 
 func (r *request) HandleEvent(kind int) {
@@ -88,6 +101,7 @@ func (r *request) HandleEvent(kind int) {
 		if r.w.trace != nil {
 			r.w.tracef("client timeout req=%d", r.id)
 		}
+		r.stopSyn()
 		r.w.finish(r, outClientTimeout, causeNone)
 	case evBackendDone:
 		r.class.backend.done(r)
@@ -99,7 +113,18 @@ func (r *request) HandleEvent(kind int) {
 			wk.crash(causeCrash)
 			return
 		}
+		if r.beginSend() {
+			return
+		}
 		wk.complete(r, outOK)
+	case evExecTimeout:
+		r.worker.execTimeout(r)
+	case evSendDone:
+		r.worker.complete(r, outOK)
+	case evSendCut:
+		r.cutSend()
+	case evSynRetry:
+		r.w.synRetry(r)
 	}
 }
 
@@ -109,6 +134,14 @@ func (r *request) beginService() {
 
 // abandonInWorker is the request's end when its worker dies under it.
 func (r *request) abandonInWorker(wk *worker, c cause) {
+	r.detach()
+	wk.remove(r)
+	r.w.finish(r, outAbandoned, c)
+}
+
+// detach stops whatever r's thread is doing (a backend call or wait, a lock
+// wait, the service, a send) before r leaves its thread early.
+func (r *request) detach() {
 	w := r.w
 	w.sim.Cancel(r.tWork)
 	switch r.state {
@@ -120,8 +153,6 @@ func (r *request) abandonInWorker(wk *worker, c cause) {
 	if r.conn {
 		r.class.backend.release(r)
 	}
-	wk.remove(r)
-	w.finish(r, outAbandoned, c)
 }
 
 // finish records r's outcome, once; a request whose client has given up may
@@ -132,7 +163,7 @@ func (w *world) finish(r *request, o outcome, c cause) {
 		w.sim.Cancel(r.tClient)
 		w.rec.outcome(r, o, c)
 		if w.httperr != nil {
-			w.logHTTPErr(r, o)
+			w.logHTTPErr(r, o, c)
 		}
 		if w.trace != nil {
 			w.tracef("outcome req=%d %s", r.id, outcomeNames[o])
@@ -144,9 +175,9 @@ func (w *world) finish(r *request, o outcome, c cause) {
 	}
 }
 
-var outcomeNames = [numOutcomes]string{"ok", "stale", "error", "rejected_queue_full", "rejected_app_offline", "expired", "abandoned", "client_timeout"}
+var outcomeNames = [numOutcomes]string{"ok", "stale", "error", "rejected_queue_full", "rejected_app_offline", "expired", "abandoned", "client_timeout", "rejected_shutdown"}
 
-func (w *world) logHTTPErr(r *request, o outcome) {
+func (w *world) logHTTPErr(r *request, o outcome, c cause) {
 	var reason string
 	switch o {
 	case outRejectedFull:
@@ -159,10 +190,16 @@ func (w *world) logHTTPErr(r *request, o outcome) {
 			return
 		}
 		reason = "AppOffline"
+		if w.adminStopped {
+			reason = "Disabled" // stopped by an operator, not by rapid-fail protection
+		}
 	case outExpired:
 		reason = "Timer_AppPool"
 	case outAbandoned:
 		reason = "Connection_Abandoned_By_AppPool"
+		if c == causeMinSendRate {
+			reason = "Timer_MinBytesPerSecond"
+		}
 	default:
 		return
 	}

@@ -42,6 +42,12 @@ type world struct {
 	retryRand     *rand.Rand
 	startupSample *Sampler
 
+	// Mechanisms switched on by the scenario, decided once.
+	refuseDrain  bool // pool.recycle.drain = "refuse"
+	threadPool   bool // pool.thread_pool.max > 0
+	synDrop      bool // pool.on_queue_full = "syn_retry"
+	adminStopped bool // stopped by an operator action, not by rapid-fail protection
+
 	classes  map[string]*classRT
 	backends []*backendRT
 	clients  []*clientRT
@@ -137,6 +143,9 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		w.schedule = append(w.schedule, engine.Time(t))
 	}
 	w.startupSample = p.StartupTime.Sampler(sim.Stream("startup"))
+	w.refuseDrain = p.Recycle.Drain == "refuse"
+	w.threadPool = p.ThreadPool.Max > 0
+	w.synDrop = p.OnQueueFull == "syn_retry"
 
 	for _, name := range sortedKeys(sc.Backends) {
 		b := newBackend(w, name, sc.Backends[name])
@@ -181,6 +190,7 @@ func (w *world) run() (*Result, error) {
 	if len(w.schedule) > 0 {
 		sim.At(policies.NextScheduled(0, w.dayOffset, w.schedule), w, evSchedule)
 	}
+	w.scheduleEvents()
 	if w.interval > 0 {
 		sim.At(0, w, evTick)
 	}
