@@ -1,9 +1,12 @@
 package model
 
 import (
+	"bytes"
 	"io"
 	"math"
 	"os"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
@@ -135,4 +138,53 @@ func traceOut(t *testing.T) io.Writer {
 		return os.Stderr
 	}
 	return nil
+}
+
+// TestCommonRandomNumbersWithRetries checks the rule "a request's own draws
+// are keyed on its identity" (docs/model.md#random-numbers): two variants
+// whose rejections, and so whose retries, differ must still give every
+// request they both see (the same client, sender, request number and
+// attempt) the same fault draw and the same service time. The trace lists
+// each arrival's identity and draws. Variant B's short queue refuses many
+// requests that variant A serves; with retry.policy = "fixed" those retries
+// exist only in B, and with a shared stream every later draw of B would
+// fall out of step with A's.
+func TestCommonRandomNumbersWithRetries(t *testing.T) {
+	draws := func(queue int) map[string]string {
+		sc := baseScenario(3, engine.Second, 4, queue, 20*engine.Minute)
+		sc.Classes["page"].Crash = 0.01
+		sc.Clients["pollers"] = &Client{Kind: "polling", Class: "page", Count: 10, Period: Duration(5 * engine.Second), Mode: "interval"}
+		sc.Pool.RapidFail.Enabled = false
+		sc.Retry = Retry{Policy: "fixed", MaxAttempts: 3, Delay: Duration(engine.Second)}
+		var trace bytes.Buffer
+		if _, err := Run(sc, Options{Trace: &trace}); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		re := regexp.MustCompile(`arrive req=\d+ client=(\S+) sender=(\d+) n=(\d+) attempt=(\d+) (fault=\S+ service=\d+)`)
+		for _, m := range re.FindAllStringSubmatch(trace.String(), -1) {
+			out[strings.Join(m[1:5], "/")] = m[5]
+		}
+		return out
+	}
+	a, b := draws(1000), draws(2)
+	common, retries, onlyB := 0, 0, 0
+	for id, db := range b {
+		da, ok := a[id]
+		if !ok {
+			onlyB++
+			continue
+		}
+		common++
+		if !strings.HasSuffix(id, "/1") {
+			retries++
+		}
+		if da != db {
+			t.Errorf("request %s: %s in variant A, %s in variant B", id, da, db)
+		}
+	}
+	if common < 1000 || onlyB < 100 || retries < 10 {
+		t.Fatalf("%d requests in both variants (%d of them retries), %d only in B: the variants must share many requests and differ in many", common, retries, onlyB)
+	}
+	t.Logf("%d requests in both variants, %d of them retries; %d only in B", common, retries, onlyB)
 }
