@@ -17,7 +17,7 @@ type clientRT struct {
 	idBase  int
 	arrive  *rand.Rand
 	key     uint64 // hash of the name, for request identities
-	n       int // Poisson arrivals so far
+	n       int    // Poisson arrivals so far
 	pollers []poller
 	// profile: rate multiplier by time of day, as sorted (offset, factor).
 	profile   []ProfilePoint
