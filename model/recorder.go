@@ -20,6 +20,7 @@ const (
 	evkStartupKill
 	evkIdle
 	evkEmergencyRestart
+	evkFailedOverlap
 	numEventKinds
 )
 
@@ -310,7 +311,8 @@ func (rec *recorder) result(w *world) *Result {
 		{5074, "recycle: time limit", int(e[evkRecycleTime])},
 		{5075, "recycle: request limit", int(e[evkRecycleRequests])},
 		{5076, "recycle: scheduled time", int(e[evkRecycleSchedule])},
-		{5077, "recycle: memory limit", int(e[evkRecycleMemory])},
+		{5093, "failed to overlap recycle (the replacement never got ready)", int(e[evkFailedOverlap])},
+		{5117, "recycle: private bytes memory limit", int(e[evkRecycleMemory])},
 		{5186, "worker process shut down for inactivity", int(e[evkIdle])},
 	}
 	return res

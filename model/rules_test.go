@@ -188,3 +188,56 @@ func TestCommonRandomNumbersWithRetries(t *testing.T) {
 	}
 	t.Logf("%d requests in both variants, %d of them retries; %d only in B", common, retries, onlyB)
 }
+
+// wasCount returns the count of WAS event id in res, and whether the run
+// lists that id at all.
+func wasCount(res *Result, id int) (int, bool) {
+	for _, e := range res.WAS {
+		if e.ID == id {
+			return e.Count, true
+		}
+	}
+	return 0, false
+}
+
+// TestWASEventIDs checks the rule "each supervisor event has the ID WAS
+// logs for it" (docs/model.md#events): a private-memory recycle is event
+// 5117 ("requested a recycle because it reached its private bytes memory
+// limit"), never 5077, which is the virtual-memory limit poolsim does not
+// model; an overlapped recycle whose replacement is killed before it is
+// ready is 5093 (WAS_EVENT_FAILED_TO_OVERLAP_RECYCLE), once per replacement
+// killed while the old worker still served.
+func TestWASEventIDs(t *testing.T) {
+	res := story(t, "memory-recycle")
+	if n, _ := wasCount(res, 5117); n == 0 || float64(n) != res.Metrics.Recycles {
+		t.Errorf("5117 counted %d times, want every private-memory recycle (%v)", n, res.Metrics.Recycles)
+	}
+	if _, listed := wasCount(res, 5077); listed {
+		t.Error("5077 (virtual memory) listed: poolsim models private memory only")
+	}
+
+	sc := baseScenario(2, 100*engine.Millisecond, 4, 1000, 6*engine.Hour)
+	sc.Pool.StartupTime = Dist{Kind: "uniform", Min: engine.Second, Max: 179 * engine.Second}
+	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
+	sc.Pool.Recycle.Time = Duration(10 * engine.Minute)
+	sc.Pool.RapidFail.Enabled = false
+	res, err := Run(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	replacements := 0
+	for _, l := range res.Workers {
+		if l.Why != "startup_limit" {
+			continue
+		}
+		for _, o := range res.Workers {
+			if o.ID != l.ID && o.Spans[0].Start < l.Spans[0].Start && o.Exit > l.Exit {
+				replacements++ // another worker served throughout: a replacement
+				break
+			}
+		}
+	}
+	if n, _ := wasCount(res, 5093); replacements == 0 || n != replacements {
+		t.Errorf("5093 counted %d times, want the %d replacements killed at their startup limit", n, replacements)
+	}
+}

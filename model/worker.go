@@ -379,6 +379,7 @@ func (wk *worker) end(why string, c cause) {
 	// trigger starts again (the request and memory triggers fire again at
 	// its next completion).
 	if old := wk.replaces; wasStarting && old != nil && old.state == wServing {
+		w.rec.event(evkFailedOverlap)
 		old.recycling = false
 		if old.limits.Age > 0 {
 			old.tAge = w.sim.After(old.limits.Age, old, evAge)
