@@ -40,11 +40,13 @@ func (w *world) admit(r *request) {
 	now := w.sim.Now()
 	r.arrival = now
 	r.warm = now >= w.warmup
-	r.fault = r.class.faults.Float64()
+	r.fault = r.class.faults.at(r.key).Float64()
+	r.class.serviceKS.at(r.key)
 	r.service = r.class.service.Next()
 	w.rec.arrival(r)
 	if w.trace != nil {
-		w.tracef("arrive req=%d client=%s attempt=%d", r.id, r.client.name, r.attempt)
+		w.tracef("arrive req=%d client=%s sender=%d n=%d attempt=%d fault=%.9f service=%d",
+			r.id, r.client.name, r.poller, r.ordinal, r.attempt, r.fault, int64(r.service))
 	}
 	if t := r.client.c.Timeout.T(); t > 0 {
 		r.tClient = w.sim.After(t, r, evClientTimeout)
@@ -253,6 +255,7 @@ func (w *world) halt() {
 
 func (w *world) restartPool() {
 	w.stopped = false
+	w.epoch++
 	w.rec.setStopped(w, false)
 	w.supervisor.Restarted(w.sim.Now())
 	if w.trace != nil {

@@ -29,7 +29,8 @@ const (
 	outExpired
 	outAbandoned
 	outClientTimeout
-	outRefused // 503 from a worker shutting down (drain.go)
+	outRejectedReset // refused by resetting the connection (load_balancer = "tcp")
+	outRefused       // 503 from a worker shutting down (drain.go)
 	numOutcomes
 )
 
@@ -57,6 +58,8 @@ type request struct {
 	poller   int // index of the polling client, or the Poisson arrival number
 	class    *classRT
 	attempt  int
+	ordinal  int        // the poller's poll number (0 for Poisson arrivals)
+	key      requestKey // identity for the request's own draws (keyed.go)
 	arrival  engine.Time
 	deadline engine.Time // queue expiry
 	started  engine.Time
@@ -67,8 +70,9 @@ type request struct {
 	execIdx  int
 	conn     bool // holds a backend connection
 
-	// fault and service are drawn at arrival, so that two variants of a
-	// scenario give the same request the same fate (common random numbers).
+	// fault and service are drawn at arrival from streams keyed on the
+	// request's identity, so that two variants of a scenario give the same
+	// request the same fate (common random numbers).
 	fault   float64
 	service engine.Time
 
@@ -158,6 +162,12 @@ func (r *request) detach() {
 // finish records r's outcome, once; a request whose client has given up may
 // stay in the pool until it leaves, and is freed then.
 func (w *world) finish(r *request, o outcome, c cause) {
+	// Rule: with load_balancer = "tcp" HTTP.sys resets the connection
+	// instead of answering 503; the reset is its own outcome
+	// (docs/model.md#outcomes).
+	if (o == outRejectedFull || o == outRejectedOffline) && w.tcpReset {
+		o = outRejectedReset
+	}
 	if !r.done {
 		r.done = true
 		w.sim.Cancel(r.tClient)
@@ -175,20 +185,14 @@ func (w *world) finish(r *request, o outcome, c cause) {
 	}
 }
 
-var outcomeNames = [numOutcomes]string{"ok", "stale", "error", "rejected_queue_full", "rejected_app_offline", "expired", "abandoned", "client_timeout", "rejected_shutdown"}
+var outcomeNames = [numOutcomes]string{"ok", "stale", "error", "rejected_queue_full", "rejected_app_offline", "expired", "abandoned", "client_timeout", "rejected_tcp_reset", "rejected_shutdown"}
 
 func (w *world) logHTTPErr(r *request, o outcome, c cause) {
 	var reason string
 	switch o {
 	case outRejectedFull:
-		if w.pool.LoadBalancer == "tcp" {
-			return // the connection is reset; HTTP.sys logs no 503
-		}
 		reason = "QueueFull"
 	case outRejectedOffline:
-		if w.pool.LoadBalancer == "tcp" {
-			return
-		}
 		reason = "AppOffline"
 		if w.adminStopped {
 			reason = "Disabled" // stopped by an operator, not by rapid-fail protection

@@ -62,7 +62,7 @@ type Metrics struct {
 	AdminStops       float64 `metric:"admin_stops"`        // stop actions of [events]
 	ThreadsInjected  float64 `metric:"threads_injected"`   // threads added by pool.thread_pool
 	SynDrops         float64 `metric:"syn_drops"`          // SYNs dropped by a full backlog (on_queue_full = "syn_retry")
-	RejectedTCPReset float64 `metric:"rejected_tcp_reset"` // rejections that were connection resets (load_balancer = "tcp")
+	RejectedTCPReset float64 `metric:"rejected_tcp_reset"` // refused by a connection reset (load_balancer = "tcp"): an outcome of its own, not a 503
 	QueueMean        float64 `metric:"queue_mean"`
 	BusyMean         float64 `metric:"busy_mean"`
 	WarmupS          float64 `metric:"warmup_s"`
@@ -74,6 +74,8 @@ type Metrics struct {
 	RateStale         float64 `metric:"rate_stale"`
 	RateClientTimeout float64 `metric:"rate_client_timeout"`
 	RateExpired       float64 `metric:"rate_expired"`
+	// RateReset is the share of the arrivals refused by a connection reset.
+	RateReset float64 `metric:"rate_reset"`
 }
 
 // Result is everything one run produced.
@@ -100,7 +102,7 @@ type SeriesRow struct {
 	OK             int64
 	Stale          int64
 	Error          int64
-	Rejected       int64 // both 503 kinds
+	Rejected       int64 // refused: both 503 kinds, and connection resets
 	Expired        int64
 	Abandoned      int64
 	ClientTimeout  int64

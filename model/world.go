@@ -3,7 +3,6 @@ package model
 import (
 	"bufio"
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/policies"
@@ -20,6 +19,9 @@ type world struct {
 	dayOffset engine.Time
 
 	pool *Pool
+	// tcpReset: HTTP.sys refuses by resetting the connection
+	// (load_balancer = "tcp") rather than answering 503.
+	tcpReset bool
 
 	queue         ring
 	busyTotal     int // busy threads over all workers
@@ -31,6 +33,7 @@ type world struct {
 	startBlocked  engine.Time // back-off: no worker starts before this
 	startArmed    bool
 	stopped       bool
+	epoch         int // restarts of the pool so far
 	restartTimer  engine.Timer
 	supervisor    policies.Supervisor
 	dispatch      policies.Dispatch
@@ -39,7 +42,7 @@ type world struct {
 	lockOwner     *worker
 	lockWaiters   []*request
 	retry         policies.Retry
-	retryRand     *rand.Rand
+	retryRand     *keyedStream
 	startupSample *Sampler
 
 	// Mechanisms switched on by the scenario, decided once.
@@ -98,11 +101,12 @@ func (w *world) HandleEvent(kind int) {
 }
 
 type classRT struct {
-	name    string
-	c       *Class
-	service *Sampler
-	faults  *rand.Rand
-	backend *backendRT
+	name      string
+	c         *Class
+	service   *Sampler // draws from serviceKS
+	serviceKS *keyedStream
+	faults    *keyedStream
+	backend   *backendRT
 }
 
 func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
@@ -113,6 +117,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		warmup:   warmup,
 		horizon:  sc.Horizon.T(),
 		pool:     &sc.Pool,
+		tcpReset: sc.Pool.LoadBalancer == "tcp",
 		interval: opt.Interval,
 		classes:  make(map[string]*classRT),
 	}
@@ -137,7 +142,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.retryRand = sim.Stream("retry")
+	w.retryRand = newKeyedStream(sc.Seed, opt.Replication, "retry")
 	w.recycle = policies.RecycleTrigger{Age: p.Recycle.Time.T(), Requests: p.Recycle.Requests, Jitter: p.Recycle.Jitter.T(), JitterRequests: p.Recycle.RequestsJitter}
 	for _, t := range p.Recycle.Schedule {
 		w.schedule = append(w.schedule, engine.Time(t))
@@ -148,14 +153,15 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 	w.synDrop = p.OnQueueFull == "syn_retry"
 
 	for _, name := range sortedKeys(sc.Backends) {
-		b := newBackend(w, name, sc.Backends[name])
+		b := newBackend(w, name, sc.Backends[name], opt.Replication)
 		w.backends = append(w.backends, b)
 	}
 	for _, name := range sortedKeys(sc.Classes) {
 		c := sc.Classes[name]
 		rt := &classRT{name: name, c: c,
-			service: c.Service.Sampler(sim.Stream("service/" + name)),
-			faults:  sim.Stream("faults/" + name)}
+			serviceKS: newKeyedStream(sc.Seed, opt.Replication, "service/"+name),
+			faults:    newKeyedStream(sc.Seed, opt.Replication, "faults/"+name)}
+		rt.service = c.Service.Sampler(rt.serviceKS.rand)
 		for _, b := range w.backends {
 			if b.name == c.Backend {
 				rt.backend = b

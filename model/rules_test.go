@@ -1,0 +1,242 @@
+package model
+
+import (
+	"bytes"
+	"io"
+	"math"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/poolsim/poolsim/engine"
+)
+
+// The tests in this file each check one rule of docs/model.md, named in
+// their doc comment, on a run whose outcome the rule alone decides.
+
+// TestRecycleAgeFromProcessStart checks the rule "recycle age counts from
+// process start" (docs/model.md#recycling): with recycle.time = 5m and
+// start-ups of exactly 60 s, workers start every 5 minutes, not every 6
+// (5 minutes of age counted from ready plus the minute of start-up). Both
+// overlapped and non-overlapped recycles start the replacement at the old
+// worker's recycle instant, and a light load keeps a worker busy for at
+// most a few milliseconds, so the starts must fall exactly 5 minutes apart.
+func TestRecycleAgeFromProcessStart(t *testing.T) {
+	for _, overlapping := range []bool{true, false} {
+		sc := baseScenario(0.5, 10*engine.Millisecond, 4, 1000, engine.Hour)
+		sc.Classes["page"].Service = Const(10 * engine.Millisecond)
+		sc.Pool.StartupTime = Const(60 * engine.Second)
+		sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
+		sc.Pool.ShutdownTimeLimit = Duration(90 * engine.Second)
+		sc.Pool.Recycle.Time = Duration(5 * engine.Minute)
+		sc.Pool.Recycle.Overlapping = overlapping
+		res, err := Run(sc, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkConservation(t, res.Metrics)
+		starts := workerStarts(res)
+		if len(starts) < 10 {
+			t.Fatalf("overlapping=%v: only %d worker starts in an hour", overlapping, len(starts))
+		}
+		for i := 1; i < len(starts); i++ {
+			if gap := starts[i] - starts[i-1]; gap != 5*engine.Minute {
+				t.Errorf("overlapping=%v: worker %d started %v after worker %d, want 5m0s (age from process start)", overlapping, i+1, gap, i)
+			}
+		}
+	}
+}
+
+// TestWaitMeanLittle checks the rule "wait_mean_s counts every request that
+// starts executing, including those whose client already gave up"
+// (docs/model.md#outcomes) through Little's law on the queue: on a run that
+// starts and ends empty, with no expiry and no stop, every request admitted
+// to the queue leaves it by starting, so the area under the queue length is
+// exactly the sum of the waits: queue_mean · span = admitted · wait_mean_s,
+// admitted = arrivals − rejected_queue_full. The pool is overloaded for an
+// hour (6/s against 4 threads of 1 s) with 3 s client timeouts, so most
+// started requests' clients have already given up; then no one arrives for
+// an hour and the queue drains. Only floating-point rounding separates the
+// two sides.
+func TestWaitMeanLittle(t *testing.T) {
+	sc := baseScenario(6, engine.Second, 4, 1000, 2*engine.Hour)
+	sc.Pool.QueueTimeout = 0
+	sc.Clients["users"].Timeout = Duration(3 * engine.Second)
+	sc.Clients["users"].Profile = []ProfilePoint{{At: 0, Factor: 1}, {At: TimeOfDay(engine.Hour), Factor: 0}}
+	res, err := Run(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Metrics
+	checkConservation(t, m)
+	if m.InFlight != 0 || m.Expired != 0 || m.RejectedAppOffline != 0 {
+		t.Fatalf("the run must end empty with no expiry or stop: %+v", m)
+	}
+	if m.ClientTimeout < m.Arrivals/4 {
+		t.Fatalf("only %v client timeouts of %v arrivals: the rule is not exercised", m.ClientTimeout, m.Arrivals)
+	}
+	span := res.Horizon.Seconds() - res.Warmup.Seconds()
+	admitted := m.Arrivals - m.RejectedQueueFull
+	lhs, rhs := m.QueueMean*span, admitted*m.WaitMeanS
+	if math.Abs(lhs-rhs) > 1e-9*lhs {
+		t.Errorf("queue_mean·span = %.6f request·s, admitted·wait_mean_s = %v·%.6f = %.6f", lhs, admitted, m.WaitMeanS, rhs)
+	}
+}
+
+// TestRestartAfterRapidFail checks the rules of a restart after rapid-fail
+// protection (docs/model.md#rapid-fail): a worker drained by the stop takes
+// no requests, so the restarted pool starts a new worker as soon as work
+// arrives (IIS starts a w3wp on the next request), and the drained worker's
+// later kill at the shutdown time limit does not count against the
+// restarted pool.
+//
+// One worker (max_processes = 1) holds two hour-long requests. At its age
+// of 1 minute an overlapped recycle starts a replacement that takes 200 s,
+// past the 90 s startup limit: the kill trips rapid-fail protection
+// (max_crashes = 1), the old worker drains with its two requests, and the
+// pool restarts 10 s later. The first arrival after the restart must start
+// a worker at once, and the old worker, killed 30 s after the stop
+// (shutdown_time_limit), must not stop the pool a second time.
+func TestRestartAfterRapidFail(t *testing.T) {
+	sc := baseScenario(1, 10*engine.Millisecond, 25, 1000, 4*engine.Minute)
+	sc.Seed = 2 // start-up draws: 1 s for the first worker, 200 s for its replacement
+	sc.Classes["page"].Service = Const(10 * engine.Millisecond)
+	sc.Classes["long"] = &Class{Service: Const(engine.Hour)}
+	sc.Clients["long"] = &Client{Kind: "polling", Class: "long", Count: 2, Period: Duration(engine.Second), Mode: "after_response"}
+	sc.Pool.StartupTime = Dist{Kind: "empirical", Values: []engine.Time{engine.Second, 200 * engine.Second}}
+	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
+	sc.Pool.ShutdownTimeLimit = Duration(30 * engine.Second)
+	sc.Pool.Recycle.Time = Duration(engine.Minute)
+	sc.Pool.Ping.Enabled = false
+	sc.Pool.RapidFail.MaxCrashes = 1
+	sc.Pool.RapidFail.RestartAfter = Duration(10 * engine.Second)
+	res, err := Run(sc, Options{Trace: traceOut(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Metrics
+	checkConservation(t, m)
+	ws := res.Workers
+	if len(ws) < 3 || ws[1].Why != "startup_limit" || ws[0].Why != "shutdown_limit" {
+		t.Fatalf("the setup did not play out (replacement killed at start-up, old worker killed draining): %+v", ws)
+	}
+	restart := ws[1].Exit + 10*engine.Second
+	if ws[0].Exit <= restart {
+		t.Fatalf("the old worker was killed at %v, before the restart at %v", ws[0].Exit, restart)
+	}
+	if m.RapidFailTrips != 1 {
+		t.Errorf("rapid_fail_trips = %v, want 1: the kill of a worker from before the restart counted against the restarted pool", m.RapidFailTrips)
+	}
+	if s := ws[2].Spans[0].Start; s < restart || s >= ws[0].Exit || s-restart > 10*engine.Second {
+		t.Errorf("the first worker after the restart at %v started at %v; the drained worker exited at %v", restart, s, ws[0].Exit)
+	}
+}
+
+func traceOut(t *testing.T) io.Writer {
+	if os.Getenv("TRACE") != "" {
+		return os.Stderr
+	}
+	return nil
+}
+
+// TestCommonRandomNumbersWithRetries checks the rule "a request's own draws
+// are keyed on its identity" (docs/model.md#random-numbers): two variants
+// whose rejections, and so whose retries, differ must still give every
+// request they both see (the same client, sender, request number and
+// attempt) the same fault draw and the same service time. The trace lists
+// each arrival's identity and draws. Variant B's short queue refuses many
+// requests that variant A serves; with retry.policy = "fixed" those retries
+// exist only in B, and with a shared stream every later draw of B would
+// fall out of step with A's.
+func TestCommonRandomNumbersWithRetries(t *testing.T) {
+	draws := func(queue int) map[string]string {
+		sc := baseScenario(3, engine.Second, 4, queue, 20*engine.Minute)
+		sc.Classes["page"].Crash = 0.01
+		sc.Clients["pollers"] = &Client{Kind: "polling", Class: "page", Count: 10, Period: Duration(5 * engine.Second), Mode: "interval"}
+		sc.Pool.RapidFail.Enabled = false
+		sc.Retry = Retry{Policy: "fixed", MaxAttempts: 3, Delay: Duration(engine.Second)}
+		var trace bytes.Buffer
+		if _, err := Run(sc, Options{Trace: &trace}); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		re := regexp.MustCompile(`arrive req=\d+ client=(\S+) sender=(\d+) n=(\d+) attempt=(\d+) (fault=\S+ service=\d+)`)
+		for _, m := range re.FindAllStringSubmatch(trace.String(), -1) {
+			out[strings.Join(m[1:5], "/")] = m[5]
+		}
+		return out
+	}
+	a, b := draws(1000), draws(2)
+	common, retries, onlyB := 0, 0, 0
+	for id, db := range b {
+		da, ok := a[id]
+		if !ok {
+			onlyB++
+			continue
+		}
+		common++
+		if !strings.HasSuffix(id, "/1") {
+			retries++
+		}
+		if da != db {
+			t.Errorf("request %s: %s in variant A, %s in variant B", id, da, db)
+		}
+	}
+	if common < 1000 || onlyB < 100 || retries < 10 {
+		t.Fatalf("%d requests in both variants (%d of them retries), %d only in B: the variants must share many requests and differ in many", common, retries, onlyB)
+	}
+	t.Logf("%d requests in both variants, %d of them retries; %d only in B", common, retries, onlyB)
+}
+
+// wasCount returns the count of WAS event id in res, and whether the run
+// lists that id at all.
+func wasCount(res *Result, id int) (int, bool) {
+	for _, e := range res.WAS {
+		if e.ID == id {
+			return e.Count, true
+		}
+	}
+	return 0, false
+}
+
+// TestWASEventIDs checks the rule "each supervisor event has the ID WAS
+// logs for it" (docs/model.md#events): a private-memory recycle is event
+// 5117 ("requested a recycle because it reached its private bytes memory
+// limit"), never 5077, which is the virtual-memory limit (pool.recycle.virtual_memory); an overlapped recycle whose replacement is killed before it is
+// ready is 5093 (WAS_EVENT_FAILED_TO_OVERLAP_RECYCLE), once per replacement
+// killed while the old worker still served.
+func TestWASEventIDs(t *testing.T) {
+	res := story(t, "memory-recycle")
+	if n, _ := wasCount(res, 5117); n == 0 || float64(n) != res.Metrics.Recycles {
+		t.Errorf("5117 counted %d times, want every private-memory recycle (%v)", n, res.Metrics.Recycles)
+	}
+	if n, _ := wasCount(res, 5077); n != 0 {
+		t.Errorf("5077 (virtual memory) counted %d times for private-memory recycles", n)
+	}
+
+	sc := baseScenario(2, 100*engine.Millisecond, 4, 1000, 6*engine.Hour)
+	sc.Pool.StartupTime = Dist{Kind: "uniform", Min: engine.Second, Max: 179 * engine.Second}
+	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
+	sc.Pool.Recycle.Time = Duration(10 * engine.Minute)
+	sc.Pool.RapidFail.Enabled = false
+	res, err := Run(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	replacements := 0
+	for _, l := range res.Workers {
+		if l.Why != "startup_limit" {
+			continue
+		}
+		for _, o := range res.Workers {
+			if o.ID != l.ID && o.Spans[0].Start < l.Spans[0].Start && o.Exit > l.Exit {
+				replacements++ // another worker served throughout: a replacement
+				break
+			}
+		}
+	}
+	if n, _ := wasCount(res, 5093); replacements == 0 || n != replacements {
+		t.Errorf("5093 counted %d times, want the %d replacements killed at their startup limit", n, replacements)
+	}
+}
