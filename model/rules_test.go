@@ -1,9 +1,12 @@
 package model
 
 import (
+	"bytes"
 	"io"
 	"math"
 	"os"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
@@ -135,4 +138,105 @@ func traceOut(t *testing.T) io.Writer {
 		return os.Stderr
 	}
 	return nil
+}
+
+// TestCommonRandomNumbersWithRetries checks the rule "a request's own draws
+// are keyed on its identity" (docs/model.md#random-numbers): two variants
+// whose rejections, and so whose retries, differ must still give every
+// request they both see (the same client, sender, request number and
+// attempt) the same fault draw and the same service time. The trace lists
+// each arrival's identity and draws. Variant B's short queue refuses many
+// requests that variant A serves; with retry.policy = "fixed" those retries
+// exist only in B, and with a shared stream every later draw of B would
+// fall out of step with A's.
+func TestCommonRandomNumbersWithRetries(t *testing.T) {
+	draws := func(queue int) map[string]string {
+		sc := baseScenario(3, engine.Second, 4, queue, 20*engine.Minute)
+		sc.Classes["page"].Crash = 0.01
+		sc.Clients["pollers"] = &Client{Kind: "polling", Class: "page", Count: 10, Period: Duration(5 * engine.Second), Mode: "interval"}
+		sc.Pool.RapidFail.Enabled = false
+		sc.Retry = Retry{Policy: "fixed", MaxAttempts: 3, Delay: Duration(engine.Second)}
+		var trace bytes.Buffer
+		if _, err := Run(sc, Options{Trace: &trace}); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		re := regexp.MustCompile(`arrive req=\d+ client=(\S+) sender=(\d+) n=(\d+) attempt=(\d+) (fault=\S+ service=\d+)`)
+		for _, m := range re.FindAllStringSubmatch(trace.String(), -1) {
+			out[strings.Join(m[1:5], "/")] = m[5]
+		}
+		return out
+	}
+	a, b := draws(1000), draws(2)
+	common, retries, onlyB := 0, 0, 0
+	for id, db := range b {
+		da, ok := a[id]
+		if !ok {
+			onlyB++
+			continue
+		}
+		common++
+		if !strings.HasSuffix(id, "/1") {
+			retries++
+		}
+		if da != db {
+			t.Errorf("request %s: %s in variant A, %s in variant B", id, da, db)
+		}
+	}
+	if common < 1000 || onlyB < 100 || retries < 10 {
+		t.Fatalf("%d requests in both variants (%d of them retries), %d only in B: the variants must share many requests and differ in many", common, retries, onlyB)
+	}
+	t.Logf("%d requests in both variants, %d of them retries; %d only in B", common, retries, onlyB)
+}
+
+// wasCount returns the count of WAS event id in res, and whether the run
+// lists that id at all.
+func wasCount(res *Result, id int) (int, bool) {
+	for _, e := range res.WAS {
+		if e.ID == id {
+			return e.Count, true
+		}
+	}
+	return 0, false
+}
+
+// TestWASEventIDs checks the rule "each supervisor event has the ID WAS
+// logs for it" (docs/model.md#events): a private-memory recycle is event
+// 5117 ("requested a recycle because it reached its private bytes memory
+// limit"), never 5077, which is the virtual-memory limit (pool.recycle.virtual_memory); an overlapped recycle whose replacement is killed before it is
+// ready is 5093 (WAS_EVENT_FAILED_TO_OVERLAP_RECYCLE), once per replacement
+// killed while the old worker still served.
+func TestWASEventIDs(t *testing.T) {
+	res := story(t, "memory-recycle")
+	if n, _ := wasCount(res, 5117); n == 0 || float64(n) != res.Metrics.Recycles {
+		t.Errorf("5117 counted %d times, want every private-memory recycle (%v)", n, res.Metrics.Recycles)
+	}
+	if n, _ := wasCount(res, 5077); n != 0 {
+		t.Errorf("5077 (virtual memory) counted %d times for private-memory recycles", n)
+	}
+
+	sc := baseScenario(2, 100*engine.Millisecond, 4, 1000, 6*engine.Hour)
+	sc.Pool.StartupTime = Dist{Kind: "uniform", Min: engine.Second, Max: 179 * engine.Second}
+	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
+	sc.Pool.Recycle.Time = Duration(10 * engine.Minute)
+	sc.Pool.RapidFail.Enabled = false
+	res, err := Run(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	replacements := 0
+	for _, l := range res.Workers {
+		if l.Why != "startup_limit" {
+			continue
+		}
+		for _, o := range res.Workers {
+			if o.ID != l.ID && o.Spans[0].Start < l.Spans[0].Start && o.Exit > l.Exit {
+				replacements++ // another worker served throughout: a replacement
+				break
+			}
+		}
+	}
+	if n, _ := wasCount(res, 5093); replacements == 0 || n != replacements {
+		t.Errorf("5093 counted %d times, want the %d replacements killed at their startup limit", n, replacements)
+	}
 }
