@@ -2,7 +2,8 @@
 # the suite's own configuration, in the run's directory, and stop them by the
 # PIDs they wrote, whatever happens. Sourced by run.sh and ci.sh.
 #
-# A run's settings come from the case file (cases/NAME.env) as variables:
+# A run's settings come from the case's scenario (loadgen -config prints
+# them from its [php_fpm] or [gunicorn] table) as variables:
 #   SERVER        php-fpm | gunicorn
 #   WORKERS       children (pm = static) / sync workers
 #   BACKLOG       listen.backlog / --backlog
@@ -22,6 +23,7 @@ VS_PIDFILES=""
 # gunicorn: fast shutdown; nginx: fast), then SIGKILL after 5 s.
 vs_stop_all() {
 	local f pid i
+	[ -n "${VS_STATE:-}" ] && [ -e "$VS_STATE/pidfiles" ] && VS_PIDFILES="$VS_PIDFILES $(cat "$VS_STATE/pidfiles")"
 	for f in $VS_PIDFILES; do
 		[ -s "$f" ] || continue
 		pid=$(cat "$f")
@@ -30,6 +32,16 @@ vs_stop_all() {
 		kill -KILL "$pid" 2>/dev/null || true
 	done
 	VS_PIDFILES=""
+	[ -n "${VS_STATE:-}" ] && : >"$VS_STATE/pidfiles"
+	return 0
+}
+
+# vs_track PIDFILE: remember a server to stop, here and (through VS_STATE)
+# in the shell that started this one.
+vs_track() {
+	VS_PIDFILES="$VS_PIDFILES $1"
+	[ -n "${VS_STATE:-}" ] && echo "$1" >>"$VS_STATE/pidfiles"
+	return 0
 }
 
 vs_wait_file() { # file seconds
@@ -48,19 +60,19 @@ vs_start() {
 	case $SERVER in
 	php-fpm)
 		envsubst <"$VS_DIR/conf/php-fpm.conf" >"$RUN/php-fpm.conf"
-		VS_PIDFILES="$VS_PIDFILES $RUN/php-fpm.pid"
-		/usr/sbin/php-fpm8.2 -R -y "$RUN/php-fpm.conf" || return 1
+		vs_track "$RUN/php-fpm.pid"
+		nice -n "${VS_NICE:-0}" /usr/sbin/php-fpm8.2 -R -y "$RUN/php-fpm.conf" || return 1
 		vs_wait_file "$RUN/php.sock" 10 || return 1
 		VS_URL=http://127.0.0.1:$PORT/php ;;
 	gunicorn)
-		VS_PIDFILES="$VS_PIDFILES $RUN/gunicorn.pid"
-		/usr/bin/gunicorn -c "$VS_DIR/conf/gunicorn.conf.py" app:app || return 1
+		vs_track "$RUN/gunicorn.pid"
+		nice -n "${VS_NICE:-0}" /usr/bin/gunicorn -c "$VS_DIR/conf/gunicorn.conf.py" app:app || return 1
 		vs_wait_file "$RUN/gunicorn.sock" 20 || return 1
 		VS_URL=http://127.0.0.1:$PORT/py ;;
 	*) echo "lib.sh: SERVER = $SERVER: want php-fpm or gunicorn" >&2; return 1 ;;
 	esac
-	VS_PIDFILES="$VS_PIDFILES $RUN/nginx.pid"
-	/usr/sbin/nginx -c "$RUN/nginx.conf" -p "$RUN" || return 1
+	vs_track "$RUN/nginx.pid"
+	nice -n "${VS_NICE:-0}" /usr/sbin/nginx -c "$RUN/nginx.conf" -p "$RUN" || return 1
 	vs_wait_file "$RUN/nginx.pid" 10 || return 1
 	local i
 	for i in $(seq 100); do

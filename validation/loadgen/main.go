@@ -40,7 +40,19 @@ func main() {
 	flag.Float64Var(&o.gateLagMS, "gate-lag-ms", 5, "a run whose p99 send lag exceeds this is disturbed")
 	flag.Float64Var(&o.gateProbeMS, "gate-probe-ms", 5, "a run whose p99 scheduler overrun (1 ms sleeps in the generator) exceeds this is disturbed")
 	flag.Float64Var(&o.gateAppMS, "gate-app-ms", 10, "a run whose p99 overrun of the application's hold exceeds this is disturbed")
+	config := flag.Bool("config", false, "print the real server's settings that -scenario describes, as shell assignments, and exit")
 	flag.Parse()
+	if *config {
+		sc, err := model.DecodeFile(o.scenario)
+		if err == nil {
+			err = printConfig(os.Stdout, sc)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)

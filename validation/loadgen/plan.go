@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
-	"math/rand/v2"
+	"regexp"
 	"sort"
+	"strconv"
 	"time"
 
-	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/model"
 )
 
@@ -30,86 +32,66 @@ type Request struct {
 	Timeout time.Duration // the client's; 0: none
 }
 
-// Plan draws the workload of replication rep of sc exactly as poolsim does
-// (model/client.go, model/pool.go): arrival times from the stream
-// arrivals/<client>, then, in arrival order, one uniform from faults/<class>
-// (below hang: a hang; below hang+crash: a crash after the service) and one
-// service time from service/<class>. Request i of the real run is therefore
-// request i of poolsim's replication rep. It refuses what the generator
-// cannot replay: retries, rate profiles, polling after each response, and
-// backends (whose latency poolsim draws when the request executes).
+// arriveLine is poolsim's trace of an arrival (model/pool.go).
+var arriveLine = regexp.MustCompile(`^\s*(\d+\.\d+) arrive req=(\d+) client=(\S+) sender=\d+ n=\d+ attempt=(\d+) fault=([0-9.]+) service=(\d+)$`)
+
+// Plan returns the workload of replication rep of sc as poolsim draws it:
+// it simulates the replication and reads each arrival's time, fault draw
+// and service time from poolsim's trace, so request i of the real run is
+// request i of poolsim's replication rep by construction. A fault draw
+// below the class's hang probability is a hang, below hang + crash a crash
+// after the service (model/worker.go). It refuses what the generator cannot
+// replay: retries, polling after each response, and backends (their
+// latency is drawn when the request executes).
 func Plan(sc *model.Scenario, rep uint64) ([]Request, error) {
 	if sc.Retry.Policy != "none" && sc.Retry.Policy != "" {
 		return nil, fmt.Errorf("retry.policy = %q: the generator replays no retries; use \"none\"", sc.Retry.Policy)
 	}
-	horizon := sc.Horizon.T()
-	var reqs []Request
 	for _, name := range sortedKeys(sc.Clients) {
 		c := sc.Clients[name]
 		if cl := sc.Classes[c.Class]; cl == nil || cl.Backend != "" {
 			return nil, fmt.Errorf("clients.%s: class %q calls a backend (or is missing); the generator replays only service times", name, c.Class)
 		}
-		r := rand.New(engine.NewSource(sc.Seed, rep, "arrivals/"+name))
-		add := func(t engine.Time) {
-			reqs = append(reqs, Request{Client: name, Class: c.Class, At: t.Duration(), Timeout: c.Timeout.T().Duration()})
-		}
-		switch c.Kind {
-		case "poisson":
-			if len(c.Profile) > 0 {
-				return nil, fmt.Errorf("clients.%s.profile: the generator replays constant rates only", name)
-			}
-			if c.Rate <= 0 {
-				continue
-			}
-			for t := engine.Time(0); ; {
-				t = t.Add(engine.FromSeconds(r.ExpFloat64() / c.Rate))
-				if t >= horizon {
-					break
-				}
-				add(t)
-			}
-		case "polling":
-			if c.Mode == "after_response" {
-				return nil, fmt.Errorf("clients.%s.mode = \"after_response\": the generator replays fixed intervals only", name)
-			}
-			period := c.Period.T()
-			for range c.Count {
-				for t := engine.Time(r.Float64() * float64(period)); t < horizon; t += period {
-					add(t)
-				}
-			}
-		default:
-			return nil, fmt.Errorf("clients.%s.kind = %q: not replayable", name, c.Kind)
+		if c.Kind == "polling" && c.Mode == "after_response" {
+			return nil, fmt.Errorf("clients.%s.mode = \"after_response\": the generator replays fixed intervals only", name)
 		}
 	}
-	sort.SliceStable(reqs, func(i, j int) bool { return reqs[i].At < reqs[j].At })
-
-	type classDraws struct {
-		faults *rand.Rand
-		svc    *model.Sampler
-		c      *model.Class
+	var trace bytes.Buffer
+	if _, err := model.Run(sc, model.Options{Replication: rep, Trace: &trace}); err != nil {
+		return nil, err
 	}
-	classes := map[string]*classDraws{}
-	for _, name := range sortedKeys(sc.Classes) {
-		c := sc.Classes[name]
-		classes[name] = &classDraws{
-			faults: rand.New(engine.NewSource(sc.Seed, rep, "faults/"+name)),
-			svc:    c.Service.Sampler(rand.New(engine.NewSource(sc.Seed, rep, "service/"+name))),
-			c:      c,
+	var reqs []Request
+	sc2 := bufio.NewScanner(&trace)
+	sc2.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc2.Scan() {
+		m := arriveLine.FindStringSubmatch(sc2.Text())
+		if m == nil {
+			continue
 		}
-	}
-	for i := range reqs {
-		rq := &reqs[i]
-		rq.ID = i + 1
-		cd := classes[rq.Class]
-		u := cd.faults.Float64()
-		rq.Service = cd.svc.Next().Duration()
+		if m[4] != "1" {
+			return nil, fmt.Errorf("poolsim retried a request; the generator replays no retries")
+		}
+		at, _ := strconv.ParseFloat(m[1], 64)
+		u, _ := strconv.ParseFloat(m[5], 64)
+		svc, _ := strconv.ParseInt(m[6], 10, 64)
+		c := sc.Clients[m[3]]
+		cl := sc.Classes[c.Class]
+		id, _ := strconv.Atoi(m[2])
+		rq := Request{ID: id, Client: m[3], Class: c.Class, At: time.Duration(at * 1e9).Round(time.Microsecond),
+			Service: time.Duration(svc), Timeout: c.Timeout.T().Duration()}
 		switch {
-		case u < cd.c.Hang:
+		case u < cl.Hang:
 			rq.Fault = FaultHang
-		case u < cd.c.Hang+cd.c.Crash:
+		case u < cl.Hang+cl.Crash:
 			rq.Fault = FaultCrash
 		}
+		reqs = append(reqs, rq)
+	}
+	if err := sc2.Err(); err != nil {
+		return nil, err
+	}
+	if len(reqs) == 0 {
+		return nil, fmt.Errorf("poolsim's trace has no arrivals in the format the generator reads (%s)", arriveLine)
 	}
 	return reqs, nil
 }
