@@ -38,6 +38,7 @@ type row struct {
 	caseName, metric string
 	real, sim        summary
 	diffHalf         float64 // half-width of the difference's interval
+	paired           summary // real run r − poolsim replication r (the same workload)
 	verdict          string
 	gated, failed    bool
 }
@@ -67,8 +68,8 @@ func run(o options) (int, error) {
 			if r.failed {
 				failed++
 			}
-			fmt.Fprintf(os.Stderr, "%-22s %-22s measured %-22s poolsim %-22s %s\n", r.caseName, r.metric,
-				fmtCI(r.real), fmtCI(r.sim), r.verdict)
+			fmt.Fprintf(os.Stderr, "%-15s %-20s measured %-18s poolsim %-18s %s; paired %s\n", r.caseName, r.metric,
+				fmtCI(r.real), fmtCI(r.sim), r.verdict, fmtCI(r.paired))
 		}
 		all = append(all, cr)
 	}
@@ -178,10 +179,7 @@ func compareCase(o options, name string) (*caseResult, error) {
 		sim[rep] = &res.Metrics
 	}
 	for _, m := range s.metrics {
-		var xr, xs []float64
-		for _, r := range cr.runs {
-			xr = append(xr, r.Metrics[m])
-		}
+		var xr, xs, xp []float64
 		for _, sm := range sim {
 			v, ok := sm.Get(m)
 			if !ok {
@@ -189,19 +187,29 @@ func compareCase(o options, name string) (*caseResult, error) {
 			}
 			xs = append(xs, v)
 		}
-		r := row{caseName: name, metric: m, real: summarize(xr, o.conf), sim: summarize(xs, o.conf)}
+		for _, r := range cr.runs {
+			xr = append(xr, r.Metrics[m])
+			if int(r.Replication) < len(xs) {
+				xp = append(xp, r.Metrics[m]-xs[r.Replication])
+			}
+		}
+		r := row{caseName: name, metric: m, real: summarize(xr, o.conf), sim: summarize(xs, o.conf), paired: summarize(xp, o.conf)}
 		r.gated = contains(s.gate, m)
 		r.diffHalf = welch(r.real, r.sim, o.conf)
-		d := r.real.mean - r.sim.mean
+		// The verdict is the paired test: real run r and replication r
+		// share their workload, so their difference is free of the
+		// workload's variation, which dominates a comparison of two means
+		// over a handful of real runs.
+		d, half := r.paired.mean, r.paired.half
 		switch {
-		case r.real.n < 2:
-			r.verdict, r.failed = fmt.Sprintf("too few clean runs (%d)", r.real.n), r.gated
+		case r.paired.n < 2:
+			r.verdict, r.failed = fmt.Sprintf("too few clean runs (%d)", r.paired.n), r.gated
 		case r.real.mean == 0 && r.sim.mean == 0:
 			r.verdict = "agrees (both 0)"
-		case math.Abs(d) <= r.diffHalf:
-			r.verdict = "agrees" + relText(d, r.diffHalf, r.sim.mean)
+		case math.Abs(d) <= half:
+			r.verdict = "agrees" + relText(d, half, r.sim.mean)
 		default:
-			r.verdict, r.failed = "DISAGREES"+relText(d, r.diffHalf, r.sim.mean), r.gated
+			r.verdict, r.failed = "DISAGREES"+relText(d, half, r.sim.mean), r.gated
 		}
 		cr.rows = append(cr.rows, r)
 	}
@@ -229,5 +237,5 @@ func fmtCI(s summary) string {
 	if s.n == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%.4g ± %.2g (n=%d)", s.mean, s.half, s.n)
+	return fmt.Sprintf("%.4g ± %.2g", s.mean, s.half)
 }

@@ -43,8 +43,10 @@ func writeSummaryCSV(path string, all []*caseResult) error {
 func generated(o options, all []*caseResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured: mean of the clean real runs ± the %.0f %% Student-t half-width. poolsim: %d replications; "+
-		"real run r and replication r share their workload request by request. Difference: measured − poolsim, relative to poolsim, "+
-		"± the half-width of Welch's interval; a verdict *agrees* when that interval contains 0. Gated metrics (**bold**) fail `ci.sh`.\n\n",
+		"real run r and replication r share their workload request by request. Welch: the difference of the two means "+
+		"± the half-width of Welch's interval. Paired: the mean of real run r − poolsim replication r, which share their workload request by request, "+
+		"± its Student-t half-width; the workload's own variation cancels, so it is the sharper test of a bias. Relative: the paired difference over poolsim's mean. "+
+		"The verdict *agrees* when the paired interval contains 0. Gated metrics (**bold**) fail `ci.sh`.\n\n",
 		100*o.conf, o.reps)
 	for _, cr := range all {
 		s := cr.spec
@@ -58,7 +60,7 @@ func generated(o options, all []*caseResult) string {
 		fmt.Fprintf(&b, ". Disturbance in the clean runs (means): send lag p99 %.2f ms, scheduler overrun p99 %.2f ms, "+
 			"application hold overrun mean %.2f ms, p99 %.2f ms.\n\n",
 			q["send_lag_p99_ms"], q["probe_overrun_p99_ms"], q["app_overrun_mean_ms"], q["app_overrun_p99_ms"])
-		b.WriteString("| metric | measured | poolsim | difference | verdict |\n|---|---|---|---|---|\n")
+		b.WriteString("| metric | measured | poolsim | measured − poolsim (Welch) | paired: run r − replication r | relative | verdict |\n|---|---|---|---|---|---|---|\n")
 		for _, r := range cr.rows {
 			m := r.metric
 			if r.gated {
@@ -69,7 +71,11 @@ func generated(o options, all []*caseResult) string {
 			if i := strings.Index(r.verdict, " ("); i >= 0 {
 				diff = strings.Trim(r.verdict[i+1:], "()")
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", m, num(r.real), num(r.sim), diff, verdict)
+			welch := "–"
+			if r.real.n > 0 && !math.IsInf(r.diffHalf, 0) {
+				welch = fmt.Sprintf("%.3g ± %.2g", r.real.mean-r.sim.mean, r.diffHalf)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", m, num(r.real), num(r.sim), welch, num(r.paired), diff, verdict)
 		}
 		f := meanCI(cr.runs, o.conf, func(r realRun) map[string]float64 { return r.Facts })
 		var facts []string

@@ -48,7 +48,7 @@ func facts(plan []Request, rr *runResult, events []ServerEvent, reasons map[int]
 		if res.status == 502 && rq.Fault == FaultNone && reasons[rq.ID] == reasonWorkerDied {
 			f["abandoned_unfaulted"]++
 		}
-		if rq.Fault == FaultHang && res.status != 0 {
+		if rq.Fault == FaultHang && reasons[rq.ID] == reasonWorkerDied {
 			hangEnds = append(hangEnds, res.latency.Seconds())
 		}
 	}

@@ -102,7 +102,8 @@ func report(o options, sc *model.Scenario, plan []Request, rr *runResult) (*Repo
 	// Worker lifecycle from the server's log, over the same span.
 	from, to := rr.start.Add(warm), rr.start.Add(horizon)
 	kinds := map[string]float64{}
-	for _, k := range []string{"start", "crash_kill", "crash_segv", "term", "exit", "timeout_kill", "emergency_restart", "reload"} {
+	for _, k := range []string{"start", "crash_kill", "crash_segv", "term", "exit", "timeout_kill", "emergency_restart", "reload",
+		"start_in_reload", "exit_in_reload", "term_in_reload", "crash_kill_in_reload"} {
 		kinds[k] = 0
 	}
 	for _, ev := range events {
@@ -113,7 +114,8 @@ func report(o options, sc *model.Scenario, plan []Request, rr *runResult) (*Repo
 	for k, v := range kinds {
 		m["server_"+k] = v
 	}
-	m["worker_starts"] = kinds["start"]
+	m["worker_starts"] = kinds["start"] + kinds["start_in_reload"]
+	m["rapid_fail_trips"] = kinds["emergency_restart"]
 	m["crashes"] = kinds["crash_kill"] + kinds["crash_segv"]
 	m["recycles"] = kinds["exit"]
 

@@ -29,6 +29,7 @@ var (
 		{regexp.MustCompile(`child (\d+), script .* execution timed out`), "timeout_kill"},
 		{regexp.MustCompile(`failed processes threshold .* initiating reload`), "emergency_restart"},
 		{regexp.MustCompile(`received SIGUSR2`), "reload"},
+		{regexp.MustCompile(`ready to handle connections`), "ready"},
 	}
 	gunLine = regexp.MustCompile(`^(\d+\.\d+) \[(\d+)\] \[\w+\] (.*)$`)
 	gunKind = []struct {
@@ -92,5 +93,26 @@ func ParseServerLog(server string, r io.Reader) ([]ServerEvent, error) {
 			}
 		}
 	}
-	return out, sc.Err()
+	return markReloads(out), sc.Err()
+}
+
+// markReloads renames the exits and starts of a whole-pool reload (php-fpm:
+// from an emergency restart or SIGUSR2 to "ready to handle connections"),
+// gunicorn: 2 s from SIGHUP, which has no end line), so that they count
+// as the reload's, not as crashes or recycles.
+func markReloads(evs []ServerEvent) []ServerEvent {
+	var until time.Time
+	for i := range evs {
+		switch evs[i].Kind {
+		case "emergency_restart", "reload":
+			until = evs[i].At.Add(2 * time.Second)
+		case "ready":
+			until = time.Time{}
+		case "start", "exit", "term", "crash_kill":
+			if evs[i].At.Before(until) {
+				evs[i].Kind += "_in_reload"
+			}
+		}
+	}
+	return evs
 }
