@@ -115,7 +115,7 @@ func report(o options, sc *model.Scenario, plan []Request, rr *runResult) (*Repo
 		m["server_"+k] = v
 	}
 	m["worker_starts"] = kinds["start"] + kinds["start_in_reload"]
-	m["rapid_fail_trips"] = kinds["emergency_restart"]
+	m["exec_timeout_kills"] = kinds["timeout_kill"]
 	m["crashes"] = kinds["crash_kill"] + kinds["crash_segv"]
 	m["recycles"] = kinds["exit"]
 
