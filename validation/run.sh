@@ -13,7 +13,8 @@
 # (seconds after which disturbed runs are not rerun, 780), VS_NICE (-5:
 # servers and generator run at a higher priority than the compilers that
 # share the machine), VS_PORT (18461), CI (1: compare exits 1 when a gated
-# metric disagrees).
+# metric disagrees), LOADGEN_FLAGS (more flags for loadgen, e.g. the
+# disturbance gates: -gate-lag-ms 5 -gate-probe-ms 5 -gate-app-ms 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -53,7 +54,7 @@ one_run() (
 	rm -rf "$run"
 	vs_start "$run"
 	nice -n "$VS_NICE" "$TMP/loadgen" -scenario "validation/cases/$case.toml" -replication "$rep" -url "$VS_URL" \
-		-server "$SERVER" -run "$run" -out "$out" -crash-signal "$CRASH_SIGNAL" ${SIGNAL:+-signal "$SIGNAL"}
+		-server "$SERVER" -run "$run" -out "$out" -crash-signal "$CRASH_SIGNAL" ${SIGNAL:+-signal "$SIGNAL"} ${LOADGEN_FLAGS:-}
 	vs_stop_all
 	cp "$run"/*.log "$out"/ 2>/dev/null || true
 )

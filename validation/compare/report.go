@@ -11,11 +11,14 @@ import (
 	"strconv"
 	"strings"
 
+	"reflect"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/poolsim/poolsim/model"
 	"github.com/poolsim/poolsim/plots"
 )
 
@@ -51,7 +54,7 @@ func generated(o options, all []*caseResult) string {
 	for _, cr := range all {
 		s := cr.spec
 		fmt.Fprintf(&b, "### %s: %s\n\n", s.name, s.scenario.Name)
-		fmt.Fprintf(&b, "Real configuration: %s. Scenario: `validation/cases/%s.toml`.\n", envText(s.env), s.name)
+		fmt.Fprintf(&b, "Real configuration (the scenario's server table; `validation/cases/%s.toml`): %s.\n", s.name, serverText(s))
 		fmt.Fprintf(&b, "Clean runs: %d", len(cr.runs))
 		if len(cr.rejected) > 0 {
 			fmt.Fprintf(&b, "; rejected as disturbed: %d (%s)", len(cr.rejected), cr.rejected[0].Disturbed)
@@ -92,15 +95,34 @@ func generated(o options, all []*caseResult) string {
 	return b.String()
 }
 
-func envText(env map[string]string) string {
-	var parts []string
-	for _, k := range sortedKeys(env) {
-		if k == "METRICS" || k == "GATE" || k == "NOTE" {
-			continue
-		}
-		parts = append(parts, fmt.Sprintf("`%s=%s`", k, env[k]))
+// serverText lists the scenario's server table ([php_fpm] or [gunicorn]),
+// from which the suite configures the real server, its operator events,
+// and the crash signal of the case.
+func serverText(s *spec) string {
+	var table any
+	name := ""
+	switch s.scenario.Server {
+	case "php-fpm":
+		table, name = s.scenario.PHPFPM, "php_fpm"
+	case "gunicorn":
+		table, name = s.scenario.Gunicorn, "gunicorn"
+	default:
+		return "server = " + s.scenario.Server
 	}
-	return strings.Join(parts, " ")
+	v := reflect.ValueOf(table).Elem()
+	var parts []string
+	for i := 0; i < v.NumField(); i++ {
+		key := v.Type().Field(i).Tag.Get("toml")
+		parts = append(parts, fmt.Sprintf("%s.%s = %s", name, key, model.FormatValue(v.Field(i).Interface())))
+	}
+	for _, n := range sortedKeys(s.scenario.Events) {
+		e := s.scenario.Events[n]
+		parts = append(parts, fmt.Sprintf("events.%s: %s at %s (the server's reload signal)", n, e.Action, model.FormatValue(e.At)))
+	}
+	if sig := s.env["CRASH_SIGNAL"]; sig != "" {
+		parts = append(parts, "crashes by signal "+sig)
+	}
+	return "`" + strings.Join(parts, "`, `") + "`"
 }
 
 func num(s summary) string {
