@@ -10,7 +10,7 @@
 # Environment: RUNS (3), RESULTS (validation/results), DOC
 # (docs/validation.md; empty: no doc), CHART (docs), REPS (poolsim
 # replications, 40), RETRIES (reruns of a disturbed run, 1), DEADLINE
-# (seconds after which disturbed runs are not rerun, 780), VS_NICE (-5:
+# (seconds after which disturbed runs are not rerun, 720), VS_NICE (-5:
 # servers and generator run at a higher priority than the compilers that
 # share the machine), VS_PORT (18461), CI (1: compare exits 1 when a gated
 # metric disagrees), LOADGEN_FLAGS (more flags for loadgen, e.g. the
@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-RUNS=${RUNS:-3} REPS=${REPS:-40} RETRIES=${RETRIES:-1} DEADLINE=${DEADLINE:-780}
+RUNS=${RUNS:-3} REPS=${REPS:-40} RETRIES=${RETRIES:-1} DEADLINE=${DEADLINE:-720}
 RESULTS=${RESULTS:-$ROOT/validation/results}
 DOC=${DOC-$ROOT/docs/validation.md} CHART=${CHART-$ROOT/docs}
 export VS_NICE=${VS_NICE:--5}

@@ -15,6 +15,10 @@ import (
 //   - abandoned_unfaulted: requests that asked for no fault yet were
 //     abandoned (killed in a worker that another request's fault or a
 //     reload took down);
+//   - latency_over_service_ms_p10: the 10th percentile of a 200's latency
+//     beyond its service time: the cost of a request that did not wait
+//     (generator, nginx, the server's accept and parsing), which poolsim
+//     does not model;
 //   - hang_end_s_*: when a hanging request ended for its client (the
 //     execution limit's kill, as the client sees it), after its send.
 func facts(plan []Request, rr *runResult, events []ServerEvent, reasons map[int]string) map[string]float64 {
@@ -42,16 +46,20 @@ func facts(plan []Request, rr *runResult, events []ServerEvent, reasons map[int]
 	f["respawn_exit_ms_mean"], f["respawn_exit_n"] = mean(exitGaps), float64(len(exitGaps))
 	f["respawn_exit_ms_max"] = quantile(exitGaps, 1)
 
-	var hangEnds []float64
+	var hangEnds, extra []float64
 	for i := range plan {
 		rq, res := &plan[i], &rr.results[i]
 		if res.status == 502 && rq.Fault == FaultNone && reasons[rq.ID] == reasonWorkerDied {
 			f["abandoned_unfaulted"]++
 		}
+		if res.status == 200 && rq.Fault == FaultNone {
+			extra = append(extra, (res.latency-rq.Service).Seconds()*1e3)
+		}
 		if rq.Fault == FaultHang && reasons[rq.ID] == reasonWorkerDied {
 			hangEnds = append(hangEnds, res.latency.Seconds())
 		}
 	}
+	f["latency_over_service_ms_p10"] = quantile(extra, 0.1)
 	f["hang_end_n"] = float64(len(hangEnds))
 	f["hang_end_s_mean"] = mean(hangEnds)
 	f["hang_end_s_min"] = quantile(hangEnds, 0)
