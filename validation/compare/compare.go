@@ -196,24 +196,27 @@ func compareCase(o options, name string) (*caseResult, error) {
 		r := row{caseName: name, metric: m, real: summarize(xr, o.conf), sim: summarize(xs, o.conf), paired: summarize(xp, o.conf)}
 		r.gated = contains(s.gate, m)
 		r.diffHalf = welch(r.real, r.sim, o.conf)
-		// The verdict is the paired test: real run r and replication r
-		// share their workload, so their difference is free of the
-		// workload's variation, which dominates a comparison of two means
-		// over a handful of real runs.
-		d, half := r.paired.mean, r.paired.half
-		switch {
-		case r.paired.n < 2:
-			r.verdict, r.failed = fmt.Sprintf("too few clean runs (%d)", r.paired.n), r.gated
-		case r.real.mean == 0 && r.sim.mean == 0:
-			r.verdict = "agrees (both 0)"
-		case math.Abs(d) <= half:
-			r.verdict = "agrees" + relText(d, half, r.sim.mean)
-		default:
-			r.verdict, r.failed = "DISAGREES"+relText(d, half, r.sim.mean), r.gated
-		}
+		r.verdict, r.failed = verdict(r)
 		cr.rows = append(cr.rows, r)
 	}
 	return cr, nil
+}
+
+// verdict is the paired test: real run r and replication r share their
+// workload, so their difference is free of the workload's variation, which
+// dominates a comparison of two means over a handful of real runs. A
+// gated metric fails when it disagrees or has too few runs to tell.
+func verdict(r row) (string, bool) {
+	d, half := r.paired.mean, r.paired.half
+	switch {
+	case r.paired.n < 2:
+		return fmt.Sprintf("too few clean runs (%d)", r.paired.n), r.gated
+	case r.real.mean == 0 && r.sim.mean == 0:
+		return "agrees (both 0)", false
+	case math.Abs(d) <= half:
+		return "agrees" + relText(d, half, r.sim.mean), false
+	}
+	return "DISAGREES" + relText(d, half, r.sim.mean), r.gated
 }
 
 // relText is the difference relative to poolsim's mean, with its interval.
