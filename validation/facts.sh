@@ -23,7 +23,7 @@ N=${N:-15}
 validation/install.sh
 TMP=$(mktemp -d /tmp/poolsim-facts.XXXXXX)
 chmod 755 "$TMP"
-export VS_STATE=$TMP VS_NICE=${VS_NICE:--5} VS_PORT=${VS_PORT:-18462}
+export VS_STATE=$TMP VS_PORT=${VS_PORT:-18462}
 source validation/lib.sh
 trap 'vs_stop_all; rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM

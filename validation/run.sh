@@ -10,9 +10,9 @@
 # Environment: RUNS (3), RESULTS (validation/results), DOC
 # (docs/validation.md; empty: no doc), CHART (docs), REPS (poolsim
 # replications, 40), RETRIES (reruns of a disturbed run, 1), DEADLINE
-# (seconds after which disturbed runs are not rerun, 720), VS_NICE (-5:
-# servers and generator run at a higher priority than the compilers that
-# share the machine), VS_PORT (18461), CI (1: compare exits 1 when a gated
+# (seconds after which disturbed runs are not rerun, 720), VS_PRIO (rt:
+# servers and generator under SCHED_FIFO 1; nice: at VS_NICE, -5; lib.sh),
+# VS_PORT (18461), CI (1: compare exits 1 when a gated
 # metric disagrees), LOADGEN_FLAGS (more flags for loadgen, e.g. the
 # disturbance gates: -gate-lag-ms 5 -gate-probe-ms 5 -gate-app-ms 10).
 set -euo pipefail
@@ -21,7 +21,6 @@ ROOT=$PWD
 RUNS=${RUNS:-3} REPS=${REPS:-40} RETRIES=${RETRIES:-1} DEADLINE=${DEADLINE:-720}
 RESULTS=${RESULTS:-$ROOT/validation/results}
 DOC=${DOC-$ROOT/docs/validation.md} CHART=${CHART-$ROOT/docs}
-export VS_NICE=${VS_NICE:--5}
 
 validation/install.sh
 TMP=$(mktemp -d /tmp/poolsim-validation.XXXXXX)
@@ -53,7 +52,7 @@ one_run() (
 	local run=$TMP/$case-$rep
 	rm -rf "$run"
 	vs_start "$run"
-	nice -n "$VS_NICE" "$TMP/loadgen" -scenario "validation/cases/$case.toml" -replication "$rep" -url "$VS_URL" \
+	vs_prio "$TMP/loadgen" -scenario "validation/cases/$case.toml" -replication "$rep" -url "$VS_URL" \
 		-server "$SERVER" -run "$run" -out "$out" -crash-signal "$CRASH_SIGNAL" ${SIGNAL:+-signal "$SIGNAL"} ${LOADGEN_FLAGS:-}
 	vs_stop_all
 	cp "$run"/*.log "$out"/ 2>/dev/null || true
