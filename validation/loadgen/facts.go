@@ -21,7 +21,7 @@ import (
 //     does not model;
 //   - hang_end_s_*: when a hanging request ended for its client (the
 //     execution limit's kill, as the client sees it), after its send.
-func facts(plan []Request, rr *runResult, events []ServerEvent, reasons map[int]string) map[string]float64 {
+func facts(server string, plan []Request, rr *runResult, events []ServerEvent, reasons map[int]string) map[string]float64 {
 	f := map[string]float64{"abandoned_unfaulted": 0}
 	var crashGaps, exitGaps []float64
 	for i, ev := range events {
@@ -64,6 +64,32 @@ func facts(plan []Request, rr *runResult, events []ServerEvent, reasons map[int]
 	f["hang_end_s_mean"] = mean(hangEnds)
 	f["hang_end_s_min"] = quantile(hangEnds, 0)
 	f["hang_end_s_max"] = quantile(hangEnds, 1)
+	// A whole-pool reload (php-fpm: emergency restart or SIGUSR2): from its
+	// start to the first SIGTERM the master sends the children still
+	// running (process_control_timeout = 0: at its next wake-up), and to
+	// "ready to handle connections"; gunicorn (SIGHUP): to the first new
+	// worker's boot.
+	var toTerm, toReady []float64
+	for i, ev := range events {
+		if ev.Kind != "emergency_restart" && ev.Kind != "reload" {
+			continue
+		}
+		termSeen := false
+		for _, next := range events[i+1:] {
+			d := next.At.Sub(ev.At).Seconds() * 1e3
+			if next.Kind == "sigterm_sent" && !termSeen {
+				toTerm, termSeen = append(toTerm, d), true
+			}
+			if next.Kind == "ready" || next.Kind == "start_in_reload" && server == "gunicorn" {
+				toReady = append(toReady, d)
+				break
+			}
+		}
+	}
+	f["reload_n"] = float64(len(toReady))
+	f["reload_to_sigterm_ms"] = mean(toTerm)
+	f["reload_to_ready_ms"] = mean(toReady)
+	f["reload_to_ready_ms_max"] = quantile(toReady, 1)
 	if !rr.signalAt.IsZero() {
 		f["signal_at_s"] = rr.signalAt.Sub(rr.start).Seconds()
 		// The pool's pause: the longest span around the signal with no
