@@ -243,8 +243,11 @@ type cmp struct {
 }
 
 func newExecution(e *Experiment, opt Options) (*execution, error) {
-	if opt.Parallel < 0 {
-		return nil, fmt.Errorf("parallel = %d: want 0 (every core) or more", opt.Parallel)
+	if err := checkParallel(opt.Parallel); err != nil {
+		return nil, err
+	}
+	if err := e.checkRunCount(opt); err != nil {
+		return nil, err
 	}
 	if opt.Parallel == 0 {
 		opt.Parallel = runtime.NumCPU()
