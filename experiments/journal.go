@@ -147,7 +147,7 @@ type journalWriter struct {
 // appending is set.
 func createJournal(path string, header Journal, appending bool) (*journalWriter, error) {
 	if appending {
-		f, err := os.OpenFile(path, os.O_RDWR, 0o644)
+		f, err := openNoFollow(path)
 		if err != nil {
 			return nil, err
 		}
@@ -175,7 +175,7 @@ func createJournal(path string, header Journal, appending bool) (*journalWriter,
 		}
 		return &journalWriter{f: f}, nil
 	}
-	f, err := os.Create(path)
+	f, err := createNoFollow(path)
 	if err != nil {
 		return nil, err
 	}

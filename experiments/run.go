@@ -90,6 +90,7 @@ func RunTo(ctx context.Context, e *Experiment, dir string, opt Options) (*Result
 		j, err := ReadJournal(dir)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
+			return nil, fmt.Errorf("%s: no journal: there is nothing to resume", dir)
 		case err != nil:
 			return nil, err
 		case j.Fingerprint != e.Fingerprint():
@@ -155,6 +156,9 @@ func Merge(e *Experiment, dir string, shardDirs ...string) (*Results, error) {
 // afresh holding the runs given.
 func (x *execution) runTo(ctx context.Context, dir string, appending bool, journal []Row) (*Results, error) {
 	e := x.e
+	if err := CheckOutputDir(dir); err != nil {
+		return nil, err
+	}
 	if err := e.writeInputs(dir, x.opt.Precision, x.opt.Metric, x.opt.MaxReplications); err != nil {
 		return nil, err
 	}
@@ -168,7 +172,7 @@ func (x *execution) runTo(ctx context.Context, dir string, appending bool, journ
 			return nil, err
 		}
 	}
-	f, err := os.Create(filepath.Join(dir, ResultsFile))
+	f, err := createNoFollow(filepath.Join(dir, ResultsFile))
 	if err != nil {
 		return nil, err
 	}

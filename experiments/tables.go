@@ -134,3 +134,19 @@ func (e *Experiment) RunOne(p Point, opt model.Options) (*model.Result, error) {
 	}
 	return model.Run(sc, opt)
 }
+
+// PrecisionMissed returns the grid points of a sweep to a precision target
+// (Options.Precision) whose relative half-width of the metric is still
+// above the target: they reached MaxReplications first.
+func (r *Results) PrecisionMissed() []Point {
+	if r.Precision == 0 {
+		return nil
+	}
+	var missed []Point
+	for _, s := range r.Summary {
+		if st, ok := s.Stat(r.PrecisionMetric); ok && !(relative(st) <= r.Precision) {
+			missed = append(missed, s.Point)
+		}
+	}
+	return missed
+}

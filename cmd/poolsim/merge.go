@@ -60,11 +60,22 @@ func runMerge(c *cli, args []string) int {
 	if err != nil {
 		return c.errorf("cannot merge: %v", err)
 	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return c.errorf("%v", err)
+	}
+	lock, err := experiments.LockDir(out)
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	defer lock.Unlock()
+	if err := experiments.CheckOutputDir(out); err != nil {
+		return c.errorf("%v", err)
+	}
 	if !*force {
-		if old := earlierSweep(out); old != "" {
+		if old := experiments.EarlierSweep(out); old != "" {
 			return c.errorf("%s holds an earlier sweep (%s): --force replaces it", out, old)
 		}
-	} else if err := removeSweep(out); err != nil {
+	} else if err := experiments.RemoveSweep(out); err != nil {
 		return c.errorf("%v", err)
 	}
 	res, err := experiments.Merge(e, out, pos...)

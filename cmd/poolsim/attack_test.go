@@ -1,0 +1,174 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/poolsim/poolsim/experiments"
+)
+
+// Rule (output directory): a sweep never follows a symbolic link inside
+// its output directory: a dangling results.csv, --resume over a link to an
+// outside file, a charts/ link to another directory, --force among links.
+func TestSweepNeverFollowsLinksInOutput(t *testing.T) {
+	outside := t.TempDir()
+	victim := filepath.Join(outside, "victim.csv")
+	if err := os.WriteFile(victim, []byte("precious\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	chart := filepath.Join(outside, "keep.png")
+	if err := os.WriteFile(chart, []byte("png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name  string
+		plant func(dir string) error
+		args  []string
+	}{
+		{"dangling results.csv", func(dir string) error {
+			return os.Symlink(filepath.Join(outside, "created.csv"), filepath.Join(dir, "results.csv"))
+		}, nil},
+		{"resume over a link", func(dir string) error {
+			if err := os.WriteFile(filepath.Join(dir, "journal.jsonl"), []byte("{}\n"), 0o644); err != nil {
+				return err
+			}
+			return os.Symlink(victim, filepath.Join(dir, "results.csv"))
+		}, []string{"--resume"}},
+		{"charts link", func(dir string) error { return os.Symlink(outside, filepath.Join(dir, "charts")) }, nil},
+		{"force with charts link", func(dir string) error { return os.Symlink(outside, filepath.Join(dir, "charts")) }, []string{"--force"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := c.plant(dir); err != nil {
+				t.Fatal(err)
+			}
+			status, _, stderr := poolsim(t, append([]string{"sweep", smallSweep, "-o", dir, "-q"}, c.args...)...)
+			if status == 0 || !strings.Contains(stderr, "symbolic link") {
+				t.Errorf("exit %d, stderr %q", status, stderr)
+			}
+			if _, err := os.Lstat(filepath.Join(outside, "created.csv")); err == nil {
+				t.Error("the sweep created a file outside its output directory")
+			}
+			if readFile(t, victim) != "precious\n" || readFile(t, chart) != "png" {
+				t.Error("the sweep changed a file outside its output directory")
+			}
+		})
+	}
+}
+
+// Rule (overwrite protection): a directory holding only the tables or
+// charts of an earlier sweep is refused without --force; --resume with no
+// journal refuses rather than starting over; a torn journal is not
+// advised to --resume.
+func TestSweepOverwriteProtection(t *testing.T) {
+	for _, c := range []struct {
+		name, file, content string
+		args                []string
+		want, notWant       string
+	}{
+		{"summary only", "summary.csv", "variant\n", nil, "--force replaces it", ""},
+		{"compare only", "compare.csv", "variant\n", nil, "--force replaces it", ""},
+		{"charts only", "charts/x.png", "png", nil, "--force replaces it", ""},
+		{"resume without journal", "results.csv", "other experiment\n", []string{"--resume"}, "nothing to resume", ""},
+		{"empty journal", "journal.jsonl", "", nil, "cannot be resumed", "--resume"},
+		{"torn header", "journal.jsonl", "{\"journ", nil, "cannot be resumed", "--resume"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, c.file)
+			os.MkdirAll(filepath.Dir(path), 0o755)
+			if err := os.WriteFile(path, []byte(c.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			status, _, stderr := poolsim(t, append([]string{"sweep", smallSweep, "-o", dir, "-q"}, c.args...)...)
+			if status != 1 || !strings.Contains(stderr, c.want) || c.notWant != "" && strings.Contains(stderr, c.notWant) {
+				t.Errorf("exit %d, stderr %q; want %q", status, stderr, c.want)
+			}
+			if readFile(t, path) != c.content {
+				t.Errorf("%s was changed", c.file)
+			}
+		})
+	}
+}
+
+// Rule (lock): a sweep or merge into a directory another holds is refused,
+// naming the holder's process id.
+func TestSweepLockedDirectory(t *testing.T) {
+	dir := t.TempDir()
+	lock, err := experiments.LockDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+	shards := runShards(t, smallSweep, t.TempDir(), 2)
+	for _, args := range [][]string{{"sweep", smallSweep, "-o", dir, "-q"}, append([]string{"merge", "-o", dir}, shards...)} {
+		status, _, stderr := poolsim(t, args...)
+		if status != 1 || !strings.Contains(stderr, "process "+strconv.Itoa(os.Getpid())) {
+			t.Errorf("%s: exit %d, stderr %q", args[0], status, stderr)
+		}
+	}
+	lock.Unlock()
+	if _, err := os.Lstat(filepath.Join(dir, experiments.LockFile)); err == nil {
+		t.Error("the lock file is left behind")
+	}
+}
+
+// Rule (usage): mistakes in flags exit 2, an absurd --parallel among them.
+func TestSweepUsageMistakesExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"--parallel", "100000000"}, {"--parallel", "-1"}, {"--precision", "-1"}, {"--precision", "NaN"},
+		{"--max-events", "nan"}, {"--max-events", "-5"}, {"--precision", "0.1", "--max-replications", "-1"},
+	} {
+		status, _, stderr := poolsim(t, append([]string{"sweep", smallSweep, "-o", t.TempDir(), "-q"}, args...)...)
+		if status != exitUsage {
+			t.Errorf("%v: exit %d, want 2; stderr %q", args, status, stderr)
+		}
+	}
+}
+
+// An experiment file named "...toml" writes into out/..., not into the
+// current directory.
+func TestDefaultOutputOfOddNames(t *testing.T) {
+	for arg, want := range map[string]string{
+		"...toml": filepath.Join("out", "..."), "dir/..toml": filepath.Join("out", "experiment"),
+		".toml": filepath.Join("out", "experiment"), "a.toml": filepath.Join("out", "a"),
+	} {
+		if got := defaultOutput(arg, experiments.Options{}); got != want {
+			t.Errorf("defaultOutput(%q) = %q, want %q", arg, got, want)
+		}
+	}
+}
+
+// Rule (sequential precision): a target not met within the maximum
+// replications is said on stderr, with a non-zero exit.
+func TestSweepPrecisionMissed(t *testing.T) {
+	dir := t.TempDir()
+	status, _, stderr := poolsim(t, "sweep", smallSweep, "-o", dir, "-q", "--precision", "1e-9", "--max-replications", "4")
+	if status != 1 || !strings.Contains(stderr, "was not met") {
+		t.Errorf("exit %d, stderr %q", status, stderr)
+	}
+}
+
+// Rule (--force): the earlier sweep is replaced once the new one is
+// complete: no staging directory is left, and tables of the earlier sweep
+// that the new one does not write are gone.
+func TestSweepForceReplaces(t *testing.T) {
+	dir := t.TempDir()
+	runOK(t, "sweep", smallSweep, "-o", dir, "-q")
+	stale := filepath.Join(dir, "precision.csv")
+	os.WriteFile(stale, []byte("old\n"), 0o644)
+	runOK(t, "sweep", smallSweep, "-o", dir, "-q", "--force")
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("--force left the earlier sweep's precision.csv")
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("%s left behind", e.Name())
+		}
+	}
+}
