@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/poolsim/poolsim/experiments"
@@ -170,5 +172,97 @@ func TestSweepForceReplaces(t *testing.T) {
 		if strings.HasPrefix(e.Name(), ".") {
 			t.Errorf("%s left behind", e.Name())
 		}
+	}
+}
+
+// Rule (run outputs): a character device, a pipe or standard output is
+// written through, never replaced; a link is followed to its file; a
+// dangling link is refused; no temporary file is left.
+func TestRunOutputsWriteThrough(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("no fifo:", err)
+	}
+	got := make(chan []byte)
+	go func() {
+		data, _ := os.ReadFile(fifo)
+		got <- data
+	}()
+	real := filepath.Join(dir, "real.log")
+	link := filepath.Join(dir, "link.log")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(real, []byte("old"), 0o644)
+	_, stdout, _ := poolsim(t, "run", small, "--trace", "/dev/null", "--httperr", fifo, "--timeseries", "-", "--json")
+	if !strings.HasPrefix(stdout, "start_s,time,") {
+		t.Errorf("--timeseries - did not write to standard output: %.80q", stdout)
+	}
+	if data := <-got; len(data) == 0 {
+		t.Error("nothing written through the pipe")
+	}
+	if st, err := os.Lstat("/dev/null"); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("/dev/null is no longer a device: %v", st.Mode())
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the pipe was replaced: %v", err)
+	}
+	runOK(t, "run", small, "--httperr", link)
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Error("the link was replaced by a file")
+	}
+	if readFile(t, real) == "old" {
+		t.Error("the file the link names was not written")
+	}
+	dangling := filepath.Join(dir, "dangling")
+	os.Symlink(filepath.Join(dir, "nowhere"), dangling)
+	if status, _, stderr := poolsim(t, "run", small, "--trace", dangling); status != 1 || !strings.Contains(stderr, "link to nothing") {
+		t.Errorf("dangling link: exit %d, %q", status, stderr)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".*tmp-*"))
+	if len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// Rule (run outputs): an output on the scenario file, or two outputs on
+// one path, are usage mistakes refused before anything runs.
+func TestRunOutputsDistinct(t *testing.T) {
+	dir := t.TempDir()
+	scen := filepath.Join(dir, "s.toml")
+	os.WriteFile(scen, []byte(readFile(t, small)), 0o644)
+	out := filepath.Join(dir, "out.log")
+	for _, args := range [][]string{
+		{"run", scen, "--httperr", scen},
+		{"run", scen, "--httperr", out, "--trace", out},
+		{"run", scen, "--trace", "-", "--timeseries", "-"},
+	} {
+		status, _, stderr := poolsim(t, args...)
+		if status != exitUsage {
+			t.Errorf("%v: exit %d, stderr %q", args, status, stderr)
+		}
+	}
+	if readFile(t, scen) != readFile(t, small) {
+		t.Error("the scenario was overwritten")
+	}
+}
+
+// Rule (interruption): a run stopped by its first interrupt removes its
+// temporary files and writes no output.
+func TestRunInterruptedLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	runContext = func() (context.Context, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		return ctx, cancel
+	}
+	defer func() { runContext = defaultSweepContext }()
+	status, _, stderr := poolsim(t, "run", small, "--trace", filepath.Join(dir, "t.log"), "--timeseries", filepath.Join(dir, "ts.csv"))
+	if status != 1 || !strings.Contains(stderr, "interrupted") {
+		t.Errorf("exit %d, stderr %q", status, stderr)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("an interrupted run left %v", ents)
 	}
 }
