@@ -8,7 +8,7 @@ func (s *Sim) RunChecked(until Time, every uint64, check func() bool) uint64 {
 	s.stopped = false
 	start := s.fired
 	next := s.fired + max(every, 1)
-	for !s.stopped && s.q.head() && s.q.heap[s.q.root].at <= until {
+	for !s.stopped && s.q.head() && s.q.heap[root].at <= until {
 		s.Step()
 		if s.fired >= next {
 			next = s.fired + max(every, 1)
