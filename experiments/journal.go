@@ -69,10 +69,18 @@ type journalRun struct {
 // fingerprint hold interchangeable runs.
 func (e *Experiment) Fingerprint() string {
 	h := sha256.New()
-	for _, s := range []string{Version, engine.StreamScheme, strings.Join(model.MetricNames(), ","), string(e.source), string(e.scenarioData)} {
+	for _, s := range []string{e.version(), engine.StreamScheme, strings.Join(model.MetricNames(), ","), string(e.source), string(e.scenarioData)} {
 		fmt.Fprintf(h, "%d:%s\x00", len(s), s)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// version returns e.Version, or DefaultVersion.
+func (e *Experiment) version() string {
+	if e.Version == "" {
+		return DefaultVersion
+	}
+	return e.Version
 }
 
 // ReadJournal reads dir/journal.jsonl. A last line cut short (the process

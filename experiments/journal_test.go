@@ -59,3 +59,34 @@ func TestJournalLastLineWithoutNewline(t *testing.T) {
 		})
 	}
 }
+
+// A sweep recorded by one program (the command line, with its version) is
+// resumed by another (a notebook, built otherwise): LoadRun carries the
+// version the sweep recorded, so the fingerprints agree.
+func TestResumeByAnotherProgram(t *testing.T) {
+	dir := t.TempDir()
+	e := parseString(t, fakeExperiment, fakeSim(fakeRun))
+	e.Version = "v9.9.9-cli"
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := RunTo(ctx, e, dir, Options{Parallel: 1}); err == nil {
+		t.Fatal("a cancelled sweep finished")
+	}
+	loaded, err := LoadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loaded.Version != e.Version || loaded.Fingerprint() != e.Fingerprint() {
+		t.Fatalf("LoadRun gives version %q, fingerprint %s; want %q, %s", loaded.Version, loaded.Fingerprint(), e.Version, e.Fingerprint())
+	}
+	if _, err := RunTo(context.Background(), loaded, dir, Options{Resume: true}); err != nil {
+		t.Fatalf("resume by another program: %v", err)
+	}
+	other := parseString(t, fakeExperiment, fakeSim(fakeRun)) // DefaultVersion
+	if _, err := RunTo(context.Background(), other, t.TempDir(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if other.Fingerprint() == e.Fingerprint() {
+		t.Error("the version is not part of the fingerprint")
+	}
+}

@@ -16,9 +16,9 @@ import (
 	"github.com/poolsim/poolsim/model"
 )
 
-// Version is poolsim's version as recorded in experiment.toml and in the
-// fingerprint of journals; the command line sets it.
-var Version = "dev"
+// DefaultVersion is the poolsim version an Experiment records when its
+// Version is not set.
+const DefaultVersion = "dev"
 
 // DefaultMaxReplications bounds a sequential-precision sweep's replications
 // per grid point when Options.MaxReplications is 0.

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/poolsim/poolsim/experiments"
 )
 
 // Exit statuses.
@@ -55,7 +53,6 @@ func (c *cli) errorf(format string, a ...any) int {
 // name). It returns the process's exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	c := &cli{stdout: stdout, stderr: stderr}
-	experiments.Version = poolsimVersion()
 	if len(args) == 0 {
 		c.usage(stderr)
 		return exitUsage

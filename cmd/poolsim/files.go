@@ -78,7 +78,12 @@ func parseExperiment(in input) (*experiments.Experiment, error) {
 	if !in.shipped {
 		dir = filepath.Dir(in.name)
 	}
-	return experiments.Parse(in.name, data, dir)
+	e, err := experiments.Parse(in.name, data, dir)
+	if err != nil {
+		return nil, err
+	}
+	e.Version = poolsimVersion()
+	return e, nil
 }
 
 // looksLikePath reports whether arg can only be a file name, not a
