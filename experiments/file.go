@@ -178,23 +178,11 @@ func (e *Experiment) Variant(name string) (*Variant, bool) {
 // (a file on disk wins). A relative scenario path in the file is resolved
 // against the file's directory.
 func Load(pathOrName string) (*Experiment, error) {
-	data, err := os.ReadFile(pathOrName)
-	if err == nil {
-		return Parse(pathOrName, data, filepath.Dir(pathOrName))
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
+	in, err := ReadInput(pathOrName, KindExperiment)
+	if err != nil {
 		return nil, err
 	}
-	if looksLikePath(pathOrName) {
-		return nil, fmt.Errorf("%s: no such file", pathOrName)
-	}
-	if data, ok := shippedExperiment(pathOrName); ok {
-		return Parse(pathOrName, data, "")
-	}
-	if _, ok := shippedScenario(pathOrName); ok {
-		return nil, fmt.Errorf("%s is a shipped scenario, not an experiment", pathOrName)
-	}
-	return nil, fmt.Errorf("%s: no such file, and no shipped experiment of that name", pathOrName)
+	return ParseInput(in)
 }
 
 // Parse decodes and validates an experiment file. filename names it in

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -88,5 +89,17 @@ func TestResumeByAnotherProgram(t *testing.T) {
 	}
 	if other.Fingerprint() == e.Fingerprint() {
 		t.Error("the version is not part of the fingerprint")
+	}
+}
+
+// Load and the command line resolve inputs alike (ReadInput): a device
+// such as /dev/zero is read only up to the size limit, then refused.
+func TestLoadSpecialFileBounded(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip(err)
+	}
+	_, err := Load("/dev/zero")
+	if err == nil || !strings.Contains(err.Error(), "/dev/zero") {
+		t.Errorf("Load(/dev/zero): %v", err)
 	}
 }

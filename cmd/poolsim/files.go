@@ -8,88 +8,45 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/poolsim/poolsim/experiments"
-	"github.com/poolsim/poolsim/experiments/catalog"
-	"github.com/poolsim/poolsim/model"
 )
 
-// input is a scenario or experiment file: read from disk, or shipped with
-// poolsim and named by its catalog name.
+// input is a scenario or experiment file (experiments.Input).
 type input struct {
 	name    string // the name used in messages: the path, or the catalog name
 	data    []byte
 	shipped bool
 }
 
-// kind of a catalog entry, for messages.
+// kinds of input, for messages.
 const (
-	kindScenario   = "scenario"
-	kindExperiment = "experiment"
+	kindScenario   = experiments.KindScenario
+	kindExperiment = experiments.KindExperiment
 )
 
 // readInput reads arg as a file, or else as the name of a shipped scenario
-// (kind "scenario") or experiment (kind "experiment"). A file on disk wins
-// over a shipped name.
-func readInput(arg, kind string) (input, error) {
-	data, err := os.ReadFile(arg)
-	if err == nil {
-		return input{name: arg, data: data}, nil
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return input{}, err
-	}
-	if !looksLikePath(arg) {
-		scenario, isScenario := catalog.Scenario(arg)
-		experiment, isExperiment := catalog.Experiment(arg)
-		switch {
-		case kind == kindScenario && isScenario:
-			return input{name: arg, data: scenario, shipped: true}, nil
-		case kind == kindExperiment && isExperiment:
-			return input{name: arg, data: experiment, shipped: true}, nil
-		case kind == kindScenario && isExperiment:
-			return input{}, fmt.Errorf("%s is a shipped experiment, not a scenario: run it with \"poolsim sweep %s\"", arg, arg)
-		case kind == kindExperiment && isScenario:
-			return input{}, fmt.Errorf("%s is a shipped scenario, not an experiment: run it with \"poolsim run %s\"", arg, arg)
-		}
-		return input{}, fmt.Errorf("%s: no such file, and no shipped %s of that name (\"poolsim list\" shows them)", arg, kind)
-	}
-	return input{}, fmt.Errorf("%s: no such file", arg)
+// or experiment (experiments.ReadInput).
+func readInput(arg string, kind experiments.Kind) (input, error) {
+	in, err := experiments.ReadInput(arg, kind)
+	return input{name: in.Name, data: in.Data, shipped: in.Shipped}, err
 }
 
-// checkTOML checks what every scenario and experiment file must be, whatever
-// it is (model.ParseTOML), so that run, sweep and validate report the same
-// problem for the same file, whichever kind of file it was meant to be. It
-// returns the data without a leading byte-order mark.
+// checkTOML checks what every scenario and experiment file must be
+// (experiments.CheckTOML).
 func checkTOML(name string, data []byte) ([]byte, error) {
-	_, _, data, err := model.ParseTOML(name, data, "empty file: nothing to simulate (a scenario needs at least a [classes.NAME] and a [clients.NAME] table; an experiment names its base scenario with scenario = \"FILE\")")
-	return data, err
+	return experiments.CheckTOML(name, data)
 }
 
-// parseExperiment checks and parses an experiment read by readInput: a
-// relative scenario path is resolved against the file's directory.
+// parseExperiment checks and parses an experiment read by readInput, as
+// this poolsim's version.
 func parseExperiment(in input) (*experiments.Experiment, error) {
-	data, err := checkTOML(in.name, in.data)
-	if err != nil {
-		return nil, err
-	}
-	dir := ""
-	if !in.shipped {
-		dir = filepath.Dir(in.name)
-	}
-	e, err := experiments.Parse(in.name, data, dir)
+	e, err := experiments.ParseInput(experiments.Input{Name: in.name, Data: in.data, Shipped: in.shipped})
 	if err != nil {
 		return nil, err
 	}
 	e.Version = poolsimVersion()
 	return e, nil
-}
-
-// looksLikePath reports whether arg can only be a file name, not a
-// catalog name.
-func looksLikePath(arg string) bool {
-	return strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".toml")
 }
 
 // atomicFile is an output file written to a temporary file beside its

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/experiments/catalog"
 	"github.com/poolsim/poolsim/model"
 )
@@ -300,7 +301,7 @@ func (c *cli) loadScenario(arg string, overrides ...model.Override) (*model.Scen
 		c.printErrors(err)
 		return nil, nil, false
 	}
-	if isExperiment(data) {
+	if experiments.IsExperiment(data) {
 		c.errorf("%s is an experiment, not a scenario: run it with \"poolsim sweep %s\"", in.name, in.name)
 		return nil, nil, false
 	}
