@@ -116,32 +116,10 @@ func Merge(e *Experiment, dir string, shardDirs ...string) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	x.done = map[int][]float64{}
+	if x.done, err = e.shardRuns(shardDirs); err != nil {
+		return nil, fmt.Errorf("cannot merge: %w", err)
+	}
 	total := x.points * e.Replications
-	for _, d := range shardDirs {
-		j, err := ReadJournal(d)
-		if err != nil {
-			return nil, err
-		}
-		if j.Fingerprint != e.Fingerprint() {
-			return nil, fmt.Errorf("%s: cannot merge: %w", filepath.Join(d, JournalFile), errJournalMismatch)
-		}
-		for _, r := range j.Runs {
-			if r.Run < total {
-				x.done[r.Run] = r.Values
-			}
-		}
-	}
-	if missing := total - len(x.done); missing > 0 {
-		first := 0
-		for ; first < total; first++ {
-			if _, ok := x.done[first]; !ok {
-				break
-			}
-		}
-		return nil, fmt.Errorf("cannot merge: %d of %d runs missing, the first run %d (%s, replication %d): is a shard missing or unfinished?",
-			missing, total, first, e.points[first%x.points].describe(e.Sweeps), first/x.points)
-	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -337,7 +315,7 @@ func (x *execution) execute(ctx context.Context) error {
 	x.prog = newProgress(x.opt.Progress)
 	defer x.prog.finish()
 	total := x.points * x.e.Replications
-	runs := block(total*x.opt.ShardIndex/x.opt.Shards, total*(x.opt.ShardIndex+1)/x.opt.Shards)
+	runs := block(shardRange(total, x.opt.Shards, x.opt.ShardIndex))
 	target := x.e.Replications
 	for {
 		if err := x.round(ctx, runs); err != nil {
