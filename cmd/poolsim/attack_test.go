@@ -266,3 +266,80 @@ func TestRunInterruptedLeavesNothing(t *testing.T) {
 		t.Errorf("an interrupted run left %v", ents)
 	}
 }
+
+// Rule (--force): a forced sweep that fails leaves the earlier sweep as it
+// was. The new sweep here is a grid of over ten thousand points, whose
+// second point (retry.delay 5 s with max_delay 1 s) is invalid only in
+// combination, so it fails once running.
+func TestSweepForceFailureKeepsEarlier(t *testing.T) {
+	dir := t.TempDir()
+	runOK(t, "sweep", smallSweep, "-o", dir, "-q")
+	before := readFile(t, filepath.Join(dir, "summary.csv"))
+	var delays, maxDelays []string
+	for i := range 101 {
+		delays = append(delays, strconv.Quote(strconv.Itoa(5000+i)+"ms"))
+	}
+	maxDelays = append(maxDelays, `"10s"`, `"1s"`)
+	for i := range 98 {
+		maxDelays = append(maxDelays, strconv.Quote(strconv.Itoa(11+i)+"s"))
+	}
+	src := "scenario = \"" + filepath.Join(mustAbs(t, "testdata"), "small.toml") + "\"\nreplications = 1\n[overrides]\n\"retry.policy\" = \"exponential\"\n" +
+		"[[sweep]]\nkey = \"retry.delay\"\nvalues = [" + strings.Join(delays, ", ") + "]\n" +
+		"[[sweep]]\nkey = \"retry.max_delay\"\nvalues = [" + strings.Join(maxDelays, ", ") + "]\n"
+	exp := filepath.Join(t.TempDir(), "big.toml")
+	os.WriteFile(exp, []byte(src), 0o644)
+	status, _, stderr := poolsim(t, "sweep", exp, "-o", dir, "-q", "--force")
+	if status != 1 || !strings.Contains(stderr, "max_delay") {
+		t.Fatalf("exit %d, stderr %q", status, stderr)
+	}
+	if readFile(t, filepath.Join(dir, "summary.csv")) != before {
+		t.Error("the failed --force sweep changed the earlier sweep's summary.csv")
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("%s left behind", e.Name())
+		}
+	}
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// Rule (budget): --interval 1ns is refused before the run for its rows,
+// whether they stream to a file or are held for --plot.
+func TestRunTinyIntervalRefused(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"--timeseries", filepath.Join(dir, "ts.csv")},
+		{"--plot", filepath.Join(dir, "charts")},
+	} {
+		status, _, stderr := poolsim(t, append([]string{"run", small, "--interval", "1ns"}, args...)...)
+		if status != 1 || !strings.Contains(stderr, "time-series rows") {
+			t.Errorf("%v: exit %d, stderr %q", args, status, stderr)
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("a refused run left %v", ents)
+	}
+}
+
+// Rule (trace): the trace stops at its bound, saying so on its last line.
+func TestTraceBounded(t *testing.T) {
+	var b strings.Builder
+	l := &limitWriter{w: &b, left: 10}
+	for range 5 {
+		if n, err := l.Write([]byte("abcd\n")); n != 5 || err != nil {
+			t.Fatalf("Write: %d, %v", n, err)
+		}
+	}
+	if got := b.String(); !strings.HasPrefix(got, "abcd\nabcd\n\n… trace cut at") || strings.Count(got, "trace cut") != 1 {
+		t.Errorf("trace %q", got)
+	}
+}

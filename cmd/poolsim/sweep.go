@@ -422,19 +422,7 @@ func printSweep(c *cli, res *experiments.Results) {
 func plotCharts(charts []experiments.Chart) []plots.Chart {
 	out := make([]plots.Chart, len(charts))
 	for i, ch := range charts {
-		out[i] = plots.Chart{Title: ch.Title, X: ch.X, Y: ch.Y, Group: ch.Group, Kind: plotKind(ch.Kind)}
+		out[i] = plots.Chart{Title: ch.Title, X: ch.X, Y: ch.Y, Group: ch.Group, Kind: ch.Kind} // plots takes every kind the file may name
 	}
 	return out
-}
-
-// plotKind maps a chart kind of the experiment file to the plots package's
-// name for it.
-func plotKind(kind string) string {
-	switch kind {
-	case "bar":
-		return "bars"
-	case "line":
-		return "lines"
-	}
-	return kind
 }
