@@ -88,4 +88,3 @@ func sameDir(a, b string) bool {
 	sb, err := os.Stat(b)
 	return err == nil && os.SameFile(sa, sb)
 }
-
