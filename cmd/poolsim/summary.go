@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -128,7 +129,7 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	fmt.Fprintf(t, "  ping_kills\t%s\tshutdown_kills\t%s\tstartup_kills\t%s\n", count(m.PingKills), count(m.ShutdownKills), count(m.StartupKills))
 	fmt.Fprintf(t, "  rapid_fail_trips\t%s\tlock_conflicts\t%s\n", count(m.RapidFailTrips), count(m.LockConflicts))
 	t.Flush()
-	writeExits(bw, res.Workers)
+	writeExits(bw, res.WorkerCounts)
 
 	fmt.Fprint(bw, "\nWAS events (System log, source WAS)\n")
 	n := 0
@@ -153,35 +154,28 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	return bw.Flush()
 }
 
-// writeExits summarizes how the run's worker processes ended.
-func writeExits(w io.Writer, workers []model.Lifecycle) {
-	if len(workers) == 0 {
+// writeExits summarizes how the run's worker processes ended, from the
+// counts of every start and exit (the lifecycles kept may be fewer).
+func writeExits(w io.Writer, c model.WorkerCounts) {
+	if c.Started == 0 {
 		fmt.Fprint(w, "  no worker process started\n")
 		return
 	}
-	var reasons []string
 	counts := map[string]int{}
-	alive := 0
-	for _, l := range workers {
-		if l.Exit == engine.Never {
-			alive++
-			continue
-		}
-		why := l.Why
+	exited := 0
+	for why, n := range c.Exits {
 		if why == "" {
 			why = "unknown"
 		}
-		if counts[why] == 0 {
-			reasons = append(reasons, why)
-		}
-		counts[why]++
+		counts[why] += n
+		exited += n
 	}
-	slices.Sort(reasons)
+	reasons := slices.Sorted(maps.Keys(counts))
 	parts := make([]string, 0, len(reasons))
 	for _, r := range reasons {
 		parts = append(parts, fmt.Sprintf("%s %d", r, counts[r]))
 	}
-	fmt.Fprintf(w, "  %d worker processes (whole run, warm-up included): %d alive at the horizon", len(workers), alive)
+	fmt.Fprintf(w, "  %d worker processes (whole run, warm-up included): %d alive at the horizon", c.Started, c.Started-exited)
 	if len(parts) > 0 {
 		fmt.Fprintf(w, "; exits by reason: %s", strings.Join(parts, ", "))
 	}
