@@ -143,3 +143,21 @@ func ReplaceSweep(staging, dir string) error {
 	}
 	return os.RemoveAll(staging)
 }
+
+// ClaimOutputDir makes dir if needed, locks it (LockDir) and checks it
+// (CheckOutputDir): what a sweep or merge does before it looks at what dir
+// holds. The caller unlocks it when done.
+func ClaimOutputDir(dir string) (*DirLock, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	lock, err := LockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckOutputDir(dir); err != nil {
+		lock.Unlock()
+		return nil, err
+	}
+	return lock, nil
+}

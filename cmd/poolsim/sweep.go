@@ -216,17 +216,11 @@ func defaultOutput(arg string, opt experiments.Options) string {
 // forced sweep replaces the earlier one only once its files are complete.
 func (c *cli) sweepInto(e *experiments.Experiment, arg, out string, opt experiments.Options, force bool) int {
 	created := missingAncestor(out)
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return c.errorf("%v", err)
-	}
-	lock, err := experiments.LockDir(out)
+	lock, err := experiments.ClaimOutputDir(out)
 	if err != nil {
 		return c.errorf("%v", err)
 	}
 	defer lock.Unlock()
-	if err := experiments.CheckOutputDir(out); err != nil {
-		return c.errorf("%v", err)
-	}
 	old := experiments.EarlierSweep(out)
 	switch {
 	case opt.Resume:
