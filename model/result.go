@@ -7,7 +7,9 @@ import (
 // Metrics are the numbers of one run (DESIGN.md §5). Their names are a
 // contract shared by `poolsim run --json` and the CSV tables of sweeps: add
 // more, rename none. Counts cover requests that arrived after the warm-up;
-// time-based metrics cover the time after it.
+// time-based metrics cover the time after it. A mean, percentile or
+// duration of nothing (the response time when no request was ok) is NaN.
+// NaNMetrics lists the metrics that can be.
 type Metrics struct {
 	Arrivals           float64 `metric:"arrivals"`
 	OK                 float64 `metric:"ok"`
@@ -64,6 +66,13 @@ type Metrics struct {
 	RateExpired       float64 `metric:"rate_expired"`
 	// RateReset is the share of the arrivals refused by a connection reset.
 	RateReset float64 `metric:"rate_reset"`
+}
+
+// NaNMetrics are the metrics that are NaN when there is nothing to measure:
+// wait_mean_s with no request started, the response times with no ok
+// request, stale_age_mean_s with no stale answer.
+func NaNMetrics() []string {
+	return []string{"wait_mean_s", "response_mean_s", "response_p50_s", "response_p90_s", "response_p99_s", "stale_age_mean_s"}
 }
 
 // Result is everything one run produced.

@@ -18,8 +18,8 @@ import (
 )
 
 // writeJSON writes the metrics as one flat JSON object, keys in the order of
-// model.MetricNames, one a line. Metrics are always finite; were one not, it
-// is written as null so that the output stays valid JSON.
+// model.MetricNames, one a line. A metric of nothing (model.NaNMetrics, the
+// response time when no request was ok) is null.
 func writeJSON(w io.Writer, m *model.Metrics) error {
 	names := model.MetricNames()
 	values := m.Values()
@@ -204,7 +204,9 @@ func percent(v float64) string {
 // seconds formats a time in seconds with a unit that suits it.
 func seconds(s float64) string {
 	switch {
-	case math.IsNaN(s) || math.IsInf(s, 0):
+	case math.IsNaN(s):
+		return "n/a"
+	case math.IsInf(s, 0):
 		return "-"
 	case s == 0:
 		return "0"
