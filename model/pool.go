@@ -77,6 +77,7 @@ func (w *world) admit(r *request) {
 	w.rec.queueLen(w.queue.len())
 	w.armExpiry()
 	w.maybeStart()
+	w.servingChanged()
 }
 
 func (w *world) reject(r *request, o outcome) {
@@ -124,6 +125,7 @@ func (w *world) pump() {
 	if w.queue.len() > 0 {
 		w.maybeStart()
 	}
+	w.servingChanged()
 }
 
 // maybeStart starts a worker on demand: WAS starts one when requests arrive
@@ -184,6 +186,7 @@ func (w *world) expire() {
 		w.finish(r, outExpired, causeNone)
 	}
 	w.armExpiry()
+	w.servingChanged()
 }
 
 // failure reports a worker failure to the supervisor and carries out its
@@ -232,6 +235,7 @@ func (w *world) stopPool(restartAt engine.Time) {
 	if restartAt != engine.Never {
 		w.restartTimer = w.sim.At(max(restartAt, w.sim.Now()), w, evRestart)
 	}
+	w.servingChanged()
 }
 
 func (w *world) restartPool() {
@@ -242,6 +246,7 @@ func (w *world) restartPool() {
 	if w.trace != nil {
 		w.tracef("pool restarted")
 	}
+	w.servingChanged()
 	w.pump()
 }
 

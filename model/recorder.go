@@ -48,6 +48,7 @@ type recorder struct {
 	lastLevel           engine.Time
 	stopSince           engine.Time
 	stopped             bool
+	outage              outageRec
 
 	series  []SeriesRow
 	cur     SeriesRow
@@ -306,6 +307,8 @@ func (rec *recorder) result(w *world) *Result {
 	m.Retries = float64(rec.retries)
 	m.ShutdownKills = float64(e[evkShutdownKill])
 	m.StartupKills = float64(e[evkStartupKill])
+	m.TimeNotStopped = m.Availability
+	rec.outage.fill(&m, now, w.warmup, span)
 	m.WarmupS = w.warmup.Seconds()
 	m.Events = float64(w.sim.Fired())
 

@@ -123,6 +123,7 @@ func (wk *worker) ready() {
 	now := w.sim.Now()
 	wk.state = wServing
 	w.rec.phase(wk, PhaseServing)
+	w.servingChanged()
 	if w.trace != nil {
 		w.tracef("worker %d ready", wk.id)
 	}
@@ -204,6 +205,7 @@ func (wk *worker) proceed(r *request) {
 		wk.hung++
 		if wk.hung >= wk.threads {
 			wk.w.rec.phase(wk, PhaseHung)
+			wk.w.servingChanged()
 		}
 		return
 	case u < c.c.Hang+c.c.Crash:
@@ -299,6 +301,7 @@ func (wk *worker) drain(overlapped bool, why string) {
 	wk.overlapDone = overlapped
 	wk.why = why
 	w.rec.phase(wk, PhaseDraining)
+	w.servingChanged()
 	if w.trace != nil {
 		w.tracef("worker %d draining", wk.id)
 	}
@@ -366,6 +369,7 @@ func (wk *worker) end(why string, c cause) {
 		}
 	}
 	w.rec.workerExit(wk, why)
+	w.servingChanged()
 	if w.trace != nil {
 		w.tracef("worker %d exit %s", wk.id, why)
 	}
