@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/poolsim/poolsim/engine"
@@ -50,6 +51,7 @@ type recorder struct {
 	stopped             bool
 	outage              outageRec
 
+	before  WarmupEvents
 	series  []SeriesRow
 	cur     SeriesRow
 	curStop bool
@@ -66,6 +68,7 @@ func (rec *recorder) startMeasuring(w *world) {
 	rec.lastLevel = w.sim.Now()
 	if rec.stopped {
 		rec.stopSince = w.sim.Now()
+		rec.before.StoppedAtWarmup = w.sim.Now() > 0
 	}
 }
 
@@ -148,6 +151,15 @@ func (rec *recorder) outcome(r *request, o outcome, c cause) {
 func (rec *recorder) event(k int) {
 	if rec.measuring {
 		rec.events[k]++
+		return
+	}
+	switch k {
+	case evkRapidFail:
+		rec.before.RapidFailTrips++
+	case evkCrash:
+		rec.before.Crashes++
+	case evkWorkerStart:
+		rec.before.WorkerStarts++
 	}
 }
 
@@ -312,7 +324,11 @@ func (rec *recorder) result(w *world) *Result {
 	m.WarmupS = w.warmup.Seconds()
 	m.Events = float64(w.sim.Fired())
 
-	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, Horizon: w.horizon, Warmup: w.warmup}
+	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, Horizon: w.horizon, Warmup: w.warmup, BeforeWarmup: rec.before}
+	if rec.before.StoppedAtWarmup {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the pool was already stopped by rapid-fail protection when measuring began at %v: "+
+			"the %d trips and %d crashes before it are left out of the counts", w.warmup, rec.before.RapidFailTrips, rec.before.Crashes))
+	}
 	res.WAS = []WASEvent{
 		{5002, "rapid-fail protection stopped the pool", int(e[evkRapidFail])},
 		{5009, "worker process terminated unexpectedly", int(e[evkCrash])},

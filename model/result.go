@@ -88,6 +88,13 @@ func NaNMetrics() []string {
 		"outage_mean_s", "time_to_recover_s"}
 }
 
+// WarmupEvents are the supervisor's events before the warm-up ended.
+type WarmupEvents struct {
+	RapidFailTrips, Crashes, WorkerStarts int
+	// StoppedAtWarmup: the pool was stopped when measuring began.
+	StoppedAtWarmup bool
+}
+
 // Result is everything one run produced.
 type Result struct {
 	Metrics Metrics
@@ -101,6 +108,12 @@ type Result struct {
 	WAS []WASEvent
 	// Horizon and Warmup as run (Warmup estimated when Auto).
 	Horizon, Warmup engine.Time
+	// Warnings say where the numbers need care: a warm-up estimate that was
+	// refused, a pool already stopped when measuring began.
+	Warnings []string
+	// BeforeWarmup counts what happened before the warm-up ended, which the
+	// metrics leave out, so that a summary can say so.
+	BeforeWarmup WarmupEvents
 }
 
 // SeriesRow is one interval of a run's time series. Its counts are of what

@@ -147,6 +147,9 @@ func runRun(c *cli, args []string) int {
 	if err != nil {
 		return c.errorf("%s: %v", arg, err)
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(c.stderr, "warning: %s\n", w)
+	}
 	if ts != nil {
 		if err := writeTimeSeries(ts, sc, res); err != nil {
 			return c.errorf("cannot write %s: %v", fl.timeseries, err)

@@ -126,9 +126,10 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	t.Flush()
 
 	fmt.Fprint(bw, "\nWorkers\n")
-	fmt.Fprintf(t, "  worker_starts\t%s\tcrashes\t%s\trecycles\t%s\n", count(m.WorkerStarts), count(m.Crashes), count(m.Recycles))
+	fmt.Fprintf(t, "  worker_starts\t%s\tcrashes\t%s\trecycles\t%s\n", count(m.WorkerStarts)+beforeWarmup(res.BeforeWarmup.WorkerStarts),
+		count(m.Crashes)+beforeWarmup(res.BeforeWarmup.Crashes), count(m.Recycles))
 	fmt.Fprintf(t, "  ping_kills\t%s\tshutdown_kills\t%s\tstartup_kills\t%s\n", count(m.PingKills), count(m.ShutdownKills), count(m.StartupKills))
-	fmt.Fprintf(t, "  rapid_fail_trips\t%s\tlock_conflicts\t%s\n", count(m.RapidFailTrips), count(m.LockConflicts))
+	fmt.Fprintf(t, "  rapid_fail_trips\t%s\tlock_conflicts\t%s\n", count(m.RapidFailTrips)+beforeWarmup(res.BeforeWarmup.RapidFailTrips), count(m.LockConflicts))
 	t.Flush()
 	writeExits(bw, res.Workers)
 
@@ -146,6 +147,7 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 		fmt.Fprint(bw, "  none\n")
 	}
 
+	warnings = append(slices.Clip(warnings), res.Warnings...)
 	if len(warnings) > 0 {
 		fmt.Fprint(bw, "\nWarnings\n")
 		for _, w := range warnings {
@@ -188,6 +190,15 @@ func writeExits(w io.Writer, workers []model.Lifecycle) {
 		fmt.Fprintf(w, "; exits by reason: %s", strings.Join(parts, ", "))
 	}
 	fmt.Fprintln(w)
+}
+
+// beforeWarmup notes events left out of a count because they happened
+// before the warm-up ended.
+func beforeWarmup(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (+%d before the warm-up)", n)
 }
 
 // count formats a count metric.
