@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/poolsim/poolsim/engine"
