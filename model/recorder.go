@@ -319,6 +319,7 @@ func (rec *recorder) result(w *world) *Result {
 	m.Retries = float64(rec.retries)
 	m.ShutdownKills = float64(e[evkShutdownKill])
 	m.StartupKills = float64(e[evkStartupKill])
+	m.EmergencyRestarts = float64(e[evkEmergencyRestart])
 	m.TimeNotStopped = m.Availability
 	rec.outage.fill(&m, now, w.warmup, span)
 	m.WarmupS = w.warmup.Seconds()
@@ -341,5 +342,6 @@ func (rec *recorder) result(w *world) *Result {
 		{5117, "recycle: private bytes memory limit", int(e[evkRecycleMemory])},
 		{5186, "worker process shut down for inactivity", int(e[evkIdle])},
 	}
+	res.Log = supervisorLog(w.pool, &e, res.WAS)
 	return res
 }

@@ -77,6 +77,10 @@ type Metrics struct {
 	OutageTimeS         float64 `metric:"outage_time_s"`
 	OutageMeanS         float64 `metric:"outage_mean_s"`     // NaN without outages
 	TimeToRecoverS      float64 `metric:"time_to_recover_s"` // NaN when no outage ended
+
+	// EmergencyRestarts counts php-fpm's emergency restarts (policy
+	// emergency_restart): every worker replaced at once.
+	EmergencyRestarts float64 `metric:"emergency_restarts"`
 }
 
 // NaNMetrics are the metrics that are NaN when there is nothing to measure:
@@ -106,6 +110,9 @@ type Result struct {
 	// WAS counts the Windows Process Activation Service events the run would
 	// have logged, by event id (5002 rapid-fail stop, 5009 crash, ...).
 	WAS []WASEvent
+	// Log counts the lines the scenario's supervisor would have logged (the
+	// WAS events for iis, php-fpm's log, Kubernetes events).
+	Log SupervisorLog
 	// Horizon and Warmup as run (Warmup estimated when Auto).
 	Horizon, Warmup engine.Time
 	// Warnings say where the numbers need care: a warm-up estimate that was

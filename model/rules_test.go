@@ -411,3 +411,32 @@ func TestStoppedBeforeWarmup(t *testing.T) {
 		t.Errorf("warnings %q", res.Warnings)
 	}
 }
+
+// TestEmergencyRestartCountsOnlyFaultSignals checks the rule "php-fpm's
+// emergency restart counts only children that die of SIGSEGV or SIGBUS"
+// (docs/model.md#supervisors). Workers that run out of memory are killed
+// by the out-of-memory killer (SIGKILL): under emergency_restart they never
+// trigger a restart however many there are, while the same run under iis
+// stops the pool, and crashes of the code (SIGSEGV) do trigger restarts,
+// each counted in emergency_restarts and in php-fpm's log.
+func TestEmergencyRestartCountsOnlyFaultSignals(t *testing.T) {
+	oom := story(t, "memory-limit", "pool.rapid_fail.policy=emergency_restart")
+	if oom.Metrics.Crashes < 10 || oom.Metrics.EmergencyRestarts != 0 || oom.Metrics.RapidFailTrips != 0 {
+		t.Errorf("out-of-memory kills: %v crashes, %v emergency restarts, %v trips; want many, 0, 0", oom.Metrics.Crashes, oom.Metrics.EmergencyRestarts, oom.Metrics.RapidFailTrips)
+	}
+	if iis := story(t, "memory-limit"); iis.Metrics.RapidFailTrips != 1 {
+		t.Errorf("iis counts out-of-memory kills: %v trips, want 1", iis.Metrics.RapidFailTrips)
+	}
+	seg := story(t, "emergency-restart")
+	if seg.Metrics.EmergencyRestarts == 0 {
+		t.Fatal("no emergency restart on crashes of the code")
+	}
+	if seg.Log.Name != "php-fpm log (error_log)" {
+		t.Errorf("log %q, want php-fpm's", seg.Log.Name)
+	}
+	for _, l := range seg.Log.Lines {
+		if strings.HasPrefix(l.Text, "failed processes threshold") && float64(l.Count) != seg.Metrics.EmergencyRestarts {
+			t.Errorf("php-fpm log: %d reloads, emergency_restarts %v", l.Count, seg.Metrics.EmergencyRestarts)
+		}
+	}
+}
