@@ -294,6 +294,19 @@ type createdEntry struct {
 	existing []string // the names the scenario has
 }
 
+// entryExists reports whether key names, below a named table, an entry
+// that raw already has: `clients.browsers` when the file has
+// [clients.browsers].
+func entryExists(raw map[string]any, key string) bool {
+	path, err := ParseKey(key)
+	if err != nil || len(path) < 2 {
+		return false
+	}
+	m, _ := raw[path[0]].(map[string]any)
+	_, ok := m[path[1]]
+	return ok
+}
+
 func isNamedTable(k string) bool { return k == "classes" || k == "backends" || k == "clients" }
 
 // namesIn returns the names under raw[table], but not except, sorted.

@@ -142,7 +142,7 @@ func TestOverrideErrors(t *testing.T) {
 		{set("pool.recycle.time", `"60 min"`), `--set: pool.recycle.time = "60 min": unknown unit "min"`},
 		{set("classes.trend.service.mean", `"1s"`), `--set: classes.trend.service.mean = "1s": cannot set classes.trend.service.mean: classes.trend.service is a value, not a table`},
 		{set("name.first", `"x"`), `--set: name.first = "x": cannot set name.first: name is a value, not a table`},
-		{set("pool.name.x", "1"), "--set: pool.name: want a string, not a table"},
+		{set("pool.name.x", "1"), "--set: pool.name: want a string, got a table"},
 		{set("clients.trendpage.class", `"trnd"`), `--set: clients.trendpage.class = "trnd": no class of that name; did you mean "trend"?`},
 		{set("pool threads", "5"), `--set: pool threads = 5: invalid key "pool threads"`},
 		{set("pool.threads", "fifty"), "--set: pool.threads = fifty: invalid value fifty"},
