@@ -196,7 +196,7 @@ func looksLikePath(s string) bool {
 }
 
 func parse(filename string, data []byte, baseDir string, sim simulator) (*Experiment, error) {
-	doc, err := tomlin.Parse(filename, data, EmptyInput)
+	doc, err := tomlin.Parse(filename, data, tomlin.EmptyInput)
 	if err != nil {
 		return nil, err
 	}

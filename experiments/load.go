@@ -28,10 +28,6 @@ const (
 	KindExperiment Kind = "experiment"
 )
 
-// EmptyInput is the message for an input file without keys, whichever kind
-// it was meant to be.
-const EmptyInput = `empty file: nothing to simulate (a scenario needs at least a [classes.NAME] and a [clients.NAME] table; an experiment names its base scenario with scenario = "FILE")`
-
 // Input is a scenario or experiment file: read from disk, or shipped with
 // poolsim and named by its catalog name.
 type Input struct {
@@ -85,7 +81,7 @@ func (in Input) Parse() (*Experiment, error) {
 // (tomlin.Parse), so that every command and Load report the same problem
 // for the same file. It returns the data without a leading byte-order mark.
 func CheckInput(name string, data []byte) ([]byte, error) {
-	doc, err := tomlin.Parse(name, data, EmptyInput)
+	doc, err := tomlin.Parse(name, data, tomlin.EmptyInput)
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +290,7 @@ func LoadRun(dir string) (*Experiment, error) {
 // experiment file to name path, keeping every other byte and every line
 // where it was.
 func redirectScenario(src []byte, path string) ([]byte, error) {
-	doc, err := tomlin.Parse("", src, EmptyInput)
+	doc, err := tomlin.Parse("", src, tomlin.EmptyInput)
 	if err != nil {
 		return nil, err
 	}

@@ -51,9 +51,6 @@ func DecodeFileWarn(path string, overrides ...Override) (*Scenario, []string, er
 	return DecodeWarn(path, data, overrides...)
 }
 
-// emptyScenario is the message for a scenario file without keys.
-const emptyScenario = "empty scenario: nothing to simulate (a scenario needs at least a [classes.NAME] and a [clients.NAME] table)"
-
 // DecodeWarn is [Decode] that also returns the warnings, each formatted as
 // a [FieldError].
 //
@@ -67,7 +64,7 @@ const emptyScenario = "empty scenario: nothing to simulate (a scenario needs at 
 // file's, under the override's Source.
 func DecodeWarn(filename string, data []byte, overrides ...Override) (*Scenario, []string, error) {
 	d := newScenarioDecoder(filename)
-	doc, err := tomlin.Parse(filename, data, emptyScenario)
+	doc, err := tomlin.Parse(filename, data, tomlin.EmptyInput)
 	if err != nil {
 		return nil, nil, err
 	}

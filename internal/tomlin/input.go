@@ -58,6 +58,11 @@ func tooLarge(name string) Errors {
 	return Errors{{File: name, Msg: fmt.Sprintf("file too large: a scenario or experiment is at most %d MB of TOML", MaxFileBytes>>20)}}
 }
 
+// EmptyInput is the message for an input file without keys, whichever kind
+// it was meant to be: the same file gets the same message from every
+// command and every package.
+const EmptyInput = `empty file: nothing to simulate (a scenario needs at least a [classes.NAME] and a [clients.NAME] table; an experiment names its base scenario with scenario = "FILE")`
+
 // Doc is an input file parsed as TOML.
 type Doc struct {
 	Name string
