@@ -317,4 +317,3 @@ func equalTOML(a, b any) bool {
 	}
 	return reflect.DeepEqual(a, b)
 }
-

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -191,7 +192,7 @@ func splitRunHeader(data []byte) (RunHeader, []byte, bool) {
 			if i < 0 {
 				return RunHeader{}, nil, false
 			}
-			h.File, h.ScenarioFile = files[:i], files[i+len(", scenario "):]
+			h.File, h.ScenarioFile = unquoteName(files[:i]), unquoteName(files[i+len(", scenario "):])
 		case strings.HasPrefix(s, "sequential precision: "):
 			h.Precision = true
 		}
@@ -200,6 +201,15 @@ func splitRunHeader(data []byte) (RunHeader, []byte, bool) {
 		return RunHeader{}, nil, false
 	}
 	return h, rest, true
+}
+
+// unquoteName reads a file name as the header writes it: quoted when it is
+// not printable text.
+func unquoteName(s string) string {
+	if u, err := strconv.Unquote(s); err == nil && strings.HasPrefix(s, `"`) {
+		return u
+	}
+	return s
 }
 
 // LoadRun loads the experiment that a sweep ran into dir (the output

@@ -434,6 +434,9 @@ func FuzzDecode(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	for _, seed := range hostileSeeds() {
+		f.Add([]byte(seed))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sc, err := Decode("fuzz.toml", data)
 		if err != nil {
@@ -525,4 +528,31 @@ func ExampleParseSet() {
 	// pool.recycle.time = "60m"
 	// clients.trendpage.count = 80
 	// classes.trend.service = {dist="exponential", mean="30ms"}
+}
+
+// hostileSeeds are fuzz seeds for the attacks on the decoder: nesting far
+// deeper than any scenario (arrays, inline tables, dotted keys, table
+// headers), and huge counts (of keys, of errors, of values).
+func hostileSeeds() []string {
+	deep := 10_000
+	var many, refs strings.Builder
+	many.WriteString("[pool]\n")
+	for i := range 2000 {
+		fmt.Fprintf(&many, "k%d = %d\n", i, i)
+	}
+	for i := range 300 {
+		fmt.Fprintf(&refs, "[clients.c%d]\nkind = \"poisson\"\nrate = 1.0\nclass = \"x%d\"\n", i, i)
+	}
+	return []string{
+		"a = " + strings.Repeat("[", deep) + strings.Repeat("]", deep),
+		"a = " + strings.Repeat("{b = ", deep) + "1" + strings.Repeat("}", deep),
+		strings.Repeat("a.", deep) + "b = 1",
+		"[" + strings.Repeat("a.", deep) + "b]",
+		"[[" + strings.Repeat("a.", deep) + "b]]",
+		many.String(),
+		refs.String(),
+		"[pool]\nthreads = 9223372036854775807\nmax_processes = -9223372036854775808\nqueue_length = 1e308\n",
+		"[classes.a]\nservice = { dist = \"empirical\", values = [" + strings.Repeat("\"1ms\", ", 5000) + "\"1ms\"] }\n",
+		"horizon = \"106751d\"\n[clients.a]\nkind = \"polling\"\ncount = 9223372036854775807\nperiod = \"1ns\"\n",
+	}
 }

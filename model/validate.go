@@ -146,6 +146,10 @@ func (d *scenarioDecoder) ref(path []string, name, what, table string, names []s
 	if contains(names, name) {
 		return true
 	}
+	if d.full() { // only counted now: spare the search for a suggestion
+		d.errorf(path, QuoteString(name), "no %s of that name", what)
+		return false
+	}
 	var msg string
 	switch {
 	case len(names) == 0:
