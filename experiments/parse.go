@@ -3,6 +3,7 @@ package experiments
 import (
 	"fmt"
 	"path/filepath"
+	"sort"
 	"slices"
 	"strings"
 	"time"
@@ -59,6 +60,11 @@ func (p *parser) err() error {
 	if len(p.errs) == 0 {
 		return nil
 	}
+	// In file order; problems without a line last.
+	sort.SliceStable(p.errs, func(i, j int) bool {
+		a, b := p.errs[i].Line, p.errs[j].Line
+		return a > 0 && (b == 0 || a < b)
+	})
 	return p.errs.Capped(p.file)
 }
 

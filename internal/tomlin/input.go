@@ -138,13 +138,17 @@ func Parse(name string, data []byte, empty string) (*Doc, error) {
 // terminals, logs and CSV cells.
 func (doc *Doc) controls() Errors {
 	var errs Errors
+	reported := map[string]bool{}
 	for _, k := range doc.Keys {
-		for _, part := range k.Path {
-			if !Printable(part) {
-				errs = append(errs, FieldError{File: doc.Name, Line: k.Line, Key: keyText(k.Path),
-					Msg: "a key may not hold control characters (such as terminal escapes or line separators)"})
-				break
-			}
+		i := slices.IndexFunc(k.Path, func(p string) bool { return !Printable(p) })
+		if i < 0 {
+			continue
+		}
+		// Once for each bad key, not again for the keys below it.
+		if key := keyText(k.Path[:i+1]); !reported[key] {
+			reported[key] = true
+			errs = append(errs, FieldError{File: doc.Name, Line: k.Line, Key: key,
+				Msg: "a key may not hold control characters (such as terminal escapes or line separators)"})
 		}
 	}
 	walkStrings(doc.Raw, nil, func(path []string, s string) {
@@ -154,6 +158,7 @@ func (doc *Doc) controls() Errors {
 		errs = append(errs, FieldError{File: doc.Name, Line: doc.lineOf(path), Key: keyText(path), Value: strconv.QuoteToASCII(Shorten(s)),
 			Msg: "a string may not hold control characters (such as terminal escapes or line separators)"})
 	})
+	slices.SortStableFunc(errs, func(a, b FieldError) int { return a.Line - b.Line })
 	return errs
 }
 
