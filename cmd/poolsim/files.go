@@ -2,16 +2,12 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/poolsim/poolsim/experiments"
-	"github.com/poolsim/poolsim/experiments/catalog"
-	"github.com/poolsim/poolsim/model"
 )
 
 // input is a scenario or experiment file: read from disk, or shipped with
@@ -29,55 +25,27 @@ const (
 )
 
 // readInput reads arg as a file, or else as the name of a shipped scenario
-// (kind "scenario") or experiment (kind "experiment"). A file on disk wins
-// over a shipped name.
+// (kind "scenario") or experiment (kind "experiment"), as experiments.Load
+// does: a file on disk wins over a shipped name, and only a regular file
+// of at most model.MaxFileBytes is read.
 func readInput(arg, kind string) (input, error) {
-	data, err := os.ReadFile(arg)
-	if err == nil {
-		return input{name: arg, data: data}, nil
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return input{}, err
-	}
-	if !looksLikePath(arg) {
-		scenario, isScenario := catalog.Scenario(arg)
-		experiment, isExperiment := catalog.Experiment(arg)
-		switch {
-		case kind == kindScenario && isScenario:
-			return input{name: arg, data: scenario, shipped: true}, nil
-		case kind == kindExperiment && isExperiment:
-			return input{name: arg, data: experiment, shipped: true}, nil
-		case kind == kindScenario && isExperiment:
-			return input{}, fmt.Errorf("%s is a shipped experiment, not a scenario: run it with \"poolsim sweep %s\"", arg, arg)
-		case kind == kindExperiment && isScenario:
-			return input{}, fmt.Errorf("%s is a shipped scenario, not an experiment: run it with \"poolsim run %s\"", arg, arg)
-		}
-		return input{}, fmt.Errorf("%s: no such file, and no shipped %s of that name (\"poolsim list\" shows them)", arg, kind)
-	}
-	return input{}, fmt.Errorf("%s: no such file", arg)
+	in, err := experiments.ReadInput(arg, experiments.Kind(kind))
+	return input{name: in.Name, data: in.Data, shipped: in.Shipped}, err
 }
 
 // checkTOML checks what every scenario and experiment file must be, whatever
-// it is (model.ParseTOML), so that run, sweep and validate report the same
-// problem for the same file, whichever kind of file it was meant to be. It
-// returns the data without a leading byte-order mark.
+// it is (experiments.CheckInput), so that run, sweep, validate and
+// experiments.Load report the same problem for the same file, whichever
+// kind of file it was meant to be. It returns the data without a leading
+// byte-order mark.
 func checkTOML(name string, data []byte) ([]byte, error) {
-	_, _, data, err := model.ParseTOML(name, data, "empty file: nothing to simulate (a scenario needs at least a [classes.NAME] and a [clients.NAME] table; an experiment names its base scenario with scenario = \"FILE\")")
-	return data, err
+	return experiments.CheckInput(name, data)
 }
 
-// parseExperiment checks and parses an experiment read by readInput: a
-// relative scenario path is resolved against the file's directory.
+// parseExperiment parses an experiment read by readInput, as
+// experiments.Load does.
 func parseExperiment(in input) (*experiments.Experiment, error) {
-	data, err := checkTOML(in.name, in.data)
-	if err != nil {
-		return nil, err
-	}
-	dir := ""
-	if !in.shipped {
-		dir = filepath.Dir(in.name)
-	}
-	return experiments.Parse(in.name, data, dir)
+	return experiments.Input{Name: in.name, Data: in.data, Shipped: in.shipped}.Parse()
 }
 
 // looksLikePath reports whether arg can only be a file name, not a
