@@ -176,7 +176,7 @@ func TestLoadRunErrors(t *testing.T) {
 		{"broken experiment", edit(ExperimentFile, func(s string) string {
 			return strings.Replace(s, "[variants.b]", "[variants.b]\n\"pool.thredas\" = 1", 1)
 		}),
-			"out/experiment.toml:11 variants.b: pool.thredas = 1: unknown key"},
+			"out/experiment.toml:11: variants.b: pool.thredas = 1: unknown key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -40,11 +40,13 @@ func (w *world) admit(r *request) {
 	now := w.sim.Now()
 	r.arrival = now
 	r.warm = now >= w.warmup
-	r.fault = r.class.faults.Float64()
+	r.fault = r.class.faults.at(r.key).Float64()
+	r.class.serviceKS.at(r.key)
 	r.service = r.class.service.Next()
 	w.rec.arrival(r)
 	if w.trace != nil {
-		w.tracef("arrive req=%d client=%s attempt=%d", r.id, r.client.name, r.attempt)
+		w.tracef("arrive req=%d client=%s sender=%d n=%d attempt=%d fault=%.9f service=%d",
+			r.id, r.client.name, r.poller, r.ordinal, r.attempt, r.fault, int64(r.service))
 	}
 	if t := r.client.c.Timeout.T(); t > 0 {
 		r.tClient = w.sim.After(t, r, evClientTimeout)
@@ -75,6 +77,7 @@ func (w *world) admit(r *request) {
 	w.rec.queueLen(w.queue.len())
 	w.armExpiry()
 	w.maybeStart()
+	w.servingChanged()
 }
 
 func (w *world) reject(r *request, o outcome) {
@@ -122,6 +125,7 @@ func (w *world) pump() {
 	if w.queue.len() > 0 {
 		w.maybeStart()
 	}
+	w.servingChanged()
 }
 
 // maybeStart starts a worker on demand: WAS starts one when requests arrive
@@ -182,12 +186,16 @@ func (w *world) expire() {
 		w.finish(r, outExpired, causeNone)
 	}
 	w.armExpiry()
+	w.servingChanged()
 }
 
 // failure reports a worker failure to the supervisor and carries out its
 // decision.
-func (w *world) failure(kind string) {
+func (w *world) failure(kind policies.FailureKind) {
 	if w.stopped {
+		return
+	}
+	if f, ok := w.supervisor.(policies.FailureFilter); ok && !f.Counts(kind) {
 		return
 	}
 	now := w.sim.Now()
@@ -230,6 +238,7 @@ func (w *world) stopPool(restartAt engine.Time) {
 	if restartAt != engine.Never {
 		w.restartTimer = w.sim.At(max(restartAt, w.sim.Now()), w, evRestart)
 	}
+	w.servingChanged()
 }
 
 func (w *world) restartPool() {
@@ -240,6 +249,7 @@ func (w *world) restartPool() {
 	if w.trace != nil {
 		w.tracef("pool restarted")
 	}
+	w.servingChanged()
 	w.pump()
 }
 

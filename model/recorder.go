@@ -1,6 +1,9 @@
 package model
 
 import (
+	"fmt"
+	"math"
+
 	"github.com/poolsim/poolsim/engine"
 )
 
@@ -20,6 +23,7 @@ const (
 	evkStartupKill
 	evkIdle
 	evkEmergencyRestart
+	evkFailedOverlap
 	numEventKinds
 )
 
@@ -45,7 +49,9 @@ type recorder struct {
 	lastLevel           engine.Time
 	stopSince           engine.Time
 	stopped             bool
+	outage              outageRec
 
+	before  WarmupEvents
 	series  []SeriesRow
 	cur     SeriesRow
 	curStop bool
@@ -63,6 +69,7 @@ func (rec *recorder) startMeasuring(w *world) {
 	rec.lastLevel = w.sim.Now()
 	if rec.stopped {
 		rec.stopSince = w.sim.Now()
+		rec.before.StoppedAtWarmup = w.sim.Now() > 0
 	}
 }
 
@@ -145,6 +152,15 @@ func (rec *recorder) outcome(r *request, o outcome, c cause) {
 func (rec *recorder) event(k int) {
 	if rec.measuring {
 		rec.events[k]++
+		return
+	}
+	switch k {
+	case evkRapidFail:
+		rec.before.RapidFailTrips++
+	case evkCrash:
+		rec.before.Crashes++
+	case evkWorkerStart:
+		rec.before.WorkerStarts++
 	}
 }
 
@@ -289,6 +305,11 @@ func (rec *recorder) result(w *world) *Result {
 		m.QueueMean = rec.queueArea / float64(span)
 		m.BusyMean = rec.busyArea / float64(span)
 	}
+	// Rule: a mean or percentile of no requests is not a number: NaN here,
+	// n/a in the summary, null in JSON, an empty CSV cell
+	// (docs/model.md#outputs).
+	nan := math.NaN()
+	m.WaitMeanS, m.ResponseMeanS, m.ResponseP50S, m.ResponseP90S, m.ResponseP99S, m.StaleAgeMeanS = nan, nan, nan, nan, nan, nan
 	if rec.waitN > 0 {
 		m.WaitMeanS = rec.waitSum / float64(rec.waitN)
 	}
@@ -311,10 +332,17 @@ func (rec *recorder) result(w *world) *Result {
 	m.Retries = float64(rec.retries)
 	m.ShutdownKills = float64(e[evkShutdownKill])
 	m.StartupKills = float64(e[evkStartupKill])
+	m.EmergencyRestarts = float64(e[evkEmergencyRestart])
+	m.TimeNotStopped = m.Availability
+	rec.outage.fill(&m, now, w.warmup, span)
 	m.WarmupS = w.warmup.Seconds()
 	m.Events = float64(w.sim.Fired())
 
-	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, WorkerCounts: rec.lives.counts(), Horizon: w.horizon, Warmup: w.warmup}
+	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, WorkerCounts: rec.lives.counts(), Horizon: w.horizon, Warmup: w.warmup, BeforeWarmup: rec.before}
+	if rec.before.StoppedAtWarmup {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the pool was already stopped by rapid-fail protection when measuring began at %v: "+
+			"the %d trips and %d crashes before it are left out of the counts", w.warmup, rec.before.RapidFailTrips, rec.before.Crashes))
+	}
 	res.WAS = []WASEvent{
 		{5002, "rapid-fail protection stopped the pool", int(e[evkRapidFail])},
 		{5009, "worker process terminated unexpectedly", int(e[evkCrash])},
@@ -323,8 +351,10 @@ func (rec *recorder) result(w *world) *Result {
 		{5074, "recycle: time limit", int(e[evkRecycleTime])},
 		{5075, "recycle: request limit", int(e[evkRecycleRequests])},
 		{5076, "recycle: scheduled time", int(e[evkRecycleSchedule])},
-		{5077, "recycle: memory limit", int(e[evkRecycleMemory])},
+		{5093, "failed to overlap recycle (the replacement never got ready)", int(e[evkFailedOverlap])},
+		{5117, "recycle: private bytes memory limit", int(e[evkRecycleMemory])},
 		{5186, "worker process shut down for inactivity", int(e[evkIdle])},
 	}
+	res.Log = supervisorLog(w.pool, &e, res.WAS)
 	return res
 }

@@ -52,6 +52,8 @@ type request struct {
 	poller   int // index of the polling client, or the Poisson arrival number
 	class    *classRT
 	attempt  int
+	ordinal  int        // the poller's poll number (0 for Poisson arrivals)
+	key      requestKey // identity for the request's own draws (keyed.go)
 	arrival  engine.Time
 	deadline engine.Time // queue expiry
 	started  engine.Time
@@ -62,8 +64,9 @@ type request struct {
 	execIdx  int
 	conn     bool // holds a backend connection
 
-	// fault and service are drawn at arrival, so that two variants of a
-	// scenario give the same request the same fate (common random numbers).
+	// fault and service are drawn at arrival from streams keyed on the
+	// request's identity, so that two variants of a scenario give the same
+	// request the same fate (common random numbers).
 	fault   float64
 	service engine.Time
 

@@ -3,7 +3,6 @@ package model
 import (
 	"bufio"
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/policies"
@@ -43,7 +42,7 @@ type world struct {
 	lockOwner     *worker
 	lockWaiters   []*request
 	retry         policies.Retry
-	retryRand     *rand.Rand
+	retryRand     *keyedStream
 	startupSample *Sampler
 
 	classes  map[string]*classRT
@@ -97,11 +96,12 @@ func (w *world) HandleEvent(kind int) {
 }
 
 type classRT struct {
-	name    string
-	c       *Class
-	service *Sampler
-	faults  *rand.Rand
-	backend *backendRT
+	name      string
+	c         *Class
+	service   *Sampler // draws from serviceKS
+	serviceKS *keyedStream
+	faults    *keyedStream
+	backend   *backendRT
 }
 
 func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
@@ -138,7 +138,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.retryRand = sim.Stream("retry")
+	w.retryRand = newKeyedStream(sc.Seed, opt.Replication, "retry")
 	w.recycle = policies.RecycleTrigger{Age: p.Recycle.Time.T(), Requests: p.Recycle.Requests, Jitter: p.Recycle.Jitter.T(), JitterRequests: p.Recycle.RequestsJitter}
 	for _, t := range p.Recycle.Schedule {
 		w.schedule = append(w.schedule, engine.Time(t))
@@ -146,14 +146,15 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 	w.startupSample = p.StartupTime.Sampler(sim.Stream("startup"))
 
 	for _, name := range sortedKeys(sc.Backends) {
-		b := newBackend(w, name, sc.Backends[name])
+		b := newBackend(w, name, sc.Backends[name], opt.Replication)
 		w.backends = append(w.backends, b)
 	}
 	for _, name := range sortedKeys(sc.Classes) {
 		c := sc.Classes[name]
 		rt := &classRT{name: name, c: c,
-			service: c.Service.Sampler(sim.Stream("service/" + name)),
-			faults:  sim.Stream("faults/" + name)}
+			serviceKS: newKeyedStream(sc.Seed, opt.Replication, "service/"+name),
+			faults:    newKeyedStream(sc.Seed, opt.Replication, "faults/"+name)}
+		rt.service = c.Service.Sampler(rt.serviceKS.rand)
 		for _, b := range w.backends {
 			if b.name == c.Backend {
 				rt.backend = b

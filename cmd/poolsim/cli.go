@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 )
 
@@ -231,4 +233,26 @@ func (f *flagSet) usageError(c *cli, format string, a ...any) int {
 	fmt.Fprintf(c.stderr, "%s: %s\n", f.Name(), fmt.Sprintf(format, a...))
 	f.printShortUsage(c.stderr)
 	return exitUsage
+}
+
+// eventBudget is the value of a --max-events flag: a number of events, 0
+// for the default budget. NaN, infinities and negative numbers are refused
+// when the flag is parsed: NaN would compare false with every estimate and
+// so disable the budget.
+type eventBudget float64
+
+func (b *eventBudget) String() string {
+	if b == nil {
+		return "0"
+	}
+	return strconv.FormatFloat(float64(*b), 'g', -1, 64)
+}
+
+func (b *eventBudget) Set(s string) error {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		return errors.New("want a number of events of 0 or more, such as 2e8 (0: the default budget)")
+	}
+	*b = eventBudget(v)
+	return nil
 }

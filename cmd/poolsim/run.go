@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/poolsim/poolsim/engine"
-	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/experiments/catalog"
 	"github.com/poolsim/poolsim/model"
 )
@@ -73,7 +72,7 @@ func (r *runFlags) register(f *flagSet) {
 	f.DurationVar(&r.interval, "interval", time.Minute, "width of a time-series row (with --timeseries or --plot)")
 	f.StringVar(&r.trace, "trace", "", "write an event-by-event log of the run to `FILE` (large: for debugging a scenario)")
 	f.StringVar(&r.plot, "plot", "", "draw the time series and the worker timeline as PNG and SVG into `DIR`")
-	f.Float64Var(&r.maxEvents, "max-events", 0, "refuse a scenario whose expected number of events exceeds `N`\n(0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
+	f.Var((*eventBudget)(&r.maxEvents), "max-events", "refuse a scenario whose expected number of events exceeds `N`\n(0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
 	f.Uint64Var(&r.replication, "replication", 0, "replication `R`: selects the random streams, as replication R of a sweep")
 }
 
@@ -138,6 +137,9 @@ func runRun(c *cli, args []string) int {
 			return c.errorf("%s: interrupted: %v; no output file written", arg, err)
 		}
 		return c.errorf("%s: %v", arg, err)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(c.stderr, "warning: %s\n", w)
 	}
 	if err := outs.commit(sc, res); err != nil {
 		return c.errorf("%v", err)
@@ -301,7 +303,7 @@ func (c *cli) loadScenario(arg string, overrides ...model.Override) (*model.Scen
 		c.printErrors(err)
 		return nil, nil, false
 	}
-	if experiments.IsExperiment(data) {
+	if isExperiment(data) {
 		c.errorf("%s is an experiment, not a scenario: run it with \"poolsim sweep %s\"", in.name, in.name)
 		return nil, nil, false
 	}
