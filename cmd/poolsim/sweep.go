@@ -80,7 +80,7 @@ func (s *sweepFlags) register(f *flagSet) {
 	f.Float64Var(&s.precision, "precision", 0, "add replications until the confidence half-width of --metric is within\n`X` of its mean (such as 0.05) at every grid point")
 	f.StringVar(&s.metric, "metric", "rate_503", "the `METRIC` that --precision applies to")
 	f.IntVar(&s.maxReplications, "max-replications", 0, "with --precision, at most `N` replications per grid point\n(0: "+strconv.Itoa(experiments.DefaultMaxReplications)+")")
-	f.Float64Var(&s.maxEvents, "max-events", 0, "refuse a grid point whose runs are expected to take more than `N` events,\nand stop a run that takes more (0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
+	f.Var((*eventBudget)(&s.maxEvents), "max-events", "refuse a grid point whose runs are expected to take more than `N` events,\nand stop a run that takes more (0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
 	f.BoolVar(&s.quiet, "q", false, "print no progress on stderr")
 	f.BoolVar(&s.force, "force", false, "replace the results of an earlier sweep in the output directory\n(once the new ones are complete)")
 	f.BoolVar(&s.resume, "resume", false, "complete an interrupted sweep in the output directory: keep its\nfinished runs and run only the missing ones")
