@@ -48,7 +48,8 @@ type Options struct {
 	// 0: model.DefaultMaxEvents.
 	MaxEvents float64
 	// Resume (RunTo only) keeps the runs already in the output directory's
-	// journal and runs only the missing ones.
+	// journal and runs only the missing ones; with no journal it starts
+	// afresh, unless the directory holds another sweep's files.
 	Resume bool
 }
 
@@ -90,7 +91,11 @@ func RunTo(ctx context.Context, e *Experiment, dir string, opt Options) (*Result
 		j, err := ReadJournal(dir)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return nil, fmt.Errorf("%s: no journal: there is nothing to resume", dir)
+			// Nothing to resume: start afresh, but never over the files of
+			// another sweep that left no journal.
+			if old := EarlierSweep(dir); old != "" {
+				return nil, fmt.Errorf("%s holds %s but no %s: nothing to resume, and the files are not this sweep's to replace", dir, old, JournalFile)
+			}
 		case err != nil:
 			return nil, err
 		case j.Fingerprint != e.Fingerprint():
