@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/experiments"
+	"github.com/poolsim/poolsim/plots"
 )
 
 // Rule (output directory): a sweep never follows a symbolic link inside
@@ -341,5 +342,21 @@ func TestTraceBounded(t *testing.T) {
 	}
 	if got := b.String(); !strings.HasPrefix(got, "abcd\nabcd\n\n… trace cut at") || strings.Count(got, "trace cut") != 1 {
 		t.Errorf("trace %q", got)
+	}
+}
+
+// The chart kinds are listed once, by experiments (ChartKinds), and plots
+// draws every one of them: the command line passes them through as they
+// are.
+func TestChartKindsAgree(t *testing.T) {
+	dir := t.TempDir()
+	runOK(t, "sweep", smallSweep, "-o", dir, "-q")
+	for _, kind := range experiments.ChartKinds() {
+		charts := plotCharts([]experiments.Chart{{Title: "kind " + kind, Y: "rate_503", Kind: kind}})
+		// This sweep has no numeric axis for a line chart to need; what
+		// matters is that plots knows the kind.
+		if _, err := plots.Draw(dir, charts); err != nil && strings.Contains(err.Error(), "unknown kind") {
+			t.Errorf("kind %q: %v", kind, err)
+		}
 	}
 }
