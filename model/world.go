@@ -55,6 +55,7 @@ type world struct {
 	httperr  *HTTPErrWriter
 	trace    *bufio.Writer
 	interval engine.Time
+	limits   limits
 }
 
 // world-level event kinds.
@@ -113,6 +114,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		pool:     &sc.Pool,
 		tcpReset: sc.Pool.LoadBalancer == "tcp",
 		interval: opt.Interval,
+		limits:   newLimits(opt),
 		classes:  make(map[string]*classRT),
 	}
 	start := sc.Start.UTC()
@@ -195,7 +197,9 @@ func (w *world) run() (*Result, error) {
 	} else {
 		w.rec.startMeasuring(w)
 	}
-	sim.Run(w.horizon)
+	if err := w.simulate(); err != nil {
+		return nil, err
+	}
 	res := w.rec.result(w)
 	if w.httperr != nil {
 		if err := w.httperr.Flush(); err != nil {

@@ -9,8 +9,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"github.com/poolsim/poolsim/experiments"
 )
 
 // Exit statuses.
@@ -57,7 +55,6 @@ func (c *cli) errorf(format string, a ...any) int {
 // name). It returns the process's exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	c := &cli{stdout: stdout, stderr: stderr}
-	experiments.Version = poolsimVersion()
 	if len(args) == 0 {
 		c.usage(stderr)
 		return exitUsage

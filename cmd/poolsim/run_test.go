@@ -227,8 +227,8 @@ func TestRunOutputFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(rows[0], timeSeriesHeader) {
-		t.Errorf("header %v, want %v", rows[0], timeSeriesHeader)
+	if !slices.Equal(rows[0], model.SeriesHeader[:]) {
+		t.Errorf("header %v, want %v", rows[0], model.SeriesHeader)
 	}
 	// 30 minutes in 5-minute rows.
 	if len(rows) != 1+6 {
