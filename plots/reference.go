@@ -5,11 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"runtime"
-	"sync"
-	"weak"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
@@ -46,7 +42,7 @@ func (t *Table) Where(column, value string) *Table {
 // when label is ""). Points where ys is not finite are left out, as the
 // formula has no value there. It fails when xs and ys differ in length or
 // no point is left.
-func Reference(p *plot.Plot, label string, xs, ys []float64) error {
+func Reference(p *Figure, label string, xs, ys []float64) error {
 	if len(xs) != len(ys) {
 		return fmt.Errorf("plots: reference %q: %d x values and %d y values", label, len(xs), len(ys))
 	}
@@ -76,41 +72,11 @@ func Reference(p *plot.Plot, label string, xs, ys []float64) error {
 	}
 	l := &sideLegend{}
 	l.add(label, line)
-	addLegend(p, l)
+	p.setLegend(l)
 	return nil
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// legends remembers the side legend of each chart the package drew, so
-// that Reference can add to it; an entry goes when its chart is collected.
-var legends struct {
-	sync.Mutex
-	m map[weak.Pointer[plot.Plot]]*sideLegend
-}
-
-// addLegend adds a side legend to a chart and remembers it as the chart's.
-func addLegend(p *plot.Plot, l *sideLegend) {
-	p.Add(l)
-	k := weak.Make(p)
-	legends.Lock()
-	defer legends.Unlock()
-	if legends.m == nil {
-		legends.m = map[weak.Pointer[plot.Plot]]*sideLegend{}
-	}
-	if _, ok := legends.m[k]; !ok {
-		runtime.AddCleanup(p, func(k weak.Pointer[plot.Plot]) {
-			legends.Lock()
-			delete(legends.m, k)
-			legends.Unlock()
-		}, k)
-	}
-	legends.m[k] = l
-}
-
 // legendOf returns the side legend of a chart, or nil.
-func legendOf(p *plot.Plot) *sideLegend {
-	legends.Lock()
-	defer legends.Unlock()
-	return legends.m[weak.Make(p)]
-}
+func legendOf(f *Figure) *sideLegend { return f.legend }

@@ -78,7 +78,7 @@ func TestReference(t *testing.T) {
 		t.Errorf("PNG: %v", err)
 	}
 
-	bare := newPlot("t", "x", "y")
+	bare := newFigure("t", "x", "y")
 	if err := Reference(bare, "theory", xs, []float64{1, 2, 3}); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestReference(t *testing.T) {
 		{"nothing finite", xs, []float64{math.NaN(), math.Inf(1), math.Inf(-1)}},
 		{"empty", nil, nil},
 	} {
-		if err := Reference(newPlot("t", "x", "y"), "theory", tc.xs, tc.ys); err == nil {
+		if err := Reference(newFigure("t", "x", "y"), "theory", tc.xs, tc.ys); err == nil {
 			t.Errorf("%s: no error", tc.name)
 		}
 	}
