@@ -70,7 +70,7 @@ func (r *runFlags) register(f *flagSet) {
 	f.StringVar(&r.timeseries, "timeseries", "", "write a CSV time series, one row per --interval, to `FILE`")
 	f.DurationVar(&r.interval, "interval", time.Minute, "width of a time-series row (with --timeseries or --plot)")
 	f.StringVar(&r.trace, "trace", "", "write an event-by-event log of the run to `FILE` (large: for debugging a scenario)")
-	f.StringVar(&r.plot, "plot", "", "draw the time series and the worker timeline as PNG and SVG into `DIR`")
+	f.StringVar(&r.plot, "plot", "", "draw the time series, the worker timeline and the memory panel as PNG and SVG into `DIR`,\nwith a one-run report, DIR/report.html")
 	f.Float64Var(&r.maxEvents, "max-events", 0, "refuse a scenario whose expected number of events exceeds `N`\n(0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
 	f.Uint64Var(&r.replication, "replication", 0, "replication `R`: selects the random streams, as replication R of a sweep")
 }
@@ -160,7 +160,7 @@ func runRun(c *cli, args []string) int {
 	outs = nil
 	var charts []string
 	if fl.plot != "" {
-		if charts, err = drawRun(fl.plot, sc, res, opt.Interval); err != nil {
+		if charts, err = drawRun(fl.plot, arg, &fl, sc, res, opt.Interval, warnings); err != nil {
 			return c.errorf("cannot draw charts into %s: %v", fl.plot, err)
 		}
 	}

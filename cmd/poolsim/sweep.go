@@ -16,7 +16,6 @@ import (
 	"syscall"
 
 	"github.com/poolsim/poolsim/experiments"
-	"github.com/poolsim/poolsim/plots"
 )
 
 const sweepUsage = `poolsim sweep FILE|NAME [flags]
@@ -73,6 +72,7 @@ func runSweep(c *cli, args []string) int {
 		resume          = f.Bool("resume", false, "complete an interrupted sweep in the output directory: keep its\nfinished runs and run only the missing ones")
 		shards          = f.Int("shards", 0, "split the runs into `N` shards and run only one (see --shard-index);\na shard writes its runs (results.csv, journal.jsonl) but no summary")
 		shardFlag       optUint64
+		writeReport     = f.Bool("report", false, "write DIR/report.html at the end: the page a design review reads (see \"poolsim help report\")")
 	)
 	f.Var(&shardFlag, "shard-index", "with --shards, run shard `I`, counted from 0 (default: $SLURM_ARRAY_TASK_ID,\nelse $JOB_COMPLETION_INDEX)")
 	pos, status, stop := f.parse(c, args)
@@ -191,14 +191,17 @@ func runSweep(c *cli, args []string) int {
 		fmt.Fprintf(c.stdout, "shard %d of %d: runs written to %s\n", opt.ShardIndex, opt.Shards, filepath.Join(out, experiments.ResultsFile))
 		return exitOK
 	}
-	return c.finishSweep(res, out)
+	if code := c.finishSweep(res, out); code != exitOK || !*writeReport {
+		return code
+	}
+	return c.sweepReport(out)
 }
 
 // finishSweep prints the summary of a finished sweep (or merge) in out and
 // draws its charts.
 func (c *cli) finishSweep(res *experiments.Results, out string) int {
 	printSweep(c, res)
-	files, err := plots.Draw(out, plotCharts(res.Experiment.Charts))
+	files, err := drawSweep(out, res)
 	fmt.Fprintf(c.stdout, "\nresults in %s: %s", out, strings.Join(tablesIn(out), ", "))
 	if len(files) > 0 {
 		fmt.Fprintf(c.stdout, ", charts/ (%d charts)", len(files)/2)
@@ -346,26 +349,4 @@ func printSweep(c *cli, res *experiments.Results) {
 	if len(res.Summary) > maxPrinted {
 		fmt.Fprintf(c.stdout, "  … %d more in summary.csv\n", len(res.Summary)-maxPrinted)
 	}
-}
-
-// plotCharts converts an experiment's [[chart]] tables for the plots
-// package.
-func plotCharts(charts []experiments.Chart) []plots.Chart {
-	out := make([]plots.Chart, len(charts))
-	for i, ch := range charts {
-		out[i] = plots.Chart{Title: ch.Title, X: ch.X, Y: ch.Y, Group: ch.Group, Kind: plotKind(ch.Kind)}
-	}
-	return out
-}
-
-// plotKind maps a chart kind of the experiment file to the plots package's
-// name for it.
-func plotKind(kind string) string {
-	switch kind {
-	case "bar":
-		return "bars"
-	case "line":
-		return "lines"
-	}
-	return kind
 }
