@@ -69,6 +69,7 @@ func buildBars(t *Table, metric, x, group string, raw bool) (*Figure, barSet, er
 
 	xname := keyTitle(x, raw)
 	f := newFigure(capitalize(MetricName(metric))+" by "+xname, xname+"  (error bars: confidence interval)", axisLabel(metric))
+	f.yScale = MetricScale(metric)
 	f.Add(grid(false))
 	set, lo, hi := placeBars(f, pts, a, metric)
 	for _, s := range set.series {

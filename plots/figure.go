@@ -24,7 +24,8 @@ type Figure struct {
 	Note string
 
 	legend *sideLegend
-	nMin   int // replications per point, over the points drawn (0: none known)
+	yScale float64 // from a metric's values to the y axis (100 for rates); 0: 1
+	nMin   int     // replications per point, over the points drawn (0: none known)
 	nMax   int
 	paired bool
 }

@@ -67,6 +67,7 @@ func lines(summary *Table, x, metric string, raw bool) (*Figure, error) {
 		return nil, err
 	}
 	f := newFigure(capitalize(MetricName(metric))+" against "+keyTitle(x, raw), keyAxisTitle(x, raw), axisLabel(metric))
+	f.yScale = MetricScale(metric)
 	ls := lineSeries(f, pts, a, kind, xi, metric)
 	if len(ls) == 0 {
 		return nil, fmt.Errorf("plots: %s has no values of %s to draw", summary.name(), metric)
