@@ -46,6 +46,7 @@ var metrics = map[string]metricInfo{
 	"rate_stale":           {"stale rate", "% of requests", -1},
 	"rate_client_timeout":  {"client timeout rate", "% of requests", -1},
 	"rate_expired":         {"expired rate", "% of requests", -1},
+	"rate_reset":           {"connection reset rate", "% of requests", -1},
 	"availability":         {"availability", "% of time", +1},
 	"wait_mean_s":          {"mean queue wait", "seconds", -1},
 	"response_mean_s":      {"mean response time", "seconds", -1},
