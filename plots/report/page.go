@@ -21,7 +21,7 @@ const File = "report.html"
 type page struct {
 	Title    string
 	Question template.HTML
-	Text     []template.HTML
+	Text     []template.HTML // paragraphs (or lists) of the description
 	Headline template.HTML
 	Verdict  []template.HTML
 	Basis    string
@@ -79,6 +79,29 @@ var backquoted = regexp.MustCompile("`([^`]*)`")
 // prose escapes text and sets `names` in code type.
 func prose(s string) template.HTML {
 	return template.HTML(backquoted.ReplaceAllString(template.HTMLEscapeString(s), "<code>$1</code>"))
+}
+
+// paragraphs renders the paragraphs of a description, runs of "- " items
+// as a list.
+func paragraphs(paras []string) []template.HTML {
+	var out []template.HTML
+	var items []string
+	flush := func() {
+		if len(items) > 0 {
+			out = append(out, template.HTML("<ul><li>"+strings.Join(items, "</li><li>")+"</li></ul>"))
+			items = nil
+		}
+	}
+	for _, p := range paras {
+		if item, ok := strings.CutPrefix(p, "- "); ok {
+			items = append(items, string(prose(item)))
+			continue
+		}
+		flush()
+		out = append(out, "<p>"+prose(p)+"</p>")
+	}
+	flush()
+	return out
 }
 
 // writePage renders the page into dir/report.html, atomically.
@@ -144,7 +167,7 @@ figcaption { margin-top: .3rem; }
 <body>
 <h1>{{.Title}}</h1>
 {{with .Question}}<p class="question">{{.}}</p>{{end}}
-{{range .Text}}<p>{{.}}</p>
+{{range .Text}}{{.}}
 {{end}}
 <section class="answer" id="answer">
 <h2 style="border:0;margin-top:0">The answer</h2>

@@ -175,10 +175,7 @@ func runPage(r *Run, opt Options) (*page, error) {
 		p.Title = "One run of " + r.Inputs.Scenario
 	}
 	if q, rest := description(r.Source); q != "" {
-		p.Question, p.Text = prose(q), nil
-		for _, t := range rest {
-			p.Text = append(p.Text, prose(t))
-		}
+		p.Question, p.Text = prose(q), paragraphs(rest)
 	}
 	p.Headline = prose(fmt.Sprintf("Of %.0f requests, %s got 503, %s were abandoned, %s got 500; %s were answered OK (p99 %s).",
 		m.Arrivals, pct(m.Rate503), pct(m.RateAbandoned), pct(m.RateError), pct(m.RateOK), secs(m.ResponseP99S)))

@@ -51,10 +51,7 @@ func sweepPage(s *Sweep, opt Options) (*page, error) {
 		p.Title = e.Name
 	}
 	q, rest := description(s.Source)
-	p.Question = prose(q)
-	for _, r := range rest {
-		p.Text = append(p.Text, prose(r))
-	}
+	p.Question, p.Text = prose(q), paragraphs(rest)
 	var charted []string
 	for _, c := range ChartsOf(e) {
 		charted = append(charted, c.Y)

@@ -100,16 +100,16 @@ func (f Finding) better() (better, worse []Difference) {
 	return nil, nil
 }
 
-// Sentence says in plain words what the comparisons of the metric show, names
-// in backquotes: "503 rate: `requests 20000` is 0.041 percentage points lower
-// (± 0.012) than `time 29h`, better. The other 9 do not differ
-// significantly (3 identical to it in every replication)."
+// Sentence says in plain words what the comparisons of the metric show,
+// names in backquotes: "Abandoned rate: significantly lower than `time
+// 29h` (better) for `time 60m` (by 0.41 ± 0.05 percentage points);
+// significantly higher (worse) for `non-overlapped` (by 1.2 ± 0.3). The
+// other 3 do not differ significantly (1 identical to the baseline in every
+// replication)." Points with the very same difference are named together.
 func (f Finding) Sentence() string {
-	name := plots.MetricName(f.Metric)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: ", capitalize(name))
-	significant := append(slices.Clone(f.Lower), f.Higher...)
-	if len(significant) == 0 {
+	fmt.Fprintf(&b, "%s: ", capitalize(plots.MetricName(f.Metric)))
+	if len(f.Lower)+len(f.Higher) == 0 {
 		fmt.Fprintf(&b, "no variant differs significantly from `%s` (every paired interval includes 0", f.Baseline)
 		if f.Identical > 0 {
 			fmt.Fprintf(&b, "; %s identical to it in every replication", count(f.Identical, f.Identical == len(f.Same)))
@@ -119,18 +119,25 @@ func (f Finding) Sentence() string {
 	}
 	better, _ := f.better()
 	var parts []string
-	for _, d := range significant {
-		s := fmt.Sprintf("`%s` is %s than `%s`", d.Point, describe(f.Metric, d), f.Baseline)
+	for i, group := range [][]Difference{f.Lower, f.Higher} {
+		if len(group) == 0 {
+			continue
+		}
+		dir := []string{"lower", "higher"}[i]
+		judged := ""
 		if plots.MetricBetter(f.Metric) != 0 {
-			if slices.Contains(better, d) {
-				s += ", better"
-			} else {
-				s += ", worse"
+			judged = " (worse)"
+			if slices.Contains(better, group[0]) {
+				judged = " (better)"
 			}
 		}
-		parts = append(parts, s)
+		s := fmt.Sprintf("significantly %s%s", dir, judged)
+		if len(parts) == 0 {
+			s += fmt.Sprintf(" than `%s`", f.Baseline)
+		}
+		parts = append(parts, s+" for "+strings.Join(limit(sameDiffs(f.Metric, group), 5), ", "))
 	}
-	b.WriteString(strings.Join(limit(parts, 6), "; "))
+	b.WriteString(strings.Join(parts, "; "))
 	b.WriteString(".")
 	if n := len(f.Same); n > 0 {
 		fmt.Fprintf(&b, " The other %d do not differ significantly", n)
@@ -142,6 +149,63 @@ func (f Finding) Sentence() string {
 	return b.String()
 }
 
+// sameDiffs names the points of a group with their differences, those with
+// the very same difference together: "`a` (by 0.41 ± 0.05 percentage
+// points)", "`b` and `c` (by 1.2 ± 0.3 each)".
+func sameDiffs(metric string, group []Difference) []string {
+	var out []string
+	for i := 0; i < len(group); {
+		j := i + 1
+		for j < len(group) && group[j].Diff == group[i].Diff && group[j].CI == group[i].CI {
+			j++
+		}
+		names := make([]string, 0, j-i)
+		for _, d := range group[i:j] {
+			names = append(names, "`"+d.Point+"`")
+		}
+		by := amount(metric, group[i])
+		if len(out) > 0 {
+			by = strings.TrimSuffix(strings.TrimSuffix(by, " percentage points"), " s")
+		}
+		if j-i > 1 {
+			by += " each"
+		}
+		if group[i].CI == 0 {
+			by += ", in every replication"
+		}
+		out = append(out, joinAnd(names)+" (by "+by+")")
+		i = j
+	}
+	return out
+}
+
+// amount writes the size of a difference with its half-width and unit:
+// "0.41 ± 0.05 percentage points", "1.3 ± 0.2 s", "12.0 ± 2.0".
+func amount(metric string, d Difference) string {
+	scale := plots.MetricScale(metric)
+	num := formatPair(math.Abs(d.Diff)*scale, d.CI*scale)
+	s := num[0] + " ± " + num[1]
+	if d.CI == 0 { // the same difference in every replication
+		s = num[0]
+	}
+	switch unit := plots.MetricLabel(metric); {
+	case scale == 100:
+		s += " percentage points"
+	case unit == "seconds":
+		s += " s"
+	case unit == "requests/s":
+		s += " requests/s"
+	}
+	return s
+}
+
+func joinAnd(names []string) string {
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
 // Headline is the answer in one sentence, on the first metric: the point
 // that does best if any is significantly better than the baseline.
 func Headline(findings []Finding) string {
@@ -151,8 +215,11 @@ func Headline(findings []Finding) string {
 	f := findings[0]
 	name := plots.MetricName(f.Metric)
 	better, worse := f.better()
-	if plots.MetricBetter(f.Metric) == 0 {
-		better, worse = f.Lower, f.Higher
+	if plots.MetricBetter(f.Metric) == 0 { // neither way is better
+		if n := len(f.Lower) + len(f.Higher); n > 0 {
+			return fmt.Sprintf("On the %s, %d %s significantly from the baseline `%s`.", name, n, plural(n, "variant differs", "variants differ"), f.Baseline)
+		}
+		return fmt.Sprintf("No variant differs significantly from the baseline `%s` in %s.", f.Baseline, name)
 	}
 	if len(better) == 0 {
 		s := fmt.Sprintf("No variant has a significantly better %s than the baseline `%s`", name, f.Baseline)

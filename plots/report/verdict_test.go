@@ -27,7 +27,7 @@ func TestVerdict(t *testing.T) {
 base,base,10,0,0,0,0,0,0
 time 60m,base,10,-0.0041,0.0005,0.0040,0.0006,12,2
 non-overlapped,base,10,0.0120,0.0030,-0.0110,0.0031,12,2
-schedule,base,10,0.0002,0.0004,-0.0001,0.0003,1,1.5
+schedule,base,10,0.0002,0.0004,-0.0001,0.0003,1,0
 no recycle,base,10,0,0,0,0,0,0
 alone,base,1,-0.5,NaN,0.5,NaN,3,NaN
 `)
@@ -37,14 +37,14 @@ alone,base,1,-0.5,NaN,0.5,NaN,3,NaN
 		headline string
 	}{
 		{"rate_abandoned",
-			"Abandoned rate: `time 60m` is 0.41 percentage points lower (± 0.05) than `base`, better; `non-overlapped` is 1.2 percentage points higher (± 0.3) than `base`, worse. The other 3 do not differ significantly (1 identical to the baseline in every replication).",
+			"Abandoned rate: significantly lower (better) than `base` for `time 60m` (by 0.41 ± 0.05 percentage points); significantly higher (worse) for `non-overlapped` (by 1.2 ± 0.3 percentage points). The other 3 do not differ significantly (1 identical to the baseline in every replication).",
 			"On the abandoned rate, `time 60m` does best: 0.41 percentage points lower (± 0.05) than the baseline `base`."},
 		{"rate_ok", // more is better
-			"OK rate: `non-overlapped` is 1.1 percentage points lower (± 0.3) than `base`, worse; `time 60m` is 0.40 percentage points higher (± 0.06) than `base`, better. The other 3 do not differ significantly (1 identical to the baseline in every replication).",
+			"OK rate: significantly lower (worse) than `base` for `non-overlapped` (by 1.1 ± 0.3 percentage points); significantly higher (better) for `time 60m` (by 0.40 ± 0.06 percentage points). The other 3 do not differ significantly (1 identical to the baseline in every replication).",
 			"On the OK rate, `time 60m` does best: 0.40 percentage points higher (± 0.06) than the baseline `base`."},
 		{"recycles", // neither way is better
-			"Recycles: `time 60m` is 12.0 more (± 2.0) than `base`; `non-overlapped` is 12.0 more (± 2.0) than `base`. The other 3 do not differ significantly (1 identical to the baseline in every replication).",
-			"No variant has a significantly better recycles than the baseline `base`; 2 are significantly worse."},
+			"Recycles: significantly higher than `base` for `time 60m` and `non-overlapped` (by 12.0 ± 2.0 each), `schedule` (by 1, in every replication). The other 2 do not differ significantly (1 identical to the baseline in every replication).",
+			"On the recycles, 3 variants differ significantly from the baseline `base`."},
 	} {
 		f, err := Compare(compare, tc.metric)
 		if err != nil {
