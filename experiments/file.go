@@ -34,10 +34,10 @@ const (
 	maxCheckedPoints = 10_000
 )
 
-// ChartKinds are the values a [[chart]] table's kind may take: "" lets the
+// ChartKinds returns the values a [[chart]] table's kind may take: "" lets the
 // chart pick (bars against the variant, lines against a numeric sweep key);
 // "diff" draws each variant's paired difference from the baseline.
-var ChartKinds = []string{"", "bars", "lines", "diff", "bar", "line"}
+func ChartKinds() []string { return []string{"", "bars", "lines", "diff", "bar", "line"} }
 
 // Experiment is a parsed experiment file: a base scenario, the variants and
 // sweep axes that form its grid, and how many replications to run of each
@@ -369,7 +369,7 @@ func parse(filename string, data []byte, baseDir string, sim simulator) (*Experi
 		if c.Kind == "diff" && e.Baseline == "" {
 			p.errorf(c.Line, "chart kind = \"diff\": a difference chart needs a baseline (at least two variants)")
 		}
-		if !slices.Contains(ChartKinds, c.Kind) {
+		if !slices.Contains(ChartKinds(), c.Kind) {
 			p.errorf(c.Line, "chart kind = %q: want bars, lines or diff", c.Kind)
 		}
 	}

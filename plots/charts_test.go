@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/model"
 )
 
@@ -254,6 +255,16 @@ func TestPNG(t *testing.T) {
 func TestChartKinds(t *testing.T) {
 	summary := mustTable(t, "summary.csv")
 	compare := mustTable(t, "compare.csv")
+	// Every kind an experiment file may name is one the package draws.
+	for _, k := range experiments.ChartKinds() {
+		c := Chart{Y: "rate_503", Kind: k}
+		if k == "lines" || k == "line" {
+			c.X = "clients.trendpage.count"
+		}
+		if _, err := c.Plot(summary, compare, About{}); err != nil {
+			t.Errorf("kind %q of an experiment file: %v", k, err)
+		}
+	}
 	for _, c := range []Chart{
 		{Y: "rate_503"},
 		{Y: "rate_503", Kind: "bar", Group: "clients.trendpage.count"},
