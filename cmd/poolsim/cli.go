@@ -33,6 +33,7 @@ func commands() []command {
 		{"sweep", "run an experiment: variants × sweep axes × replications", runSweep},
 		{"merge", "merge the shards of a sweep into one result", runMerge},
 		{"plot", "redraw an experiment's charts from its result tables", runPlot},
+		{"report", "write report.html, the page a design review reads, for a sweep or a run", runReport},
 		{"validate", "check scenario and experiment files, reporting every error", runValidate},
 		{"list", "show the scenarios and experiments shipped with poolsim", runList},
 		{"version", "print the version, the Go version and the random stream scheme", runVersion},

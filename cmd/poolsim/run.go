@@ -71,7 +71,7 @@ func (r *runFlags) register(f *flagSet) {
 	f.StringVar(&r.timeseries, "timeseries", "", "write a CSV time series, one row per --interval, to `FILE`")
 	f.DurationVar(&r.interval, "interval", time.Minute, "width of a time-series row (with --timeseries or --plot)")
 	f.StringVar(&r.trace, "trace", "", "write an event-by-event log of the run to `FILE` (large: for debugging a scenario)")
-	f.StringVar(&r.plot, "plot", "", "draw the time series and the worker timeline as PNG and SVG into `DIR`")
+	f.StringVar(&r.plot, "plot", "", "draw the time series, the worker timeline and the memory panel as PNG and SVG into `DIR`,\nwith a one-run report, DIR/report.html")
 	f.Var((*eventBudget)(&r.maxEvents), "max-events", "refuse a scenario whose expected number of events exceeds `N`\n(0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
 	f.Uint64Var(&r.replication, "replication", 0, "replication `R`: selects the random streams, as replication R of a sweep")
 }
@@ -144,7 +144,7 @@ func runRun(c *cli, args []string) int {
 	if err := outs.commit(sc, res); err != nil {
 		return c.errorf("%v", err)
 	}
-	return c.reportRun(&fl, sc, res, opt.Interval, warnings)
+	return c.reportRun(arg, &fl, sc, res, opt.Interval, warnings)
 }
 
 // checkPaths refuses two outputs on one path, or an output on the
@@ -264,11 +264,11 @@ func (l *limitWriter) Write(p []byte) (int, error) {
 }
 
 // reportRun draws the charts and prints the run's summary (or JSON).
-func (c *cli) reportRun(fl *runFlags, sc *model.Scenario, res *model.Result, interval engine.Time, warnings []string) int {
+func (c *cli) reportRun(arg string, fl *runFlags, sc *model.Scenario, res *model.Result, interval engine.Time, warnings []string) int {
 	var charts []string
 	var err error
 	if fl.plot != "" {
-		if charts, err = drawRun(fl.plot, sc, res, interval); err != nil {
+		if charts, err = drawRun(fl.plot, arg, fl, sc, res, interval, warnings); err != nil {
 			return c.errorf("cannot draw charts into %s: %v", fl.plot, err)
 		}
 	}
