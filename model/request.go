@@ -191,18 +191,18 @@ func (w *world) logHTTPErr(r *request, o outcome, c cause) {
 	var reason string
 	switch o {
 	case outRejectedFull:
-		reason = "QueueFull"
+		reason = ReasonQueueFull
 	case outRejectedOffline:
-		reason = "AppOffline"
+		reason = ReasonAppOffline
 		if w.adminStopped {
-			reason = "Disabled" // stopped by an operator, not by rapid-fail protection
+			reason = ReasonDisabled // stopped by an operator, not by rapid-fail protection
 		}
 	case outExpired:
-		reason = "Timer_AppPool"
+		reason = ReasonTimerAppPool
 	case outAbandoned:
-		reason = "Connection_Abandoned_By_AppPool"
+		reason = ReasonAbandoned
 		if c == causeMinSendRate {
-			reason = "Timer_MinBytesPerSecond"
+			reason = ReasonMinBytes
 		}
 	default:
 		return

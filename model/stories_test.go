@@ -270,7 +270,7 @@ func TestConservation(t *testing.T) {
 					}
 				}
 				if m.Arrivals > 0 {
-					relEq(t, "rate_503", m.Rate503*m.Arrivals, m.RejectedQueueFull+m.RejectedAppOffline, 1e-12)
+					relEq(t, "rate_503", m.Rate503*m.Arrivals, m.RejectedQueueFull+m.RejectedAppOffline+m.RejectedShutdown, 1e-12)
 					relEq(t, "rate_ok", m.RateOK*m.Arrivals, m.OK, 1e-12)
 				}
 				if m.Availability < 0 || m.Availability > 1 {
