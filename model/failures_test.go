@@ -1,6 +1,7 @@
 package model
 
 import (
+	"github.com/poolsim/poolsim/internal/stattest"
 	"math"
 	"sort"
 	"testing"
@@ -84,7 +85,7 @@ func fixedWindowTrips(ts []engine.Time, n int, T engine.Time) (bool, engine.Time
 //     P(Poisson(γT) ≥ N−1) = 0.566530.
 //
 // Each share over n = 2000 replications is Binomial(n, P) and must lie in
-// its central 99.9 % region (binomialBounds). Besides, the supervisor's
+// its central 99.9 % region (stattest.BinomialBounds). Besides, the supervisor's
 // decision in every run must equal the fixed-window rule replayed on the
 // run's crash times (from Result.Workers), and the pool must stop at the
 // N-th crash of the window.
@@ -162,7 +163,7 @@ func TestRapidFailTripProbability(t *testing.T) {
 // region of Binomial(n, p).
 func checkBinomial(t *testing.T, what string, k, n int, p float64) {
 	t.Helper()
-	lo, hi := binomialBounds(n, p, confidence)
+	lo, hi := stattest.BinomialBounds(n, p, confidence)
 	t.Logf("%s: %d of %d = %.4f, exact P = %.6f, 99.9 %% binomial region [%d, %d] = [%.4f, %.4f]",
 		what, k, n, float64(k)/float64(n), p, lo, hi, float64(lo)/float64(n), float64(hi)/float64(n))
 	if k < lo || k > hi {
