@@ -24,7 +24,7 @@ func TestDrainRefuse(t *testing.T) {
 		m := res.Metrics
 		switch drain {
 		case "refuse":
-			at := traceTimes(trace, "refused")
+			at := timesOf(trace, "refused")
 			if m.RejectedShutdown != 1 || m.OK != 1 || len(at) != 1 || !near(at[0], 20) || m.Rate503 != 0.5 {
 				t.Errorf("refuse: rejected_shutdown %v ok %v refused at %v rate_503 %v, want 1 1 [20] 0.5", m.RejectedShutdown, m.OK, at, m.Rate503)
 			}

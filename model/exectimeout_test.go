@@ -20,7 +20,7 @@ func TestExecutionTimeoutAbort(t *testing.T) {
 	if m.Error != 2 || m.ExecTimeouts != 2 || m.ExecTimeoutKills != 0 || m.Crashes != 0 || m.WorkerStarts != 1 {
 		t.Errorf("error %v exec_timeouts %v kills %v crashes %v starts %v, want 2 2 0 0 1", m.Error, m.ExecTimeouts, m.ExecTimeoutKills, m.Crashes, m.WorkerStarts)
 	}
-	got := traceTimes(trace, "execution timeout")
+	got := timesOf(trace, "execution timeout")
 	if len(got) != 2 || !near(got[0], 4) || !near(got[1], 7) {
 		t.Errorf("aborts at %v, want [4 7]\n%s", got, trace)
 	}

@@ -60,8 +60,8 @@ func runAt(t *testing.T, sc *Scenario, times ...engine.Time) (*Result, string) {
 	return res, trace.String() + "\n--- HTTPERR\n" + httperr.String()
 }
 
-// traceTimes returns the times of the trace lines that contain s.
-func traceTimes(trace, s string) []float64 {
+// timesOf returns the times of the trace lines that contain s.
+func timesOf(trace, s string) []float64 {
 	var ts []float64
 	for _, line := range strings.Split(trace, "\n") {
 		if strings.Contains(line, s) {

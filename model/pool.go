@@ -87,6 +87,7 @@ func (w *world) offer(r *request) {
 	w.rec.queueLen(w.queue.len())
 	w.armExpiry()
 	w.maybeStart()
+	w.servingChanged()
 }
 
 func (w *world) reject(r *request, o outcome) {
@@ -137,6 +138,7 @@ func (w *world) pump() {
 			w.starved()
 		}
 	}
+	w.servingChanged()
 }
 
 // maybeStart starts a worker on demand: WAS starts one when requests arrive
@@ -197,6 +199,7 @@ func (w *world) expire() {
 		w.finish(r, outExpired, causeNone)
 	}
 	w.armExpiry()
+	w.servingChanged()
 }
 
 // failure reports a worker failure to the supervisor and carries out its
@@ -251,6 +254,7 @@ func (w *world) halt() {
 	for _, wk := range w.snapshotWorkers() {
 		wk.drain(false, reasonStopped)
 	}
+	w.servingChanged()
 }
 
 func (w *world) restartPool() {
@@ -261,6 +265,7 @@ func (w *world) restartPool() {
 	if w.trace != nil {
 		w.tracef("pool restarted")
 	}
+	w.servingChanged()
 	w.pump()
 }
 

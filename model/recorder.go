@@ -1,6 +1,8 @@
 package model
 
 import (
+	"math"
+
 	"github.com/poolsim/poolsim/engine"
 )
 
@@ -55,6 +57,7 @@ type recorder struct {
 	lastLevel           engine.Time
 	stopSince           engine.Time
 	stopped             bool
+	outage              outageRec
 
 	series  []SeriesRow
 	cur     SeriesRow
@@ -298,6 +301,11 @@ func (rec *recorder) result(w *world) *Result {
 		m.QueueMean = rec.queueArea / float64(span)
 		m.BusyMean = rec.busyArea / float64(span)
 	}
+	// Rule: a mean or percentile of no requests is not a number: NaN here,
+	// n/a in the summary, null in JSON, an empty CSV cell
+	// (docs/model.md#outputs).
+	nan := math.NaN()
+	m.WaitMeanS, m.ResponseMeanS, m.ResponseP50S, m.ResponseP90S, m.ResponseP99S, m.StaleAgeMeanS = nan, nan, nan, nan, nan, nan
 	if rec.waitN > 0 {
 		m.WaitMeanS = rec.waitSum / float64(rec.waitN)
 	}
@@ -327,6 +335,8 @@ func (rec *recorder) result(w *world) *Result {
 	m.Retries = float64(rec.retries)
 	m.ShutdownKills = float64(e[evkShutdownKill])
 	m.StartupKills = float64(e[evkStartupKill])
+	m.TimeNotStopped = m.Availability
+	rec.outage.fill(&m, now, w.warmup, span)
 	m.WarmupS = w.warmup.Seconds()
 	m.Events = float64(w.sim.Fired())
 

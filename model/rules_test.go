@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -239,4 +240,123 @@ func TestWASEventIDs(t *testing.T) {
 	if n, _ := wasCount(res, 5093); replacements == 0 || n != replacements {
 		t.Errorf("5093 counted %d times, want the %d replacements killed at their startup limit", n, replacements)
 	}
+}
+
+// TestServingAvailabilityHung checks the rule "the pool cannot serve while
+// requests wait and every thread of every ready worker hangs"
+// (docs/model.md#availability). One worker of one thread, every request
+// hangs, no ping: the first request hangs at once, and from the second
+// arrival on the queue is never empty, so the pool is down from the second
+// arrival to the horizon, while rapid-fail protection never stops it:
+// time_not_stopped (availability) stays 1, serving_availability is the
+// second arrival's time over the horizon, one outage that never ends.
+func TestServingAvailabilityHung(t *testing.T) {
+	sc := baseScenario(0.2, engine.Second, 1, 1000, engine.Hour)
+	sc.Classes["page"].Hang = 1
+	sc.Pool.QueueTimeout = 0
+	var trace bytes.Buffer
+	res, err := Run(sc, Options{Trace: &trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Metrics
+	checkConservation(t, m)
+	times := traceTimes(t, trace.String(), "arrive ")
+	if len(times) < 2 {
+		t.Fatalf("%d arrivals", len(times))
+	}
+	H := res.Horizon.Seconds()
+	if m.Availability != 1 || m.TimeNotStopped != 1 {
+		t.Errorf("availability %v, time_not_stopped %v: the pool was never stopped", m.Availability, m.TimeNotStopped)
+	}
+	if want := times[1] / H; math.Abs(m.ServingAvailability-want) > 1e-6 {
+		t.Errorf("serving_availability = %v, want second arrival %v s / %v s = %v", m.ServingAvailability, times[1], H, want)
+	}
+	if m.Outages != 1 || math.Abs(m.OutageTimeS-(H-times[1])) > 1e-5 || m.OutageMeanS != m.OutageTimeS || !math.IsNaN(m.TimeToRecoverS) {
+		t.Errorf("outages %v, outage_time_s %v, outage_mean_s %v, time_to_recover_s %v; want 1, %v, the same, NaN (never recovered)",
+			m.Outages, m.OutageTimeS, m.OutageMeanS, m.TimeToRecoverS, H-times[1])
+	}
+}
+
+// traceTimes returns the times of the trace lines whose text begins with
+// prefix.
+func traceTimes(t *testing.T, trace, prefix string) []float64 {
+	t.Helper()
+	var out []float64
+	for _, line := range strings.Split(trace, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || !strings.HasPrefix(strings.Join(f[1:], " "), prefix) {
+			continue
+		}
+		v, err := strconv.ParseFloat(f[0], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// TestOutagesOfNonOverlappedRecycles checks the outage rules
+// (docs/model.md#availability) on non-overlapped recycles: each recycle
+// leaves no ready worker for the 10 s start-up of the replacement (and the
+// first worker's cold start too), and under a light load the pool is down
+// from the first arrival in such a gap until the replacement is ready. The
+// gaps are replayed from the trace: outages, their total and mean, and the
+// mean time to recover must match, up to the trace's microsecond rounding.
+func TestOutagesOfNonOverlappedRecycles(t *testing.T) {
+	sc := baseScenario(1, 10*engine.Millisecond, 4, 1000, engine.Hour)
+	sc.Classes["page"].Service = Const(10 * engine.Millisecond)
+	sc.Pool.StartupTime = Const(10 * engine.Second)
+	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
+	sc.Pool.Recycle.Time = Duration(5 * engine.Minute)
+	sc.Pool.Recycle.Overlapping = false
+	var trace bytes.Buffer
+	res, err := Run(sc, Options{Trace: &trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Metrics
+	checkConservation(t, m)
+	noWorker, down := true, false
+	var start, total, recovered float64
+	var outages, ended int
+	for _, line := range strings.Split(trace.String(), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 {
+			continue
+		}
+		now, _ := strconv.ParseFloat(f[0], 64)
+		switch {
+		case f[1] == "arrive" && noWorker && !down:
+			down, start = true, now
+			outages++
+		case f[1] == "worker" && f[3] == "draining":
+			noWorker = true
+		case f[1] == "worker" && f[3] == "ready":
+			noWorker = false
+			if down {
+				down = false
+				total += now - start
+				recovered += now - start
+				ended++
+			}
+		}
+	}
+	if down {
+		total += res.Horizon.Seconds() - start
+	}
+	if outages < 10 || ended == 0 {
+		t.Fatalf("only %d outages replayed", outages)
+	}
+	tol := 2e-6 * float64(outages)
+	if m.Outages != float64(outages) || math.Abs(m.OutageTimeS-total) > tol ||
+		math.Abs(m.OutageMeanS-total/float64(outages)) > tol || math.Abs(m.TimeToRecoverS-recovered/float64(ended)) > tol {
+		t.Errorf("outages %v, outage_time_s %v, outage_mean_s %v, time_to_recover_s %v; replayed %d, %v, %v, %v",
+			m.Outages, m.OutageTimeS, m.OutageMeanS, m.TimeToRecoverS, outages, total, total/float64(outages), recovered/float64(ended))
+	}
+	if want := 1 - m.OutageTimeS/res.Horizon.Seconds(); math.Abs(m.ServingAvailability-want) > 1e-12 {
+		t.Errorf("serving_availability %v, want 1 − outage_time_s/horizon = %v", m.ServingAvailability, want)
+	}
+	t.Logf("%d outages, %.3f s in all, availability %v, serving %.6f", outages, total, m.Availability, m.ServingAvailability)
 }

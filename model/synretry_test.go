@@ -37,7 +37,7 @@ func TestSynRetryConnectTimeout(t *testing.T) {
 	sc.Pool.ConnectTimeout = Duration(3 * engine.Second)
 	res, trace := runAt(t, sc, 0, 50*engine.Millisecond, 100*engine.Millisecond)
 	m := res.Metrics
-	at := traceTimes(trace, "rejected_queue_full")
+	at := timesOf(trace, "rejected_queue_full")
 	if m.OK != 2 || m.RejectedQueueFull != 1 || m.SynDrops != 2 || len(at) != 1 || !near(at[0], 3.1) {
 		t.Errorf("ok %v rejected %v syn_drops %v failed at %v, want 2 1 2 [3.1]\n%s", m.OK, m.RejectedQueueFull, m.SynDrops, at, trace)
 	}

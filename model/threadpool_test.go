@@ -17,7 +17,7 @@ func TestThreadPoolInjection(t *testing.T) {
 	sc.Pool.ThreadPool = ThreadPool{Min: 1, Max: 3, Injection: Duration(500 * engine.Millisecond)}
 	res, trace := runAt(t, sc, 0, 0, 0, 0)
 	m := res.Metrics
-	at := traceTimes(trace, "thread injected")
+	at := timesOf(trace, "thread injected")
 	if m.ThreadsInjected != 2 || len(at) != 2 || !near(at[0], 0.5) || !near(at[1], 1) {
 		t.Errorf("threads_injected %v at %v, want 2 at [0.5 1]", m.ThreadsInjected, at)
 	}

@@ -75,7 +75,7 @@ func TestMinBytesPerSecond(t *testing.T) {
 		res, trace := runAt(t, sc, 0)
 		m := res.Metrics
 		if c.cut {
-			at := traceTimes(trace, "min send rate")
+			at := timesOf(trace, "min send rate")
 			if m.AbandonedMinSendRate != 1 || m.MinSendRateCuts != 1 || len(at) != 1 || !near(at[0], 11) {
 				t.Errorf("%s: abandoned_min_send_rate %v, cut at %v, want 1 at 11 s", c.bw, m.AbandonedMinSendRate, at)
 			}

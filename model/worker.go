@@ -134,6 +134,7 @@ func (wk *worker) ready() {
 	now := w.sim.Now()
 	wk.state = wServing
 	w.rec.phase(wk, PhaseServing)
+	w.servingChanged()
 	if w.trace != nil {
 		w.tracef("worker %d ready", wk.id)
 	}
@@ -223,6 +224,7 @@ func (wk *worker) proceed(r *request) {
 		wk.hung++
 		if wk.hung >= wk.threads {
 			wk.w.rec.phase(wk, PhaseHung)
+			wk.w.servingChanged()
 		}
 		return
 	case u < c.c.Hang+c.c.Crash:
@@ -326,6 +328,7 @@ func (wk *worker) drain(overlapped bool, why string) {
 	wk.overlapDone = overlapped
 	wk.why = why
 	w.rec.phase(wk, PhaseDraining)
+	w.servingChanged()
 	if w.trace != nil {
 		w.tracef("worker %d draining", wk.id)
 	}
@@ -393,6 +396,7 @@ func (wk *worker) end(why string, c cause) {
 		}
 	}
 	w.rec.workerExit(wk, why)
+	w.servingChanged()
 	if w.trace != nil {
 		w.tracef("worker %d exit %s", wk.id, why)
 	}
