@@ -166,6 +166,12 @@ type preset struct {
 
 func (p preset) set(poolKey []string, from string, apply func()) {
 	path := append([]string{"pool"}, poolKey...)
+	if from != "" && p.d.related(keyString([]string{p.table, from})) {
+		// The server's key is wrong and said so: say nothing of the pool
+		// key it would set.
+		p.d.failed[keyString(path)] = true
+		return
+	}
 	if !p.d.given(path) {
 		apply()
 		return
@@ -181,7 +187,7 @@ func (p preset) set(poolKey []string, from string, apply func()) {
 	agree := reflect.DeepEqual(written, *pool)
 	*pool = written
 	if !agree {
-		p.d.errorf(path, "", "disagrees with %s, which sets it for server = %q: set one of them", keyString([]string{p.table, from}), p.server)
+		p.d.errorf(path, p.d.written[keyString(path)], "disagrees with %s, which sets it for server = %q: set one of them", keyString([]string{p.table, from}), p.server)
 	}
 }
 
@@ -231,7 +237,9 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	s.set([]string{"execution_timeout"}, "request_terminate_timeout", func() { p.ExecutionTimeout = f.RequestTerminateTimeout })
 	s.set([]string{"on_execution_timeout"}, "", func() { p.OnExecutionTimeout = "kill_worker" })
 	s.set([]string{"execution_timeout_check"}, "", func() {
-		p.ExecutionTimeoutCheck = Duration(phpHeartbeat(f.RequestTerminateTimeout.T()))
+		if f.RequestTerminateTimeout > 0 {
+			p.ExecutionTimeoutCheck = Duration(phpHeartbeat(f.RequestTerminateTimeout.T()))
+		}
 	})
 	s.set([]string{"recycle", "time"}, "", func() { p.Recycle.Time = 0 })
 	s.set([]string{"recycle", "requests"}, "max_requests", func() { p.Recycle.Requests = f.MaxRequests })
@@ -257,7 +265,7 @@ func socketIsUnix(addr string) bool {
 // with its threads, replaced at once by the master; no ping, no
 // rapid-fail, no periodic or idle recycle; a full TCP backlog drops SYNs, a
 // full unix socket backlog refuses (nginx: 502).
-func (s preset) pythonPreset(p *Pool, unix bool) {
+func (s preset) pythonPreset(p *Pool, unix bool, timeout Duration) {
 	s.set([]string{"startup_time"}, "", func() { p.StartupTime = Const(pythonBoot) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
 	s.set([]string{"idle_timeout"}, "", func() { p.IdleTimeout = 0 })
@@ -267,7 +275,11 @@ func (s preset) pythonPreset(p *Pool, unix bool) {
 	s.set([]string{"recycle", "time"}, "", func() { p.Recycle.Time = 0 })
 	s.set([]string{"recycle", "overlapping"}, "", func() { p.Recycle.Overlapping = false })
 	s.set([]string{"on_execution_timeout"}, "", func() { p.OnExecutionTimeout = "kill_worker" })
-	s.set([]string{"execution_timeout_check"}, "", func() { p.ExecutionTimeoutCheck = Duration(arbiterTick) })
+	s.set([]string{"execution_timeout_check"}, "", func() {
+		if timeout > 0 {
+			p.ExecutionTimeoutCheck = Duration(arbiterTick)
+		}
+	})
 	s.set([]string{"on_queue_full"}, "", func() {
 		p.OnQueueFull = "syn_retry"
 		if unix {
@@ -288,7 +300,7 @@ func (d *scenarioDecoder) presetGunicorn(sc *Scenario) {
 	d.span(k("graceful_timeout"), g.GracefulTimeout, false)
 	d.intRange(k("max_requests"), g.MaxRequests, 0, 1<<62)
 	d.intRange(k("max_requests_jitter"), g.MaxRequestsJitter, 0, 1<<62)
-	s.pythonPreset(p, socketIsUnix(g.Bind))
+	s.pythonPreset(p, socketIsUnix(g.Bind), g.Timeout)
 	s.set([]string{"max_processes"}, "workers", func() { p.MaxProcesses = g.Workers })
 	s.set([]string{"threads"}, "threads", func() { p.Threads = g.Threads })
 	// Linux queues backlog+1 (sk_acceptq_is_full compares with >), capped
@@ -313,7 +325,7 @@ func (d *scenarioDecoder) presetUWSGI(sc *Scenario) {
 	if d.intRange(k("cheaper"), int64(u.Cheaper), 0, maxProcesses) && u.Cheaper > 0 {
 		d.warnf(k("cheaper"), intText(int64(u.Cheaper)), "the cheaper subsystem is not modelled: all %d processes run", u.Processes)
 	}
-	s.pythonPreset(p, socketIsUnix(u.Socket))
+	s.pythonPreset(p, socketIsUnix(u.Socket), u.Harakiri)
 	s.set([]string{"max_processes"}, "processes", func() { p.MaxProcesses = u.Processes })
 	s.set([]string{"threads"}, "threads", func() { p.Threads = u.Threads })
 	s.set([]string{"queue_length"}, "listen", func() { p.QueueLength = min(u.Listen, 4096) + 1 })
