@@ -155,6 +155,10 @@ func (w *world) maybeStart() {
 		}
 		return
 	}
+	if w.pool.Spawn.Mode != "" {
+		w.spawnMore() // a server's master forks (spawn.go)
+		return
+	}
 	counted := 0
 	for _, wk := range w.workers {
 		if wk.countsTowardMax() {

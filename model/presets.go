@@ -202,6 +202,16 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	s := preset{d, "php_fpm", "php-fpm", p}
 	d.oneOf([]string{"php_fpm", "pm"}, f.PM, []string{"static", "dynamic", "ondemand"})
 	d.intRange([]string{"php_fpm", "max_children"}, int64(f.MaxChildren), 1, maxProcesses)
+	if f.PM == "dynamic" {
+		// fpm_conf.c refuses these.
+		okMin := d.intRange([]string{"php_fpm", "min_spare_servers"}, int64(f.MinSpareServers), 1, int64(max(f.MaxChildren, 1)))
+		if d.intRange([]string{"php_fpm", "max_spare_servers"}, int64(f.MaxSpareServers), 1, int64(max(f.MaxChildren, 1))) && okMin && f.MaxSpareServers < f.MinSpareServers {
+			d.errorf([]string{"php_fpm", "max_spare_servers"}, intText(int64(f.MaxSpareServers)), "must be at least min_spare_servers (%d)", f.MinSpareServers)
+		}
+		if f.StartServers < f.MinSpareServers || f.StartServers > f.MaxSpareServers {
+			d.errorf([]string{"php_fpm", "start_servers"}, intText(int64(f.StartServers)), "must be between min_spare_servers and max_spare_servers (%d and %d)", f.MinSpareServers, f.MaxSpareServers)
+		}
+	}
 	d.intRange([]string{"php_fpm", "listen_backlog"}, int64(f.ListenBacklog), 0, maxQueueLength-1)
 	d.intRange([]string{"php_fpm", "max_requests"}, f.MaxRequests, 0, 1<<62)
 	d.intRange([]string{"php_fpm", "emergency_restart_threshold"}, int64(f.EmergencyRestartThreshold), 0, maxCrashes)
@@ -210,6 +220,7 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	d.span([]string{"php_fpm", "process_control_timeout"}, f.ProcessControlTimeout, false)
 	d.span([]string{"php_fpm", "process_idle_timeout"}, f.ProcessIdleTimeout, f.PM == "ondemand")
 
+	p.Spawn = Spawn{Mode: f.PM, Start: f.StartServers, MinSpare: f.MinSpareServers, MaxSpare: f.MaxSpareServers}
 	s.set([]string{"threads"}, "", func() { p.Threads = 1 })
 	s.set([]string{"max_processes"}, "max_children", func() { p.MaxProcesses = f.MaxChildren })
 	// A unix socket with listen.backlog = K queues K+1 connections
@@ -266,6 +277,7 @@ func socketIsUnix(addr string) bool {
 // rapid-fail, no periodic or idle recycle; a full TCP backlog drops SYNs, a
 // full unix socket backlog refuses (nginx: 502).
 func (s preset) pythonPreset(p *Pool, unix bool, timeout Duration) {
+	p.Spawn = Spawn{Mode: "static"}
 	s.set([]string{"startup_time"}, "", func() { p.StartupTime = Const(pythonBoot) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
 	s.set([]string{"idle_timeout"}, "", func() { p.IdleTimeout = 0 })

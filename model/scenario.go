@@ -79,6 +79,9 @@ type Pool struct {
 	// ThreadPool, when its max is set, grows a worker's threads as the CLR
 	// thread pool does instead of a fixed threads (threadpool.go).
 	ThreadPool ThreadPool `toml:"thread_pool"`
+	// Spawn is how a server's master keeps its workers (spawn.go); the
+	// server presets set it from the server's own settings.
+	Spawn Spawn `toml:"-"`
 
 	Ping      Ping      `toml:"ping"`
 	RapidFail RapidFail `toml:"rapid_fail"`

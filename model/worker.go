@@ -364,6 +364,7 @@ func (wk *worker) fail(why string, c cause) {
 		w.failure(why)
 	}
 	w.pump()
+	w.replenish()
 }
 
 // exit removes wk from the pool. Requests still executing are abandoned
@@ -371,6 +372,7 @@ func (wk *worker) fail(why string, c cause) {
 func (wk *worker) exit(why string, c cause) {
 	wk.end(why, c)
 	wk.w.pump()
+	wk.w.replenish()
 }
 
 // end is exit without handing queued work to the remaining workers.

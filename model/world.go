@@ -50,6 +50,7 @@ type world struct {
 	threadPool   bool // pool.thread_pool.max > 0
 	synDrop      bool // pool.on_queue_full = "syn_retry"
 	adminStopped bool // stopped by an operator action, not by rapid-fail protection
+	spawner      *spawner
 
 	classes  map[string]*classRT
 	backends []*backendRT
@@ -197,6 +198,7 @@ func (w *world) run() (*Result, error) {
 		sim.At(policies.NextScheduled(0, w.dayOffset, w.schedule), w, evSchedule)
 	}
 	w.scheduleEvents()
+	w.beginSpawn()
 	if w.interval > 0 {
 		sim.At(0, w, evTick)
 	}
