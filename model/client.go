@@ -9,16 +9,19 @@ import (
 // clientRT sends requests: an open Poisson stream (one event per arrival)
 // or a set of polling clients (one poller each).
 type clientRT struct {
-	w       *world
-	name    string
-	c       *Client
-	class   *classRT
-	uri     string
-	idBase  int
-	arrive  *rand.Rand
-	key     uint64 // hash of the name, for request identities
-	n       int    // Poisson arrivals so far
-	pollers []poller
+	w      *world
+	name   string
+	c      *Client
+	class  *classRT
+	uri    string
+	idBase int
+	// bandwidth in bytes per second at which responses reach the client; 0:
+	// unlimited (transfer.go).
+	bandwidth float64
+	arrive    *rand.Rand
+	key       uint64 // hash of the name, for request identities
+	n         int    // Poisson arrivals so far
+	pollers   []poller
 	// profile: rate multiplier by time of day, as sorted (offset, factor).
 	profile   []ProfilePoint
 	maxFactor float64
@@ -42,6 +45,7 @@ func newClient(w *world, name string, c *Client, idBase int) *clientRT {
 	if cl.uri == "" {
 		cl.uri = "/" + name
 	}
+	cl.bandwidth = c.Bandwidth.BytesPerSecond()
 	if len(c.Profile) > 0 {
 		cl.maxFactor = 0
 		for _, p := range c.Profile {

@@ -45,6 +45,13 @@ type world struct {
 	retryRand     *keyedStream
 	startupSample *Sampler
 
+	// Mechanisms switched on by the scenario, decided once.
+	refuseDrain  bool // pool.recycle.drain = "refuse"
+	threadPool   bool // pool.thread_pool.max > 0
+	synDrop      bool // pool.on_queue_full = "syn_retry"
+	adminStopped bool // stopped by an operator action, not by rapid-fail protection
+	spawner      *spawner
+
 	classes  map[string]*classRT
 	backends []*backendRT
 	clients  []*clientRT
@@ -144,6 +151,9 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		w.schedule = append(w.schedule, engine.Time(t))
 	}
 	w.startupSample = p.StartupTime.Sampler(sim.Stream("startup"))
+	w.refuseDrain = p.Recycle.Drain == "refuse"
+	w.threadPool = p.ThreadPool.Max > 0
+	w.synDrop = p.OnQueueFull == "syn_retry"
 
 	for _, name := range sortedKeys(sc.Backends) {
 		b := newBackend(w, name, sc.Backends[name], opt.Replication)
@@ -189,6 +199,8 @@ func (w *world) run() (*Result, error) {
 	if len(w.schedule) > 0 {
 		sim.At(policies.NextScheduled(0, w.dayOffset, w.schedule), w, evSchedule)
 	}
+	w.scheduleEvents()
+	w.beginSpawn()
 	if w.interval > 0 {
 		sim.At(0, w, evTick)
 	}
