@@ -21,6 +21,7 @@ type clientRT struct {
 	// profile: rate multiplier by time of day, as sorted (offset, factor).
 	profile   []ProfilePoint
 	maxFactor float64
+	trace     *traceRT // kind = "trace"
 }
 
 // poller is one polling client (a browser tab with setInterval).
@@ -54,6 +55,8 @@ func (c *clientRT) begin() {
 	switch c.c.Kind {
 	case "poisson":
 		c.scheduleNext()
+	case "trace":
+		c.trace.begin()
 	case "polling":
 		c.pollers = make([]poller, c.c.Count)
 		period := c.c.Period.T()
@@ -131,7 +134,7 @@ func (c *clientRT) after(r *request, o outcome) {
 	case outRejectedFull, outRejectedOffline, outAbandoned, outClientTimeout, outExpired:
 		if d, ok := w.retry.Next(r.attempt, w.retryRand); ok {
 			nr := w.newRequest()
-			nr.client, nr.class, nr.poller, nr.attempt = c, c.class, r.poller, r.attempt+1
+			nr.client, nr.class, nr.poller, nr.attempt, nr.uri = c, r.class, r.poller, r.attempt+1, r.uri
 			w.sim.After(d, nr, evArrive)
 			return
 		}

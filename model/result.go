@@ -77,6 +77,8 @@ type Result struct {
 	WAS []WASEvent
 	// Horizon and Warmup as run (Warmup estimated when Auto).
 	Horizon, Warmup engine.Time
+	// Notes say what trace clients skipped of their logs.
+	Notes []string
 }
 
 // SeriesRow is one interval of a run's time series. Its counts are of what

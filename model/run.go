@@ -17,6 +17,8 @@ type Options struct {
 	Interval engine.Time
 	// HTTPErr receives the run's HTTPERR log when not nil.
 	HTTPErr io.Writer
+	// AccessLog receives the run's W3C extended access log when not nil.
+	AccessLog io.Writer
 	// Trace receives an event-by-event log when not nil.
 	Trace io.Writer
 	// MaxEvents refuses a scenario whose expected number of events exceeds
@@ -51,6 +53,8 @@ func ExpectedRequests(sc *Scenario) float64 {
 			if p := c.Period.T().Seconds(); p > 0 {
 				n += float64(c.Count) * h / p
 			}
+		case "trace":
+			n += traceRequests(c)
 		}
 	}
 	return n
