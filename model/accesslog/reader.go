@@ -272,7 +272,7 @@ func (r *Reader) w3c(b []byte) bool {
 			r.skip("time-taken %q: want whole milliseconds", f[r.iTaken])
 			return false
 		}
-		rec.Taken, rec.HasTaken = time.Duration(ms)*time.Millisecond, true
+		rec.Taken, rec.HasTaken, rec.Resolution = time.Duration(ms)*time.Millisecond, true, time.Millisecond
 	}
 	if r.iReason >= 0 {
 		if isDash(f[r.iReason]) {

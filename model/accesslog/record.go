@@ -33,6 +33,9 @@ type Record struct {
 	// Taken is time-taken when HasTaken.
 	Taken    time.Duration
 	HasTaken bool
+	// Resolution is the unit Taken was logged in: 1 ms for W3C, the last
+	// decimal of a combined log's seconds, 1 µs for Apache's %D.
+	Resolution time.Duration
 	// Path is the URL path, without the query string.
 	Path []byte
 	// Status is sc-status, 0 when the log has '-' (HTTPERR for an
