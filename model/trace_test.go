@@ -58,8 +58,8 @@ func TestTraceReplaysArrivals(t *testing.T) {
 		speedup string
 		want    []float64 // arrival times in seconds
 	}{
-		{"", []float64{5, 6, 7, 20}},
-		{"speedup = 2.0\n", []float64{2.5, 3, 3.5, 10}},
+		{"", []float64{5.5, 6.5, 7.5, 20.5}},
+		{"speedup = 2.0\n", []float64{2.75, 3.25, 3.75, 10.25}},
 	} {
 		sc := traceScenario(t, t.TempDir(), log, tt.speedup)
 		var trace, access bytes.Buffer

@@ -34,6 +34,8 @@ func commands() []command {
 		{"merge", "merge the shards of a sweep into one result", runMerge},
 		{"plot", "redraw an experiment's charts from its result tables", runPlot},
 		{"validate", "check scenario and experiment files, reporting every error", runValidate},
+		{"import", "write a scenario's pool from an IIS, php-fpm or gunicorn configuration", runImport},
+		{"fit", "fit a scenario's workload to access and HTTPERR logs", runFit},
 		{"list", "show the scenarios and experiments shipped with poolsim", runList},
 		{"version", "print the version, the Go version and the random stream scheme", runVersion},
 		{"help", "show the help of a command", runHelp},

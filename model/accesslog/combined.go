@@ -79,9 +79,9 @@ func (r *Reader) combined(b []byte) bool {
 		}
 		r.mixedZones++
 	}
-	rec.End = t
+	rec.End = t.Add(halfSecond)
 	if r.opt.TimeAtStart && rec.HasTaken {
-		rec.End = t.Add(rec.Taken)
+		rec.End = rec.End.Add(rec.Taken)
 	}
 	return true
 }

@@ -1,0 +1,3 @@
+package main
+
+func runImport(c *cli, args []string) int { return c.errorf("import: not yet") }
