@@ -10,10 +10,10 @@ import (
 )
 
 // rateAndProfile sets the mean arrival rate over the logs' span and, when
-// the logs cover at least a day, the rate multiplier of each hour of the
-// day (UTC): the hour's arrivals per second of the span that fell in it,
-// over the mean rate. It then measures the dispersion of the per-minute
-// counts against that expectation.
+// the logs cover every hour of the day for at least half an hour, the rate
+// multiplier of each hour of the day (UTC): the hour's arrivals per second
+// of the span that fell in it, over the mean rate. It then measures the
+// dispersion of the per-minute counts against that expectation.
 func (w *Workload) rateAndProfile() {
 	span := w.To.Sub(w.From).Seconds()
 	total := float64(w.Requests + w.HTTPErr)
@@ -21,11 +21,6 @@ func (w *Workload) rateAndProfile() {
 		return
 	}
 	w.Rate = total / span
-	if span < 24*3600 {
-		w.Notes = append(w.Notes, "the logs cover less than a day: the rate is constant (no time-of-day profile)")
-		w.dispersion(func(time.Time) float64 { return 1 })
-		return
-	}
 	var count, exposure [24]float64
 	for m, n := range w.minutes {
 		count[time.Unix(m*60, 0).UTC().Hour()] += float64(n)
@@ -38,16 +33,19 @@ func (w *Workload) rateAndProfile() {
 		exposure[t.UTC().Hour()] += next.Sub(t).Seconds()
 		t = next
 	}
-	factor := func(t time.Time) float64 { return 1 }
+	for _, e := range exposure {
+		if e < 1800 {
+			w.Notes = append(w.Notes, "the logs do not cover every hour of the day: the rate is constant (no time-of-day profile)")
+			w.dispersion(func(time.Time) float64 { return 1 })
+			return
+		}
+	}
 	var f [24]float64
 	for h := range f {
-		if exposure[h] > 0 {
-			f[h] = math.Round(count[h]/exposure[h]/w.Rate*1000) / 1000
-		}
+		f[h] = math.Round(count[h]/exposure[h]/w.Rate*1000) / 1000
 		w.Profile = append(w.Profile, model.ProfilePoint{At: model.TimeOfDay(engine.Time(h) * engine.Hour), Factor: f[h]})
 	}
-	factor = func(t time.Time) float64 { return f[t.UTC().Hour()] }
-	w.dispersion(factor)
+	w.dispersion(func(t time.Time) float64 { return f[t.UTC().Hour()] })
 }
 
 // dispersion is Pearson's X² of the whole minutes' counts against rate ×
