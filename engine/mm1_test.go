@@ -206,7 +206,7 @@ func TestParallelDeterminism(t *testing.T) {
 // with the M/M/1 simulations' different event mix.
 func TestHoldDeterminism(t *testing.T) {
 	run := func(n int) string {
-		m := newHold(n, defaultShift)
+		m := newHold(n)
 		for range 50000 {
 			m.s.Step()
 		}

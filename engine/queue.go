@@ -64,25 +64,26 @@ type slot struct {
 // Sequence numbers have 32 bits in the key; when they run out, after 2^32
 // events, the pending entries are renumbered in their order (renumber).
 //
-// Arity: 4-ary is the default, measured against binary (both with the
-// same branch-free sifting) by BenchmarkArity, which runs the two side by
-// side on the hold model. On the 2-core AMD EPYC machine poolsim is
-// developed on, quiet, go test -run '^$' -bench Arity -count 3 ./engine/
+// Arity: 4, measured against binary (both with the same branch-free
+// sifting) by BenchmarkArity in bench_test.go, which keeps a binary heap
+// for the purpose and runs the two side by side on the hold model reduced
+// to the heap. On the 2-core AMD EPYC machine poolsim is developed on,
+// go test -run '^$' -bench Arity -benchtime 2000000x -count 3 ./engine/
 // gave (events/s, median of 3):
 //
 //	pending   binary   4-ary   binary time / 4-ary time
-//	10        24.1 M   23.7 M  0.98
-//	1000      14.7 M   15.5 M  1.04
-//	100000     2.6 M    2.9 M  1.11
+//	10        40.6 M   38.7 M  0.95
+//	1000      23.5 M   21.6 M  0.90
+//	100000     7.5 M    9.1 M  1.22
 //
-// 4-ary wins where the set is large enough to matter: half the levels,
-// and the four children of a node share a cache line.
+// Binary is up to a tenth faster on small sets, where both take tens of
+// nanoseconds an event; 4-ary is a fifth faster on large ones (half the
+// levels, and the four children of a node share a cache line), which is
+// where the time goes. 4-ary stays.
 type queue struct {
 	heap  []entry
 	slots []slot
 	free  []uint32
-	root  int    // index of the root in heap: arity-1
-	shift uint   // log2 of the arity: 1 binary, 2 4-ary
 	dead  int    // cancelled entries still in heap
 	spent bool   // heap[root] is the event being fired
 	seq   uint64 // sequence number of the next event
@@ -90,31 +91,32 @@ type queue struct {
 }
 
 const (
+	arity      = 4         // children per node (see the comment on queue)
+	arityShift = 2         // log2(arity)
+	root       = arity - 1 // index of the root in heap
 	seqLimit   = 1 << 32
 	compactMin = 32 // cancelled entries tolerated whatever the live count
 )
 
-// newQueue returns an empty queue of arity 1<<shift: 2 (shift 1) or 4
-// (shift 2).
-func newQueue(shift uint) queue {
-	root := 1<<shift - 1
-	return queue{heap: make([]entry, root), root: root, shift: shift, limit: seqLimit}
+// newQueue returns an empty queue.
+func newQueue() queue {
+	return queue{heap: make([]entry, root), limit: seqLimit}
 }
 
 // live returns the number of events waiting to fire.
 func (q *queue) live() int {
-	n := len(q.heap) - q.root - q.dead
+	n := len(q.heap) - root - q.dead
 	if q.spent {
 		n--
 	}
 	return n
 }
 
-// first returns the index of the first child of node i.
-func (q *queue) first(i int) int { return (i-q.root)<<q.shift + q.root + 1 }
+// firstChild returns the index of the first child of node i.
+func firstChild(i int) int { return (i-root)<<arityShift + root + 1 }
 
 // parent returns the index of the parent of node i.
-func (q *queue) parent(i int) int { return (i-q.root-1)>>q.shift + q.root }
+func parent(i int) int { return (i-root-1)>>arityShift + root }
 
 // push adds an event at the bottom of the heap and returns its slot and
 // the slot's generation. (Sim.At reuses the spent root instead when it
@@ -144,7 +146,7 @@ func (q *queue) push(at Time, h Handler, kind int) (uint32, uint32) {
 // a simulation schedules. A sorted array is a valid heap.
 func (q *queue) renumber() {
 	q.purge()
-	h := q.heap[q.root:]
+	h := q.heap[root:]
 	slices.SortFunc(h, func(a, b entry) int {
 		if a.before(&b) {
 			return -1
@@ -158,13 +160,13 @@ func (q *queue) renumber() {
 }
 
 // head drops the spent root and cancelled entries from the top and reports
-// whether a live event remains; if so it is q.heap[q.root].
+// whether a live event remains; if so it is q.heap[root].
 func (q *queue) head() bool {
 	if q.spent {
 		q.settle()
 	}
-	for len(q.heap) > q.root {
-		s := q.heap[q.root].slot()
+	for len(q.heap) > root {
+		s := q.heap[root].slot()
 		if q.slots[s].h != nil {
 			return true
 		}
@@ -198,7 +200,7 @@ func (q *queue) cancel(s, gen uint32) bool {
 	sl.h = nil
 	sl.gen++
 	q.dead++
-	if q.dead > compactMin && 2*q.dead > len(q.heap)-q.root {
+	if q.dead > compactMin && 2*q.dead > len(q.heap)-root {
 		q.purge()
 	}
 	return true
@@ -210,8 +212,8 @@ func (q *queue) purge() {
 	if q.dead == 0 && !q.spent {
 		return
 	}
-	h := q.heap[:q.root]
-	for _, e := range q.heap[q.root:] {
+	h := q.heap[:root]
+	for _, e := range q.heap[root:] {
 		if q.slots[e.slot()].h != nil {
 			h = append(h, e)
 		} else {
@@ -221,10 +223,10 @@ func (q *queue) purge() {
 	q.heap = h
 	q.dead = 0
 	q.spent = false
-	if len(h) <= q.root+1 {
+	if len(h) <= root+1 {
 		return
 	}
-	for i := q.parent(len(h) - 1); i >= q.root; i-- {
+	for i := parent(len(h) - 1); i >= root; i-- {
 		q.down(i)
 	}
 }
@@ -232,32 +234,41 @@ func (q *queue) purge() {
 // removeTop removes and returns the root.
 func (q *queue) removeTop() entry {
 	h := q.heap
-	top := h[q.root]
+	top := h[root]
 	n := len(h) - 1
 	last := h[n]
 	q.heap = h[:n]
-	if n > q.root {
+	if n > root {
 		q.replaceTop(last)
 	}
 	return top
 }
 
 // replaceTop puts e in place of the root and restores the heap.
-func (q *queue) replaceTop(e entry) {
-	if q.shift == 2 {
-		replaceTop4(q.heap, e)
-	} else {
-		replaceTop2(q.heap, e)
-	}
-}
+func (q *queue) replaceTop(e entry) { replaceTop4(q.heap, e) }
 
 // up sifts the entry at i towards the root.
-func (q *queue) up(i int) {
-	if q.shift == 2 {
-		up4(q.heap, i)
-	} else {
-		up2(q.heap, i)
+func (q *queue) up(i int) { up4(q.heap, i) }
+
+// reuseTop is the fast path of scheduling: while a handler runs, the event
+// it schedules (most often its component's next one) takes the slot of the
+// spent root, and its entry then replaces the root with a single sift
+// (replaceTop4) instead of a removal and an insertion. reuseTop claims the
+// slot and returns the entry to sift in; it reports false, changing
+// nothing, when there is no spent root or sequence numbers must be
+// renumbered first, and push is then the way. It is small enough for the
+// compiler to inline into Sim.At, the hottest call of a simulation.
+func (q *queue) reuseTop(at Time, h Handler, kind int) (e entry, gen uint32, ok bool) {
+	if !q.spent || q.seq >= q.limit {
+		return entry{}, 0, false
 	}
+	q.spent = false
+	s := q.heap[root].slot()
+	p := &q.slots[s]
+	p.h, p.kind = h, kind
+	e = entry{at: at, key: q.seq<<32 | uint64(s)}
+	q.seq++
+	return e, p.gen, true
 }
 
 // replaceTop4 puts e in place of the root of the 4-ary heap h (root at 3,
@@ -326,58 +337,12 @@ func up4(h []entry, i int) {
 	h[i] = e
 }
 
-// replaceTop2 is replaceTop4 for the binary heap h (root at 1, children of
-// i at 2i and 2i+1, parent of i at i/2).
-func replaceTop2(h []entry, e entry) {
-	n := len(h)
-	i := 1
-	for {
-		first := i << 1
-		if first+2 > n {
-			if first < n {
-				h[i] = h[first]
-				i = first
-			}
-			break
-		}
-		c := h[first : first+2 : first+2]
-		c0a, c0k, c1a, c1k := c[0].at, c[0].key, c[1].at, c[1].key
-		l := lessv(c1a, c1k, c0a, c0k)
-		m := -l
-		h[i] = entry{c0a ^ (c0a^c1a)&Time(m), c0k ^ (c0k^c1k)&m}
-		i = first + int(l)
-	}
-	for i > 1 {
-		p := i >> 1
-		if !e.before(&h[p]) {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = e
-}
-
-// up2 sifts the entry at i of the binary heap h towards the root.
-func up2(h []entry, i int) {
-	e := h[i]
-	for i > 1 {
-		p := i >> 1
-		if !e.before(&h[p]) {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = e
-}
-
 // minChild returns the index of the smallest of the children that start at
 // first, in a heap of length n.
 func (q *queue) minChild(first, n int) int {
 	h := q.heap
 	m := first
-	for c := first + 1; c < min(first+1<<q.shift, n); c++ {
+	for c := first + 1; c < min(first+arity, n); c++ {
 		if h[c].before(&h[m]) {
 			m = c
 		}
@@ -391,7 +356,7 @@ func (q *queue) down(i int) {
 	n := len(h)
 	e := h[i]
 	for {
-		first := q.first(i)
+		first := firstChild(i)
 		if first >= n {
 			break
 		}

@@ -169,9 +169,6 @@ func (x *scriptRun) check(op string) {
 func runScript(t testing.TB, ops []byte) {
 	x := &scriptRun{t: t, s: New(1, 0)}
 	if len(ops) > 0 {
-		if ops[0]&2 == 2 {
-			x.s.q = newQueue(1) // binary
-		}
 		if ops[0]&1 == 1 {
 			// Exercise the renumbering of sequence numbers, which a real
 			// run meets only after 2^32 events.
@@ -256,28 +253,28 @@ func runScript(t testing.TB, ops []byte) {
 func checkInvariants(t testing.TB, q *queue) {
 	t.Helper()
 	h := q.heap
-	for i := q.root + 1; i < len(h); i++ {
-		if h[i].before(&h[q.parent(i)]) {
+	for i := root + 1; i < len(h); i++ {
+		if h[i].before(&h[parent(i)]) {
 			t.Fatalf("heap property violated at %d", i)
 		}
 	}
 	dead := 0
-	for i := q.root; i < len(h); i++ {
-		if q.slots[h[i].slot()].h == nil && (i > q.root || !q.spent) {
+	for i := root; i < len(h); i++ {
+		if q.slots[h[i].slot()].h == nil && (i > root || !q.spent) {
 			dead++
 		}
 	}
 	if dead != q.dead {
 		t.Fatalf("%d cancelled entries in the heap, %d counted", dead, q.dead)
 	}
-	if q.spent && (len(h) == q.root || q.slots[h[q.root].slot()].h != nil) {
+	if q.spent && (len(h) == root || q.slots[h[root].slot()].h != nil) {
 		t.Fatal("spent flag set without a spent root")
 	}
-	if n := len(h) - q.root + len(q.free); n != len(q.slots) {
-		t.Fatalf("%d entries + %d free slots != %d slots", len(h)-q.root, len(q.free), len(q.slots))
+	if n := len(h) - root + len(q.free); n != len(q.slots) {
+		t.Fatalf("%d entries + %d free slots != %d slots", len(h)-root, len(q.free), len(q.slots))
 	}
-	if live := q.live(); len(h)-q.root > 2*live+compactMin+2 {
-		t.Fatalf("heap holds %d entries for %d live events", len(h)-q.root, live)
+	if live := q.live(); len(h)-root > 2*live+compactMin+2 {
+		t.Fatalf("heap holds %d entries for %d live events", len(h)-root, live)
 	}
 }
 
@@ -352,7 +349,7 @@ func TestCancelledEventsDoNotPileUp(t *testing.T) {
 				t.Fatalf("Len %d, want %d", got, want)
 			}
 			bound := 2*(live+6) + compactMin + 2
-			if n := len(s.q.heap) - s.q.root; n > bound {
+			if n := len(s.q.heap) - root; n > bound {
 				t.Errorf("heap holds %d entries for %d live events (bound %d)", n, s.Len(), bound)
 			}
 			if n := len(s.q.slots); n > bound {
@@ -426,7 +423,7 @@ func TestStaleTimerAfterSlotReuse(t *testing.T) {
 // nothing in steady state: the hold model, and a timeout that is scheduled
 // and cancelled for every event, as a request's timeout is.
 func TestNoAllocations(t *testing.T) {
-	m := newHold(1000, defaultShift)
+	m := newHold(1000)
 	if a := testing.AllocsPerRun(10000, func() { m.s.Step() }); a != 0 {
 		t.Errorf("hold: %v allocs per event", a)
 	}

@@ -44,11 +44,8 @@ type Sim struct {
 // New returns a simulation at time 0 whose random streams derive from seed
 // and replication.
 func New(seed, replication uint64) *Sim {
-	return &Sim{seed: seed, replication: replication, q: newQueue(defaultShift)}
+	return &Sim{seed: seed, replication: replication, q: newQueue()}
 }
-
-// defaultShift is log2 of the heap's arity: 4-ary (see queue).
-const defaultShift = 2
 
 // Now returns the current virtual time.
 func (s *Sim) Now() Time { return s.now }
@@ -76,24 +73,9 @@ func (s *Sim) At(t Time, h Handler, kind int) Timer {
 		return Timer{}
 	}
 	q := &s.q
-	if q.spent && q.seq < q.limit {
-		// The common case: a handler schedules its component's next event,
-		// which takes the place and the slot of the event being fired,
-		// still at the root (see queue). Written out here rather than in a
-		// queue method to save a call on the hottest path.
-		q.spent = false
-		sl := q.heap[q.root].slot()
-		p := &q.slots[sl]
-		p.h, p.kind = h, kind
-		tm := Timer{slot: sl + 1, gen: p.gen}
-		e := entry{at: t, key: q.seq<<32 | uint64(sl)}
-		q.seq++
-		if q.shift == 2 {
-			replaceTop4(q.heap, e)
-		} else {
-			replaceTop2(q.heap, e)
-		}
-		return tm
+	if e, gen, ok := q.reuseTop(t, h, kind); ok {
+		replaceTop4(q.heap, e)
+		return Timer{slot: e.slot() + 1, gen: gen}
 	}
 	sl, gen := q.push(t, h, kind)
 	return Timer{slot: sl + 1, gen: gen}
@@ -140,7 +122,7 @@ func (s *Sim) Pending(t Timer) bool {
 // The clock moves to the event's time before its handler runs.
 func (s *Sim) Step() bool {
 	q := &s.q
-	if q.spent || len(q.heap) == q.root || q.slots[q.heap[q.root].slot()].h == nil {
+	if q.spent || len(q.heap) == root || q.slots[q.heap[root].slot()].h == nil {
 		// Not the common case: tidy the top of the heap first.
 		if !q.head() {
 			return false
@@ -148,7 +130,7 @@ func (s *Sim) Step() bool {
 	}
 	// Fire the event at the root. Its entry stays there, spent, while the
 	// handler runs (see queue).
-	e := q.heap[q.root]
+	e := q.heap[root]
 	sl := &q.slots[e.slot()]
 	h, kind := sl.h, sl.kind
 	sl.h = nil
@@ -171,7 +153,7 @@ func (s *Sim) Step() bool {
 func (s *Sim) Run(until Time) uint64 {
 	s.stopped = false
 	start := s.fired
-	for !s.stopped && s.q.head() && s.q.heap[s.q.root].at <= until {
+	for !s.stopped && s.q.head() && s.q.heap[root].at <= until {
 		s.Step()
 	}
 	if !s.stopped && s.now < until && until != Never {
@@ -189,5 +171,5 @@ func (s *Sim) NextAt() Time {
 	if !s.q.head() {
 		return Never
 	}
-	return s.q.heap[s.q.root].at
+	return s.q.heap[root].at
 }

@@ -36,10 +36,9 @@ func TestOrderAndTies(t *testing.T) {
 		{"far", []Time{Never - 1, 1}, []string{"1@1", fmt.Sprintf("0@%d", Never-1)}},
 	}
 	for _, tt := range tests {
-		for _, shift := range []uint{1, 2} {
-			t.Run(fmt.Sprintf("%s/arity=%d", tt.name, 1<<shift), func(t *testing.T) {
+		{
+			t.Run(tt.name, func(t *testing.T) {
 				r := newRecorder()
-				r.s.q = newQueue(shift)
 				for i, at := range tt.at {
 					r.s.At(at, r, i)
 				}
@@ -84,9 +83,8 @@ func TestTiesWithEventsScheduledWhileFiring(t *testing.T) {
 
 // TestLargeRandomOrder checks the heap on many events with many ties.
 func TestLargeRandomOrder(t *testing.T) {
-	for _, shift := range []uint{1, 2} {
+	{
 		s := New(1, 0)
-		s.q = newQueue(shift)
 		type ev struct {
 			at  Time
 			seq int
@@ -105,7 +103,7 @@ func TestLargeRandomOrder(t *testing.T) {
 		want := slices.Clone(all)
 		slices.SortStableFunc(want, func(a, b ev) int { return int(a.at - b.at) })
 		if !slices.Equal(fired, want) {
-			t.Fatalf("arity %d: events fired out of (time, scheduling) order", 1<<shift)
+			t.Fatal("events fired out of (time, scheduling) order")
 		}
 	}
 }

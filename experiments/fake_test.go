@@ -36,7 +36,7 @@ func fakeRun(sc *model.Scenario, rep uint64) (model.Metrics, error) {
 
 // fakeSim decodes with the real model and runs run instead of the model.
 func fakeSim(run func(*model.Scenario, uint64) (model.Metrics, error)) simulator {
-	return simulator{decode: modelSimulator.decode, run: run}
+	return simulator{decode: modelSimulator.decode, run: func(sc *model.Scenario, opt model.Options) (model.Metrics, error) { return run(sc, opt.Replication) }}
 }
 
 // parseString parses an experiment written in a test, against the scenarios

@@ -14,8 +14,8 @@ var modelSimulator = simulator{
 		}
 		return model.Decode(filename, data, mo...)
 	},
-	run: func(sc *model.Scenario, replication uint64) (model.Metrics, error) {
-		res, err := model.Run(sc, model.Options{Replication: replication})
+	run: func(sc *model.Scenario, opt model.Options) (model.Metrics, error) {
+		res, err := model.Run(sc, opt)
 		if err != nil {
 			return model.Metrics{}, err
 		}

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"sync"
 
 	"github.com/poolsim/poolsim/model"
 )
@@ -45,6 +44,9 @@ type Options struct {
 	// contiguous block of run indices. A shard writes results.csv and its
 	// journal but no summary; merging the shards gives the whole sweep.
 	Shards, ShardIndex int
+	// MaxEvents is the event budget of each run (model.Options.MaxEvents);
+	// 0: model.DefaultMaxEvents.
+	MaxEvents float64
 	// Resume (RunTo only) keeps the runs already in the output directory's
 	// journal and runs only the missing ones.
 	Resume bool
@@ -328,11 +330,7 @@ func (x *execution) execute(ctx context.Context) error {
 	x.prog = newProgress(x.opt.Progress)
 	defer x.prog.finish()
 	total := x.points * x.e.Replications
-	lo, hi := total*x.opt.ShardIndex/x.opt.Shards, total*(x.opt.ShardIndex+1)/x.opt.Shards
-	runs := make([]int, 0, hi-lo)
-	for i := lo; i < hi; i++ {
-		runs = append(runs, i)
-	}
+	runs := block(total*x.opt.ShardIndex/x.opt.Shards, total*(x.opt.ShardIndex+1)/x.opt.Shards)
 	target := x.e.Replications
 	for {
 		if err := x.round(ctx, runs); err != nil {
@@ -345,14 +343,13 @@ func (x *execution) execute(ctx context.Context) error {
 		if next == target {
 			break
 		}
-		runs = runs[:0]
-		for rep := target; rep < next; rep++ {
-			for p := range x.points {
-				if x.active[p] {
-					runs = append(runs, rep*x.points+p)
-				}
+		var active []int
+		for p := range x.points {
+			if x.active[p] {
+				active = append(active, p)
 			}
 		}
+		runs = replications(target, next, active, x.points)
 		target = next
 	}
 	x.flushBlock()
@@ -393,143 +390,6 @@ type runResult struct {
 	err    error
 }
 
-// round runs the runs listed (in increasing order) and consumes them in
-// that order.
-func (x *execution) round(ctx context.Context, runs []int) error {
-	x.prog.total.Add(int64(len(runs)))
-	inner, cancel := context.WithCancel(ctx)
-	defer cancel()
-
-	tokens := make(chan struct{}, x.window)
-	jobs := make(chan int)
-	results := make(chan runResult, x.workers)
-	var wg sync.WaitGroup
-	for range x.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				if inner.Err() != nil {
-					continue // stopping: start nothing more
-				}
-				results <- x.runOne(i)
-			}
-		}()
-	}
-	go func() {
-		defer close(jobs)
-		for _, i := range runs {
-			if _, ok := x.done[i]; ok {
-				continue
-			}
-			select {
-			case tokens <- struct{}{}:
-			case <-inner.Done():
-				return
-			}
-			select {
-			case jobs <- i:
-			case <-inner.Done():
-				return
-			}
-		}
-	}()
-	go func() {
-		wg.Wait()
-		close(results)
-	}()
-
-	pending := make(map[int][]float64)
-	next := 0 // position in runs of the next run to consume
-	var failed *runResult
-	var ioErr error
-	fail := func(err error) {
-		if ioErr == nil {
-			ioErr = err
-		}
-		cancel()
-	}
-	var batch []Row
-	consume := func() {
-		for next < len(runs) {
-			i := runs[next]
-			values, resumed := x.done[i]
-			if resumed {
-				x.prog.resumed.Add(1)
-			} else if values = pending[i]; values != nil {
-				delete(pending, i)
-				<-tokens
-			} else {
-				break
-			}
-			next++
-			if err := x.consume(i, values); err != nil {
-				fail(err)
-			}
-		}
-		if x.onBatch != nil && ioErr == nil {
-			if err := x.onBatch(); err != nil {
-				fail(err)
-			}
-		}
-	}
-	consume() // resumed runs at the front
-	for res := range results {
-		batch = batch[:0]
-		for more := true; more; {
-			if res.err != nil {
-				if failed == nil || res.run < failed.run {
-					f := res
-					failed = &f
-				}
-				cancel()
-			} else {
-				pending[res.run] = res.values
-				batch = append(batch, x.row(res.run, res.values))
-			}
-			select {
-			case r, ok := <-results:
-				if !ok {
-					more = false
-				} else {
-					res = r
-				}
-			default:
-				more = false
-			}
-		}
-		x.prog.done.Add(int64(len(batch)))
-		if x.onFinished != nil && len(batch) > 0 && ioErr == nil {
-			if err := x.onFinished(batch); err != nil {
-				fail(err)
-			}
-		}
-		consume()
-	}
-	if failed != nil {
-		p, rep := failed.run%x.points, failed.run/x.points
-		return fmt.Errorf("%s: run %d (%s, replication %d): %w", x.e.File, failed.run, x.e.points[p].describe(x.e.Sweeps), rep, failed.err)
-	}
-	if ioErr != nil {
-		return ioErr
-	}
-	if err := ctx.Err(); err != nil {
-		// Keep what finished: the rows after the first gap, in run order.
-		for _, i := range runs[next:] {
-			if values, ok := pending[i]; ok {
-				if x.keepRows {
-					x.rows = append(x.rows, x.row(i, values))
-				}
-				if x.onRow != nil {
-					x.onRow(x.row(i, values))
-				}
-			}
-		}
-		return err
-	}
-	return nil
-}
-
 // row makes the Row of run i.
 func (x *execution) row(i int, values []float64) Row {
 	return Row{Run: i, Point: i % x.points, Replication: i / x.points, Seed: x.e.Seed, Values: values}
@@ -548,7 +408,7 @@ func (x *execution) runOne(i int) (res runResult) {
 		res.err = err
 		return res
 	}
-	m, err := x.e.sim.run(sc, uint64(i/x.points))
+	m, err := x.e.sim.run(sc, model.Options{Replication: uint64(i / x.points), MaxEvents: x.opt.MaxEvents})
 	if err != nil {
 		res.err = err
 		return res

@@ -447,7 +447,7 @@ func TestRunError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `exp.toml: run 15 (variant "8 threads", clients.visitors.rate=5, replication 2): boom`) {
 		t.Errorf("error %v", err)
 	}
-	e.sim.run = func(sc *model.Scenario, rep uint64) (model.Metrics, error) { panic("kaboom") }
+	e.sim.run = func(*model.Scenario, model.Options) (model.Metrics, error) { panic("kaboom") }
 	_, err = e.Run(context.Background(), Options{Parallel: 2})
 	if err == nil || !strings.Contains(err.Error(), "run 0 (") || !strings.Contains(err.Error(), "panic: kaboom") {
 		t.Errorf("error %v", err)

@@ -14,5 +14,5 @@ type override struct {
 // a fake.
 type simulator struct {
 	decode func(filename string, data []byte, ov []override) (*model.Scenario, error)
-	run    func(sc *model.Scenario, replication uint64) (model.Metrics, error)
+	run    func(sc *model.Scenario, opt model.Options) (model.Metrics, error)
 }

@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"github.com/poolsim/poolsim/internal/stattest"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -9,13 +10,10 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// binomialBounds returns the range within which a count of successes out of
-// n trials of probability p falls but for a 4-sigma event (about 6 in
-// 100000).
-func binomialBounds(n int, p float64) (lo, hi int) {
-	sd := math.Sqrt(float64(n) * p * (1 - p))
-	return int(math.Floor(float64(n)*p - 4*sd)), int(math.Ceil(float64(n)*p + 4*sd))
-}
+// coverageLevel is the level of the binomial acceptance regions of the
+// coverage counts below: a correct interval fails a check about 6 times in
+// 100000 seeds (the two-sided tail of 4 standard deviations).
+const coverageLevel = 0.99994
 
 // The Student-t interval covers the true mean of normal data with the
 // nominal probability, for small and large samples and several levels.
@@ -38,7 +36,7 @@ func TestCICoverage(t *testing.T) {
 				covered++
 			}
 		}
-		lo, hi := binomialBounds(trials, tc.conf)
+		lo, hi := stattest.BinomialBounds(trials, tc.conf, coverageLevel)
 		if covered < lo || covered > hi {
 			t.Errorf("n=%d, %v: %d of %d intervals cover the mean, want %d to %d", tc.n, tc.conf, covered, trials, lo, hi)
 		}
@@ -114,7 +112,7 @@ func TestPairedCoverage(t *testing.T) {
 			covered++
 		}
 	}
-	if lo, hi := binomialBounds(trials, 0.95); covered < lo || covered > hi {
+	if lo, hi := stattest.BinomialBounds(trials, 0.95, coverageLevel); covered < lo || covered > hi {
 		t.Errorf("%d of %d paired intervals cover the difference, want %d to %d", covered, trials, lo, hi)
 	}
 }

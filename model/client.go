@@ -131,7 +131,7 @@ func (c *clientRT) send(who, attempt int) {
 func (c *clientRT) after(r *request, o outcome) {
 	w := c.w
 	switch o {
-	case outRejectedFull, outRejectedOffline, outAbandoned, outClientTimeout, outExpired:
+	case outRejectedFull, outRejectedOffline, outRejectedReset, outAbandoned, outClientTimeout, outExpired:
 		if d, ok := w.retry.Next(r.attempt, w.retryRand); ok {
 			nr := w.newRequest()
 			nr.client, nr.class, nr.poller, nr.attempt, nr.uri = c, r.class, r.poller, r.attempt+1, r.uri

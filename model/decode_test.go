@@ -196,7 +196,7 @@ latency = "1ms"
 		t.Errorf("recycle = %+v", p.Recycle)
 	}
 	b := sc.Backends["db"]
-	if b.Timeout != Duration(30*engine.Second) || b.OnTimeout != "crash" || b.Cache == nil || b.Cache.TTL != Duration(engine.Minute) || b.Slow != nil {
+	if b.Timeout != Duration(30*engine.Second) || b.OnTimeout != "error" || b.Cache == nil || b.Cache.TTL != Duration(engine.Minute) || b.Slow != nil {
 		t.Errorf("backend = %+v", b)
 	}
 	if _, err := Decode("x", []byte(minimal+"[classes.db]\nservice = \"1ms\"\n")); err == nil || !strings.Contains(err.Error(), `clients.users.class: required: which class the requests are (one of "db", "page")`) {

@@ -91,10 +91,11 @@ func NewScenario() *Scenario {
 func NewClass() *Class { return &Class{} }
 
 // NewBackend returns a backend with its defaults: unlimited connections, a
-// 30 s call timeout whose expiry crashes the worker. Its latency must still
-// be set.
+// 30 s call timeout whose expiry the application answers with a 500 (a
+// timeout thrown on a request thread gives a 500 in ASP.NET, PHP and
+// Python; crashing the process is opt-in). Its latency must still be set.
 func NewBackend() *Backend {
-	return &Backend{Timeout: Duration(30 * engine.Second), OnTimeout: "crash"}
+	return &Backend{Timeout: Duration(30 * engine.Second), OnTimeout: "error"}
 }
 
 // NewCache returns a backend cache with its default ttl of one minute.

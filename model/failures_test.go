@@ -1,6 +1,7 @@
 package model
 
 import (
+	"github.com/poolsim/poolsim/internal/stattest"
 	"math"
 	"sort"
 	"testing"
@@ -84,7 +85,7 @@ func fixedWindowTrips(ts []engine.Time, n int, T engine.Time) (bool, engine.Time
 //     P(Poisson(γT) ≥ N−1) = 0.566530.
 //
 // Each share over n = 2000 replications is Binomial(n, P) and must lie in
-// its central 99.9 % region (binomialBounds). Besides, the supervisor's
+// its central 99.9 % region (stattest.BinomialBounds). Besides, the supervisor's
 // decision in every run must equal the fixed-window rule replayed on the
 // run's crash times (from Result.Workers), and the pool must stop at the
 // N-th crash of the window.
@@ -162,7 +163,7 @@ func TestRapidFailTripProbability(t *testing.T) {
 // region of Binomial(n, p).
 func checkBinomial(t *testing.T, what string, k, n int, p float64) {
 	t.Helper()
-	lo, hi := binomialBounds(n, p, confidence)
+	lo, hi := stattest.BinomialBounds(n, p, confidence)
 	t.Logf("%s: %d of %d = %.4f, exact P = %.6f, 99.9 %% binomial region [%d, %d] = [%.4f, %.4f]",
 		what, k, n, float64(k)/float64(n), p, lo, hi, float64(lo)/float64(n), float64(hi)/float64(n))
 	if k < lo || k > hi {
@@ -534,25 +535,32 @@ func TestSupervisorRestartTimes(t *testing.T) {
 	})
 }
 
-// TestLoadBalancerTCP: with load_balancer = "tcp" (IIS
+// TestLoadBalancerTCP checks the rule "a TCP-level refusal is its own
+// outcome" (docs/model.md#outcomes): with load_balancer = "tcp" (IIS
 // loadBalancerCapabilities = TcpLevel) HTTP.sys resets the connection
 // instead of answering 503 when the pool is stopped or its queue is full,
-// and logs no QueueFull or AppOffline line. The resets are counted in
-// rejected_tcp_reset; with "http" it stays zero. The crash loop under iis
-// rapid-fail protection refuses thousands of requests either way, and the
-// same ones (common random numbers).
+// and logs no QueueFull or AppOffline line. The same crash loop run with
+// "http" and "tcp" refuses the same requests (common random numbers): every
+// 503 of the http run is a reset of the tcp run, and the tcp run has no 503
+// at all, so rate_503 is 0 there and rate_reset carries the share.
 func TestLoadBalancerTCP(t *testing.T) {
 	httpRes := story(t, "crash-loop")
 	tcpRes := story(t, "crash-loop", "pool.load_balancer=tcp")
 	h, c := httpRes.Metrics, tcpRes.Metrics
-	refused := c.RejectedQueueFull + c.RejectedAppOffline
-	if refused == 0 || refused != h.RejectedQueueFull+h.RejectedAppOffline {
-		t.Fatalf("refusals: http %v, tcp %v; want the same, and some", h.RejectedQueueFull+h.RejectedAppOffline, refused)
+	refused := h.RejectedQueueFull + h.RejectedAppOffline
+	if refused == 0 || h.Arrivals != c.Arrivals {
+		t.Fatalf("http refused %v of %v arrivals, tcp had %v arrivals: want some refusals and the same arrivals", refused, h.Arrivals, c.Arrivals)
 	}
-	if h.RejectedTCPReset != 0 {
-		t.Errorf("http: rejected_tcp_reset = %v, want 0", h.RejectedTCPReset)
+	if h.RejectedTCPReset != 0 || h.RateReset != 0 {
+		t.Errorf("http: rejected_tcp_reset = %v, rate_reset = %v, want 0", h.RejectedTCPReset, h.RateReset)
 	}
 	if c.RejectedTCPReset != refused {
-		t.Errorf("tcp: rejected_tcp_reset = %v, want every refusal (%v)", c.RejectedTCPReset, refused)
+		t.Errorf("tcp: rejected_tcp_reset = %v, want the http run's 503s (%v)", c.RejectedTCPReset, refused)
+	}
+	if c.RejectedQueueFull != 0 || c.RejectedAppOffline != 0 || c.Rate503 != 0 {
+		t.Errorf("tcp: rejected_queue_full %v, rejected_app_offline %v, rate_503 %v: a reset is not a 503", c.RejectedQueueFull, c.RejectedAppOffline, c.Rate503)
+	}
+	if c.RateReset != h.Rate503 {
+		t.Errorf("tcp rate_reset = %v, want the http run's rate_503 %v", c.RateReset, h.Rate503)
 	}
 }

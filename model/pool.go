@@ -234,6 +234,7 @@ func (w *world) stopPool(restartAt engine.Time) {
 
 func (w *world) restartPool() {
 	w.stopped = false
+	w.epoch++
 	w.rec.setStopped(w, false)
 	w.supervisor.Restarted(w.sim.Now())
 	if w.trace != nil {

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"github.com/poolsim/poolsim/internal/stattest"
 	"math"
 	"testing"
 
@@ -169,7 +170,7 @@ func relEq(t *testing.T, what string, got, want, tol float64) {
 // probability. Each contains the exact B with probability 0.95 if the
 // simulator is right and the per-run estimates are close enough to normal,
 // so the number that do is Binomial(100, 0.95); it must fall in that
-// distribution's central 99.9 % region, computed by binomialBounds
+// distribution's central 99.9 % region, computed by stattest.BinomialBounds
 // ([87, 100]). A biased simulator, or one whose
 // replications are not independent, falls below it.
 //
@@ -190,12 +191,12 @@ func TestCICoverage(t *testing.T) {
 	covered := 0
 	for e := range experiments {
 		xs := metric(rs[e*reps:(e+1)*reps], func(m *Metrics) float64 { return m.Rate503 })
-		mean, half := meanCI(xs, 0.95)
+		mean, half := stattest.MeanCI(xs, 0.95)
 		if math.Abs(mean-b) <= half {
 			covered++
 		}
 	}
-	lo, hi := binomialBounds(experiments, 0.95, 0.999)
+	lo, hi := stattest.BinomialBounds(experiments, 0.95, 0.999)
 	t.Logf("%d of %d 95 %% intervals contain B = %.6f; Binomial(100, 0.95) 99.9 %% region [%d, %d]", covered, experiments, b, lo, hi)
 	if covered < lo || covered > hi {
 		t.Errorf("coverage %d/%d outside [%d, %d]", covered, experiments, lo, hi)

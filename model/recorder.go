@@ -30,7 +30,6 @@ type recorder struct {
 	measuring  bool
 	arrivals   int64
 	retries    int64
-	tcpResets  int64
 	outcomes   [numOutcomes]int64
 	abandoned  [5]int64
 	events     [numEventKinds]int64
@@ -99,7 +98,9 @@ func (rec *recorder) queueLen(n int) {
 
 func (rec *recorder) started(r *request, now engine.Time) {
 	r.started = now
-	if r.warm && !r.done {
+	// Rule: every request that starts executing counts, including one whose
+	// client has already given up (docs/model.md#outcomes).
+	if r.warm {
 		rec.waitSum += (now - r.arrival).Seconds()
 		rec.waitN++
 	}
@@ -122,7 +123,7 @@ func (rec *recorder) outcome(r *request, o outcome, c cause) {
 		}
 	case outError:
 		rec.cur.Error++
-	case outRejectedFull, outRejectedOffline:
+	case outRejectedFull, outRejectedOffline, outRejectedReset:
 		rec.cur.Rejected++
 	case outExpired:
 		rec.cur.Expired++
@@ -135,9 +136,6 @@ func (rec *recorder) outcome(r *request, o outcome, c cause) {
 		return
 	}
 	rec.outcomes[o]++
-	if (o == outRejectedFull || o == outRejectedOffline) && r.w.pool.LoadBalancer == "tcp" {
-		rec.tcpResets++
-	}
 	if o == outAbandoned {
 		rec.abandoned[c]++
 	}
@@ -249,6 +247,7 @@ func (rec *recorder) result(w *world) *Result {
 	m.Expired = float64(o[outExpired])
 	m.Abandoned = float64(o[outAbandoned])
 	m.ClientTimeout = float64(o[outClientTimeout])
+	m.RejectedTCPReset = float64(o[outRejectedReset])
 	var ended int64
 	for _, n := range o {
 		ended += n
@@ -267,6 +266,7 @@ func (rec *recorder) result(w *world) *Result {
 		m.RateStale = m.Stale / a
 		m.RateClientTimeout = m.ClientTimeout / a
 		m.RateExpired = m.Expired / a
+		m.RateReset = m.RejectedTCPReset / a
 	}
 	span := w.horizon - w.warmup
 	m.Availability = 1
@@ -296,7 +296,6 @@ func (rec *recorder) result(w *world) *Result {
 	m.RapidFailTrips = float64(e[evkRapidFail])
 	m.LockConflicts = float64(e[evkLockConflict])
 	m.Retries = float64(rec.retries)
-	m.RejectedTCPReset = float64(rec.tcpResets)
 	m.ShutdownKills = float64(e[evkShutdownKill])
 	m.StartupKills = float64(e[evkStartupKill])
 	m.WarmupS = w.warmup.Seconds()

@@ -27,6 +27,7 @@ const (
 	outExpired
 	outAbandoned
 	outClientTimeout
+	outRejectedReset // refused by resetting the connection (load_balancer = "tcp")
 	numOutcomes
 )
 
@@ -128,6 +129,12 @@ func (r *request) abandonInWorker(wk *worker, c cause) {
 // finish records r's outcome, once; a request whose client has given up may
 // stay in the pool until it leaves, and is freed then.
 func (w *world) finish(r *request, o outcome, c cause) {
+	// Rule: with load_balancer = "tcp" HTTP.sys resets the connection
+	// instead of answering 503; the reset is its own outcome
+	// (docs/model.md#outcomes).
+	if (o == outRejectedFull || o == outRejectedOffline) && w.tcpReset {
+		o = outRejectedReset
+	}
 	if !r.done {
 		r.done = true
 		w.sim.Cancel(r.tClient)
@@ -148,20 +155,14 @@ func (w *world) finish(r *request, o outcome, c cause) {
 	}
 }
 
-var outcomeNames = [numOutcomes]string{"ok", "stale", "error", "rejected_queue_full", "rejected_app_offline", "expired", "abandoned", "client_timeout"}
+var outcomeNames = [numOutcomes]string{"ok", "stale", "error", "rejected_queue_full", "rejected_app_offline", "expired", "abandoned", "client_timeout", "rejected_tcp_reset"}
 
 func (w *world) logHTTPErr(r *request, o outcome) {
 	var reason string
 	switch o {
 	case outRejectedFull:
-		if w.pool.LoadBalancer == "tcp" {
-			return // the connection is reset; HTTP.sys logs no 503
-		}
 		reason = "QueueFull"
 	case outRejectedOffline:
-		if w.pool.LoadBalancer == "tcp" {
-			return
-		}
 		reason = "AppOffline"
 	case outExpired:
 		reason = "Timer_AppPool"

@@ -50,7 +50,7 @@ type Metrics struct {
 	StaleAgeMeanS    float64 `metric:"stale_age_mean_s"`
 	ShutdownKills    float64 `metric:"shutdown_kills"`
 	StartupKills     float64 `metric:"startup_kills"`
-	RejectedTCPReset float64 `metric:"rejected_tcp_reset"` // rejections that were connection resets (load_balancer = "tcp")
+	RejectedTCPReset float64 `metric:"rejected_tcp_reset"` // refused by a connection reset (load_balancer = "tcp"): an outcome of its own, not a 503
 	QueueMean        float64 `metric:"queue_mean"`
 	BusyMean         float64 `metric:"busy_mean"`
 	WarmupS          float64 `metric:"warmup_s"`
@@ -62,6 +62,8 @@ type Metrics struct {
 	RateStale         float64 `metric:"rate_stale"`
 	RateClientTimeout float64 `metric:"rate_client_timeout"`
 	RateExpired       float64 `metric:"rate_expired"`
+	// RateReset is the share of the arrivals refused by a connection reset.
+	RateReset float64 `metric:"rate_reset"`
 }
 
 // Result is everything one run produced.
@@ -90,7 +92,7 @@ type SeriesRow struct {
 	OK             int64
 	Stale          int64
 	Error          int64
-	Rejected       int64 // both 503 kinds
+	Rejected       int64 // refused: both 503 kinds, and connection resets
 	Expired        int64
 	Abandoned      int64
 	ClientTimeout  int64

@@ -29,7 +29,7 @@ func baseScenario(rate float64, meanService engine.Time, threads, queue int, hor
 
 func checkConservation(t *testing.T, m Metrics) {
 	t.Helper()
-	sum := m.OK + m.Stale + m.Error + m.RejectedQueueFull + m.RejectedAppOffline + m.Expired + m.Abandoned + m.ClientTimeout + m.InFlight
+	sum := m.OK + m.Stale + m.Error + m.RejectedQueueFull + m.RejectedAppOffline + m.RejectedTCPReset + m.Expired + m.Abandoned + m.ClientTimeout + m.InFlight
 	if sum != m.Arrivals {
 		t.Errorf("outcomes add up to %v, arrivals %v: %+v", sum, m.Arrivals, m)
 	}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/poolsim/poolsim/internal/stattest"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -26,43 +27,6 @@ func poissonTail(n int, m float64) float64 {
 	return 1 - cdf
 }
 
-// tQuantile is the q-quantile of Student's t with df degrees of freedom.
-func tQuantile(q float64, df int) float64 {
-	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(q)
-}
-
-// meanCI returns the mean of xs and the half-width of its two-sided
-// Student-t confidence interval at level conf: t_{1−(1−conf)/2, n−1}·s/√n.
-// For independent replications of a simulation this is the classical
-// interval of the expected value of the per-run estimate.
-func meanCI(xs []float64, conf float64) (mean, half float64) {
-	n := len(xs)
-	for _, x := range xs {
-		mean += x
-	}
-	mean /= float64(n)
-	var ss float64
-	for _, x := range xs {
-		ss += (x - mean) * (x - mean)
-	}
-	sd := math.Sqrt(ss / float64(n-1))
-	return mean, tQuantile(1-(1-conf)/2, n-1) * sd / math.Sqrt(float64(n))
-}
-
-// binomialBounds returns the central acceptance region [lo, hi] of a
-// Binomial(n, p) count at level conf: lo is the largest k with
-// P(X < k) ≤ (1−conf)/2 and hi the smallest k with P(X > k) ≤ (1−conf)/2,
-// so that P(lo ≤ X ≤ hi) ≥ conf.
-func binomialBounds(n int, p, conf float64) (lo, hi int) {
-	d := distuv.Binomial{N: float64(n), P: p}
-	alpha := (1 - conf) / 2
-	for lo = 0; lo < n && d.CDF(float64(lo)) <= alpha; lo++ {
-	}
-	for hi = n; hi > 0 && 1-d.CDF(float64(hi-1)) <= alpha; hi-- {
-	}
-	return lo, hi
-}
-
 // confidence is the level of every comparison of a simulation with theory
 // in this package: with fixed seeds a test either passes or fails for
 // good, and at 99.9 % a correct simulator fails one comparison in a
@@ -74,7 +38,7 @@ const confidence = 0.999
 // xs, and logs the comparison.
 func checkCI(t *testing.T, what string, xs []float64, exact float64) {
 	t.Helper()
-	mean, half := meanCI(xs, confidence)
+	mean, half := stattest.MeanCI(xs, confidence)
 	t.Logf("%s: measured %.6g ± %.3g (%.1f %% CI, n = %d), exact %.6g", what, mean, half, 100*confidence, len(xs), exact)
 	if math.Abs(mean-exact) > half {
 		t.Errorf("%s: measured %.6g ± %.3g does not contain the exact %.6g (|diff| = %.3g half-widths)",
@@ -206,16 +170,16 @@ func TestTheoryPoissonAndStatistics(t *testing.T) {
 		t.Errorf("poissonTail(0, 3) = %v, want 1", p)
 	}
 	// Student t: t_{0.975, 9} = 2.262, t_{0.9995, 19} = 3.883 (tables).
-	if q := tQuantile(0.975, 9); math.Abs(q-2.262) > 5e-4 {
+	if q := stattest.TQuantile(0.975, 9); math.Abs(q-2.262) > 5e-4 {
 		t.Errorf("t(0.975, 9) = %v", q)
 	}
-	if q := tQuantile(0.9995, 19); math.Abs(q-3.883) > 5e-4 {
+	if q := stattest.TQuantile(0.9995, 19); math.Abs(q-3.883) > 5e-4 {
 		t.Errorf("t(0.9995, 19) = %v", q)
 	}
 	// The acceptance region holds at least its level, and shrinking it by
 	// one at either end loses that.
 	n, p := 100, 0.95
-	lo, hi := binomialBounds(n, p, 0.999)
+	lo, hi := stattest.BinomialBounds(n, p, 0.999)
 	d := distuv.Binomial{N: float64(n), P: p}
 	in := d.CDF(float64(hi)) - d.CDF(float64(lo-1))
 	if in < 0.999 {

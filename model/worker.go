@@ -32,6 +32,7 @@ type worker struct {
 	threads int
 	state   wState
 	started engine.Time
+	epoch   int // the pool's epoch when it started (see world.epoch)
 	busy    int // threads holding a request (hung ones included)
 	hung    int
 	exec    []*request
@@ -65,16 +66,19 @@ const (
 func (wk *worker) Busy() int { return wk.busy }
 func (wk *worker) Free() int { return wk.threads - wk.busy }
 
+// countsTowardMax: a worker drained by a stop of the pool takes no requests
+// and no longer counts, so the restarted pool starts a new worker when work
+// arrives (docs/model.md#rapid-fail).
 func (wk *worker) countsTowardMax() bool {
 	return wk.state == wStarting && wk.replaces == nil ||
 		wk.state == wServing && !(wk.recycling && wk.overlapDone) ||
-		wk.state == wDraining && !wk.overlapDone
+		wk.state == wDraining && !wk.overlapDone && wk.why != reasonStopped
 }
 
 func (w *world) startWorker(replaces *worker) *worker {
 	now := w.sim.Now()
 	w.nextWorkerID++
-	wk := &worker{w: w, id: w.nextWorkerID, threads: w.pool.Threads, started: now,
+	wk := &worker{w: w, id: w.nextWorkerID, threads: w.pool.Threads, started: now, epoch: w.epoch,
 		memory: int64(w.pool.Memory.Base), replaces: replaces}
 	wk.limits = w.recycle.Draw(w.sim.Stream("recycle"))
 	w.workers = append(w.workers, wk)
@@ -123,7 +127,9 @@ func (wk *worker) ready() {
 		w.tracef("worker %d ready", wk.id)
 	}
 	if wk.limits.Age > 0 {
-		wk.tAge = w.sim.After(wk.limits.Age, wk, evAge)
+		// Rule: a worker's age counts from the start of its process, as
+		// WAS's periodicRestart@time does (docs/model.md#recycling).
+		wk.tAge = w.sim.At(max(now, wk.started.Add(wk.limits.Age)), wk, evAge)
 	}
 	if w.pool.Ping.Enabled && w.pool.Ping.Interval > 0 {
 		wk.tPing = w.sim.After(w.pool.Ping.Interval.T(), wk, evPing)
@@ -322,7 +328,11 @@ func (wk *worker) crash(c cause) {
 func (wk *worker) fail(why string, c cause) {
 	w := wk.w
 	wk.end(why, c)
-	w.failure(why)
+	// Rule: a worker from before a restart of the pool does not count
+	// against the restarted pool (docs/model.md#rapid-fail).
+	if wk.epoch == w.epoch {
+		w.failure(why)
+	}
 	w.pump()
 }
 

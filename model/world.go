@@ -21,6 +21,9 @@ type world struct {
 	dayOffset engine.Time
 
 	pool *Pool
+	// tcpReset: HTTP.sys refuses by resetting the connection
+	// (load_balancer = "tcp") rather than answering 503.
+	tcpReset bool
 
 	queue         ring
 	busyTotal     int // busy threads over all workers
@@ -32,6 +35,7 @@ type world struct {
 	startBlocked  engine.Time // back-off: no worker starts before this
 	startArmed    bool
 	stopped       bool
+	epoch         int // restarts of the pool so far
 	restartTimer  engine.Timer
 	supervisor    policies.Supervisor
 	dispatch      policies.Dispatch
@@ -109,6 +113,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		warmup:   warmup,
 		horizon:  sc.Horizon.T(),
 		pool:     &sc.Pool,
+		tcpReset: sc.Pool.LoadBalancer == "tcp",
 		interval: opt.Interval,
 		classes:  make(map[string]*classRT),
 	}

@@ -23,8 +23,11 @@
 #     notebooks), built from the tools module notebooks/tools (versions pinned
 #     in its own go.mod) into notebooks/tools/bin, when missing or built from
 #     another version of that module;
-#   - the kernel's registration with Jupyter (gonb --install), when missing or
-#     pointing elsewhere.
+#   - the kernel's registration (gonb --install), when missing or pointing
+#     elsewhere, in a Jupyter data directory of its own, notebooks/tools/jupyter,
+#     so that the user's own kernels are neither used nor changed. To open the
+#     studies by hand with this kernel:
+#         JUPYTER_DATA_DIR=notebooks/tools/jupyter jupyter notebook notebooks/
 #
 # Running it twice does the work once. The kernel compiles each cell with the
 # go command, so the first run on a machine with an empty build cache takes a
@@ -137,9 +140,12 @@ export PATH
 # gonb --install writes the kernel's spec, kernel.json, into Jupyter's data
 # directory, pointing at the binary that ran it. The spec is then given the
 # PATH on which the kernel finds go and goimports, so that Jupyter started by
-# hand runs the notebooks too (jupyter_client expands ${PATH} when it starts
-# the kernel).
-datadir="$("$jupyter" --data-dir)"
+# hand with the same data directory runs the notebooks too (jupyter_client
+# expands ${PATH} when it starts the kernel). The data directory is the
+# check's own: a kernel registered globally by the user is not touched.
+datadir="$tools/jupyter"
+mkdir -p "$datadir/kernels/gonb"
+export JUPYTER_DATA_DIR="$datadir"
 kernel="$datadir/kernels/gonb/kernel.json"
 kpath="$bin:$(go env GOROOT)/bin"
 spec="{\"argv\": [\"$bin/gonb\", \"--kernel\", \"{connection_file}\", \"-logtostderr\", \"-raw_error\"], \"display_name\": \"Go (gonb)\", \"language\": \"go\", \"interrupt_mode\": \"message\", \"env\": {\"PATH\": \"$kpath:\${PATH}\"}}"
@@ -148,7 +154,7 @@ if [ "$(cat "$kernel" 2>/dev/null)" != "$spec" ]; then
 	# --force_deps: gopls only autocompletes; cells run without it. Run as
 	# ./gonb: called by a path under /tmp, gonb --install would copy itself
 	# into the kernel's directory.
-	if ! (cd "$bin" && JUPYTER_DATA_DIR="$datadir" ./gonb --install --force_deps --logtostderr 2>"$bin/install.log"); then
+	if ! (cd "$bin" && ./gonb --install --force_deps --logtostderr 2>"$bin/install.log"); then
 		cat "$bin/install.log" >&2
 		echo "check.sh: gonb --install failed" >&2
 		exit 1

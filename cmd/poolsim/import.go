@@ -1,3 +1,12 @@
 package main
 
-func runImport(c *cli, args []string) int { return c.errorf("import: not yet") }
+const importUsage = `poolsim import CONFIG [flags]`
+
+func runImport(c *cli, args []string) int {
+	f := newFlagSet("import", importUsage)
+	_, status, stop := f.parse(c, args)
+	if stop {
+		return status
+	}
+	return c.errorf("import: not yet")
+}

@@ -71,7 +71,7 @@ func TestRunJSON(t *testing.T) {
 	}
 	// The counts add up to the arrivals.
 	sum := 0.0
-	for _, k := range []string{"ok", "stale", "error", "rejected_queue_full", "rejected_app_offline", "expired", "abandoned", "client_timeout", "in_flight"} {
+	for _, k := range []string{"ok", "stale", "error", "rejected_queue_full", "rejected_app_offline", "rejected_tcp_reset", "expired", "abandoned", "client_timeout", "in_flight"} {
 		v, _ := obj[k].(json.Number).Float64()
 		sum += v
 	}

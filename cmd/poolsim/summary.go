@@ -87,7 +87,7 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	row("rejected_queue_full", m.RejectedQueueFull, "503", "QueueFull")
 	row("rejected_app_offline", m.RejectedAppOffline, "503", "AppOffline")
 	if m.RejectedTCPReset > 0 {
-		tab.add("  of which reset (tcp)", count(m.RejectedTCPReset), share(m.RejectedTCPReset), "", "(connection reset, no 503)")
+		row("rejected_tcp_reset", m.RejectedTCPReset, "-", "(connection reset, no 503, no HTTPERR line)")
 	}
 	row("expired", m.Expired, "-", "Timer_AppPool")
 	row("abandoned", m.Abandoned, "-", "Connection_Abandoned_By_AppPool")

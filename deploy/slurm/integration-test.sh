@@ -18,7 +18,8 @@
 # Environment:
 #   POOLSIM_SLURM_SHARDS    shards of the test sweep (default 5)
 #   POOLSIM_SLURM_TIMEOUT   seconds to wait for the jobs (default 120)
-#   POOLSIM_SLURM_PORT      slurmctld's port; slurmd's is the next (default 16817)
+#   POOLSIM_SLURM_PORT      slurmctld's port; slurmd's is the next (default: the
+#                           first free pair from 16817 on, probed on 127.0.0.1)
 #   POOLSIM_SLURM_KEEP=1    keep the temporary directory
 set -euo pipefail
 
@@ -27,8 +28,7 @@ root=$(cd "$here/../.." && pwd)
 experiment=$here/testdata/shards.toml
 shards=${POOLSIM_SLURM_SHARDS:-5}
 timeout=${POOLSIM_SLURM_TIMEOUT:-120}
-ctld_port=${POOLSIM_SLURM_PORT:-16817}
-slurmd_port=$((ctld_port + 1))
+ctld_port=${POOLSIM_SLURM_PORT:-}
 
 step() { printf '== %s [%ds]\n' "$*" "$SECONDS"; }
 fail() {
@@ -103,11 +103,24 @@ fi
 id munge >/dev/null 2>&1 || fail "there is no munge user (the munge package creates it)"
 slurmctld -V
 
-for port in "$ctld_port" "$slurmd_port"; do
-	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-		fail "port $port is in use: set POOLSIM_SLURM_PORT to a free pair of ports"
-	fi
-done
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [ -n "$ctld_port" ]; then
+	for port in "$ctld_port" "$((ctld_port + 1))"; do
+		if port_in_use "$port"; then
+			fail "port $port is in use: set POOLSIM_SLURM_PORT to a free pair of ports"
+		fi
+	done
+else
+	# The first free pair from 16817 on: another cluster, or another run of
+	# this test, may hold the default.
+	ctld_port=16817
+	while port_in_use "$ctld_port" || port_in_use "$((ctld_port + 1))"; do
+		ctld_port=$((ctld_port + 2))
+		[ "$ctld_port" -lt 17817 ] || fail "no free pair of ports in 16817-17817: set POOLSIM_SLURM_PORT"
+	done
+fi
+slurmd_port=$((ctld_port + 1))
+echo "slurmctld on 127.0.0.1:$ctld_port, slurmd on $slurmd_port"
 
 # munged runs as the munge user: it must reach its files, but no other user
 # may write them.
