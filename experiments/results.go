@@ -194,8 +194,14 @@ func (r *Results) Values(variant, metric string, sweep ...any) []float64 {
 }
 
 // formatFloat is the one way numbers are written to tables: the shortest
-// text that reads back as the same float64.
-func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+// text that reads back as the same float64, and an empty cell for NaN (a
+// metric of nothing, such as the response time of no ok request).
+func formatFloat(f float64) string {
+	if math.IsNaN(f) {
+		return ""
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
 
 // Write writes the tables into dir (created if needed), each file
 // atomically (a temporary file renamed into place): results.csv when Rows

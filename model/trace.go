@@ -245,7 +245,8 @@ func (t *traceRT) HandleEvent(int) {
 	c := t.c
 	r := c.w.newRequest()
 	t.sent++
-	r.client, r.class, r.poller, r.attempt, r.uri = c, t.next.class, t.sent, 1, t.next.uri
+	c.identify(r, 0, t.sent, 1)
+	r.class, r.uri = t.next.class, t.next.uri
 	c.w.admit(r)
 	t.scheduleNext()
 }

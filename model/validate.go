@@ -264,6 +264,7 @@ func (d *scenarioDecoder) checkDist(path []string, dist Dist, required, positive
 func (d *scenarioDecoder) validate(sc *Scenario) {
 	k := func(parts ...string) []string { return parts }
 
+	d.applyServer(sc)
 	d.span(k("horizon"), sc.Horizon, true)
 	if !sc.Warmup.Auto && d.span(k("warmup"), sc.Warmup.Duration, false) && sc.Horizon > 0 && sc.Warmup.Duration >= sc.Horizon {
 		d.errorf(k("warmup"), durText(sc.Warmup.Duration), "must be less than horizon (%s)", sc.Horizon)
@@ -273,6 +274,7 @@ func (d *scenarioDecoder) validate(sc *Scenario) {
 	}
 
 	d.validatePool(sc)
+	d.validateMechanisms(sc)
 
 	classes, backends, clients := sc.ClassNames(), sc.BackendNames(), sc.ClientNames()
 	if len(classes) == 0 {

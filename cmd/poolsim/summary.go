@@ -18,8 +18,8 @@ import (
 )
 
 // writeJSON writes the metrics as one flat JSON object, keys in the order of
-// model.MetricNames, one a line. Metrics are always finite; were one not, it
-// is written as null so that the output stays valid JSON.
+// model.MetricNames, one a line. A metric of nothing (model.NaNMetrics, the
+// response time when no request was ok) is null.
 func writeJSON(w io.Writer, m *model.Metrics) error {
 	names := model.MetricNames()
 	values := m.Values()
@@ -109,7 +109,9 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	fmt.Fprintf(t, "  rate_abandoned\t%s\tof arrivals were abandoned by a dying worker\n", percent(m.RateAbandoned))
 	fmt.Fprintf(t, "  rate_error\t%s\tof arrivals got 500\n", percent(m.RateError))
 	fmt.Fprintf(t, "  rate_ok\t%s\tof arrivals got 200 from the application\n", percent(m.RateOK))
-	fmt.Fprintf(t, "  availability\t%s\tof the time the pool was not stopped by rapid-fail protection\n", percent(m.Availability))
+	fmt.Fprintf(t, "  serving_availability\t%s\tof the time the pool could serve (not stopped, and waiting requests had a ready worker that was not hung)\n", percent(m.ServingAvailability))
+	fmt.Fprintf(t, "  time_not_stopped\t%s\tof the time rapid-fail protection had not stopped the pool (also availability)\n", percent(m.TimeNotStopped))
+	fmt.Fprintf(t, "  outages\t%s\t%s in all, %s on average; time to recover %s\n", count(m.Outages), seconds(m.OutageTimeS), seconds(m.OutageMeanS), seconds(m.TimeToRecoverS))
 	fmt.Fprintf(t, "  throughput_rps\t%.3f/s\tok responses per second\n", m.ThroughputRPS)
 	t.Flush()
 
@@ -204,7 +206,9 @@ func percent(v float64) string {
 // seconds formats a time in seconds with a unit that suits it.
 func seconds(s float64) string {
 	switch {
-	case math.IsNaN(s) || math.IsInf(s, 0):
+	case math.IsNaN(s):
+		return "n/a"
+	case math.IsInf(s, 0):
 		return "-"
 	case s == 0:
 		return "0"
