@@ -78,3 +78,8 @@ func (d *scenarioDecoder) validateObserved(sc *Scenario) {
 		}
 	}
 }
+
+// WorkloadMarker starts the placeholder workload of a scenario written by
+// poolsim import; poolsim fit --base keeps the text before it (the pool)
+// and writes the fitted workload after it.
+const WorkloadMarker = "# ---- workload"

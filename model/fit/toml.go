@@ -12,14 +12,10 @@ import (
 	"github.com/poolsim/poolsim/model"
 )
 
-// WorkloadMarker starts the placeholder workload of a scenario that
-// poolsim import writes; poolsim fit --base keeps what comes before it.
-const WorkloadMarker = "# ---- workload"
-
 // BaseHead returns the part of a scenario written by poolsim import that
-// fit keeps: everything before WorkloadMarker.
+// fit keeps: everything before model.WorkloadMarker.
 func BaseHead(base []byte) []byte {
-	if i := bytes.Index(base, []byte(WorkloadMarker)); i >= 0 {
+	if i := bytes.Index(base, []byte(model.WorkloadMarker)); i >= 0 {
 		return base[:i]
 	}
 	return base
@@ -51,7 +47,7 @@ func (w *Workload) TOML(head []byte) []byte {
 	} else {
 		b.Write(head)
 	}
-	p("\n%s fitted by poolsim fit ----\n", WorkloadMarker)
+	p("\n%s fitted by poolsim fit ----\n", model.WorkloadMarker)
 	p("# time-taken runs from a request's arrival in the queue to the last byte sent: it includes the\n")
 	p("# time it waited and the network's. Each class's service is therefore fitted to the requests that\n")
 	p("# arrived at low load (in minutes with at most %d arrivals, the quietest quarter), which waited\n", w.LowLoadMax)
