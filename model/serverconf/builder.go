@@ -93,17 +93,27 @@ func (b *builder) sortWarnings() []string {
 
 func quote(s string) string { return model.QuoteString(s) }
 
+// clean makes s safe in a TOML comment: control characters become '?'.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if (r < ' ' && r != '\t') || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
 // text writes the scenario: a header, the top-level keys, the tables in
 // order, the warnings as comments, and the placeholder workload.
 func (b *builder) text(header string) []byte {
 	var o bytes.Buffer
 	for _, l := range strings.Split(strings.TrimSpace(header), "\n") {
-		o.WriteString("# " + l + "\n")
+		o.WriteString("# " + clean(l) + "\n")
 	}
 	if len(b.warnings) > 0 {
 		o.WriteString("#\n# Not modelled (poolsim import warned):\n")
 		for _, w := range b.warnings {
-			o.WriteString("#   " + w + "\n")
+			o.WriteString("#   " + clean(w) + "\n")
 		}
 	}
 	o.WriteString("\n")
@@ -130,6 +140,6 @@ func writeEntries(o *bytes.Buffer, es []entry) {
 	}
 	for _, e := range es {
 		kv := e.key + " = " + e.value
-		fmt.Fprintf(o, "%-*s   # %s\n", width, kv, e.comment)
+		fmt.Fprintf(o, "%-*s   # %s\n", width, kv, clean(e.comment))
 	}
 }
