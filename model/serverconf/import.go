@@ -7,7 +7,13 @@ import (
 	"strings"
 )
 
-var iniSection = regexp.MustCompile(`(?m)^\s*\[[^\]=]+\]\s*$`)
+var (
+	iniSection = regexp.MustCompile(`(?m)^\s*\[[^\]=]+\]\s*$`)
+	// phpKeys are keys that every php-fpm file has one of.
+	phpKeys = regexp.MustCompile(`(?m)^\s*(pm|pm\.[a-z_]+|listen|user|group|include|pid|error_log|emergency_restart_threshold|request_terminate_timeout)\s*=`)
+	// poolsimTables are tables of a poolsim scenario.
+	poolsimTables = regexp.MustCompile(`(?m)^\s*\[(pool|classes\.[^\]]+|clients\.[^\]]+)\]\s*$`)
+)
 
 // Format names the kind of configuration in data: "iis", "php-fpm",
 // "gunicorn", or "" when it is none of them.
@@ -18,8 +24,11 @@ func Format(data []byte) string {
 	if _, _, ok := findGunicornCommand(data); ok {
 		return "gunicorn" // before INI: a systemd unit has [Service]
 	}
-	if iniSection.Match(data) {
-		return "php-fpm"
+	if iniSection.Match(data) { // INI or TOML: not Python
+		if phpKeys.Match(data) {
+			return "php-fpm"
+		}
+		return ""
 	}
 	for _, l := range strings.Split(string(data), "\n") {
 		if m := pyAssign.FindStringSubmatch(strings.TrimSpace(l)); m != nil && l == strings.TrimLeft(l, " \t") {
@@ -51,6 +60,9 @@ func Import(files []string, datas [][]byte, pool string) (*Result, error) {
 			return nil, fmt.Errorf("%s: binary data (a NUL byte): not a configuration file", files[i])
 		}
 		formats[i] = Format(data)
+		if formats[i] == "" && poolsimTables.Match(data) {
+			return nil, fmt.Errorf("%s: a poolsim scenario, not a server configuration: run it with \"poolsim run %s\"", files[i], files[i])
+		}
 		if formats[i] == "" {
 			return nil, fmt.Errorf("%s: not a configuration poolsim imports: want IIS's applicationHost.config (XML), a php-fpm pool file (INI with a [pool] section) or a gunicorn configuration (name = value, or a gunicorn command line)", files[i])
 		}
