@@ -346,16 +346,16 @@ func TestTraceBounded(t *testing.T) {
 }
 
 // The chart kinds are listed once, by experiments (ChartKinds), and plots
-// draws every one of them: the command line passes them through as they
-// are.
+// draws every one of them: they are passed through as they are
+// (report.ChartsOf).
 func TestChartKindsAgree(t *testing.T) {
 	dir := t.TempDir()
 	runOK(t, "sweep", smallSweep, "-o", dir, "-q")
 	for _, kind := range experiments.ChartKinds() {
-		charts := plotCharts([]experiments.Chart{{Title: "kind " + kind, Y: "rate_503", Kind: kind}})
+		charts := []plots.Chart{{Title: "kind " + kind, Y: "rate_503", Kind: kind}}
 		// This sweep has no numeric axis for a line chart to need; what
 		// matters is that plots knows the kind.
-		if _, err := plots.Draw(dir, charts); err != nil && strings.Contains(err.Error(), "unknown kind") {
+		if _, err := plots.Draw(dir, charts, plots.About{}); err != nil && strings.Contains(err.Error(), "unknown kind") {
 			t.Errorf("kind %q: %v", kind, err)
 		}
 	}

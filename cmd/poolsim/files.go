@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/poolsim/poolsim/experiments"
 )
@@ -27,25 +26,20 @@ const (
 )
 
 // readInput reads arg as a file, or else as the name of a shipped scenario
-// (kind "scenario") or experiment (kind "experiment"), as experiments.Load
-// does: a file on disk wins over a shipped name, and only a regular file
-// of at most model.MaxFileBytes is read.
-func readInput(arg, kind string) (input, error) {
-	in, err := experiments.ReadInput(arg, experiments.Kind(kind))
+// or experiment (experiments.ReadInput).
+func readInput(arg string, kind experiments.Kind) (input, error) {
+	in, err := experiments.ReadInput(arg, kind)
 	return input{name: in.Name, data: in.Data, shipped: in.Shipped}, err
 }
 
-// checkTOML checks what every scenario and experiment file must be, whatever
-// it is (experiments.CheckInput), so that run, sweep, validate and
-// experiments.Load report the same problem for the same file, whichever
-// kind of file it was meant to be. It returns the data without a leading
-// byte-order mark.
+// checkTOML checks what every scenario and experiment file must be
+// (experiments.CheckInput).
 func checkTOML(name string, data []byte) ([]byte, error) {
 	return experiments.CheckInput(name, data)
 }
 
-// parseExperiment parses an experiment read by readInput, as
-// experiments.Load does.
+// parseExperiment checks and parses an experiment read by readInput, as
+// this poolsim's version.
 func parseExperiment(in input) (*experiments.Experiment, error) {
 	e, err := experiments.Input{Name: in.name, Data: in.data, Shipped: in.shipped}.Parse()
 	if err != nil {
@@ -53,12 +47,6 @@ func parseExperiment(in input) (*experiments.Experiment, error) {
 	}
 	e.Version = poolsimVersion()
 	return e, nil
-}
-
-// looksLikePath reports whether arg can only be a file name, not a
-// catalog name.
-func looksLikePath(arg string) bool {
-	return strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".toml")
 }
 
 // atomicFile is an output file written to a temporary file beside its

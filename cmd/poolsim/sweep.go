@@ -17,7 +17,6 @@ import (
 
 	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/model"
-	"github.com/poolsim/poolsim/plots"
 )
 
 const sweepUsage = `poolsim sweep FILE|NAME [flags]
@@ -72,6 +71,7 @@ type sweepFlags struct {
 	force, resume   bool
 	shards          int
 	shardFlag       optUint64
+	report          bool
 }
 
 func (s *sweepFlags) register(f *flagSet) {
@@ -86,6 +86,7 @@ func (s *sweepFlags) register(f *flagSet) {
 	f.BoolVar(&s.resume, "resume", false, "complete an interrupted sweep in the output directory: keep its\nfinished runs and run only the missing ones")
 	f.IntVar(&s.shards, "shards", 0, "split the runs into `N` shards and run only one (see --shard-index);\na shard writes its runs (results.csv, journal.jsonl) but no summary")
 	f.Var(&s.shardFlag, "shard-index", "with --shards, run shard `I`, counted from 0 (default: $SLURM_ARRAY_TASK_ID,\nelse $JOB_COMPLETION_INDEX)")
+	f.BoolVar(&s.report, "report", false, "write DIR/report.html at the end: the page a design review reads (see \"poolsim help report\")")
 }
 
 // options checks the flags that do not depend on the experiment, and
@@ -190,7 +191,7 @@ func runSweep(c *cli, args []string) int {
 	if out == "" {
 		out = defaultOutput(arg, opt)
 	}
-	return c.sweepInto(e, arg, out, opt, fl.force)
+	return c.sweepInto(e, arg, out, opt, fl.force, fl.report)
 }
 
 // defaultOutput is the output directory of a sweep without -o: out/NAME,
@@ -214,7 +215,7 @@ func defaultOutput(arg string, opt experiments.Options) string {
 // sweepInto runs the sweep into out, holding the directory's lock: it
 // refuses to mix with an earlier sweep unless resuming or forcing, and a
 // forced sweep replaces the earlier one only once its files are complete.
-func (c *cli) sweepInto(e *experiments.Experiment, arg, out string, opt experiments.Options, force bool) int {
+func (c *cli) sweepInto(e *experiments.Experiment, arg, out string, opt experiments.Options, force, report bool) int {
 	created := missingAncestor(out)
 	lock, err := experiments.ClaimOutputDir(out)
 	if err != nil {
@@ -265,7 +266,14 @@ func (c *cli) sweepInto(e *experiments.Experiment, arg, out string, opt experime
 	if missed := res.PrecisionMissed(); len(missed) > 0 {
 		fmt.Fprintf(c.stderr, "poolsim: the precision target %g of %s was not met at %d of %d grid points (such as %s) within %d replications: see %s; raise --max-replications\n",
 			opt.Precision, opt.Metric, len(missed), len(res.Summary), missed[0], res.MaxReplications, filepath.Join(out, experiments.PrecisionFile))
-		return exitFailure
+		status = exitFailure
+	}
+	if report {
+		// The report is written even when the precision target was missed:
+		// it carries that warning to the review.
+		if code := c.sweepReport(out); code != exitOK {
+			return code
+		}
 	}
 	return status
 }
@@ -296,7 +304,7 @@ func (c *cli) runSweepTo(e *experiments.Experiment, dir string, opt experiments.
 // draws its charts.
 func (c *cli) finishSweep(res *experiments.Results, out string) int {
 	printSweep(c, res)
-	files, err := plots.Draw(out, plotCharts(res.Experiment.Charts))
+	files, err := drawSweep(out, res)
 	fmt.Fprintf(c.stdout, "\nresults in %s: %s", out, strings.Join(tablesIn(out), ", "))
 	if len(files) > 0 {
 		fmt.Fprintf(c.stdout, ", charts/ (%d charts)", len(files)/2)
@@ -409,14 +417,4 @@ func printSweep(c *cli, res *experiments.Results) {
 	if len(res.Summary) > maxPrinted {
 		fmt.Fprintf(c.stdout, "  … %d more in summary.csv\n", len(res.Summary)-maxPrinted)
 	}
-}
-
-// plotCharts converts an experiment's [[chart]] tables for the plots
-// package.
-func plotCharts(charts []experiments.Chart) []plots.Chart {
-	out := make([]plots.Chart, len(charts))
-	for i, ch := range charts {
-		out[i] = plots.Chart{Title: ch.Title, X: ch.X, Y: ch.Y, Group: ch.Group, Kind: ch.Kind} // plots takes every kind the file may name
-	}
-	return out
 }
