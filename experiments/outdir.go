@@ -129,16 +129,28 @@ func RemoveSweep(dir string) error {
 
 // ReplaceSweep moves the sweep written into staging (a directory beside or
 // inside dir, on the same file system) into dir, replacing the earlier
-// sweep there only now that the new files are complete, and removes
-// staging.
+// sweep there only now that the new files are complete: each new file is
+// renamed over the old one, the old files the new sweep does not have and
+// the old charts are removed, and staging is removed.
 func ReplaceSweep(staging, dir string) error {
-	if err := RemoveSweep(dir); err != nil {
+	if err := CheckOutputDir(dir); err != nil {
 		return err
 	}
 	for _, name := range OutputFiles {
 		err := os.Rename(filepath.Join(staging, name), filepath.Join(dir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			err = os.Remove(filepath.Join(dir, name))
+		}
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
+		}
+	}
+	ents, _ := os.ReadDir(filepath.Join(dir, ChartsDir))
+	for _, ent := range ents {
+		if isChart(ent.Name()) {
+			if err := os.Remove(filepath.Join(dir, ChartsDir, ent.Name())); err != nil {
+				return err
+			}
 		}
 	}
 	return os.RemoveAll(staging)

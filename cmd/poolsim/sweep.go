@@ -39,6 +39,12 @@ same bytes whatever --parallel is. Ctrl-C stops cleanly: the runs in
 progress finish, the finished ones are kept, and --resume completes the
 sweep later.
 
+The output directory is locked while the sweep runs; poolsim never writes
+through a symbolic link in it, and refuses a directory holding an earlier
+sweep's files unless --force (which replaces them once the new sweep is
+complete) or --resume is given. A sweep has at most 10,000,000 runs, and
+every run is held to the event budget (--max-events).
+
 FILE is an experiment file (TOML); NAME an experiment shipped with poolsim
 ("poolsim list" shows them).
 
