@@ -116,6 +116,11 @@ func RemoveSweep(dir string) error {
 			return err
 		}
 	}
+	return removeCharts(dir)
+}
+
+// removeCharts removes the charts in dir/charts/, and no other file.
+func removeCharts(dir string) error {
 	ents, _ := os.ReadDir(filepath.Join(dir, ChartsDir))
 	for _, ent := range ents {
 		if isChart(ent.Name()) {
@@ -145,13 +150,8 @@ func ReplaceSweep(staging, dir string) error {
 			return err
 		}
 	}
-	ents, _ := os.ReadDir(filepath.Join(dir, ChartsDir))
-	for _, ent := range ents {
-		if isChart(ent.Name()) {
-			if err := os.Remove(filepath.Join(dir, ChartsDir, ent.Name())); err != nil {
-				return err
-			}
-		}
+	if err := removeCharts(dir); err != nil {
+		return err
 	}
 	return os.RemoveAll(staging)
 }
