@@ -98,6 +98,18 @@ func TestSweepOverwriteProtection(t *testing.T) {
 	}
 }
 
+// --resume into a directory that does not exist refuses and leaves none.
+func TestSweepResumeNothingLeavesNoDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "b")
+	status, _, stderr := poolsim(t, "sweep", smallSweep, "-o", dir, "-q", "--resume")
+	if status != 1 || !strings.Contains(stderr, "nothing to resume") {
+		t.Errorf("exit %d, stderr %q", status, stderr)
+	}
+	if _, err := os.Lstat(filepath.Dir(dir)); err == nil {
+		t.Error("a refused --resume left the directories it made")
+	}
+}
+
 // Rule (lock): a sweep or merge into a directory another holds is refused,
 // naming the holder's process id.
 func TestSweepLockedDirectory(t *testing.T) {

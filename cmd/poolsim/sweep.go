@@ -233,6 +233,9 @@ func (c *cli) sweepInto(e *experiments.Experiment, arg, out string, opt experime
 	case opt.Resume:
 		if _, err := experiments.ReadJournal(out); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
+				if old == "" {
+					discardFailedSweep(out, created) // the directory made for nothing
+				}
 				return c.errorf("%s has no %s: there is nothing to resume (run the sweep without --resume)", out, experiments.JournalFile)
 			}
 			return c.errorf("cannot resume: %v", err)
