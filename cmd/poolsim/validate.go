@@ -6,6 +6,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/model"
 )
 
@@ -74,7 +75,7 @@ func (c *cli) validate(arg string, maxEvents float64) bool {
 			c.printErrors(err)
 			return false
 		}
-		if err := e.CheckBudget(); err != nil {
+		if err := e.CheckRuns(experiments.Options{MaxEvents: maxEvents}); err != nil {
 			c.errorf("%v", err)
 			return false
 		}
