@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/BurntSushi/toml"
-
+	"github.com/poolsim/poolsim/experiments"
+	"github.com/poolsim/poolsim/internal/tomlin"
 	"github.com/poolsim/poolsim/model"
 )
 
@@ -97,22 +97,10 @@ func (c *cli) validate(arg string, maxEvents float64) bool {
 	return true
 }
 
-// experimentOnlyKeys are the top-level keys of an experiment file that a
-// scenario file does not have.
-var experimentOnlyKeys = []string{"scenario", "replications", "confidence", "baseline", "overrides", "variants", "sweep", "chart"}
-
 // isExperiment reports whether a TOML document is an experiment file: one
 // with a top-level key that only experiments have ("scenario", "variants",
 // "sweep" …). A document that does not parse is not one.
 func isExperiment(data []byte) bool {
-	var top map[string]any
-	if _, err := toml.Decode(string(data), &top); err != nil {
-		return false
-	}
-	for _, k := range experimentOnlyKeys {
-		if _, ok := top[k]; ok {
-			return true
-		}
-	}
-	return false
+	doc, err := tomlin.Parse("", data, "")
+	return err == nil && experiments.IsExperiment(doc.Raw)
 }
