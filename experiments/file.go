@@ -203,7 +203,7 @@ func parse(filename string, data []byte, baseDir string, sim simulator) (*Experi
 	if !IsExperiment(doc.Raw) && isScenario(doc.Raw) {
 		return nil, tomlin.Errors{{File: filename, Msg: fmt.Sprintf("a scenario, not an experiment: run it with \"poolsim run %s\"", filename)}}
 	}
-	p := &parser{file: filename, raw: doc.Raw, keys: doc.Keys, misspelt: map[string]bool{}}
+	p := newParser(filename, doc)
 	p.strict()
 	e := &Experiment{
 		File:         filename,

@@ -41,7 +41,26 @@ type parser struct {
 	// misspelt: the [[sweep]] and [[chart]] tables ("sweep 2") with an
 	// unknown key, whose missing keys are then not reported again.
 	misspelt map[string]bool
+	// at and under index keys by path (pathKey): the statements of a path,
+	// and those below it, in file order, so that files with thousands of
+	// variants are read in linear time.
+	at, under map[string][]int
 }
+
+func newParser(file string, doc *tomlin.Doc) *parser {
+	p := &parser{file: file, raw: doc.Raw, keys: doc.Keys, misspelt: map[string]bool{},
+		at: make(map[string][]int, len(doc.Keys)), under: map[string][]int{}}
+	for i, k := range doc.Keys {
+		p.at[pathKey(k.Path)] = append(p.at[pathKey(k.Path)], i)
+		for n := 1; n < len(k.Path); n++ {
+			pk := pathKey(k.Path[:n])
+			p.under[pk] = append(p.under[pk], i)
+		}
+	}
+	return p
+}
+
+func pathKey(path []string) string { return strings.Join(path, "\x00") }
 
 // errorf records a problem at line with the key (as written in messages)
 // and its value (TOML text, or "").
@@ -71,8 +90,8 @@ func (p *parser) err() error {
 // line returns the line where path is first written (elem: the array
 // element it must belong to, -1 for any), or 0.
 func (p *parser) line(elem int, path ...string) int {
-	for _, k := range p.keys {
-		if (elem < 0 || k.Elem == elem) && slices.Equal(k.Path, path) {
+	for _, i := range p.at[pathKey(path)] {
+		if k := p.keys[i]; elem < 0 || k.Elem == elem {
 			return k.Line
 		}
 	}
