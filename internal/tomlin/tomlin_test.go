@@ -2,6 +2,7 @@ package tomlin
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -136,6 +137,16 @@ func TestReadFileSpecial(t *testing.T) {
 		case <-time.After(30 * time.Second):
 			t.Fatalf("%s: ReadFile blocked", path)
 		}
+	}
+}
+
+// TestReadFileMissing: a file that is not there is named (quoted when its
+// name is not printable text) and still reads as fs.ErrNotExist.
+func TestReadFileMissing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "no\nsuch.toml")
+	_, err := ReadFile(path)
+	if !errors.Is(err, fs.ErrNotExist) || !strings.HasPrefix(err.Error(), strconv.Quote(path)+": ") {
+		t.Errorf("got %v", err)
 	}
 }
 
