@@ -65,6 +65,12 @@ type Experiment struct {
 	// the last axis varying fastest.
 	Sweeps []Sweep
 	Charts []Chart
+	// Version is the poolsim version recorded in experiment.toml and part
+	// of the fingerprint of its runs: "" (DefaultVersion) after Parse, set
+	// by the program that runs it (the command line sets its own), and
+	// the version the sweep recorded after LoadRun, so that a sweep can be
+	// resumed or merged by any program.
+	Version string
 
 	source       []byte // the experiment file
 	scenarioData []byte

@@ -15,7 +15,7 @@ import (
 // scenario.toml (the base scenario, byte for byte).
 func (e *Experiment) writeInputs(dir string, precision float64, metric string, maxReps int) error {
 	err := writeAtomic(filepath.Join(dir, ExperimentFile), func(w *bufio.Writer) error {
-		fmt.Fprintf(w, "# poolsim %s\n", Version)
+		fmt.Fprintf(w, "# poolsim %s\n", e.version())
 		fmt.Fprintf(w, "# stream scheme: %s\n", engine.StreamScheme)
 		fmt.Fprintf(w, "# fingerprint: %s\n", e.Fingerprint())
 		// A name that is not printable text (a newline …) is quoted, so that

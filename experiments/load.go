@@ -223,8 +223,9 @@ func unquoteName(s string) string {
 //
 // LoadRun refuses a directory whose files no longer give the fingerprint
 // recorded in experiment.toml's header: files edited after the sweep, or a
-// sweep by a version of poolsim whose runs are not interchangeable with
-// this one's.
+// sweep with random streams other than this poolsim's. The Experiment
+// carries the version the sweep recorded (Version), so that any program
+// can resume or merge it.
 func LoadRun(dir string) (*Experiment, error) {
 	h, whole, src, err := readRun(dir)
 	if err != nil {
@@ -258,7 +259,8 @@ func LoadRun(dir string) (*Experiment, error) {
 		return nil, err
 	}
 
-	// Present the experiment as it was run.
+	// Present the experiment as it was run, by the version that ran it.
+	e.Version = h.Version
 	e.File, e.ScenarioFile, e.Scenario = h.File, h.ScenarioFile, ref
 	e.source = bytes.Clone(src)
 	if name, _ := top["name"].(string); name == "" {
@@ -285,11 +287,11 @@ func LoadRun(dir string) (*Experiment, error) {
 		shift(&e.Charts[i].Line)
 	}
 
+	if h.StreamScheme != engine.StreamScheme {
+		return nil, fmt.Errorf("%s: the sweep was run by poolsim %s with random streams %s; this poolsim has random streams %s: its runs are not interchangeable with this version's",
+			dir, h.Version, h.StreamScheme, engine.StreamScheme)
+	}
 	if fp := e.Fingerprint(); fp != h.Fingerprint {
-		if h.Version != Version || h.StreamScheme != engine.StreamScheme {
-			return nil, fmt.Errorf("%s: the sweep was run by poolsim %s (random streams %s); this is poolsim %s (random streams %s): its runs are not interchangeable with this version's",
-				dir, h.Version, h.StreamScheme, Version, engine.StreamScheme)
-		}
 		return nil, fmt.Errorf("%s: %s or %s was changed after the sweep: the files give fingerprint %s, the runs were made with %s",
 			dir, ExperimentFile, ScenarioFile, fp, h.Fingerprint)
 	}

@@ -168,6 +168,7 @@ func (d *scenarioDecoder) ref(path []string, name, what, table string, names []s
 func (d *scenarioDecoder) validate(sc *Scenario) {
 	k := func(parts ...string) []string { return parts }
 
+	d.applyServer(sc)
 	d.span(k("horizon"), sc.Horizon, true)
 	if !sc.Warmup.Auto && d.span(k("warmup"), sc.Warmup.Duration, false) && sc.Horizon > 0 && sc.Warmup.Duration >= sc.Horizon {
 		d.errorf(k("warmup"), durText(sc.Warmup.Duration), "must be less than horizon (%s)", sc.Horizon)
@@ -177,6 +178,7 @@ func (d *scenarioDecoder) validate(sc *Scenario) {
 	}
 
 	d.validatePool(sc)
+	d.validateMechanisms(sc)
 
 	classes, backends, clients := sc.ClassNames(), sc.BackendNames(), sc.ClientNames()
 	if len(classes) == 0 {

@@ -9,8 +9,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"github.com/poolsim/poolsim/experiments"
 )
 
 // Exit statuses.
@@ -35,6 +33,7 @@ func commands() []command {
 		{"sweep", "run an experiment: variants × sweep axes × replications", runSweep},
 		{"merge", "merge the shards of a sweep into one result", runMerge},
 		{"plot", "redraw an experiment's charts from its result tables", runPlot},
+		{"report", "write report.html, the page a design review reads, for a sweep or a run", runReport},
 		{"validate", "check scenario and experiment files, reporting every error", runValidate},
 		{"list", "show the scenarios and experiments shipped with poolsim", runList},
 		{"version", "print the version, the Go version and the random stream scheme", runVersion},
@@ -57,7 +56,6 @@ func (c *cli) errorf(format string, a ...any) int {
 // name). It returns the process's exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	c := &cli{stdout: stdout, stderr: stderr}
-	experiments.Version = poolsimVersion()
 	if len(args) == 0 {
 		c.usage(stderr)
 		return exitUsage
