@@ -244,7 +244,10 @@ func parse(filename string, data []byte, baseDir string, sim simulator) (*Experi
 			return nil, err
 		}
 	}
-	return e, joinProblems(p.err(), e.validate(scLine, !structural))
+	if err := joinProblems(p.err(), e.validate(scLine, !structural)); err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // joinProblems reports the problems of the file and those its scenario
