@@ -23,6 +23,11 @@ budget of "poolsim run" is an error too. Prints "FILE: ok" for a file
 without errors, and its warnings (values that IIS would refuse but poolsim
 models). Exits 1 if any file has an error.
 
+Every input is a regular file of at most `+strconv.Itoa(tomlin.MaxFileBytes>>20)+` MB of UTF-8 text, nested at
+most `+strconv.Itoa(tomlin.MaxDepth)+` deep, without control characters in keys or strings; past the first
+`+strconv.Itoa(tomlin.MaxReported)+` problems of a file, one last line counts the others. A file name that
+is not printable text is quoted.
+
 Examples:
 
 	poolsim validate my-scenario.toml my-experiment.toml
