@@ -244,3 +244,29 @@ l = "\"[x]"
 		t.Errorf("scanKeys:\n got %q\nwant %q", got, want)
 	}
 }
+
+// FuzzParse: Parse never panics, and for every document it accepts the
+// scanner agrees with the TOML library on every key statement (a
+// disagreement would leave every key without a line).
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"a = 1\n[b]\nc = { d = [1, { e = 2 }] }\n[[f]]\ng = '''x\ny'''\n",
+		"a.\"b.c\".'d' = \"\"\"\n[x]\n\"\"\"\n",
+		"a = [\n  1, # ]\n  [2, [3]],\n]\n",
+		"\xef\xbb\xbfa = 1",
+		"[" + strings.Repeat("a.", 40) + "b]",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := Parse("f.toml", data, "empty")
+		if err != nil {
+			return
+		}
+		for _, k := range doc.Keys {
+			if k.Line <= 0 {
+				t.Fatalf("key %q without a line in %q", k.Path, data)
+			}
+		}
+	})
+}
