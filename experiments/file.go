@@ -244,7 +244,7 @@ func parse(filename string, data []byte, baseDir string, sim simulator) (*Experi
 			return nil, err
 		}
 	}
-	if err := joinProblems(p.err(), e.validate(scLine, !structural)); err != nil {
+	if err := joinProblems(filename, p.err(), e.validate(scLine, !structural)); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -252,19 +252,19 @@ func parse(filename string, data []byte, baseDir string, sim simulator) (*Experi
 
 // joinProblems reports the problems of the file and those its scenario
 // finds in it, each line once, at most tomlin.MaxReported lines.
-func joinProblems(file, scenario error) error {
+func joinProblems(name string, fileErr, scenario error) error {
 	if scenario == nil {
-		return file
+		return fileErr
 	}
-	if file == nil {
-		return capLines(scenario)
+	if fileErr == nil {
+		return capLines(scenario, name)
 	}
-	return capLines(errors.Join(file, scenario))
+	return capLines(errors.Join(fileErr, scenario), name)
 }
 
 // capLines drops repeated lines of err and cuts it to tomlin.MaxReported
-// lines and a count of the rest.
-func capLines(err error) error {
+// lines and a count of the rest, a line naming the file name.
+func capLines(err error, name string) error {
 	lines := strings.Split(err.Error(), "\n")
 	seen := make(map[string]bool, len(lines))
 	out := lines[:0]
@@ -276,7 +276,7 @@ func capLines(err error) error {
 	}
 	if len(out) > tomlin.MaxReported {
 		more := len(out) - tomlin.MaxReported
-		out = append(out[:tomlin.MaxReported], fmt.Sprintf("%d more problems not listed (only the first %d are)", more, tomlin.MaxReported))
+		out = append(out[:tomlin.MaxReported], tomlin.CapNote(nil, name, more)[0].Error())
 	}
 	return errors.New(strings.Join(out, "\n"))
 }
