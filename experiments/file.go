@@ -145,7 +145,8 @@ func (p Point) describe(sweeps []Sweep) string {
 // Points returns the grid points in order; a point's Index is its position.
 func (e *Experiment) Points() []Point { return e.points }
 
-// Source returns the experiment file's bytes as parsed.
+// Source returns the experiment file's bytes as parsed, without a leading
+// byte-order mark.
 func (e *Experiment) Source() []byte { return e.source }
 
 // ScenarioSource returns the base scenario's bytes.
@@ -216,7 +217,7 @@ func parse(filename string, data []byte, baseDir string, sim simulator) (*Experi
 		Replications: DefaultReplications,
 		Seed:         DefaultSeed,
 		Confidence:   DefaultConfidence,
-		source:       slices.Clone(data),
+		source:       slices.Clone(doc.Data), // without a byte-order mark, which would not survive experiment.toml's header
 		sim:          sim,
 	}
 	m := doc.Raw
