@@ -126,14 +126,14 @@ func (p *parser) fields(e *Experiment, m map[string]any) (baseline string) {
 	}
 	if v, ok := p.integer(m, "replications"); ok {
 		if v < 1 || v > maxReplications {
-			p.errorf(p.line(-1, "replications"), "replications", valueText(v), "want 1 to %d", maxReplications)
+			p.errorf(p.line(-1, "replications"), "replications", valueText(v), "must be between 1 and %d", maxReplications)
 		} else {
 			e.Replications = int(v)
 		}
 	}
 	if v, ok := p.integer(m, "seed"); ok {
 		if v < 0 {
-			p.errorf(p.line(-1, "seed"), "seed", valueText(v), "want a non-negative integer")
+			p.errorf(p.line(-1, "seed"), "seed", valueText(v), "must be at least 0")
 		} else {
 			e.Seed = uint64(v)
 		}
@@ -144,7 +144,7 @@ func (p *parser) fields(e *Experiment, m map[string]any) (baseline string) {
 		case !isNum:
 			p.mismatch(p.line(-1, "confidence"), "confidence", v, "a number")
 		case !(c >= MinConfidence && c <= MaxConfidence):
-			p.errorf(p.line(-1, "confidence"), "confidence", valueText(v), "want a number from %g to %g, such as 0.95", MinConfidence, MaxConfidence)
+			p.errorf(p.line(-1, "confidence"), "confidence", valueText(v), "must be between %g and %g, such as 0.95", MinConfidence, MaxConfidence)
 		default:
 			e.Confidence = c
 		}
@@ -169,9 +169,9 @@ func (p *parser) strict() {
 			p.unknown(k, toml.Key(k.Path).String(), "unknown top-level key", top, topKeys)
 		case top == "sweep" && len(k.Path) >= 2 && !slices.Contains(sweepKeys, k.Path[1]):
 			p.misspelt[fmt.Sprint("sweep ", k.Elem)] = true
-			p.unknown(k, "sweep."+toml.Key(k.Path[1:2]).String(), "unknown key in [[sweep]]", k.Path[1], sweepKeys)
+			p.unknown(k, "sweep."+toml.Key(k.Path[1:2]).String(), "unknown key", k.Path[1], sweepKeys)
 		case top == "chart" && len(k.Path) >= 2 && !slices.Contains(chartKeys, k.Path[1]):
-			p.unknown(k, "chart."+toml.Key(k.Path[1:2]).String(), "unknown key in [[chart]]", k.Path[1], chartKeys)
+			p.unknown(k, "chart."+toml.Key(k.Path[1:2]).String(), "unknown key", k.Path[1], chartKeys)
 		case top == "chart" && len(k.Path) > 2:
 			p.errorf(k.Line, "chart."+toml.Key(k.Path[1:2]).String(), "", "want a string, got a table")
 		}
