@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/poolsim/poolsim/model"
 )
 
 // TestParseManyProblemsCapped: an experiment with hundreds of bad variants
@@ -41,6 +43,39 @@ func TestConfidenceBounds(t *testing.T) {
 		_, err := parse("exp.toml", []byte("scenario = \"small.toml\"\nconfidence = "+c.v+"\n"), "testdata", fakeSim(fakeRun))
 		if (err == nil) != c.ok {
 			t.Errorf("confidence = %s: error %v, want ok %v", c.v, err, c.ok)
+		}
+	}
+}
+
+// TestSameWordsForSameFault: a value of the wrong type, an unknown key and
+// a value out of range read the same in an experiment file as in a
+// scenario (they once said "want an integer, not a string" in one and
+// "want an integer, got the string" in the other).
+func TestSameWordsForSameFault(t *testing.T) {
+	for _, c := range []struct{ scenario, experiment string }{
+		{"[pool]\nthreads = \"many\"\n", "replications = \"many\"\n"},
+		{"[pool]\nthreads = 1.5\n", "seed = 1.5\n"},
+		{"[pool]\nthreads = -1\n", "replications = -1\n"},
+		{"horizn = \"1h\"\n", "replicatons = 3\n"},
+	} {
+		_, serr := model.Decode("s.toml", []byte(c.scenario))
+		_, eerr := parse("e.toml", []byte("scenario = \"small.toml\"\n"+c.experiment), "testdata", fakeSim(fakeRun))
+		if serr == nil || eerr == nil {
+			t.Fatalf("no error: %v / %v", serr, eerr)
+		}
+		// The words after the value: "want an integer, got a string".
+		words := func(err error) string {
+			line, _, _ := strings.Cut(err.Error(), "\n")
+			i := strings.LastIndex(line, ": ")
+			return line[i+2:]
+		}
+		sw, ew := words(serr), words(eerr)
+		sw = strings.Split(sw, " between ")[0] // the ranges differ
+		ew = strings.Split(ew, " between ")[0]
+		sw = strings.Split(sw, "; did you mean")[0]
+		ew = strings.Split(ew, "; did you mean")[0]
+		if sw != ew {
+			t.Errorf("scenario says %q, experiment says %q", sw, ew)
 		}
 	}
 }
