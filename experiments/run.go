@@ -16,9 +16,9 @@ import (
 	"github.com/poolsim/poolsim/model"
 )
 
-// Version is poolsim's version as recorded in experiment.toml and in the
-// fingerprint of journals; the command line sets it.
-var Version = "dev"
+// DefaultVersion is the poolsim version an Experiment records when its
+// Version is not set.
+const DefaultVersion = "dev"
 
 // DefaultMaxReplications bounds a sequential-precision sweep's replications
 // per grid point when Options.MaxReplications is 0.
@@ -48,7 +48,8 @@ type Options struct {
 	// 0: model.DefaultMaxEvents.
 	MaxEvents float64
 	// Resume (RunTo only) keeps the runs already in the output directory's
-	// journal and runs only the missing ones.
+	// journal and runs only the missing ones; with no journal it starts
+	// afresh, unless the directory holds another sweep's files.
 	Resume bool
 }
 
@@ -90,6 +91,11 @@ func RunTo(ctx context.Context, e *Experiment, dir string, opt Options) (*Result
 		j, err := ReadJournal(dir)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
+			// Nothing to resume: start afresh, but never over the files of
+			// another sweep that left no journal.
+			if old := EarlierSweep(dir); old != "" {
+				return nil, fmt.Errorf("%s holds %s but no %s: nothing to resume, and the files are not this sweep's to replace", dir, old, JournalFile)
+			}
 		case err != nil:
 			return nil, err
 		case j.Fingerprint != e.Fingerprint():
@@ -102,7 +108,7 @@ func RunTo(ctx context.Context, e *Experiment, dir string, opt Options) (*Result
 			appending = true
 		}
 	}
-	return x.runTo(ctx, dir, appending, nil)
+	return x.runTo(ctx, dir, appending, false)
 }
 
 // Merge writes into dir the sweep that the shards in shardDirs (each the
@@ -115,46 +121,22 @@ func Merge(e *Experiment, dir string, shardDirs ...string) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	x.done = map[int][]float64{}
-	total := x.points * e.Replications
-	for _, d := range shardDirs {
-		j, err := ReadJournal(d)
-		if err != nil {
-			return nil, err
-		}
-		if j.Fingerprint != e.Fingerprint() {
-			return nil, fmt.Errorf("%s: cannot merge: %w", filepath.Join(d, JournalFile), errJournalMismatch)
-		}
-		for _, r := range j.Runs {
-			if r.Run < total {
-				x.done[r.Run] = r.Values
-			}
-		}
-	}
-	if missing := total - len(x.done); missing > 0 {
-		first := 0
-		for ; first < total; first++ {
-			if _, ok := x.done[first]; !ok {
-				break
-			}
-		}
-		return nil, fmt.Errorf("cannot merge: %d of %d runs missing, the first run %d (%s, replication %d): is a shard missing or unfinished?",
-			missing, total, first, e.points[first%x.points].describe(e.Sweeps), first/x.points)
+	if x.done, err = e.shardRuns(shardDirs); err != nil {
+		return nil, fmt.Errorf("cannot merge: %w", err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	rows := make([]Row, 0, total)
-	for i := range total {
-		rows = append(rows, x.row(i, x.done[i]))
-	}
-	return x.runTo(context.Background(), dir, false, rows)
+	return x.runTo(context.Background(), dir, false, true)
 }
 
 // runTo runs x into dir (see RunTo); the journal is appended to, or created
-// afresh holding the runs given.
-func (x *execution) runTo(ctx context.Context, dir string, appending bool, journal []Row) (*Results, error) {
+// afresh, holding the runs already done when journalDone is set (a merge).
+func (x *execution) runTo(ctx context.Context, dir string, appending, journalDone bool) (*Results, error) {
 	e := x.e
+	if err := CheckOutputDir(dir); err != nil {
+		return nil, err
+	}
 	if err := e.writeInputs(dir, x.opt.Precision, x.opt.Metric, x.opt.MaxReplications); err != nil {
 		return nil, err
 	}
@@ -163,12 +145,12 @@ func (x *execution) runTo(ctx context.Context, dir string, appending bool, journ
 		return nil, err
 	}
 	defer jw.close()
-	if len(journal) > 0 {
-		if err := jw.append(journal); err != nil {
+	if journalDone {
+		if err := x.journalDone(jw); err != nil {
 			return nil, err
 		}
 	}
-	f, err := os.Create(filepath.Join(dir, ResultsFile))
+	f, err := createNoFollow(filepath.Join(dir, ResultsFile))
 	if err != nil {
 		return nil, err
 	}
@@ -201,6 +183,25 @@ func (x *execution) runTo(ctx context.Context, dir string, appending bool, journ
 		return nil, err
 	}
 	return res, nil
+}
+
+// journalDone writes the runs already done to the journal in run order, a
+// few thousand at a time.
+func (x *execution) journalDone(jw *journalWriter) error {
+	total := x.points * x.e.Replications
+	batch := make([]Row, 0, 4096)
+	for i := range total {
+		if values, ok := x.done[i]; ok {
+			batch = append(batch, x.row(i, values))
+		}
+		if len(batch) == cap(batch) || i == total-1 {
+			if err := jw.append(batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	return nil
 }
 
 // execution is one sweep in progress. Runs are numbered
@@ -243,8 +244,11 @@ type cmp struct {
 }
 
 func newExecution(e *Experiment, opt Options) (*execution, error) {
-	if opt.Parallel < 0 {
-		return nil, fmt.Errorf("parallel = %d: want 0 (every core) or more", opt.Parallel)
+	if err := checkParallel(opt.Parallel); err != nil {
+		return nil, err
+	}
+	if err := e.checkRunCount(opt); err != nil {
+		return nil, err
 	}
 	if opt.Parallel == 0 {
 		opt.Parallel = runtime.NumCPU()
@@ -330,7 +334,7 @@ func (x *execution) execute(ctx context.Context) error {
 	x.prog = newProgress(x.opt.Progress)
 	defer x.prog.finish()
 	total := x.points * x.e.Replications
-	runs := block(total*x.opt.ShardIndex/x.opt.Shards, total*(x.opt.ShardIndex+1)/x.opt.Shards)
+	runs := block(shardRange(total, x.opt.Shards, x.opt.ShardIndex))
 	target := x.e.Replications
 	for {
 		if err := x.round(ctx, runs); err != nil {

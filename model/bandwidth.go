@@ -15,12 +15,13 @@ type Bandwidth string
 
 // bandwidthUnits: bit rates are decimal, as network rates are quoted
 // (1 Mbit/s = 10^6 bit/s); byte rates use poolsim's sizes (KB = 1024 B).
+// Prefixed units come before the bare ones they end with.
 var bandwidthUnits = []struct {
 	unit  string
 	bytes float64 // bytes per second per unit
 }{
-	{"bit/s", 1.0 / 8}, {"kbit/s", 1e3 / 8}, {"Kbit/s", 1e3 / 8}, {"Mbit/s", 1e6 / 8}, {"Gbit/s", 1e9 / 8},
-	{"B/s", 1}, {"KB/s", 1 << 10}, {"MB/s", 1 << 20}, {"GB/s", 1 << 30},
+	{"kbit/s", 1e3 / 8}, {"Kbit/s", 1e3 / 8}, {"Mbit/s", 1e6 / 8}, {"Gbit/s", 1e9 / 8}, {"bit/s", 1.0 / 8},
+	{"KB/s", 1 << 10}, {"MB/s", 1 << 20}, {"GB/s", 1 << 30}, {"B/s", 1},
 }
 
 const bandwidthHint = `want a rate such as "2Mbit/s", "512kbit/s" or "250KB/s" (bit rates are decimal, KB = 1024 bytes), or "0" for unlimited`

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/poolsim/poolsim/internal/tomlin"
 )
 
 // Override sets one value of a scenario by its dotted key, as `--set` and
@@ -38,9 +40,18 @@ func ParseSet(s string) (Override, error) {
 	if !ok {
 		return Override{}, fmt.Errorf("want key=value, such as pool.threads=50, not %q", s)
 	}
+	if !utf8.ValidString(s) {
+		return Override{}, fmt.Errorf("%s: not UTF-8 text", strconv.QuoteToASCII(s))
+	}
+	if !tomlin.Printable(s) {
+		return Override{}, fmt.Errorf("%s: control characters are not allowed", strconv.Quote(s))
+	}
 	key, value = strings.TrimSpace(key), strings.TrimSpace(value)
 	if _, err := ParseKey(key); err != nil {
 		return Override{}, err
+	}
+	if value == "" {
+		return Override{}, fmt.Errorf("%s: the value is empty: want key=value, such as pool.threads=50 (an empty string is written %s=\"\")", key, key)
 	}
 	if _, err := parseTOMLValue(value); err != nil {
 		value = QuoteString(value)
@@ -57,12 +68,16 @@ func ParseKey(key string) ([]string, error) {
 	if strings.ContainsAny(key, "\n\r") {
 		return nil, fmt.Errorf("invalid key %q: a key is one line", key)
 	}
-	var m map[string]any
-	if _, err := toml.Decode(key+" = 0", &m); err != nil {
+	doc, err := tomlin.Parse("", []byte(key+" = 0"), "missing key")
+	if err != nil {
+		var es tomlin.Errors
+		if errors.As(err, &es) && len(es) > 0 && !strings.HasPrefix(es[0].Msg, "TOML syntax") {
+			return nil, fmt.Errorf("invalid key %s: %s", tomlin.Shorten(strconv.Quote(key)), es[0].Msg)
+		}
 		return nil, fmt.Errorf("invalid key %q: want a dotted key such as pool.recycle.time or clients.\"my client\".count", key)
 	}
 	var path []string
-	cur := m
+	cur := doc.Raw
 	for {
 		if len(cur) != 1 {
 			return nil, fmt.Errorf("invalid key %q", key)
@@ -84,30 +99,28 @@ func ParseKey(key string) ([]string, error) {
 	}
 }
 
-// parseTOMLValue parses one TOML value written as text.
+// parseTOMLValue parses one TOML value written as text, through the one
+// front end of input files (so that a value nested too deep is refused
+// before it is decoded).
 func parseTOMLValue(text string) (any, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, errors.New("missing value")
 	}
-	var m map[string]any
-	md, err := toml.Decode("v = "+text+"\n", &m)
+	doc, err := tomlin.Parse("", []byte("v = "+text+"\n"), "missing value")
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, errors.New(pe.Message)
+		var es tomlin.Errors
+		if errors.As(err, &es) && len(es) > 0 {
+			return nil, errors.New(strings.TrimPrefix(es[0].Msg, "TOML syntax: "))
 		}
 		return nil, err
 	}
-	if len(m) != 1 || len(md.Keys()) == 0 || md.Keys()[0].String() != "v" {
-		return nil, errors.New("not a single TOML value")
-	}
-	v, ok := m["v"]
-	if !ok {
+	v, ok := doc.Raw["v"]
+	if !ok || len(doc.Raw) != 1 {
 		return nil, errors.New("not a single TOML value")
 	}
 	// Everything else parsed must lie inside v.
-	for _, k := range md.Keys() {
-		if k[0] != "v" {
+	for _, k := range doc.Keys {
+		if k.Path[0] != "v" {
 			return nil, errors.New("not a single TOML value")
 		}
 	}
@@ -292,6 +305,19 @@ func applyOverride(raw map[string]any, o Override) ([]string, int, error) {
 type createdEntry struct {
 	key, src string
 	existing []string // the names the scenario has
+}
+
+// entryExists reports whether key names, below a named table, an entry
+// that raw already has: `clients.browsers` when the file has
+// [clients.browsers].
+func entryExists(raw map[string]any, key string) bool {
+	path, err := ParseKey(key)
+	if err != nil || len(path) < 2 {
+		return false
+	}
+	m, _ := raw[path[0]].(map[string]any)
+	_, ok := m[path[1]]
+	return ok
 }
 
 func isNamedTable(k string) bool { return k == "classes" || k == "backends" || k == "clients" }

@@ -87,6 +87,7 @@ func (w *world) offer(r *request) {
 	w.rec.queueLen(w.queue.len())
 	w.armExpiry()
 	w.maybeStart()
+	w.servingChanged()
 }
 
 func (w *world) reject(r *request, o outcome) {
@@ -137,6 +138,7 @@ func (w *world) pump() {
 			w.starved()
 		}
 	}
+	w.servingChanged()
 }
 
 // maybeStart starts a worker on demand: WAS starts one when requests arrive
@@ -151,6 +153,10 @@ func (w *world) maybeStart() {
 			w.startArmed = true
 			w.sim.At(w.startBlocked, w, evStartAllowed)
 		}
+		return
+	}
+	if w.pool.Spawn.Mode != "" {
+		w.spawnMore() // a server's master forks (spawn.go)
 		return
 	}
 	counted := 0
@@ -197,11 +203,12 @@ func (w *world) expire() {
 		w.finish(r, outExpired, causeNone)
 	}
 	w.armExpiry()
+	w.servingChanged()
 }
 
 // failure reports a worker failure to the supervisor and carries out its
 // decision.
-func (w *world) failure(kind string) {
+func (w *world) failure(kind policies.FailureKind) {
 	if w.stopped || !w.counts(kind) {
 		return
 	}
@@ -251,6 +258,7 @@ func (w *world) halt() {
 	for _, wk := range w.snapshotWorkers() {
 		wk.drain(false, reasonStopped)
 	}
+	w.servingChanged()
 }
 
 func (w *world) restartPool() {
@@ -261,6 +269,7 @@ func (w *world) restartPool() {
 	if w.trace != nil {
 		w.tracef("pool restarted")
 	}
+	w.servingChanged()
 	w.pump()
 }
 

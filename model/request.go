@@ -57,6 +57,7 @@ type request struct {
 	client   *clientRT
 	poller   int // index of the polling client, or the Poisson arrival number
 	class    *classRT
+	uri      string // the path a trace client's log gave; "": the client's uri
 	attempt  int
 	ordinal  int        // the poller's poll number (0 for Poisson arrivals)
 	key      requestKey // identity for the request's own draws (keyed.go)
@@ -175,6 +176,9 @@ func (w *world) finish(r *request, o outcome, c cause) {
 		if w.httperr != nil {
 			w.logHTTPErr(r, o, c)
 		}
+		if w.access != nil {
+			w.logAccess(r, o)
+		}
 		if w.trace != nil {
 			w.tracef("outcome req=%d %s", r.id, outcomeNames[o])
 		}
@@ -191,23 +195,23 @@ func (w *world) logHTTPErr(r *request, o outcome, c cause) {
 	var reason string
 	switch o {
 	case outRejectedFull:
-		reason = "QueueFull"
+		reason = ReasonQueueFull
 	case outRejectedOffline:
-		reason = "AppOffline"
+		reason = ReasonAppOffline
 		if w.adminStopped {
-			reason = "Disabled" // stopped by an operator, not by rapid-fail protection
+			reason = ReasonDisabled // stopped by an operator, not by rapid-fail protection
 		}
 	case outExpired:
-		reason = "Timer_AppPool"
+		reason = ReasonTimerAppPool
 	case outAbandoned:
-		reason = "Connection_Abandoned_By_AppPool"
+		reason = ReasonAbandoned
 		if c == causeMinSendRate {
-			reason = "Timer_MinBytesPerSecond"
+			reason = ReasonMinBytes
 		}
 	default:
 		return
 	}
-	w.httperr.Log(w.sim.Now(), r.clientID(), "GET", r.client.uri, reason)
+	w.httperr.Log(w.sim.Now(), r.clientID(), "GET", r.path(), reason)
 }
 
 func (r *request) clientID() int { return r.client.idBase + r.poller }

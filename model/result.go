@@ -7,7 +7,9 @@ import (
 // Metrics are the numbers of one run (DESIGN.md §5). Their names are a
 // contract shared by `poolsim run --json` and the CSV tables of sweeps: add
 // more, rename none. Counts cover requests that arrived after the warm-up;
-// time-based metrics cover the time after it.
+// time-based metrics cover the time after it. A mean, percentile or
+// duration of nothing (the response time when no request was ok) is NaN.
+// NaNMetrics lists the metrics that can be.
 type Metrics struct {
 	Arrivals           float64 `metric:"arrivals"`
 	OK                 float64 `metric:"ok"`
@@ -76,6 +78,37 @@ type Metrics struct {
 	RateExpired       float64 `metric:"rate_expired"`
 	// RateReset is the share of the arrivals refused by a connection reset.
 	RateReset float64 `metric:"rate_reset"`
+
+	// Availability as an operator means it (availability.go): the share of
+	// the time the pool could serve, and its outages (stretches when it
+	// could not). TimeNotStopped is Availability under its own name: the
+	// share of the time rapid-fail protection had not stopped the pool.
+	TimeNotStopped      float64 `metric:"time_not_stopped"`
+	ServingAvailability float64 `metric:"serving_availability"`
+	Outages             float64 `metric:"outages"`
+	OutageTimeS         float64 `metric:"outage_time_s"`
+	OutageMeanS         float64 `metric:"outage_mean_s"`     // NaN without outages
+	TimeToRecoverS      float64 `metric:"time_to_recover_s"` // NaN when no outage ended
+
+	// EmergencyRestarts counts php-fpm's emergency restarts (policy
+	// emergency_restart): every worker replaced at once.
+	EmergencyRestarts float64 `metric:"emergency_restarts"`
+}
+
+// NaNMetrics are the metrics that are NaN when there is nothing to measure:
+// wait_mean_s with no request started, the response times with no ok
+// request, stale_age_mean_s with no stale answer, outage_mean_s with no
+// outage, time_to_recover_s when no outage ended.
+func NaNMetrics() []string {
+	return []string{"wait_mean_s", "response_mean_s", "response_p50_s", "response_p90_s", "response_p99_s", "stale_age_mean_s",
+		"outage_mean_s", "time_to_recover_s"}
+}
+
+// WarmupEvents are the supervisor's events before the warm-up ended.
+type WarmupEvents struct {
+	RapidFailTrips, Crashes, WorkerStarts int
+	// StoppedAtWarmup: the pool was stopped when measuring began.
+	StoppedAtWarmup bool
 }
 
 // Result is everything one run produced.
@@ -84,13 +117,28 @@ type Result struct {
 	// Series has one row per Options.Interval after time 0 (warm-up included,
 	// so a chart shows it), when Options.Interval > 0.
 	Series []SeriesRow
-	// Workers is the lifecycle of every worker process, in start order.
+	// Workers is the lifecycle of every worker process, in start order:
+	// the first MaxLifecycles of them.
 	Workers []Lifecycle
+	// WorkerCounts counts every worker start and exit, however many
+	// lifecycles Workers keeps.
+	WorkerCounts WorkerCounts
 	// WAS counts the Windows Process Activation Service events the run would
 	// have logged, by event id (5002 rapid-fail stop, 5009 crash, ...).
 	WAS []WASEvent
+	// Log counts the lines the scenario's supervisor would have logged (the
+	// WAS events for iis, php-fpm's log, Kubernetes events).
+	Log SupervisorLog
 	// Horizon and Warmup as run (Warmup estimated when Auto).
 	Horizon, Warmup engine.Time
+	// Warnings say where the numbers need care: a warm-up estimate that was
+	// refused, a pool already stopped when measuring began.
+	Warnings []string
+	// BeforeWarmup counts what happened before the warm-up ended, which the
+	// metrics leave out, so that a summary can say so.
+	BeforeWarmup WarmupEvents
+	// Notes say what trace clients skipped of their logs.
+	Notes []string
 }
 
 // SeriesRow is one interval of a run's time series. Its counts are of what

@@ -2,8 +2,11 @@ package tomlin
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -137,6 +140,16 @@ func TestReadFileSpecial(t *testing.T) {
 	}
 }
 
+// TestReadFileMissing: a file that is not there is named (quoted when its
+// name is not printable text) and still reads as fs.ErrNotExist.
+func TestReadFileMissing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "no\nsuch.toml")
+	_, err := ReadFile(path)
+	if !errors.Is(err, fs.ErrNotExist) || !strings.HasPrefix(err.Error(), strconv.Quote(path)+": ") {
+		t.Errorf("got %v", err)
+	}
+}
+
 // TestErrorShape: FILE:LINE: KEY = VALUE: message, a file name that is not
 // printable text quoted so that it cannot split the line or reach the
 // terminal.
@@ -179,6 +192,9 @@ func TestSuggestAndLists(t *testing.T) {
 			t.Errorf("Suggest(%q) = %q, want %q", in, got, want)
 		}
 	}
+	if d := editDistance("kitten", "sitting"); d != 3 {
+		t.Errorf("editDistance = %d", d)
+	}
 	many := make([]string, 30)
 	for i := range many {
 		many[i] = "n"
@@ -186,4 +202,71 @@ func TestSuggestAndLists(t *testing.T) {
 	if got := QuoteList(many); !strings.HasSuffix(got, `"n" and 10 more`) {
 		t.Errorf("QuoteList of 30: %s", got)
 	}
+}
+
+// TestScanKeysTricky finds every key and its line, past the values that
+// could confuse a line-oriented reader.
+func TestScanKeysTricky(t *testing.T) {
+	src := `a = 1 # comment = 2
+"b.c" = """
+x = 1
+"""
+d.'e f' = '''
+[not a table]
+'''
+g = [
+  1, # g.h = 2
+  [2, 3],
+  { i = 4 },
+]
+[t."u v"]
+w = { x = { y = 1 }, z = "}" }
+[[arr]]
+k = 1
+[[arr]]
+k = 2
+l = "\"[x]"
+`
+	var got []string
+	doc, err := Parse("f.toml", []byte(src), "empty")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range doc.Keys {
+		got = append(got, strings.Join(k.Path, "/")+"@"+strconv.Itoa(k.Line)+"#"+strconv.Itoa(k.Elem))
+	}
+	want := []string{
+		"a@1#-1", "b.c@2#-1", "d/e f@5#-1", "g@8#-1", "g/i@11#2",
+		"t/u v@13#-1", "t/u v/w@14#-1", "t/u v/w/x@14#-1", "t/u v/w/x/y@14#-1", "t/u v/w/z@14#-1",
+		"arr@15#0", "arr/k@16#0", "arr@17#1", "arr/k@18#1", "arr/l@19#1",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("scanKeys:\n got %q\nwant %q", got, want)
+	}
+}
+
+// FuzzParse: Parse never panics, and for every document it accepts the
+// scanner agrees with the TOML library on every key statement (a
+// disagreement would leave every key without a line).
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"a = 1\n[b]\nc = { d = [1, { e = 2 }] }\n[[f]]\ng = '''x\ny'''\n",
+		"a.\"b.c\".'d' = \"\"\"\n[x]\n\"\"\"\n",
+		"a = [\n  1, # ]\n  [2, [3]],\n]\n",
+		"\xef\xbb\xbfa = 1",
+		"[" + strings.Repeat("a.", 40) + "b]",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := Parse("f.toml", data, "empty")
+		if err != nil {
+			return
+		}
+		for _, k := range doc.Keys {
+			if k.Line <= 0 {
+				t.Fatalf("key %q without a line in %q", k.Path, data)
+			}
+		}
+	})
 }

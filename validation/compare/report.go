@@ -252,7 +252,7 @@ func chart(all []*caseResult, dir string) error {
 		p.Legend.Add(k, s)
 	}
 	p.Legend.Top, p.Legend.Left = true, true
-	return plots.Save(p, dir, "validation")
+	return plots.Save(&plots.Figure{Plot: p, Caption: "poolsim's prediction against the real server's measurement, per case and metric"}, dir, "validation")
 }
 
 func metricKind(m string) string {
