@@ -168,3 +168,39 @@ func TestPHPFPMEmergencyRestartCountsOnlyCrashes(t *testing.T) {
 		t.Error("counts = all: no emergency restart from the kills")
 	}
 }
+
+// TestStoryGunicornTimeout runs the shipped gunicorn story: reports past
+// the 30 s timeout kill their worker (abandoned_exec_timeout), which the
+// arbiter replaces at once; with a 120 s timeout almost none is killed.
+func TestStoryGunicornTimeout(t *testing.T) {
+	res := catalogStory(t, "gunicorn-timeout")
+	m := res.Metrics
+	if m.ExecTimeoutKills < 20 || m.AbandonedExecTimeout < m.ExecTimeoutKills || m.WorkerStarts != 4+m.ExecTimeoutKills {
+		t.Errorf("kills %v abandoned_exec_timeout %v starts %v, want kills, each replaced", m.ExecTimeoutKills, m.AbandonedExecTimeout, m.WorkerStarts)
+	}
+	if fix := catalogStory(t, "gunicorn-timeout", "gunicorn.timeout=120s").Metrics; fix.ExecTimeoutKills > m.ExecTimeoutKills/10 {
+		t.Errorf("timeout 120s: kills %v against %v", fix.ExecTimeoutKills, m.ExecTimeoutKills)
+	}
+}
+
+// TestStoryPHPFPMPool runs the shipped php-fpm story: segfaulting children
+// trip the emergency restart, a full backlog of 9 refuses (nginx 502);
+// without the emergency restart no pool-wide restart happens.
+func TestStoryPHPFPMPool(t *testing.T) {
+	emergency := func(res *Result) int {
+		n := 0
+		for _, lc := range res.Workers {
+			if lc.Why == reasonEmergency {
+				n++
+			}
+		}
+		return n
+	}
+	res := catalogStory(t, "php-fpm-pool")
+	if m := res.Metrics; emergency(res) == 0 || m.RejectedQueueFull == 0 || m.Crashes == 0 {
+		t.Errorf("emergency exits %d rejected %v crashes %v", emergency(res), m.RejectedQueueFull, m.Crashes)
+	}
+	if n := emergency(catalogStory(t, "php-fpm-pool", "php_fpm.emergency_restart_threshold=0")); n != 0 {
+		t.Errorf("without emergency restart: %d emergency exits", n)
+	}
+}

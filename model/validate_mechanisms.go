@@ -38,6 +38,7 @@ func (d *scenarioDecoder) validateMechanisms(sc *Scenario) {
 	case tp.Max > 0:
 		d.intRange(k("thread_pool", "min"), int64(tp.Min), 1, int64(tp.Max))
 		d.span(k("thread_pool", "injection"), tp.Injection, true)
+		d.span(k("thread_pool", "retire"), tp.Retire, false)
 		if d.given(k("threads")) && d.raw != nil {
 			d.warnf(k("threads"), intText(int64(p.Threads)), "is not used: pool.thread_pool sets the threads")
 		}

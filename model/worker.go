@@ -55,7 +55,7 @@ type worker struct {
 	idleArmed bool
 
 	tReady, tStartLimit, tAge, tIdle, tShutdown, tPing, tPingKill engine.Timer
-	tInject                                                       engine.Timer // thread injection (threadpool.go)
+	tInject, tRetire                                              engine.Timer // thread injection and retirement (threadpool.go)
 	held                                                          int64        // bytes held by running requests' allocations (allocation.go)
 	life                                                          int          // index in the recorder's lifecycles
 }
@@ -69,6 +69,7 @@ const (
 	evPing
 	evPingKill
 	evInject
+	evRetire
 )
 
 // Busy and Free let dispatch policies see the worker.
@@ -126,6 +127,8 @@ func (wk *worker) HandleEvent(kind int) {
 		wk.fail("ping", causePing)
 	case evInject:
 		wk.inject()
+	case evRetire:
+		wk.retire()
 	}
 }
 
@@ -383,7 +386,7 @@ func (wk *worker) end(why string, c cause) {
 	}
 	wasStarting := wk.state == wStarting
 	wk.state = wDead
-	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill, wk.tInject} {
+	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill, wk.tInject, wk.tRetire} {
 		w.sim.Cancel(t)
 	}
 	for len(wk.exec) > 0 {

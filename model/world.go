@@ -198,7 +198,6 @@ func (w *world) run() (*Result, error) {
 		sim.At(policies.NextScheduled(0, w.dayOffset, w.schedule), w, evSchedule)
 	}
 	w.scheduleEvents()
-	w.beginSpawn()
 	if w.interval > 0 {
 		sim.At(0, w, evTick)
 	}
@@ -207,6 +206,7 @@ func (w *world) run() (*Result, error) {
 	} else {
 		w.rec.startMeasuring(w)
 	}
+	w.beginSpawn() // counted as starts when there is no warm-up
 	sim.Run(w.horizon)
 	res := w.rec.result(w)
 	if w.httperr != nil {
