@@ -1,6 +1,9 @@
 package model
 
-import "github.com/poolsim/poolsim/engine"
+import (
+	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/policies"
+)
 
 // The execution time limit (docs/model.md, "Execution time limit"): a
 // request still on its thread pool.execution_timeout after it started is
@@ -50,7 +53,10 @@ func (wk *worker) execTimeout(r *request) {
 	}
 	if w.pool.OnExecutionTimeout == "kill_worker" {
 		w.rec.event(evkExecTimeoutKill)
-		wk.fail(whyExecTimeout, causeExecTimeout)
+		// php-fpm sends SIGTERM, uWSGI and gunicorn SIGKILL/SIGABRT: not a
+		// fault signal, so php-fpm's emergency restart does not count it
+		// (measured); IIS's rapid-fail protection counts every kill.
+		wk.fail(whyExecTimeout, causeExecTimeout, policies.FailKilled)
 		return
 	}
 	r.detach()

@@ -208,8 +208,11 @@ func (w *world) expire() {
 
 // failure reports a worker failure to the supervisor and carries out its
 // decision.
-func (w *world) failure(kind string) {
-	if w.stopped || !w.counts(kind) {
+func (w *world) failure(kind policies.FailureKind) {
+	if w.stopped {
+		return
+	}
+	if f, ok := w.supervisor.(policies.FailureFilter); ok && !f.Counts(kind) {
 		return
 	}
 	now := w.sim.Now()

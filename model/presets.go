@@ -258,7 +258,6 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	on := f.EmergencyRestartThreshold > 0 && f.EmergencyRestartInterval > 0
 	s.set([]string{"rapid_fail", "policy"}, "", func() { p.RapidFail.Policy = "emergency_restart" })
 	s.set([]string{"rapid_fail", "enabled"}, "emergency_restart_threshold", func() { p.RapidFail.Enabled = on })
-	s.set([]string{"rapid_fail", "counts"}, "", func() { p.RapidFail.Counts = "crashes" })
 	s.set([]string{"rapid_fail", "max_crashes"}, "emergency_restart_threshold", func() {
 		p.RapidFail.MaxCrashes = max(f.EmergencyRestartThreshold, 1)
 	})

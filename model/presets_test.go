@@ -57,7 +57,7 @@ func TestPresetPHPFPM(t *testing.T) {
 		{"recycle.requests", p.Recycle.Requests, int64(500)},
 		{"recycle.overlapping", p.Recycle.Overlapping, false},
 		{"rapid_fail", p.RapidFail, RapidFail{Policy: "emergency_restart", Enabled: true, MaxCrashes: 3,
-			Interval: Duration(10 * engine.Second), RestartAfter: Duration(engine.Never), Window: "sliding", Counts: "crashes"}},
+			Interval: Duration(10 * engine.Second), RestartAfter: Duration(engine.Never), Window: "sliding"}},
 	}
 	for _, c := range checks {
 		if !reflect.DeepEqual(c.got, c.want) {
@@ -163,9 +163,10 @@ func TestPHPFPMEmergencyRestartCountsOnlyCrashes(t *testing.T) {
 	if n, m := restarts(`classes.page.crash=0.04`, `clients.users.rate=2.0`); m.Crashes < 100 || n == 0 {
 		t.Errorf("crashes %v, emergency restarts %d, want restarts", m.Crashes, n)
 	}
-	// Counting every failure, as IIS does, the same kills restart the pool.
-	if n, _ := restarts(append(slow, `pool.rapid_fail.counts="all"`)...); n == 0 {
-		t.Error("counts = all: no emergency restart from the kills")
+	// IIS's rapid-fail protection, which counts every kill, stops the pool
+	// on the same kills.
+	if _, m := restarts(append(slow, `pool.rapid_fail.policy="iis"`)...); m.RapidFailTrips == 0 {
+		t.Error("policy iis: the kills do not trip rapid-fail protection")
 	}
 }
 

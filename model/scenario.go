@@ -105,10 +105,6 @@ type RapidFail struct {
 	Interval     Duration `toml:"interval"`
 	RestartAfter Duration `toml:"restart_after"` // "never" decodes to Never
 	Window       string   `toml:"window"`        // sliding | fixed
-	// Counts says which failures count: all (IIS: crashes, ping,
-	// startup- and shutdown-limit kills, execution-limit kills) | crashes
-	// (php-fpm: only children that die of SIGSEGV or SIGBUS).
-	Counts string `toml:"counts"`
 }
 
 // Recycle holds the recycle triggers (each disabled by zero) and whether a

@@ -7,7 +7,6 @@ var (
 	enumOnExecTimeout = []string{"abort", "kill_worker"}
 	enumOnQueueFull   = []string{"reject", "syn_retry"}
 	enumDrain         = []string{"requeue", "refuse"}
-	enumCounts        = []string{"all", "crashes"}
 	enumAction        = []string{"config_change", "recycle", "stop", "start"}
 )
 
@@ -73,7 +72,6 @@ func (d *scenarioDecoder) validateMechanisms(sc *Scenario) {
 		d.errorf(k("recycle", "virtual_memory"), QuoteString(p.Recycle.VirtualMemory.String()), "must be more than the virtual memory at start (%s), or \"0MB\" to disable: every worker would recycle at start", vbase)
 	}
 	d.oneOf(k("recycle", "drain"), p.Recycle.Drain, enumDrain)
-	d.oneOf(k("rapid_fail", "counts"), p.RapidFail.Counts, enumCounts)
 
 	for _, name := range sc.ClassNames() {
 		c := sc.Classes[name]

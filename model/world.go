@@ -62,6 +62,7 @@ type world struct {
 	httperr  *HTTPErrWriter
 	trace    *bufio.Writer
 	interval engine.Time
+	limits   limits
 }
 
 // world-level event kinds.
@@ -120,6 +121,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		pool:     &sc.Pool,
 		tcpReset: sc.Pool.LoadBalancer == "tcp",
 		interval: opt.Interval,
+		limits:   newLimits(opt),
 		classes:  make(map[string]*classRT),
 	}
 	start := sc.Start.UTC()
@@ -207,7 +209,9 @@ func (w *world) run() (*Result, error) {
 		w.rec.startMeasuring(w)
 	}
 	w.beginSpawn() // counted as starts when there is no warm-up
-	sim.Run(w.horizon)
+	if err := w.simulate(); err != nil {
+		return nil, err
+	}
 	res := w.rec.result(w)
 	if w.httperr != nil {
 		if err := w.httperr.Flush(); err != nil {
