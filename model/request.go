@@ -164,9 +164,9 @@ func (w *world) logHTTPErr(r *request, o outcome) {
 	case outRejectedOffline:
 		reason = "AppOffline"
 	case outExpired:
-		reason = "Timer_AppPool"
+		reason = w.reasonExpired
 	case outAbandoned:
-		reason = "Connection_Abandoned_By_AppPool"
+		reason = w.reasonAbandoned
 	default:
 		return
 	}

@@ -89,8 +89,9 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	if m.RejectedTCPReset > 0 {
 		row("rejected_tcp_reset", m.RejectedTCPReset, "-", "(connection reset, no 503, no HTTPERR line)")
 	}
-	row("expired", m.Expired, "-", "Timer_AppPool")
-	row("abandoned", m.Abandoned, "-", "Connection_Abandoned_By_AppPool")
+	expired, abandoned := model.HTTPErrReasons(&sc.Pool)
+	row("expired", m.Expired, "-", expired)
+	row("abandoned", m.Abandoned, "-", abandoned)
 	sub("crash", m.AbandonedCrash)
 	sub("shutdown time limit", m.AbandonedShutdown)
 	sub("ping kill", m.AbandonedPing)
