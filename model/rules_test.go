@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -523,6 +524,46 @@ func TestHTTPErrNames(t *testing.T) {
 		got := CountReasons(lines)
 		if float64(got[tc.expired]) != res.Metrics.Expired || float64(got[tc.abandoned]) != res.Metrics.Abandoned || res.Metrics.Expired == 0 || res.Metrics.Abandoned == 0 {
 			t.Errorf("%s: reasons %v, want %v %s and %v %s", tc.names, got, res.Metrics.Expired, tc.expired, res.Metrics.Abandoned, tc.abandoned)
+		}
+	}
+}
+
+// TestAssumptionsAreInEffect checks the rule "every value that is an
+// assumption rather than a server setting is shown as in effect"
+// (docs/model.md#assumptions): each listed key is a scenario key, and
+// setting it to the listed value changes nothing, so the list shows the
+// values the run uses; the effective TOML decodes back to the same
+// scenario, defaults included.
+func TestAssumptionsAreInEffect(t *testing.T) {
+	for _, sets := range [][]string{nil, {"pool.threads=7", "pool.max_processes=3", `pool.dispatch="least_busy"`, `pool.start_mode="all_at_once"`}} {
+		sc := decodeStory(t, "slow-backend", sets...)
+		as := Assumptions(sc)
+		keys := map[string]bool{}
+		for _, a := range as {
+			keys[a.Key] = true
+			again := decodeStory(t, "slow-backend", append(append([]string(nil), sets...), a.Key+"="+a.Value)...)
+			if !reflect.DeepEqual(again, sc) {
+				t.Errorf("%v: %s = %s is not the value in effect", sets, a.Key, a.Value)
+			}
+		}
+		for _, k := range []string{"pool.threads", "pool.start_mode", "pool.ping.answered_while_hung", "pool.rapid_fail.window", "backends.historian.on_timeout"} {
+			if !keys[k] {
+				t.Errorf("%v: %s not among the assumptions", sets, k)
+			}
+		}
+		if keys["pool.dispatch"] != (sc.Pool.MaxProcesses > 1) {
+			t.Errorf("%v: dispatch listed = %v with %d processes", sets, keys["pool.dispatch"], sc.Pool.MaxProcesses)
+		}
+		eff, err := EffectiveTOML(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := Decode("effective.toml", eff)
+		if err != nil {
+			t.Fatalf("effective TOML does not decode: %v\n%s", err, eff)
+		}
+		if !reflect.DeepEqual(back, sc) {
+			t.Errorf("%v: the effective TOML decodes to another scenario:\n%s", sets, eff)
 		}
 	}
 }

@@ -149,6 +149,12 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 		fmt.Fprint(bw, "  none\n")
 	}
 
+	fmt.Fprint(bw, "\nAssumed (poolsim's assumptions, not server settings; docs/model.md#assumptions)\n")
+	for _, a := range model.Assumptions(sc) {
+		fmt.Fprintf(t, "  %s = %s\t%s\n", a.Key, a.Value, a.Why)
+	}
+	t.Flush()
+
 	warnings = append(slices.Clip(warnings), res.Warnings...)
 	if len(warnings) > 0 {
 		fmt.Fprint(bw, "\nWarnings\n")
