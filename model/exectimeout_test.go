@@ -60,7 +60,7 @@ func TestExecutionTimeoutKillWorker(t *testing.T) {
 		res.Workers[1].Exit != 8*engine.Second {
 		t.Errorf("workers %+v, want the first killed at 3 s and the second at 8 s\n%s", res.Workers, trace)
 	}
-	if got := lines(trace, "Connection_Abandoned_By_AppPool"); len(got) != 3 {
+	if got := lines(trace, "Connection_Abandoned_By_ReqQueue"); len(got) != 3 {
 		t.Errorf("HTTPERR has %d abandoned lines, want 3", len(got))
 	}
 }

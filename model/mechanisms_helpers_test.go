@@ -93,7 +93,6 @@ func fmtSscan(line string, f *float64) (int, error) { return fmt.Sscan(strings.T
 // traceBuf collects a trace.
 type traceBuf struct{ bytes.Buffer }
 
-
 // decodeText decodes a scenario given as text.
 func decodeText(t *testing.T, text string, sets ...string) *Scenario {
 	t.Helper()

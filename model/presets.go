@@ -220,7 +220,17 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	d.span([]string{"php_fpm", "process_control_timeout"}, f.ProcessControlTimeout, false)
 	d.span([]string{"php_fpm", "process_idle_timeout"}, f.ProcessIdleTimeout, f.PM == "ondemand")
 
-	p.Spawn = Spawn{Mode: f.PM, Start: f.StartServers, MinSpare: f.MinSpareServers, MaxSpare: f.MaxSpareServers}
+	if f.PM == "dynamic" {
+		p.Spawn = Spawn{Mode: "dynamic", Start: f.StartServers, MinSpare: f.MinSpareServers, MaxSpare: f.MaxSpareServers}
+	}
+	// pm = static forks every child at start and replaces a dead one at
+	// once (fpm_children_make; measured).
+	s.set([]string{"start_mode"}, "pm", func() {
+		p.StartMode = "on_demand"
+		if f.PM == "static" {
+			p.StartMode = "all_at_once"
+		}
+	})
 	s.set([]string{"threads"}, "", func() { p.Threads = 1 })
 	s.set([]string{"max_processes"}, "max_children", func() { p.MaxProcesses = f.MaxChildren })
 	// A unix socket with listen.backlog = K queues K+1 connections
@@ -276,7 +286,9 @@ func socketIsUnix(addr string) bool {
 // rapid-fail, no periodic or idle recycle; a full TCP backlog drops SYNs, a
 // full unix socket backlog refuses (nginx: 502).
 func (s preset) pythonPreset(p *Pool, unix bool, timeout Duration) {
-	p.Spawn = Spawn{Mode: "static"}
+	// The arbiter (master) forks every worker at start and one for each
+	// that exits (gunicorn's manage_workers; uWSGI's master).
+	s.set([]string{"start_mode"}, "", func() { p.StartMode = "all_at_once" })
 	s.set([]string{"startup_time"}, "", func() { p.StartupTime = Const(pythonBoot) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
 	s.set([]string{"idle_timeout"}, "", func() { p.IdleTimeout = 0 })

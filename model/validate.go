@@ -28,6 +28,8 @@ const (
 var (
 	enumLoadBalancer = []string{"http", "tcp"}
 	enumDispatch     = []string{"least_busy", "round_robin"}
+	enumStartMode    = []string{"on_demand", "all_at_once", "always_running"}
+	enumHTTPErrNames = []string{"reqqueue", "apppool"}
 	enumPolicy       = []string{"iis", "emergency_restart", "backoff"}
 	enumWindow       = []string{"sliding", "fixed"}
 	enumOnTimeout    = []string{"crash", "error", "stale", "wait"}
@@ -288,6 +290,8 @@ func (d *scenarioDecoder) validatePool(sc *Scenario) {
 	d.span(k("queue_timeout"), pool.QueueTimeout, false)
 	d.oneOf(k("load_balancer"), pool.LoadBalancer, enumLoadBalancer)
 	d.oneOf(k("dispatch"), pool.Dispatch, enumDispatch)
+	d.oneOf(k("start_mode"), pool.StartMode, enumStartMode)
+	d.oneOf(k("httperr_names"), pool.HTTPErrNames, enumHTTPErrNames)
 
 	ping := pool.Ping
 	d.span(k("ping", "interval"), ping.Interval, ping.Enabled)

@@ -445,7 +445,9 @@ func isRecycle(why string) bool {
 func (wk *worker) armIdle() {
 	w := wk.w
 	it := w.pool.IdleTimeout.T()
-	if it <= 0 || wk.busy > 0 || wk.state != wServing {
+	// A pool that keeps its workers does not shut them for idleness
+	// (docs/model.md#start).
+	if it <= 0 || wk.busy > 0 || wk.state != wServing || w.keepsWorkers {
 		return
 	}
 	wk.idleSince = w.sim.Now()

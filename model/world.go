@@ -22,6 +22,11 @@ type world struct {
 	// tcpReset: HTTP.sys refuses by resetting the connection
 	// (load_balancer = "tcp") rather than answering 503.
 	tcpReset bool
+	// keepsWorkers: start_mode starts every worker with the pool and
+	// replaces each that exits (all_at_once, always_running).
+	keepsWorkers bool
+	// HTTPERR reasons of expired and abandoned requests (pool.httperr_names).
+	reasonExpired, reasonAbandoned string
 
 	queue         ring
 	busyTotal     int // busy threads over all workers
@@ -124,6 +129,8 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		limits:   newLimits(opt),
 		classes:  make(map[string]*classRT),
 	}
+	w.reasonExpired, w.reasonAbandoned = HTTPErrReasons(&sc.Pool)
+	w.keepsWorkers = sc.Pool.StartMode == "all_at_once" || sc.Pool.StartMode == "always_running"
 	start := sc.Start.UTC()
 	w.dayOffset = engine.Time(start.Hour())*engine.Hour + engine.Time(start.Minute())*engine.Minute +
 		engine.Time(start.Second())*engine.Second + engine.Time(start.Nanosecond())
@@ -209,6 +216,9 @@ func (w *world) run() (*Result, error) {
 		w.rec.startMeasuring(w)
 	}
 	w.beginSpawn() // counted as starts when there is no warm-up
+	if w.keepsWorkers {
+		w.maybeStart()
+	}
 	if err := w.simulate(); err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ trend page polling a realtime database that is sometimes slow.
 
 What a scenario can model (README.md, "The scenario file", has every key):
 
-  queue        http.sys queue_length (503 QueueFull) and queue_timeout (Timer_AppPool)
+  queue        http.sys queue_length (503 QueueFull) and queue_timeout (Timer_ReqQueue)
   workers      max_processes x threads, startup_time and its limit, idle_timeout
   faults       crash and hang probabilities per class; a hung worker fails the
                ping (pool.ping) and is killed; a leak (memory.per_request) up to

@@ -103,8 +103,9 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	if m.RejectedTCPReset > 0 {
 		row("rejected_tcp_reset", m.RejectedTCPReset, "-", "(connection reset, no 503, no HTTPERR line)")
 	}
-	said("expired", m.Expired, "-", "Timer_AppPool")
-	said("abandoned", m.Abandoned, "-", "Connection_Abandoned_By_AppPool")
+	expired, abandoned := model.HTTPErrReasons(&sc.Pool)
+	said("expired", m.Expired, "-", expired)
+	said("abandoned", m.Abandoned, "-", abandoned)
 	sub("crash", m.AbandonedCrash)
 	sub("shutdown time limit", m.AbandonedShutdown)
 	sub("ping kill", m.AbandonedPing)
@@ -171,6 +172,12 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	if n == 0 {
 		fmt.Fprint(bw, "  none\n")
 	}
+
+	fmt.Fprint(bw, "\nAssumed (poolsim's assumptions, not server settings; docs/model.md#assumptions)\n")
+	for _, a := range model.Assumptions(sc) {
+		fmt.Fprintf(t, "  %s = %s\t%s\n", a.Key, a.Value, a.Why)
+	}
+	t.Flush()
 
 	warnings = append(slices.Clip(warnings), res.Warnings...)
 	if len(warnings) > 0 {
