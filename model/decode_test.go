@@ -151,7 +151,7 @@ func TestDefaults(t *testing.T) {
 		{"start_mode", p.StartMode, "on_demand"},
 		{"httperr_names", p.HTTPErrNames, "reqqueue"},
 		{"ping", p.Ping, Ping{Enabled: true, Interval: Duration(30 * engine.Second), ResponseTime: Duration(90 * engine.Second)}},
-		{"rapid_fail", p.RapidFail, RapidFail{Policy: "iis", Enabled: true, MaxCrashes: 5, Interval: Duration(5 * engine.Minute), RestartAfter: Duration(engine.Never), Window: "sliding"}},
+		{"rapid_fail", p.RapidFail, RapidFail{Policy: "iis", Enabled: true, MaxCrashes: 5, Interval: Duration(5 * engine.Minute), RestartAfter: Duration(engine.Never), Window: "sliding", Counts: "supervisor"}},
 		{"recycle", p.Recycle, Recycle{Time: Duration(29 * engine.Hour), Overlapping: true, Drain: "requeue"}},
 		{"memory", p.Memory, Memory{Base: 120 << 20, VirtualGrowth: 1}},
 		// The mechanisms: off, or IIS's (http.sys MinBytesPerSecond 240).

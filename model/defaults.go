@@ -86,6 +86,7 @@ func NewScenario() *Scenario {
 				Interval:     Duration(5 * engine.Minute),
 				RestartAfter: Duration(engine.Never),
 				Window:       "sliding",
+				Counts:       "supervisor",
 			},
 			Recycle: Recycle{
 				Time:        Duration(29 * engine.Hour),

@@ -53,10 +53,7 @@ func (wk *worker) execTimeout(r *request) {
 	}
 	if w.pool.OnExecutionTimeout == "kill_worker" {
 		w.rec.event(evkExecTimeoutKill)
-		// php-fpm sends SIGTERM, uWSGI and gunicorn SIGKILL/SIGABRT: not a
-		// fault signal, so php-fpm's emergency restart does not count it
-		// (measured); IIS's rapid-fail protection counts every kill.
-		wk.fail(whyExecTimeout, causeExecTimeout, policies.FailKilled)
+		wk.fail(whyExecTimeout, causeExecTimeout, policies.FailExecTimeout)
 		return
 	}
 	r.detach()

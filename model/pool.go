@@ -220,10 +220,7 @@ func (w *world) expire() {
 // failure reports a worker failure to the supervisor and carries out its
 // decision.
 func (w *world) failure(kind policies.FailureKind) {
-	if w.stopped {
-		return
-	}
-	if f, ok := w.supervisor.(policies.FailureFilter); ok && !f.Counts(kind) {
+	if w.stopped || !w.counts(kind) {
 		return
 	}
 	now := w.sim.Now()

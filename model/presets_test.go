@@ -57,7 +57,7 @@ func TestPresetPHPFPM(t *testing.T) {
 		{"recycle.requests", p.Recycle.Requests, int64(500)},
 		{"recycle.overlapping", p.Recycle.Overlapping, false},
 		{"rapid_fail", p.RapidFail, RapidFail{Policy: "emergency_restart", Enabled: true, MaxCrashes: 3,
-			Interval: Duration(10 * engine.Second), RestartAfter: Duration(engine.Never), Window: "sliding"}},
+			Interval: Duration(10 * engine.Second), RestartAfter: Duration(engine.Never), Window: "sliding", Counts: "supervisor"}},
 	}
 	for _, c := range checks {
 		if !reflect.DeepEqual(c.got, c.want) {

@@ -39,6 +39,8 @@ type Scenario struct {
 	PHPFPM   *PHPFPM   `toml:"php_fpm"`
 	Gunicorn *Gunicorn `toml:"gunicorn"`
 	UWSGI    *UWSGI    `toml:"uwsgi"`
+
+	Observed *Observed `toml:"observed"` // optional: what the logs recorded (poolsim fit)
 }
 
 // Warmup is the span at the start of a run whose requests are left out of
@@ -107,6 +109,12 @@ type RapidFail struct {
 	Interval     Duration `toml:"interval"`
 	RestartAfter Duration `toml:"restart_after"` // "never" decodes to Never
 	Window       string   `toml:"window"`        // sliding | fixed
+	// Counts says which failures count: supervisor (the default: the
+	// supervisor's own rule, every failure for iis and backoff, only
+	// SIGSEGV/SIGBUS deaths for emergency_restart as php-fpm) | all (every
+	// failure: crashes, ping, startup-, shutdown- and execution-limit
+	// kills) | crashes (only deaths of a fault signal, SIGSEGV or SIGBUS).
+	Counts string `toml:"counts"`
 }
 
 // Recycle holds the recycle triggers (each disabled by zero) and whether a
@@ -176,7 +184,7 @@ type Cache struct {
 
 // Client sends requests: an open Poisson stream or a set of polling clients.
 type Client struct {
-	Kind    string         `toml:"kind"` // poisson | polling
+	Kind    string         `toml:"kind"` // poisson | polling | trace
 	Class   string         `toml:"class"`
 	Rate    float64        `toml:"rate"`    // poisson: requests per second
 	Profile []ProfilePoint `toml:"profile"` // poisson: rate multiplier from each time of day
@@ -185,6 +193,8 @@ type Client struct {
 	Mode    string         `toml:"mode"`    // polling: interval | after_response
 	Timeout Duration       `toml:"timeout"` // the client gives up after this; 0: never
 	URI     string         `toml:"uri"`     // cs-uri in the HTTPERR log
+	File    string         `toml:"file"`    // trace: the log whose requests it replays
+	Speedup float64        `toml:"speedup"` // trace: log time runs this many times faster (0: 1)
 	// Bandwidth at which responses reach this client, such as "2Mbit/s"
 	// (bandwidth.go); "" or "0": unlimited.
 	Bandwidth Bandwidth `toml:"bandwidth"`

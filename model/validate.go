@@ -35,7 +35,7 @@ var (
 	enumOnTimeout    = []string{"crash", "error", "stale", "wait"}
 	enumOnContention = []string{"fail", "wait", "crash"}
 	enumRetry        = []string{"none", "fixed", "exponential"}
-	enumKind         = []string{"poisson", "polling"}
+	enumKind         = []string{"poisson", "polling", "trace"}
 	enumMode         = []string{"interval", "after_response"}
 )
 
@@ -257,6 +257,7 @@ func (d *scenarioDecoder) validate(sc *Scenario) {
 	if usesLock || sc.Lock.OnContention != "fail" {
 		d.oneOf(k("lock", "on_contention"), sc.Lock.OnContention, enumOnContention)
 	}
+	d.validateObserved(sc)
 	r := sc.Retry
 	d.oneOf(k("retry", "policy"), r.Policy, enumRetry)
 	d.intRange(k("retry", "max_attempts"), int64(r.MaxAttempts), 1, maxAttempts)
@@ -342,7 +343,7 @@ func (d *scenarioDecoder) validatePool(sc *Scenario) {
 func (d *scenarioDecoder) validateClient(p []string, c *Client, classes []string) {
 	kindOK := false
 	if c.Kind == "" {
-		d.errorf(join(p, "kind"), "", `required: "poisson" (open arrivals at a rate) or "polling" (count clients polling every period)`)
+		d.errorf(join(p, "kind"), "", `required: "poisson" (open arrivals at a rate), "polling" (count clients polling every period) or "trace" (replay a log)`)
 	} else {
 		kindOK = d.oneOf(join(p, "kind"), c.Kind, enumKind)
 	}
@@ -361,6 +362,7 @@ func (d *scenarioDecoder) validateClient(p []string, c *Client, classes []string
 	if !kindOK {
 		return
 	}
+	d.validateTrace(p, c)
 	switch c.Kind {
 	case "poisson":
 		if math.IsNaN(c.Rate) || c.Rate <= 0 || c.Rate > maxRate {
