@@ -1,8 +1,10 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -307,15 +309,20 @@ func (d *scenarioDecoder) validateTrace(p []string, c *Client) {
 		d.errorf(join(p, "file"), "", "required: the log to replay (W3C extended, HTTPERR or combined)")
 	} else {
 		c.File = TracePath(d.file, c.File)
-		if _, err := os.Stat(c.File); err != nil {
-			d.errorf(join(p, "file"), QuoteString(c.File), "cannot read the log: %v", err)
+		if _, err := os.Stat(c.File); errors.Is(err, fs.ErrNotExist) {
+			d.errorf(join(p, "file"), QuoteString(c.File), "no such log (a relative path is taken from the scenario file's directory)")
+		} else if err != nil {
+			d.errorf(join(p, "file"), QuoteString(c.File), "cannot read the log: %v", errors.Unwrap(err))
 		}
 	}
 	if math.IsNaN(c.Speedup) || c.Speedup < 0 || c.Speedup > maxFactor {
 		d.errorf(join(p, "speedup"), formatTOMLFloat(c.Speedup), "must be positive and at most %g, or 0 for the log's own pace", maxFactor)
 	}
-	for key, set := range map[string]bool{"rate": c.Rate != 0, "count": c.Count != 0, "period": c.Period != 0, "profile": len(c.Profile) > 0} {
-		if set {
+	for _, k := range []struct {
+		key string
+		set bool
+	}{{"rate", c.Rate != 0}, {"count", c.Count != 0}, {"period", c.Period != 0}, {"profile", len(c.Profile) > 0}} {
+		if key, set := k.key, k.set; set {
 			d.errorf(join(p, key), "", "%s is not for trace clients: they replay the log's own arrivals", key)
 		}
 	}
