@@ -73,6 +73,7 @@ func (d *scenarioDecoder) validateMechanisms(sc *Scenario) {
 		d.errorf(k("recycle", "virtual_memory"), QuoteString(p.Recycle.VirtualMemory.String()), "must be more than the virtual memory at start (%s), or \"0MB\" to disable: every worker would recycle at start", vbase)
 	}
 	d.oneOf(k("recycle", "drain"), p.Recycle.Drain, enumDrain)
+	d.oneOf(k("rapid_fail", "counts"), p.RapidFail.Counts, enumCounts)
 
 	for _, name := range sc.ClassNames() {
 		c := sc.Classes[name]
