@@ -73,6 +73,7 @@ func NewScenario() *Scenario {
 			OnExecutionTimeout: "abort",
 			MinBytesPerSecond:  240,
 			OnQueueFull:        "reject",
+			Reload:             "per_worker",
 			ThreadPool:         ThreadPool{Injection: Duration(500 * engine.Millisecond), Retire: Duration(20 * engine.Second)},
 			Ping: Ping{
 				Enabled:      true,

@@ -154,7 +154,7 @@ func (w *world) pump() {
 // startMode = AlwaysRunning): every worker starts when the pool starts,
 // and one that exits is replaced at once.
 func (w *world) maybeStart() {
-	if w.stopped {
+	if w.stopped || w.reloading {
 		return
 	}
 	now := w.sim.Now()
@@ -233,8 +233,12 @@ func (w *world) failure(kind policies.FailureKind) {
 	}
 	if d.RestartAll {
 		w.rec.event(evkEmergencyRestart)
-		for _, wk := range w.snapshotWorkers() {
-			wk.drain(false, reasonEmergency)
+		if w.poolWide() {
+			w.beginReload(reasonEmergency) // reload.go
+		} else {
+			for _, wk := range w.snapshotWorkers() {
+				wk.drain(false, reasonEmergency)
+			}
 		}
 	}
 	if d.StopPool {

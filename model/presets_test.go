@@ -56,6 +56,9 @@ func TestPresetPHPFPM(t *testing.T) {
 		{"recycle.time", p.Recycle.Time, Duration(0)},
 		{"recycle.requests", p.Recycle.Requests, int64(500)},
 		{"recycle.overlapping", p.Recycle.Overlapping, false},
+		{"reload", p.Reload, "pool_wide"},
+		{"reload_delay", p.ReloadDelay, Duration(75 * engine.Millisecond)},
+		{"start_mode", p.StartMode, "all_at_once"},
 		{"rapid_fail", p.RapidFail, RapidFail{Policy: "emergency_restart", Enabled: true, MaxCrashes: 3,
 			Interval: Duration(10 * engine.Second), RestartAfter: Duration(engine.Never), Window: "sliding", Counts: "supervisor"}},
 	}

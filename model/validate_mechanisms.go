@@ -7,6 +7,7 @@ var (
 	enumOnExecTimeout = []string{"abort", "kill_worker"}
 	enumOnQueueFull   = []string{"reject", "syn_retry"}
 	enumDrain         = []string{"requeue", "refuse"}
+	enumReload        = []string{"per_worker", "pool_wide"}
 	enumCounts        = []string{"supervisor", "all", "crashes"}
 	enumAction        = []string{"config_change", "recycle", "stop", "start"}
 )
@@ -27,6 +28,8 @@ func (d *scenarioDecoder) validateMechanisms(sc *Scenario) {
 		d.errorf(k("min_bytes_per_second"), intText(p.MinBytesPerSecond), `must be at least 0 (0: no minimum; http.sys's default is 240)`)
 	}
 	d.oneOf(k("on_queue_full"), p.OnQueueFull, enumOnQueueFull)
+	d.oneOf(k("reload"), p.Reload, enumReload)
+	d.span(k("reload_delay"), p.ReloadDelay, false)
 	d.span(k("connect_timeout"), p.ConnectTimeout, false)
 
 	tp := p.ThreadPool

@@ -426,10 +426,12 @@ func (wk *worker) end(why string, c cause) {
 			old.tAge = w.sim.After(old.limits.Age, old, evAge)
 		}
 	}
-	// A non-overlapped recycle starts the replacement once the old one is gone.
-	if !wk.overlapDone && isRecycle(why) && !w.stopped {
+	// A non-overlapped recycle starts the replacement once the old one is
+	// gone; a pool-wide reload starts them all once every worker is gone.
+	if !wk.overlapDone && isRecycle(why) && !w.stopped && !w.reloading {
 		w.startWorker(nil)
 	}
+	w.reloaded()
 }
 
 func isRecycle(why string) bool {
