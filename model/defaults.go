@@ -7,9 +7,9 @@ import (
 	"github.com/poolsim/poolsim/engine"
 )
 
-// DefaultStart is the wall-clock instant a scenario starts at unless it says
+// DefaultStart returns the wall-clock instant a scenario starts at unless it says
 // otherwise.
-var DefaultStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+func DefaultStart() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // NewScenario returns a scenario with every default filled in and no
 // classes, backends or clients.
@@ -49,7 +49,7 @@ func NewScenario() *Scenario {
 	return &Scenario{
 		Name:    "scenario",
 		Horizon: Duration(engine.Hour),
-		Start:   DefaultStart,
+		Start:   DefaultStart(),
 		Seed:    1,
 		Pool: Pool{
 			Name:              "DefaultAppPool",

@@ -56,6 +56,7 @@ type recorder struct {
 	cur     SeriesRow
 	curStop bool
 	workers []Lifecycle
+	lives   lifeCounts
 	nextPID int
 }
 
@@ -193,12 +194,18 @@ func (rec *recorder) setStopped(w *world, stopped bool) {
 func (rec *recorder) workerStart(wk *worker) int {
 	rec.event(evkWorkerStart)
 	rec.nextPID += 4 * (1 + int(wk.w.sim.Stream("pids").IntN(64)))
+	if rec.lives.full(len(rec.workers)) {
+		return -1
+	}
 	rec.workers = append(rec.workers, Lifecycle{ID: wk.id, PID: rec.nextPID, Exit: engine.Never,
 		Spans: []Span{{Phase: PhaseStarting, Start: wk.started, End: engine.Never}}})
 	return len(rec.workers) - 1
 }
 
 func (rec *recorder) phase(wk *worker, p Phase) {
+	if wk.life < 0 {
+		return // not kept (MaxLifecycles)
+	}
 	lc := &rec.workers[wk.life]
 	now := wk.w.sim.Now()
 	last := &lc.Spans[len(lc.Spans)-1]
@@ -210,6 +217,10 @@ func (rec *recorder) phase(wk *worker, p Phase) {
 }
 
 func (rec *recorder) workerExit(wk *worker, why string) {
+	rec.lives.exit(why)
+	if wk.life < 0 {
+		return
+	}
 	lc := &rec.workers[wk.life]
 	now := wk.w.sim.Now()
 	lc.Spans[len(lc.Spans)-1].End = now
@@ -239,7 +250,9 @@ func (rec *recorder) closeRow(w *world) {
 	if len(w.workers) > 0 {
 		row.OldestMemoryMB = float64(w.workers[0].memory) / (1 << 20)
 	}
-	rec.series = append(rec.series, row)
+	if !w.streamRow(row) {
+		rec.series = append(rec.series, row)
+	}
 }
 
 func (rec *recorder) result(w *world) *Result {
@@ -325,7 +338,7 @@ func (rec *recorder) result(w *world) *Result {
 	m.WarmupS = w.warmup.Seconds()
 	m.Events = float64(w.sim.Fired())
 
-	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, Horizon: w.horizon, Warmup: w.warmup, BeforeWarmup: rec.before}
+	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, WorkerCounts: rec.lives.counts(), Horizon: w.horizon, Warmup: w.warmup, BeforeWarmup: rec.before}
 	if rec.before.StoppedAtWarmup {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the pool was already stopped by rapid-fail protection when measuring began at %v: "+
 			"the %d trips and %d crashes before it are left out of the counts", w.warmup, rec.before.RapidFailTrips, rec.before.Crashes))

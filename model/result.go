@@ -105,8 +105,12 @@ type Result struct {
 	// Series has one row per Options.Interval after time 0 (warm-up included,
 	// so a chart shows it), when Options.Interval > 0.
 	Series []SeriesRow
-	// Workers is the lifecycle of every worker process, in start order.
+	// Workers is the lifecycle of every worker process, in start order:
+	// the first MaxLifecycles of them.
 	Workers []Lifecycle
+	// WorkerCounts counts every worker start and exit, however many
+	// lifecycles Workers keeps.
+	WorkerCounts WorkerCounts
 	// WAS counts the Windows Process Activation Service events the run would
 	// have logged, by event id (5002 rapid-fail stop, 5009 crash, ...).
 	WAS []WASEvent

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"context"
 	"io"
 
 	"github.com/poolsim/poolsim/engine"
@@ -20,14 +21,19 @@ type Options struct {
 	// Trace receives an event-by-event log when not nil.
 	Trace io.Writer
 	// MaxEvents refuses a scenario whose expected number of events exceeds
-	// it; 0: DefaultMaxEvents.
+	// it, and stops a run that fires more; 0: DefaultMaxEvents.
 	MaxEvents float64
+	// SeriesTo, when not nil, receives the time-series rows as they close
+	// instead of Result.Series holding them (see SeriesCSV).
+	SeriesTo func(SeriesRow) error
+	// Context, when not nil, stops the run with ErrStopped once cancelled.
+	Context context.Context
 }
 
 // Run simulates the scenario once. The same scenario and options give the
 // same result, bit for bit.
 func Run(sc *Scenario, opt Options) (*Result, error) {
-	if err := CheckBudget(sc, opt.MaxEvents); err != nil {
+	if err := CheckRun(sc, opt); err != nil {
 		return nil, err
 	}
 	warmup := sc.Warmup.T()
@@ -61,7 +67,7 @@ func Run(sc *Scenario, opt Options) (*Result, error) {
 // outage the run should measure.
 func estimateWarmup(sc *Scenario, opt Options) (engine.Time, []string, error) {
 	h := sc.Horizon.T()
-	probe := Options{Replication: opt.Replication, Interval: max(h/1000, engine.Second)}
+	probe := Options{Replication: opt.Replication, Interval: max(h/1000, engine.Second), MaxEvents: opt.MaxEvents, Context: opt.Context}
 	w, err := newWorld(sc, probe, 0)
 	if err != nil {
 		return 0, nil, err

@@ -60,6 +60,7 @@ type world struct {
 	httperr  *HTTPErrWriter
 	trace    *bufio.Writer
 	interval engine.Time
+	limits   limits
 }
 
 // world-level event kinds.
@@ -118,6 +119,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		pool:     &sc.Pool,
 		tcpReset: sc.Pool.LoadBalancer == "tcp",
 		interval: opt.Interval,
+		limits:   newLimits(opt),
 		classes:  make(map[string]*classRT),
 	}
 	w.reasonExpired, w.reasonAbandoned = HTTPErrReasons(&sc.Pool)
@@ -205,7 +207,9 @@ func (w *world) run() (*Result, error) {
 	if w.keepsWorkers {
 		w.maybeStart()
 	}
-	sim.Run(w.horizon)
+	if err := w.simulate(); err != nil {
+		return nil, err
+	}
 	res := w.rec.result(w)
 	if w.httperr != nil {
 		if err := w.httperr.Flush(); err != nil {
