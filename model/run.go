@@ -1,8 +1,8 @@
 package model
 
 import (
-	"fmt"
 	"context"
+	"fmt"
 	"io"
 
 	"github.com/poolsim/poolsim/engine"
