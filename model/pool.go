@@ -89,7 +89,7 @@ func (w *world) reject(r *request, o outcome) {
 // dispatch policy, or nil.
 func (w *world) pickWorker() *worker {
 	if len(w.workers) == 1 {
-		if wk := w.workers[0]; wk.state == wServing && wk.busy < wk.threads {
+		if wk := w.workers[0]; wk.state.serving() && wk.busy < wk.threads {
 			return wk
 		}
 		return nil
@@ -97,7 +97,7 @@ func (w *world) pickWorker() *worker {
 	w.readyBuf = w.readyBuf[:0]
 	w.readyIdx = w.readyIdx[:0]
 	for i, wk := range w.workers {
-		if wk.state == wServing && wk.busy < wk.threads {
+		if wk.state.serving() && wk.busy < wk.threads {
 			w.readyBuf = append(w.readyBuf, wk)
 			w.readyIdx = append(w.readyIdx, i)
 		}
@@ -154,9 +154,9 @@ func (w *world) maybeStart() {
 	}
 	counted, startingThreads := 0, 0
 	for _, wk := range w.workers {
-		if wk.countsTowardMax() {
+		if wk.state.countsTowardMax() {
 			counted++
-			if wk.state == wStarting {
+			if wk.state == lsStarting {
 				startingThreads += wk.threads
 			}
 		}
@@ -220,7 +220,7 @@ func (w *world) failure(kind policies.FailureKind) {
 	if d.RestartAll {
 		w.rec.event(evkEmergencyRestart)
 		for _, wk := range w.snapshotWorkers() {
-			wk.drain(false, reasonEmergency)
+			wk.on(leEmergency, whyEmergency)
 		}
 	}
 	if d.StopPool {
@@ -244,7 +244,7 @@ func (w *world) stopPool(restartAt engine.Time) {
 		w.finish(r, outRejectedOffline, causeNone)
 	}
 	for _, wk := range w.snapshotWorkers() {
-		wk.drain(false, reasonStopped)
+		wk.on(leStop, whyStopped)
 	}
 	if restartAt != engine.Never {
 		w.restartTimer = w.sim.At(max(restartAt, w.sim.Now()), w, evRestart)
