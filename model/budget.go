@@ -97,6 +97,14 @@ func clientLoad(sc *Scenario) (requests, peak float64) {
 				requests += float64(c.Count) * h / p
 				peak += float64(c.Count) / p
 			}
+		case "trace":
+			// A log's peak rate is unknown before reading it: its mean
+			// rate over the horizon stands in.
+			r := traceRequests(c)
+			requests += r
+			if h > 0 {
+				peak += r / h
+			}
 		}
 	}
 	return requests, peak

@@ -9,19 +9,23 @@ import (
 // clientRT sends requests: an open Poisson stream (one event per arrival)
 // or a set of polling clients (one poller each).
 type clientRT struct {
-	w       *world
-	name    string
-	c       *Client
-	class   *classRT
-	uri     string
-	idBase  int
-	arrive  *rand.Rand
-	key     uint64 // hash of the name, for request identities
-	n       int    // Poisson arrivals so far
-	pollers []poller
+	w      *world
+	name   string
+	c      *Client
+	class  *classRT
+	uri    string
+	idBase int
+	// bandwidth in bytes per second at which responses reach the client; 0:
+	// unlimited (transfer.go).
+	bandwidth float64
+	arrive    *rand.Rand
+	key       uint64 // hash of the name, for request identities
+	n         int    // Poisson arrivals so far
+	pollers   []poller
 	// profile: rate multiplier by time of day, as sorted (offset, factor).
 	profile   []ProfilePoint
 	maxFactor float64
+	trace     *traceRT // kind = "trace"
 }
 
 // poller is one polling client (a browser tab with setInterval).
@@ -42,6 +46,7 @@ func newClient(w *world, name string, c *Client, idBase int) *clientRT {
 	if cl.uri == "" {
 		cl.uri = "/" + name
 	}
+	cl.bandwidth = c.Bandwidth.BytesPerSecond()
 	if len(c.Profile) > 0 {
 		cl.maxFactor = 0
 		for _, p := range c.Profile {
@@ -56,6 +61,8 @@ func (c *clientRT) begin() {
 	switch c.c.Kind {
 	case "poisson":
 		c.scheduleNext()
+	case "trace":
+		c.trace.begin()
 	case "polling":
 		c.pollers = make([]poller, c.c.Count)
 		period := c.c.Period.T()
@@ -140,6 +147,7 @@ func (c *clientRT) after(r *request, o outcome) {
 		if d, ok := w.retry.Next(r.attempt, w.retryRand.at(r.key)); ok {
 			nr := w.newRequest()
 			c.identify(nr, r.poller, r.ordinal, r.attempt+1)
+			nr.class, nr.uri = r.class, r.uri // a trace's request keeps its own class and path
 			w.sim.After(d, nr, evArrive)
 			return
 		}

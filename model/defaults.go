@@ -47,6 +47,7 @@ func DefaultStart() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UT
 // [NewClient] and [NewCache].
 func NewScenario() *Scenario {
 	return &Scenario{
+		Server:  "iis",
 		Name:    "scenario",
 		Horizon: Duration(engine.Hour),
 		Start:   DefaultStart(),
@@ -65,6 +66,14 @@ func NewScenario() *Scenario {
 			Dispatch:          "round_robin",
 			StartMode:         "on_demand",
 			HTTPErrNames:      "reqqueue",
+			// The mechanisms of issue 14, each off or IIS's (docs/model.md):
+			// no execution limit (ASP.NET's 110 s applies only when the
+			// application sets it, and aborts), http.sys MinBytesPerSecond
+			// 240 B/s, a full queue refuses (503 QueueFull).
+			OnExecutionTimeout: "abort",
+			MinBytesPerSecond:  240,
+			OnQueueFull:        "reject",
+			ThreadPool:         ThreadPool{Injection: Duration(500 * engine.Millisecond)},
 			Ping: Ping{
 				Enabled:      true,
 				Interval:     Duration(30 * engine.Second),
@@ -77,13 +86,16 @@ func NewScenario() *Scenario {
 				Interval:     Duration(5 * engine.Minute),
 				RestartAfter: Duration(engine.Never),
 				Window:       "sliding",
+				Counts:       "supervisor",
 			},
 			Recycle: Recycle{
 				Time:        Duration(29 * engine.Hour),
 				Overlapping: true,
+				Drain:       "requeue",
 			},
 			Memory: Memory{
-				Base: 120 << 20,
+				Base:          120 << 20,
+				VirtualGrowth: 1,
 			},
 		},
 		Lock: Lock{OnContention: "fail"},

@@ -36,9 +36,12 @@ const (
 	ReasonAbandoned         = "Connection_Abandoned_By_AppPool"
 	ReasonTimerReqQueue     = "Timer_ReqQueue"
 	ReasonAbandonedReqQueue = "Connection_Abandoned_By_ReqQueue"
-	httpErrNamesAppPool     = "apppool"
-	httpErrNamesReqQueue    = "reqqueue"
-	httpErrNamesDefault     = httpErrNamesReqQueue
+	// ReasonDisabled: an administrator stopped the pool ([events] stop).
+	ReasonDisabled = "Disabled"
+	// ReasonMinBytes: a response sent more slowly than MinBytesPerSecond.
+	ReasonMinBytes       = "Timer_MinBytesPerSecond"
+	httpErrNamesAppPool  = "apppool"
+	httpErrNamesReqQueue = "reqqueue"
 )
 
 // HTTPErrReasons returns the HTTPERR reasons the pool logs for a request
@@ -54,9 +57,9 @@ func HTTPErrReasons(p *Pool) (expired, abandoned string) {
 // httpErrStatus returns the sc-status HTTP.sys logs with reason.
 func httpErrStatus(reason string) (string, bool) {
 	switch reason {
-	case ReasonQueueFull, ReasonAppOffline:
+	case ReasonQueueFull, ReasonAppOffline, ReasonDisabled:
 		return "503", true
-	case ReasonTimerAppPool, ReasonAbandoned, ReasonTimerReqQueue, ReasonAbandonedReqQueue:
+	case ReasonTimerAppPool, ReasonAbandoned, ReasonTimerReqQueue, ReasonAbandonedReqQueue, ReasonMinBytes:
 		return "-", true
 	}
 	return "", false
@@ -147,8 +150,8 @@ func NewHTTPErrWriter(w io.Writer, start time.Time, siteID int, queueName string
 func (h *HTTPErrWriter) Log(at engine.Time, clientID int, method, uri, reason string) error {
 	status, ok := httpErrStatus(reason)
 	if !ok {
-		return fmt.Errorf("httperr: reason %q: not one poolsim logs; allowed: %s, %s, %s, %s, %s, %s",
-			reason, ReasonQueueFull, ReasonAppOffline, ReasonTimerReqQueue, ReasonAbandonedReqQueue, ReasonTimerAppPool, ReasonAbandoned)
+		return fmt.Errorf("httperr: reason %q: not one poolsim logs; allowed: %s, %s, %s, %s, %s, %s, %s, %s",
+			reason, ReasonQueueFull, ReasonAppOffline, ReasonTimerReqQueue, ReasonAbandonedReqQueue, ReasonTimerAppPool, ReasonAbandoned, ReasonDisabled, ReasonMinBytes)
 	}
 	if h.err != nil {
 		return h.err

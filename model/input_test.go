@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -139,23 +140,12 @@ func TestDistKinds(t *testing.T) {
 			if sd < 0 {
 				sd = 0
 			}
-			half := 3.29 * sqrt(sd) / sqrt(n) // 99.9 %
+			half := 3.29 * math.Sqrt(sd) / math.Sqrt(n) // 99.9 %
 			if diff := mean - float64(d.Expected()); diff > half+1 || -diff > half+1 {
 				t.Errorf("sample mean %.0f ns, Expected %d ns, half-width %.0f", mean, d.Expected(), half)
 			}
 		})
 	}
-}
-
-func sqrt(x float64) float64 {
-	z := x
-	if z == 0 {
-		return 0
-	}
-	for range 60 {
-		z = (z + x/z) / 2
-	}
-	return z
 }
 
 func mustTOMLValue(t *testing.T, text string) any {

@@ -117,11 +117,16 @@ const (
 	whyPing
 	whyShutdownLimit
 	whyStartupLimit
+	whyVirtualMemory // recycling.periodicRestart.memory (WAS 5077)
+	whyManual        // an operator's recycle (events.go, WAS 5080)
+	whyConfig        // a configuration change (events.go, WAS 5079)
+	whyExecTimeout   // killed by the execution time limit (exectimeout.go)
 	numExitReasons
 )
 
 var exitReasonNames = [numExitReasons]string{"", "time", "requests", "schedule", "private_memory",
-	"emergency_restart", "rapid_fail", "idle", "crash", "ping", "shutdown_limit", "startup_limit"}
+	"emergency_restart", "rapid_fail", "idle", "crash", "ping", "shutdown_limit", "startup_limit",
+	"virtual_memory", "manual", "config_change", "exec_timeout"}
 
 func (r exitReason) String() string { return exitReasonNames[r] }
 
@@ -129,7 +134,7 @@ func (r exitReason) String() string { return exitReasonNames[r] }
 // is gone (a non-overlapped recycle, an emergency restart).
 func (r exitReason) replaced() bool {
 	switch r {
-	case whyTime, whyRequests, whySchedule, whyMemory, whyEmergency:
+	case whyTime, whyRequests, whySchedule, whyMemory, whyEmergency, whyVirtualMemory, whyManual, whyConfig:
 		return true
 	}
 	return false

@@ -77,6 +77,8 @@ func TestExitReasons(t *testing.T) {
 		whyMemory: {"private_memory", true}, whyEmergency: {"emergency_restart", true},
 		whyStopped: {"rapid_fail", false}, whyIdle: {"idle", false}, whyCrash: {"crash", false},
 		whyPing: {"ping", false}, whyShutdownLimit: {"shutdown_limit", false}, whyStartupLimit: {"startup_limit", false},
+		whyVirtualMemory: {"virtual_memory", true}, whyManual: {"manual", true}, whyConfig: {"config_change", true},
+		whyExecTimeout: {"exec_timeout", false},
 	}
 	for r := whyTime; r < numExitReasons; r++ {
 		w, ok := want[r]

@@ -51,6 +51,13 @@ func (w *world) admit(r *request) {
 	if t := r.client.c.Timeout.T(); t > 0 {
 		r.tClient = w.sim.After(t, r, evClientTimeout)
 	}
+	w.offer(r)
+}
+
+// offer is a connection reaching the pool's queue: at its arrival, or when a
+// SYN dropped by a full backlog is retransmitted (synretry.go).
+func (w *world) offer(r *request) {
+	now := w.sim.Now()
 	if w.stopped {
 		w.reject(r, outRejectedOffline)
 		return
@@ -63,6 +70,9 @@ func (w *world) admit(r *request) {
 	}
 	if w.queue.len() >= w.pool.QueueLength {
 		w.maybeStart()
+		if w.dropSyn(r) {
+			return
+		}
 		w.reject(r, outRejectedFull)
 		return
 	}
@@ -89,7 +99,7 @@ func (w *world) reject(r *request, o outcome) {
 // dispatch policy, or nil.
 func (w *world) pickWorker() *worker {
 	if len(w.workers) == 1 {
-		if wk := w.workers[0]; wk.state.serving() && wk.busy < wk.threads {
+		if wk := w.workers[0]; wk.takesRequests() && wk.busy < wk.threads {
 			return wk
 		}
 		return nil
@@ -97,7 +107,7 @@ func (w *world) pickWorker() *worker {
 	w.readyBuf = w.readyBuf[:0]
 	w.readyIdx = w.readyIdx[:0]
 	for i, wk := range w.workers {
-		if wk.state.serving() && wk.busy < wk.threads {
+		if wk.takesRequests() && wk.busy < wk.threads {
 			w.readyBuf = append(w.readyBuf, wk)
 			w.readyIdx = append(w.readyIdx, i)
 		}
@@ -124,6 +134,9 @@ func (w *world) pump() {
 	}
 	if w.queue.len() > 0 || w.keepsWorkers {
 		w.maybeStart()
+		if w.threadPool {
+			w.starved()
+		}
 	}
 	w.servingChanged()
 }
@@ -152,6 +165,10 @@ func (w *world) maybeStart() {
 		}
 		return
 	}
+	if w.pool.Spawn.Mode != "" {
+		w.spawnMore() // a server's master forks (spawn.go)
+		return
+	}
 	counted, startingThreads := 0, 0
 	for _, wk := range w.workers {
 		if wk.state.countsTowardMax() {
@@ -165,8 +182,7 @@ func (w *world) maybeStart() {
 		if !w.keepsWorkers && counted > 0 && w.queue.len() <= startingThreads {
 			return // the workers on their way will take what waits
 		}
-		w.startWorker(nil)
-		startingThreads += w.pool.Threads
+		startingThreads += w.startWorker(nil).threads
 	}
 }
 
@@ -203,10 +219,7 @@ func (w *world) expire() {
 // failure reports a worker failure to the supervisor and carries out its
 // decision.
 func (w *world) failure(kind policies.FailureKind) {
-	if w.stopped {
-		return
-	}
-	if f, ok := w.supervisor.(policies.FailureFilter); ok && !f.Counts(kind) {
+	if w.stopped || !w.counts(kind) {
 		return
 	}
 	now := w.sim.Now()
@@ -231,12 +244,21 @@ func (w *world) failure(kind policies.FailureKind) {
 // stopPool is rapid-fail protection tripping: the pool stops, every queued
 // request and every arrival gets 503 AppOffline, the workers shut down.
 func (w *world) stopPool(restartAt engine.Time) {
-	w.stopped = true
-	w.rec.setStopped(w, true)
 	w.rec.event(evkRapidFail)
 	if w.trace != nil {
 		w.tracef("pool stopped by rapid-fail protection")
 	}
+	w.halt()
+	if restartAt != engine.Never {
+		w.restartTimer = w.sim.At(max(restartAt, w.sim.Now()), w, evRestart)
+	}
+}
+
+// halt stops the pool: every queued request gets 503, the workers shut
+// down, and arrivals get 503 until the pool is started again.
+func (w *world) halt() {
+	w.stopped = true
+	w.rec.setStopped(w, true)
 	for w.queue.len() > 0 {
 		w.rec.level(w)
 		r := w.queue.pop()
@@ -245,9 +267,6 @@ func (w *world) stopPool(restartAt engine.Time) {
 	}
 	for _, wk := range w.snapshotWorkers() {
 		wk.on(leStop, whyStopped)
-	}
-	if restartAt != engine.Never {
-		w.restartTimer = w.sim.At(max(restartAt, w.sim.Now()), w, evRestart)
 	}
 	w.servingChanged()
 }

@@ -23,6 +23,15 @@ const (
 	evkStartupKill
 	evkIdle
 	evkEmergencyRestart
+	evkExecTimeout
+	evkExecTimeoutKill
+	evkMinSendRate
+	evkRecycleVirtual
+	evkRecycleManual
+	evkRecycleConfig
+	evkAdminStop
+	evkThreadInjected
+	evkSynDrop
 	evkFailedOverlap
 	numEventKinds
 )
@@ -35,7 +44,7 @@ type recorder struct {
 	arrivals   int64
 	retries    int64
 	outcomes   [numOutcomes]int64
-	abandoned  [5]int64
+	abandoned  [numCauses]int64
 	events     [numEventKinds]int64
 	waitSum    float64
 	waitN      int64
@@ -139,6 +148,8 @@ func (rec *recorder) outcome(r *request, o outcome, c cause) {
 		rec.cur.Abandoned++
 	case outClientTimeout:
 		rec.cur.ClientTimeout++
+	case outRefused:
+		rec.cur.Rejected++
 	}
 	if !r.warm {
 		return
@@ -174,6 +185,12 @@ func (rec *recorder) recycle(reason exitReason) {
 		rec.event(evkRecycleSchedule)
 	case whyMemory:
 		rec.event(evkRecycleMemory)
+	case whyVirtualMemory:
+		rec.event(evkRecycleVirtual)
+	case whyManual:
+		rec.event(evkRecycleManual)
+	case whyConfig:
+		rec.event(evkRecycleConfig)
 	}
 }
 
@@ -245,6 +262,7 @@ func (rec *recorder) closeRow(w *world) {
 		row.BusyThreads += wk.busy
 		if wk.state != lsDead {
 			row.WorkersAlive++
+			row.Threads += wk.threads
 		}
 	}
 	if len(w.workers) > 0 {
@@ -286,9 +304,12 @@ func (rec *recorder) result(w *world) *Result {
 	m.AbandonedShutdown = float64(rec.abandoned[causeShutdown])
 	m.AbandonedPing = float64(rec.abandoned[causePing])
 	m.AbandonedMemory = float64(rec.abandoned[causeMemory])
+	m.AbandonedExecTimeout = float64(rec.abandoned[causeExecTimeout])
+	m.AbandonedMinSendRate = float64(rec.abandoned[causeMinSendRate])
+	m.RejectedShutdown = float64(o[outRefused])
 	if rec.arrivals > 0 {
 		a := float64(rec.arrivals)
-		m.Rate503 = (m.RejectedQueueFull + m.RejectedAppOffline) / a
+		m.Rate503 = (m.RejectedQueueFull + m.RejectedAppOffline + m.RejectedShutdown) / a
 		m.RateAbandoned = m.Abandoned / a
 		m.RateError = m.Error / a
 		m.RateOK = m.OK / a
@@ -325,7 +346,14 @@ func (rec *recorder) result(w *world) *Result {
 	e := rec.events
 	m.WorkerStarts = float64(e[evkWorkerStart])
 	m.Crashes = float64(e[evkCrash])
-	m.Recycles = float64(e[evkRecycleTime] + e[evkRecycleRequests] + e[evkRecycleSchedule] + e[evkRecycleMemory])
+	m.Recycles = float64(e[evkRecycleTime] + e[evkRecycleRequests] + e[evkRecycleSchedule] + e[evkRecycleMemory] +
+		e[evkRecycleVirtual] + e[evkRecycleManual] + e[evkRecycleConfig])
+	m.ExecTimeouts = float64(e[evkExecTimeout])
+	m.ExecTimeoutKills = float64(e[evkExecTimeoutKill])
+	m.MinSendRateCuts = float64(e[evkMinSendRate])
+	m.AdminStops = float64(e[evkAdminStop])
+	m.ThreadsInjected = float64(e[evkThreadInjected])
+	m.SynDrops = float64(e[evkSynDrop])
 	m.PingKills = float64(e[evkPingKill])
 	m.RapidFailTrips = float64(e[evkRapidFail])
 	m.LockConflicts = float64(e[evkLockConflict])
@@ -351,6 +379,9 @@ func (rec *recorder) result(w *world) *Result {
 		{5074, "recycle: time limit", int(e[evkRecycleTime])},
 		{5075, "recycle: request limit", int(e[evkRecycleRequests])},
 		{5076, "recycle: scheduled time", int(e[evkRecycleSchedule])},
+		{5077, "recycle: virtual memory limit", int(e[evkRecycleVirtual])},
+		{5079, "recycle: configuration change", int(e[evkRecycleConfig])},
+		{5080, "recycle: on demand (administrator)", int(e[evkRecycleManual])},
 		{5093, "failed to overlap recycle (the replacement never got ready)", int(e[evkFailedOverlap])},
 		{5117, "recycle: private bytes memory limit", int(e[evkRecycleMemory])},
 		{5186, "worker process shut down for inactivity", int(e[evkIdle])},

@@ -27,6 +27,12 @@ type Metrics struct {
 	AbandonedPing     float64 `metric:"abandoned_ping"`
 	AbandonedMemory   float64 `metric:"abandoned_memory"`
 
+	// Beyond the §5 contract: the mechanisms of exectimeout.go,
+	// transfer.go and drain.go.
+	AbandonedExecTimeout float64 `metric:"abandoned_exec_timeout"`  // killed with their worker by the execution time limit
+	AbandonedMinSendRate float64 `metric:"abandoned_min_send_rate"` // responses ended by http.sys MinBytesPerSecond (Timer_MinBytesPerSecond)
+	RejectedShutdown     float64 `metric:"rejected_shutdown"`       // 503 from a worker shutting down (pool.recycle.drain = "refuse"); an outcome
+
 	Rate503       float64 `metric:"rate_503"`
 	RateAbandoned float64 `metric:"rate_abandoned"`
 	RateError     float64 `metric:"rate_error"`
@@ -52,6 +58,12 @@ type Metrics struct {
 	StaleAgeMeanS    float64 `metric:"stale_age_mean_s"`
 	ShutdownKills    float64 `metric:"shutdown_kills"`
 	StartupKills     float64 `metric:"startup_kills"`
+	ExecTimeouts     float64 `metric:"exec_timeouts"`      // requests ended by the execution time limit
+	ExecTimeoutKills float64 `metric:"exec_timeout_kills"` // workers killed by it (on_execution_timeout = "kill_worker")
+	MinSendRateCuts  float64 `metric:"min_send_rate_cuts"`
+	AdminStops       float64 `metric:"admin_stops"`        // stop actions of [events]
+	ThreadsInjected  float64 `metric:"threads_injected"`   // threads added by pool.thread_pool
+	SynDrops         float64 `metric:"syn_drops"`          // SYNs dropped by a full backlog (on_queue_full = "syn_retry")
 	RejectedTCPReset float64 `metric:"rejected_tcp_reset"` // refused by a connection reset (load_balancer = "tcp"): an outcome of its own, not a 503
 	QueueMean        float64 `metric:"queue_mean"`
 	BusyMean         float64 `metric:"busy_mean"`
@@ -125,6 +137,8 @@ type Result struct {
 	// BeforeWarmup counts what happened before the warm-up ended, which the
 	// metrics leave out, so that a summary can say so.
 	BeforeWarmup WarmupEvents
+	// Notes say what trace clients skipped of their logs.
+	Notes []string
 }
 
 // SeriesRow is one interval of a run's time series. Its counts are of what
@@ -142,6 +156,7 @@ type SeriesRow struct {
 	ClientTimeout  int64
 	QueueMax       int     // longest queue in the interval
 	BusyThreads    int     // busy threads at the end of the interval
+	Threads        int     // threads of the live workers at the end of the interval (grows with pool.thread_pool)
 	WorkersAlive   int     // at the end of the interval
 	OldestMemoryMB float64 // private memory of the oldest live worker
 	Stopped        bool    // pool stopped by rapid-fail protection at any time in the interval

@@ -35,7 +35,7 @@ var (
 	enumOnTimeout    = []string{"crash", "error", "stale", "wait"}
 	enumOnContention = []string{"fail", "wait", "crash"}
 	enumRetry        = []string{"none", "fixed", "exponential"}
-	enumKind         = []string{"poisson", "polling"}
+	enumKind         = []string{"poisson", "polling", "trace"}
 	enumMode         = []string{"interval", "after_response"}
 )
 
@@ -170,6 +170,7 @@ func (d *scenarioDecoder) ref(path []string, name, what, table string, names []s
 func (d *scenarioDecoder) validate(sc *Scenario) {
 	k := func(parts ...string) []string { return parts }
 
+	d.applyServer(sc)
 	d.span(k("horizon"), sc.Horizon, true)
 	if !sc.Warmup.Auto && d.span(k("warmup"), sc.Warmup.Duration, false) && sc.Horizon > 0 && sc.Warmup.Duration >= sc.Horizon {
 		d.errorf(k("warmup"), durText(sc.Warmup.Duration), "must be less than horizon (%s)", sc.Horizon)
@@ -179,6 +180,7 @@ func (d *scenarioDecoder) validate(sc *Scenario) {
 	}
 
 	d.validatePool(sc)
+	d.validateMechanisms(sc)
 
 	classes, backends, clients := sc.ClassNames(), sc.BackendNames(), sc.ClientNames()
 	if len(classes) == 0 {
@@ -255,6 +257,7 @@ func (d *scenarioDecoder) validate(sc *Scenario) {
 	if usesLock || sc.Lock.OnContention != "fail" {
 		d.oneOf(k("lock", "on_contention"), sc.Lock.OnContention, enumOnContention)
 	}
+	d.validateObserved(sc)
 	r := sc.Retry
 	d.oneOf(k("retry", "policy"), r.Policy, enumRetry)
 	d.intRange(k("retry", "max_attempts"), int64(r.MaxAttempts), 1, maxAttempts)
@@ -340,7 +343,7 @@ func (d *scenarioDecoder) validatePool(sc *Scenario) {
 func (d *scenarioDecoder) validateClient(p []string, c *Client, classes []string) {
 	kindOK := false
 	if c.Kind == "" {
-		d.errorf(join(p, "kind"), "", `required: "poisson" (open arrivals at a rate) or "polling" (count clients polling every period)`)
+		d.errorf(join(p, "kind"), "", `required: "poisson" (open arrivals at a rate), "polling" (count clients polling every period) or "trace" (replay a log)`)
 	} else {
 		kindOK = d.oneOf(join(p, "kind"), c.Kind, enumKind)
 	}
@@ -359,6 +362,7 @@ func (d *scenarioDecoder) validateClient(p []string, c *Client, classes []string
 	if !kindOK {
 		return
 	}
+	d.validateTrace(p, c)
 	switch c.Kind {
 	case "poisson":
 		if math.IsNaN(c.Rate) || c.Rate <= 0 || c.Rate > maxRate {

@@ -30,7 +30,9 @@ type worker struct {
 	idleArmed bool
 
 	tReady, tStartLimit, tAge, tIdle, tShutdown, tPing, tPingKill engine.Timer
-	life                                                          int // index in the recorder's lifecycles
+	tInject                                                       engine.Timer // thread injection (threadpool.go)
+	held                                                          int64        // bytes held by running requests' allocations (allocation.go)
+	life                                                          int          // index in the recorder's lifecycles
 }
 
 const (
@@ -41,6 +43,7 @@ const (
 	evShutdownLimit
 	evPing
 	evPingKill
+	evInject
 )
 
 // Busy and Free let dispatch policies see the worker.
@@ -50,7 +53,7 @@ func (wk *worker) Free() int { return wk.threads - wk.busy }
 func (w *world) startWorker(replaces *worker) *worker {
 	now := w.sim.Now()
 	w.nextWorkerID++
-	wk := &worker{w: w, id: w.nextWorkerID, threads: w.pool.Threads, started: now, epoch: w.epoch,
+	wk := &worker{w: w, id: w.nextWorkerID, threads: w.initialThreads(), started: now, epoch: w.epoch,
 		memory: int64(w.pool.Memory.Base), replaces: replaces, state: lsStarting}
 	if replaces != nil {
 		wk.state = lsReplacing
@@ -90,6 +93,8 @@ func (wk *worker) HandleEvent(kind int) {
 	case evPingKill:
 		wk.w.rec.event(evkPingKill)
 		wk.fail(whyPing, causePing, policies.FailPing)
+	case evInject:
+		wk.inject()
 	}
 }
 
@@ -139,11 +144,19 @@ func (wk *worker) execute(r *request) {
 	if w.trace != nil {
 		w.tracef("start req=%d worker=%d", r.id, wk.id)
 	}
+	if wk.refusing() {
+		wk.refuse(r)
+		return
+	}
+	w.armExecTimeout(r)
 	mem := w.pool.Memory
 	if mem.Limit > 0 && wk.memory+int64(mem.PerRequest) > int64(mem.Limit) {
 		// The allocation fails: the process runs out of address space.
 		wk.crash(causeMemory)
 		return
+	}
+	if !wk.allocate(r) {
+		return // the worker crashed
 	}
 	if r.class.c.Lock && w.lockOwner != wk {
 		if w.lockOwner == nil {
@@ -201,6 +214,8 @@ func (wk *worker) remove(r *request) {
 	}
 	wk.exec[last] = nil
 	wk.exec = wk.exec[:last]
+	wk.w.sim.Cancel(r.tExec)
+	wk.release(r)
 	wk.w.rec.level(wk.w)
 	wk.busy--
 	wk.w.busyTotal--
@@ -212,12 +227,16 @@ func (wk *worker) remove(r *request) {
 }
 
 // complete ends r normally (ok, stale or error) and frees its thread.
-func (wk *worker) complete(r *request, o outcome) {
+func (wk *worker) complete(r *request, o outcome) { wk.completeAs(r, o, causeNone) }
+
+// completeAs ends r once its code has run, with outcome o (cause c when
+// abandoned: a response cut while it was sent), and frees its thread.
+func (wk *worker) completeAs(r *request, o outcome, c cause) {
 	w := wk.w
 	wk.remove(r)
 	wk.served++
 	wk.memory += int64(w.pool.Memory.PerRequest)
-	w.finish(r, o, causeNone)
+	w.finish(r, o, c)
 	if wk.state.draining() {
 		if wk.busy == 0 {
 			wk.on(leEmpty, wk.why)
@@ -231,6 +250,8 @@ func (wk *worker) complete(r *request, o outcome) {
 		wk.recycle(whyRequests)
 	} else if pm := w.pool.Recycle.PrivateMemory; pm > 0 && wk.memory >= int64(pm) {
 		wk.recycle(whyMemory)
+	} else if vm := w.pool.Recycle.VirtualMemory; vm > 0 && wk.virtual() >= int64(vm) {
+		wk.recycle(whyVirtualMemory)
 	}
 	w.pump()
 	wk.armIdle()
@@ -307,7 +328,7 @@ func (wk *worker) fail(why exitReason, c cause, kind policies.FailureKind) {
 // worker is replaced if its end calls for it. prev is the state it left.
 func (wk *worker) end(prev lifeState, e lifeEvent) {
 	w := wk.w
-	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill} {
+	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill, wk.tInject} {
 		w.sim.Cancel(t)
 	}
 	c := causeNone
@@ -351,6 +372,7 @@ func (wk *worker) end(prev lifeState, e lifeEvent) {
 		w.failure(wk.failKind)
 	}
 	w.pump()
+	w.replenish()
 }
 
 // armIdle arms the idle check once wk has nothing to do. The check is lazy:

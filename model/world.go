@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/accesslog"
 	"github.com/poolsim/poolsim/policies"
 )
 
@@ -50,6 +51,13 @@ type world struct {
 	retryRand     *keyedStream
 	startupSample *Sampler
 
+	// Mechanisms switched on by the scenario, decided once.
+	refuseDrain  bool // pool.recycle.drain = "refuse"
+	threadPool   bool // pool.thread_pool.max > 0
+	synDrop      bool // pool.on_queue_full = "syn_retry"
+	adminStopped bool // stopped by an operator action, not by rapid-fail protection
+	spawner      *spawner
+
 	classes  map[string]*classRT
 	backends []*backendRT
 	clients  []*clientRT
@@ -58,6 +66,7 @@ type world struct {
 	free     []*request
 	nextReq  uint64
 	httperr  *HTTPErrWriter
+	access   *accesslog.W3CWriter
 	trace    *bufio.Writer
 	interval engine.Time
 	limits   limits
@@ -151,6 +160,9 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		w.schedule = append(w.schedule, engine.Time(t))
 	}
 	w.startupSample = p.StartupTime.Sampler(sim.Stream("startup"))
+	w.refuseDrain = p.Recycle.Drain == "refuse"
+	w.threadPool = p.ThreadPool.Max > 0
+	w.synDrop = p.OnQueueFull == "syn_retry"
 
 	for _, name := range sortedKeys(sc.Backends) {
 		b := newBackend(w, name, sc.Backends[name], opt.Replication)
@@ -172,6 +184,11 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 	clientBase := 0
 	for _, name := range sortedKeys(sc.Clients) {
 		cl := newClient(w, name, sc.Clients[name], clientBase)
+		if cl.c.Kind == "trace" {
+			if cl.trace, err = newTrace(cl); err != nil {
+				return nil, err
+			}
+		}
 		clientBase += max(cl.c.Count, 1) * 1000
 		w.clients = append(w.clients, cl)
 	}
@@ -180,6 +197,9 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 	}
 	if opt.Trace != nil {
 		w.trace = bufio.NewWriter(opt.Trace)
+	}
+	if opt.AccessLog != nil {
+		w.access = accesslog.NewW3CWriter(opt.AccessLog, sc.Start)
 	}
 	w.rec.init(w)
 	return w, nil
@@ -196,6 +216,8 @@ func (w *world) run() (*Result, error) {
 	if len(w.schedule) > 0 {
 		sim.At(policies.NextScheduled(0, w.dayOffset, w.schedule), w, evSchedule)
 	}
+	w.scheduleEvents()
+	w.beginSpawn()
 	if w.interval > 0 {
 		sim.At(0, w, evTick)
 	}
@@ -211,6 +233,16 @@ func (w *world) run() (*Result, error) {
 		return nil, err
 	}
 	res := w.rec.result(w)
+	notes, err := w.finishTraces()
+	if err != nil {
+		return nil, err
+	}
+	res.Notes = notes
+	if w.access != nil {
+		if err := w.access.Flush(); err != nil {
+			return nil, fmt.Errorf("writing the access log: %w", err)
+		}
+	}
 	if w.httperr != nil {
 		if err := w.httperr.Flush(); err != nil {
 			return nil, fmt.Errorf("writing the HTTPERR log: %w", err)

@@ -97,10 +97,14 @@ const (
 	FailStartupLimit
 	// FailShutdownLimit: the supervisor killed a draining worker still busy.
 	FailShutdownLimit
+	// FailExecTimeout: the worker was killed because a request ran past the
+	// execution limit (php-fpm request_terminate_timeout sends SIGTERM,
+	// uWSGI harakiri and gunicorn's arbiter kill the worker).
+	FailExecTimeout
 )
 
 func (k FailureKind) String() string {
-	return [...]string{"fault signal", "killed", "ping", "startup limit", "shutdown limit"}[k]
+	return [...]string{"fault signal", "killed", "ping", "startup limit", "shutdown limit", "execution limit"}[k]
 }
 
 // FailureFilter is implemented by a Supervisor that counts only some kinds

@@ -101,8 +101,8 @@ func Compare(res *experiments.Results) *plots.Table {
 	return t
 }
 
-// num writes a float exactly (the shortest text that reads back the same).
-func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+// num writes a float as the sweep's tables do (experiments.FormatFloat).
+func num(f float64) string { return experiments.FormatFloat(f) }
 
 // Chart draws a chart of the results, with its footnote.
 func Chart(res *experiments.Results, c plots.Chart) (*plots.Figure, error) {
