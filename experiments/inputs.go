@@ -50,7 +50,7 @@ func (e *Experiment) writeInputs(dir string, precision float64, metric string, m
 		return err
 	}
 	return writeAtomic(filepath.Join(dir, EffectiveScenarioFile), func(w *bufio.Writer) error {
-		fmt.Fprintf(w, "# %s as run by poolsim %s: every value in effect, defaults included\n", filepath.Base(e.ScenarioFile), e.version())
+		fmt.Fprintf(w, "# %s as run by poolsim %s: every value in effect, defaults included\n", tomlin.SafeName(filepath.Base(e.ScenarioFile)), e.version())
 		_, err := w.Write(eff)
 		return err
 	})

@@ -36,13 +36,12 @@ const (
 	ReasonAbandoned         = "Connection_Abandoned_By_AppPool"
 	ReasonTimerReqQueue     = "Timer_ReqQueue"
 	ReasonAbandonedReqQueue = "Connection_Abandoned_By_ReqQueue"
-	httpErrNamesAppPool     = "apppool"
-	httpErrNamesReqQueue    = "reqqueue"
-	httpErrNamesDefault     = httpErrNamesReqQueue
 	// ReasonDisabled: an administrator stopped the pool ([events] stop).
 	ReasonDisabled = "Disabled"
 	// ReasonMinBytes: a response sent more slowly than MinBytesPerSecond.
-	ReasonMinBytes = "Timer_MinBytesPerSecond"
+	ReasonMinBytes       = "Timer_MinBytesPerSecond"
+	httpErrNamesAppPool  = "apppool"
+	httpErrNamesReqQueue = "reqqueue"
 )
 
 // HTTPErrReasons returns the HTTPERR reasons the pool logs for a request

@@ -171,9 +171,9 @@ func (w *world) maybeStart() {
 	}
 	counted, startingThreads := 0, 0
 	for _, wk := range w.workers {
-		if wk.countsTowardMax() {
+		if wk.state.countsTowardMax() {
 			counted++
-			if wk.state == wStarting {
+			if wk.state == lsStarting {
 				startingThreads += wk.threads
 			}
 		}
@@ -182,8 +182,7 @@ func (w *world) maybeStart() {
 		if !w.keepsWorkers && counted > 0 && w.queue.len() <= startingThreads {
 			return // the workers on their way will take what waits
 		}
-		w.startWorker(nil)
-		startingThreads += w.initialThreads()
+		startingThreads += w.startWorker(nil).threads
 	}
 }
 
@@ -234,10 +233,10 @@ func (w *world) failure(kind policies.FailureKind) {
 	if d.RestartAll {
 		w.rec.event(evkEmergencyRestart)
 		if w.poolWide() {
-			w.beginReload(reasonEmergency) // reload.go
+			w.beginReload(whyEmergency) // reload.go
 		} else {
 			for _, wk := range w.snapshotWorkers() {
-				wk.drain(false, reasonEmergency)
+				wk.on(leEmergency, whyEmergency)
 			}
 		}
 	}
@@ -271,7 +270,7 @@ func (w *world) halt() {
 		w.finish(r, outRejectedOffline, causeNone)
 	}
 	for _, wk := range w.snapshotWorkers() {
-		wk.drain(false, reasonStopped)
+		wk.on(leStop, whyStopped)
 	}
 	w.servingChanged()
 }

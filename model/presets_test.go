@@ -152,7 +152,7 @@ func TestPHPFPMEmergencyRestartCountsOnlyCrashes(t *testing.T) {
 		checkConservation(t, res.Metrics)
 		n := 0
 		for _, lc := range res.Workers {
-			if lc.Why == reasonEmergency {
+			if lc.Why == whyEmergency.String() {
 				n++
 			}
 		}
@@ -194,7 +194,7 @@ func TestStoryPHPFPMPool(t *testing.T) {
 	emergency := func(res *Result) int {
 		n := 0
 		for _, lc := range res.Workers {
-			if lc.Why == reasonEmergency {
+			if lc.Why == whyEmergency.String() {
 				n++
 			}
 		}

@@ -14,7 +14,9 @@ package model
 // reload (measured).
 
 // beginReload starts a pool-wide reload; why is the workers' exit reason.
-func (w *world) beginReload(why string) {
+// Each worker takes the emergency restart's transition (lifecycle.go): a
+// serving one drains, one still starting is shut at once.
+func (w *world) beginReload(why exitReason) {
 	if w.reloading || w.stopped {
 		return
 	}
@@ -23,10 +25,10 @@ func (w *world) beginReload(why string) {
 		w.tracef("pool-wide reload (%s)", why)
 	}
 	for _, wk := range w.snapshotWorkers() {
-		if why != reasonEmergency && wk.state == wServing {
+		if why != whyEmergency && wk.state.serving() {
 			w.rec.recycle(why)
 		}
-		wk.drain(false, why)
+		wk.on(leEmergency, why)
 	}
 	w.reloaded()
 }

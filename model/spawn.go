@@ -50,9 +50,9 @@ func (w *world) beginSpawn() {
 // many of them are starting.
 func (w *world) counted() (n, starting int) {
 	for _, wk := range w.workers {
-		if wk.countsTowardMax() {
+		if wk.state.countsTowardMax() {
 			n++
-			if wk.state == wStarting {
+			if wk.state == lsStarting {
 				starting++
 			}
 		}
@@ -91,7 +91,7 @@ func (s *spawner) HandleEvent(int) {
 	idle := 0
 	var last *worker
 	for _, wk := range w.workers {
-		if wk.state == wServing && wk.busy == 0 {
+		if wk.state.serving() && wk.busy == 0 {
 			idle++
 			last = wk
 		}
@@ -100,7 +100,7 @@ func (s *spawner) HandleEvent(int) {
 	switch {
 	case idle > sp.MaxSpare && last != nil:
 		w.rec.event(evkIdle)
-		last.drain(false, reasonIdle)
+		last.on(leIdle, whyIdle)
 		s.rate = 1
 	case idle < sp.MinSpare && n < w.pool.MaxProcesses:
 		for i := 0; i < min(s.rate, sp.MinSpare-idle, w.pool.MaxProcesses-n); i++ {

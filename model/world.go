@@ -97,7 +97,7 @@ func (w *world) HandleEvent(kind int) {
 			w.tracef("schedule recycle")
 		}
 		for _, wk := range w.snapshotWorkers() {
-			wk.recycle(reasonSchedule)
+			wk.recycle(whySchedule)
 		}
 		w.sim.At(policies.NextScheduled(w.sim.Now(), w.dayOffset, w.schedule), w, evSchedule)
 	case evTick:
