@@ -49,9 +49,13 @@ func (ev *eventRT) HandleEvent(int) {
 	}
 	switch ev.e.Action {
 	case "recycle", "config_change":
-		reason := reasonManual
+		reason := whyManual
 		if ev.e.Action == "config_change" {
-			reason = reasonConfig
+			reason = whyConfig
+		}
+		if w.poolWide() {
+			w.beginReload(reason) // reload.go
+			return
 		}
 		for _, wk := range w.snapshotWorkers() {
 			wk.recycle(reason)

@@ -1,8 +1,9 @@
 package model
 
-import "github.com/poolsim/poolsim/policies"
-
-import "github.com/poolsim/poolsim/engine"
+import (
+	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/policies"
+)
 
 // The execution time limit (docs/model.md, "Execution time limit"): a
 // request still on its thread pool.execution_timeout after it started is
@@ -58,6 +59,3 @@ func (wk *worker) execTimeout(r *request) {
 	r.detach()
 	wk.complete(r, outError)
 }
-
-// whyExecTimeout is how a worker killed by the execution limit ends.
-const whyExecTimeout = "exec_timeout"

@@ -56,8 +56,11 @@ func TestPresetPHPFPM(t *testing.T) {
 		{"recycle.time", p.Recycle.Time, Duration(0)},
 		{"recycle.requests", p.Recycle.Requests, int64(500)},
 		{"recycle.overlapping", p.Recycle.Overlapping, false},
+		{"reload", p.Reload, "pool_wide"},
+		{"reload_delay", p.ReloadDelay, Duration(75 * engine.Millisecond)},
+		{"start_mode", p.StartMode, "all_at_once"},
 		{"rapid_fail", p.RapidFail, RapidFail{Policy: "emergency_restart", Enabled: true, MaxCrashes: 3,
-			Interval: Duration(10 * engine.Second), RestartAfter: Duration(engine.Never), Window: "sliding", Counts: "crashes"}},
+			Interval: Duration(10 * engine.Second), RestartAfter: Duration(engine.Never), Window: "sliding", Counts: "supervisor"}},
 	}
 	for _, c := range checks {
 		if !reflect.DeepEqual(c.got, c.want) {
@@ -149,7 +152,7 @@ func TestPHPFPMEmergencyRestartCountsOnlyCrashes(t *testing.T) {
 		checkConservation(t, res.Metrics)
 		n := 0
 		for _, lc := range res.Workers {
-			if lc.Why == reasonEmergency {
+			if lc.Why == whyEmergency.String() {
 				n++
 			}
 		}
@@ -163,8 +166,45 @@ func TestPHPFPMEmergencyRestartCountsOnlyCrashes(t *testing.T) {
 	if n, m := restarts(`classes.page.crash=0.04`, `clients.users.rate=2.0`); m.Crashes < 100 || n == 0 {
 		t.Errorf("crashes %v, emergency restarts %d, want restarts", m.Crashes, n)
 	}
-	// Counting every failure, as IIS does, the same kills restart the pool.
-	if n, _ := restarts(append(slow, `pool.rapid_fail.counts="all"`)...); n == 0 {
-		t.Error("counts = all: no emergency restart from the kills")
+	// IIS's rapid-fail protection, which counts every kill, stops the pool
+	// on the same kills.
+	if _, m := restarts(append(slow, `pool.rapid_fail.policy="iis"`)...); m.RapidFailTrips == 0 {
+		t.Error("policy iis: the kills do not trip rapid-fail protection")
+	}
+}
+
+// TestStoryGunicornTimeout runs the shipped gunicorn story: reports past
+// the 30 s timeout kill their worker (abandoned_exec_timeout), which the
+// arbiter replaces at once; with a 120 s timeout almost none is killed.
+func TestStoryGunicornTimeout(t *testing.T) {
+	res := catalogStory(t, "gunicorn-timeout")
+	m := res.Metrics
+	if m.ExecTimeoutKills < 20 || m.AbandonedExecTimeout < m.ExecTimeoutKills || m.WorkerStarts != 4+m.ExecTimeoutKills {
+		t.Errorf("kills %v abandoned_exec_timeout %v starts %v, want kills, each replaced", m.ExecTimeoutKills, m.AbandonedExecTimeout, m.WorkerStarts)
+	}
+	if fix := catalogStory(t, "gunicorn-timeout", "gunicorn.timeout=120s").Metrics; fix.ExecTimeoutKills > m.ExecTimeoutKills/10 {
+		t.Errorf("timeout 120s: kills %v against %v", fix.ExecTimeoutKills, m.ExecTimeoutKills)
+	}
+}
+
+// TestStoryPHPFPMPool runs the shipped php-fpm story: segfaulting children
+// trip the emergency restart, a full backlog of 9 refuses (nginx 502);
+// without the emergency restart no pool-wide restart happens.
+func TestStoryPHPFPMPool(t *testing.T) {
+	emergency := func(res *Result) int {
+		n := 0
+		for _, lc := range res.Workers {
+			if lc.Why == whyEmergency.String() {
+				n++
+			}
+		}
+		return n
+	}
+	res := catalogStory(t, "php-fpm-pool")
+	if m := res.Metrics; emergency(res) == 0 || m.RejectedQueueFull == 0 || m.Crashes == 0 {
+		t.Errorf("emergency exits %d rejected %v crashes %v", emergency(res), m.RejectedQueueFull, m.Crashes)
+	}
+	if n := emergency(catalogStory(t, "php-fpm-pool", "php_fpm.emergency_restart_threshold=0")); n != 0 {
+		t.Errorf("without emergency restart: %d emergency exits", n)
 	}
 }

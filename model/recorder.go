@@ -31,6 +31,7 @@ const (
 	evkRecycleConfig
 	evkAdminStop
 	evkThreadInjected
+	evkThreadRetired
 	evkSynDrop
 	evkFailedOverlap
 	numEventKinds
@@ -175,21 +176,21 @@ func (rec *recorder) event(k int) {
 	}
 }
 
-func (rec *recorder) recycle(reason string) {
+func (rec *recorder) recycle(reason exitReason) {
 	switch reason {
-	case reasonTime:
+	case whyTime:
 		rec.event(evkRecycleTime)
-	case reasonRequests:
+	case whyRequests:
 		rec.event(evkRecycleRequests)
-	case reasonSchedule:
+	case whySchedule:
 		rec.event(evkRecycleSchedule)
-	case reasonMemory:
+	case whyMemory:
 		rec.event(evkRecycleMemory)
-	case reasonVirtualMemory:
+	case whyVirtualMemory:
 		rec.event(evkRecycleVirtual)
-	case reasonManual:
+	case whyManual:
 		rec.event(evkRecycleManual)
-	case reasonConfig:
+	case whyConfig:
 		rec.event(evkRecycleConfig)
 	}
 }
@@ -260,7 +261,7 @@ func (rec *recorder) closeRow(w *world) {
 	row.Stopped = rec.curStop
 	for _, wk := range w.workers {
 		row.BusyThreads += wk.busy
-		if wk.state != wDead {
+		if wk.state != lsDead {
 			row.WorkersAlive++
 			row.Threads += wk.threads
 		}
@@ -353,6 +354,7 @@ func (rec *recorder) result(w *world) *Result {
 	m.MinSendRateCuts = float64(e[evkMinSendRate])
 	m.AdminStops = float64(e[evkAdminStop])
 	m.ThreadsInjected = float64(e[evkThreadInjected])
+	m.ThreadsRetired = float64(e[evkThreadRetired])
 	m.SynDrops = float64(e[evkSynDrop])
 	m.PingKills = float64(e[evkPingKill])
 	m.RapidFailTrips = float64(e[evkRapidFail])

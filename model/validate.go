@@ -28,6 +28,8 @@ const (
 var (
 	enumLoadBalancer = []string{"http", "tcp"}
 	enumDispatch     = []string{"least_busy", "round_robin"}
+	enumStartMode    = []string{"on_demand", "all_at_once", "always_running"}
+	enumHTTPErrNames = []string{"reqqueue", "apppool"}
 	enumPolicy       = []string{"iis", "emergency_restart", "backoff"}
 	enumWindow       = []string{"sliding", "fixed"}
 	enumOnTimeout    = []string{"crash", "error", "stale", "wait"}
@@ -269,7 +271,7 @@ func (d *scenarioDecoder) validatePool(sc *Scenario) {
 	if strings.TrimSpace(pool.Name) == "" {
 		d.errorf(k("name"), QuoteString(pool.Name), "must not be empty (it names the queue in the HTTPERR log)")
 	}
-	if d.intRange(k("queue_length"), int64(pool.QueueLength), 0, maxQueueLength) && (pool.QueueLength < 10 || pool.QueueLength > 65535) {
+	if d.intRange(k("queue_length"), int64(pool.QueueLength), 0, maxQueueLength) && (pool.QueueLength < 10 || pool.QueueLength > 65535) && (sc.Server == "" || sc.Server == "iis") {
 		d.warnf(k("queue_length"), intText(int64(pool.QueueLength)), "IIS allows 10 to 65535; poolsim simulates it anyway")
 	}
 	d.intRange(k("max_processes"), int64(pool.MaxProcesses), 1, maxProcesses)
@@ -286,6 +288,8 @@ func (d *scenarioDecoder) validatePool(sc *Scenario) {
 	d.span(k("queue_timeout"), pool.QueueTimeout, false)
 	d.oneOf(k("load_balancer"), pool.LoadBalancer, enumLoadBalancer)
 	d.oneOf(k("dispatch"), pool.Dispatch, enumDispatch)
+	d.oneOf(k("start_mode"), pool.StartMode, enumStartMode)
+	d.oneOf(k("httperr_names"), pool.HTTPErrNames, enumHTTPErrNames)
 
 	ping := pool.Ping
 	d.span(k("ping", "interval"), ping.Interval, ping.Enabled)

@@ -7,6 +7,7 @@ var (
 	enumOnExecTimeout = []string{"abort", "kill_worker"}
 	enumOnQueueFull   = []string{"reject", "syn_retry"}
 	enumDrain         = []string{"requeue", "refuse"}
+	enumReload        = []string{"per_worker", "pool_wide"}
 	enumCounts        = []string{"supervisor", "all", "crashes"}
 	enumAction        = []string{"config_change", "recycle", "stop", "start"}
 )
@@ -27,6 +28,8 @@ func (d *scenarioDecoder) validateMechanisms(sc *Scenario) {
 		d.errorf(k("min_bytes_per_second"), intText(p.MinBytesPerSecond), `must be at least 0 (0: no minimum; http.sys's default is 240)`)
 	}
 	d.oneOf(k("on_queue_full"), p.OnQueueFull, enumOnQueueFull)
+	d.oneOf(k("reload"), p.Reload, enumReload)
+	d.span(k("reload_delay"), p.ReloadDelay, false)
 	d.span(k("connect_timeout"), p.ConnectTimeout, false)
 
 	tp := p.ThreadPool
@@ -38,6 +41,7 @@ func (d *scenarioDecoder) validateMechanisms(sc *Scenario) {
 	case tp.Max > 0:
 		d.intRange(k("thread_pool", "min"), int64(tp.Min), 1, int64(tp.Max))
 		d.span(k("thread_pool", "injection"), tp.Injection, true)
+		d.span(k("thread_pool", "retire"), tp.Retire, false)
 		if d.given(k("threads")) && d.raw != nil {
 			d.warnf(k("threads"), intText(int64(p.Threads)), "is not used: pool.thread_pool sets the threads")
 		}

@@ -23,6 +23,11 @@ type world struct {
 	// tcpReset: HTTP.sys refuses by resetting the connection
 	// (load_balancer = "tcp") rather than answering 503.
 	tcpReset bool
+	// keepsWorkers: start_mode starts every worker with the pool and
+	// replaces each that exits (all_at_once, always_running).
+	keepsWorkers bool
+	// HTTPERR reasons of expired and abandoned requests (pool.httperr_names).
+	reasonExpired, reasonAbandoned string
 
 	queue         ring
 	busyTotal     int // busy threads over all workers
@@ -52,6 +57,7 @@ type world struct {
 	synDrop      bool // pool.on_queue_full = "syn_retry"
 	adminStopped bool // stopped by an operator action, not by rapid-fail protection
 	spawner      *spawner
+	reloading    bool // a pool-wide reload waits for its workers to exit (reload.go)
 
 	classes  map[string]*classRT
 	backends []*backendRT
@@ -91,7 +97,7 @@ func (w *world) HandleEvent(kind int) {
 			w.tracef("schedule recycle")
 		}
 		for _, wk := range w.snapshotWorkers() {
-			wk.recycle(reasonSchedule)
+			wk.recycle(whySchedule)
 		}
 		w.sim.At(policies.NextScheduled(w.sim.Now(), w.dayOffset, w.schedule), w, evSchedule)
 	case evTick:
@@ -126,6 +132,8 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		limits:   newLimits(opt),
 		classes:  make(map[string]*classRT),
 	}
+	w.reasonExpired, w.reasonAbandoned = HTTPErrReasons(&sc.Pool)
+	w.keepsWorkers = sc.Pool.StartMode == "all_at_once" || sc.Pool.StartMode == "always_running"
 	start := sc.Start.UTC()
 	w.dayOffset = engine.Time(start.Hour())*engine.Hour + engine.Time(start.Minute())*engine.Minute +
 		engine.Time(start.Second())*engine.Second + engine.Time(start.Nanosecond())
@@ -210,7 +218,6 @@ func (w *world) run() (*Result, error) {
 		sim.At(policies.NextScheduled(0, w.dayOffset, w.schedule), w, evSchedule)
 	}
 	w.scheduleEvents()
-	w.beginSpawn()
 	if w.interval > 0 {
 		sim.At(0, w, evTick)
 	}
@@ -218,6 +225,10 @@ func (w *world) run() (*Result, error) {
 		sim.At(w.warmup, w, evWarmup)
 	} else {
 		w.rec.startMeasuring(w)
+	}
+	w.beginSpawn() // counted as starts when there is no warm-up
+	if w.keepsWorkers {
+		w.maybeStart()
 	}
 	if err := w.simulate(); err != nil {
 		return nil, err

@@ -16,8 +16,11 @@ import (
 const runUsage = `poolsim run [FILE|NAME] [flags]
 
 Simulates one scenario and prints what happened: the outcome of every
-request with its HTTP status and HTTPERR reason, rates, response times,
-worker events and the WAS events the run would have logged.
+request with its HTTP status and HTTPERR reason, rates, availability and
+outages, response times, worker events, the lines the supervisor would have
+logged (WAS events for IIS, php-fpm's log, Kubernetes events), and the
+values in effect that are poolsim's assumptions rather than server settings
+("Assumed"). Every rule is written down in docs/model.md.
 
 FILE is a scenario file (TOML); NAME is a scenario shipped with poolsim
 ("poolsim list" shows them). With neither, the default scenario runs: a
@@ -25,21 +28,43 @@ trend page polling a realtime database that is sometimes slow.
 
 What a scenario can model (README.md, "The scenario file", has every key):
 
-  queue        http.sys queue_length (503 QueueFull) and queue_timeout (Timer_AppPool)
-  workers      max_processes x threads, startup_time and its limit, idle_timeout
+  queue        http.sys queue_length (503 QueueFull) and queue_timeout (Timer_ReqQueue)
+  workers      max_processes x threads, start_mode = on_demand | all_at_once |
+               always_running, dispatch = round_robin | least_busy,
+               startup_time and its limit, idle_timeout
   faults       crash and hang probabilities per class; a hung worker fails the
                ping (pool.ping) and is killed; a leak (memory.per_request) up to
                memory.limit crashes the worker
   recycling    time, requests, private_memory, schedule, jitter; overlapped or
                not; shutdown_time_limit kills and abandons what is still running
   backends     latency, connections, slow episodes, timeout, on_timeout =
-               crash | error | stale (cache.ttl) | wait
+               error (default) | crash | stale (cache.ttl) | wait
   lock         a system-wide lock (class lock = true): on_contention = fail | wait | crash
   supervisor   pool.rapid_fail.policy = iis (stop the pool: 503 AppOffline) |
                emergency_restart (php-fpm) | backoff (CrashLoopBackOff)
   clients      poisson (rate, profile) and polling (count, period, mode, timeout),
                trace (file: replay a log's arrivals and paths, speedup),
                retry.policy = none | fixed | exponential
+  exec limit   pool.execution_timeout, on_execution_timeout = abort (ASP.NET: 500)
+               | kill_worker (php-fpm, uWSGI harakiri, gunicorn timeout), checked
+               exactly or every execution_timeout_check (php-fpm's heartbeat)
+  memory       classes.X.allocate held while running; pool.bitness = 32 | 64 or
+               memory.address_space, virtual_base, virtual_growth, fragmentation:
+               an allocation that does not fit crashes the worker;
+               pool.recycle.virtual_memory (WAS 5077)
+  responses    classes.X.response_size sent at clients.X.bandwidth ("2Mbit/s"),
+               holding the thread; pool.min_bytes_per_second (http.sys 240 B/s)
+  draining     pool.recycle.drain = requeue | refuse (ASP.NET Core in-process: 503)
+  threads      pool.thread_pool = { min, max, injection, retire }: CLR thread-pool
+               growth instead of a fixed threads
+  full queue   pool.on_queue_full = reject | syn_retry (a full TCP backlog drops
+               SYNs, retried after 1, 2, 4 s ... until connect_timeout)
+  operators    [events.NAME] at = "2h", action = config_change | recycle | stop | start
+  servers      server = iis | php-fpm | gunicorn | uwsgi, with the server's own
+               settings in [php_fpm], [gunicorn] or [uwsgi] (pm, max_children,
+               listen_backlog, request_terminate_timeout, workers, backlog,
+               timeout, harakiri, ...); the summary names outcomes as nginx
+               in front reports them (502, 504)
 
 The same scenario, flags and seed give byte-identical output.
 
