@@ -36,7 +36,7 @@ calc() { awk "BEGIN { printf \"%.1f\", $1 }"; }
 add() { awk "BEGIN { printf \"%.6f\", $1 + $2 }"; }
 
 # t URL: status and seconds of one request
-t() { curl -s -o /dev/null -m 30 -w '%{http_code} %{time_total}\n' "$1"; }
+t() { VS_RTPRIO=2 vs_prio curl -s -o /dev/null -m 30 -w '%{http_code} %{time_total}\n' "$1"; }
 
 # pairs LABEL QUERY_A: N pairs, B sent 5 ms after A; prints B's mean latency
 pairs() {
@@ -103,7 +103,7 @@ for pct in 0 5s; do
 	t1=$(date +%s.%N)
 	wait
 	say "php-fpm emergency restart (3 SIGSEGV in 10 s, process_control_timeout=$pct): the three 2 s requests in other children got $(cut -d' ' -f1 "$TMP"/l* | tr '\n' ' ')after $(cut -d' ' -f2 "$TMP"/l* | tr '\n' ' ')s; first 200 after the third crash: $(calc "($t1 - $t0) * 1000") ms"
-	grep -E 'initiating reload|sending signal|ready to handle' "$RUN/php-fpm.log" | sed 's/^/    /' | head -12 >>"$out.tmp"
+	grep -E 'initiating reload|sending signal|execvp|ready to handle' "$RUN/php-fpm.log" | sed 's/^/    /' | head -12 >>"$out.tmp"
 	rm -f "$TMP"/l*
 done
 FPM_ER_THRESHOLD=0 FPM_PCT=0
