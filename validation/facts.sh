@@ -14,6 +14,7 @@
 #   emergency php-fpm, 4 children, threshold 3 in 10 s: three 2 s requests,
 #            then three SIGSEGV crashes in the fourth child; what the 2 s
 #            requests get, and when the pool answers again.
+#            Six SIGKILL crashes: do they count?
 #   limit    request_terminate_timeout = 1s / 2s, gunicorn timeout = 1 / 2:
 #            when a hanging request ends.
 set -euo pipefail
@@ -106,7 +107,12 @@ for pct in 0 5s; do
 	grep -E 'initiating reload|sending signal|execvp|ready to handle' "$RUN/php-fpm.log" | sed 's/^/    /' | head -12 >>"$out.tmp"
 	rm -f "$TMP"/l*
 done
-FPM_ER_THRESHOLD=0 FPM_PCT=0
+FPM_PCT=0
+server "fpm-emergency-sigkill"
+for i in 1 2 3 4 5 6; do t "$VS_URL?s=1000&crash=9" >/dev/null; done
+sleep 0.5
+say "php-fpm emergency restart threshold 3 in 10 s, six SIGKILL crashes in $(grep -c 'exited on signal 9' "$RUN/php-fpm.log") children: $(grep -c 'initiating reload' "$RUN/php-fpm.log") reloads"
+FPM_ER_THRESHOLD=0
 
 for lim in 1s 2s; do
 	SERVER=php-fpm WORKERS=1 TERMINATE=$lim
