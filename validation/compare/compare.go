@@ -28,6 +28,7 @@ type realRun struct {
 	Replication uint64             `json:"replication"`
 	Metrics     map[string]float64 `json:"metrics"`
 	Quality     map[string]float64 `json:"quality"`
+	Check       map[string]float64 `json:"check"`
 	Facts       map[string]float64 `json:"facts"`
 	Clean       bool               `json:"clean"`
 	Disturbed   string             `json:"disturbed"`
