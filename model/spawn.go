@@ -42,7 +42,7 @@ type spawner struct {
 // beginSpawn starts the workers a server forks at time 0.
 func (w *world) beginSpawn() {
 	sp := w.pool.Spawn
-	switch sp.Mode {
+	switch w.spawnMode {
 	case "static":
 		w.spawnMore()
 	case "dynamic":
@@ -77,7 +77,7 @@ func (w *world) spawnMore() {
 		return
 	}
 	n, starting := w.counted()
-	switch w.pool.Spawn.Mode {
+	switch w.spawnMode {
 	case "static":
 		for ; n < w.pool.MaxProcesses; n++ {
 			w.startWorker(nil)
@@ -95,7 +95,7 @@ func (w *world) spawnMore() {
 
 // replenish replaces workers that ended, for the servers whose master does.
 func (w *world) replenish() {
-	if w.pool.Spawn.Mode != "" {
+	if w.spawnMode != "" {
 		w.spawnMore()
 	}
 }
