@@ -556,3 +556,38 @@ func runTraced(t *testing.T, sc *Scenario) (*Result, string) {
 	checkConservation(t, res.Metrics)
 	return res, trace.String()
 }
+
+// TestCrashAt checks the rule "a crash happens when the request's code ends,
+// or, with crash_at = "start", as it begins" (docs/model.md#requests): every
+// request of an hour-long class crashes its worker; in ten minutes none
+// ends, so with "end" nothing crashes and every request is still in flight,
+// while with "start" each request kills its worker at once and is the only
+// request abandoned with it.
+func TestCrashAt(t *testing.T) {
+	for _, at := range []string{"end", "start"} {
+		sc := baseScenario(0.05, engine.Hour, 25, 1000, 10*engine.Minute)
+		sc.Classes["page"].Service = Const(engine.Hour)
+		sc.Classes["page"].Crash = 1
+		sc.Classes["page"].CrashAt = at
+		sc.Pool.RapidFail.Enabled = false
+		res, err := Run(sc, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := res.Metrics
+		checkConservation(t, m)
+		if m.Arrivals < 10 {
+			t.Fatalf("%s: only %v arrivals", at, m.Arrivals)
+		}
+		switch at {
+		case "end":
+			if m.Crashes != 0 || m.InFlight != m.Arrivals {
+				t.Errorf("end: %v crashes, %v of %v in flight; want none, all", m.Crashes, m.InFlight, m.Arrivals)
+			}
+		case "start":
+			if m.Crashes != m.Arrivals || m.AbandonedCrash != m.Arrivals {
+				t.Errorf("start: %v crashes, %v abandoned of %v arrivals; want every one", m.Crashes, m.AbandonedCrash, m.Arrivals)
+			}
+		}
+	}
+}
