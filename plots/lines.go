@@ -62,7 +62,7 @@ func lines(summary *Table, x, metric string, raw bool) (*Figure, error) {
 		}
 		return nil, fmt.Errorf("plots: %s: sweep key %q mixes numbers, durations and sizes (%s)", summary.name(), x, strings.Join(distinct(raws), ", "))
 	}
-	a, err := arrange(summary, pts, dims, xi, 0) // the variant heads the series
+	a, err := arrange(summary, pts, dims, xi, 0, raw) // the variant heads the series
 	if err != nil {
 		return nil, err
 	}
