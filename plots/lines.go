@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -109,7 +110,7 @@ func lineSeries(f *Figure, pts []point, a *arrangement, kind valueKind, xi int, 
 			continue
 		}
 		xOf := func(i int) float64 { v, _ := kind.parse(pts[i].dims[xi]); return v }
-		slices.SortStableFunc(idx, func(i, j int) int { return cmpFloat(xOf(i), xOf(j)) })
+		slices.SortStableFunc(idx, func(i, j int) int { return cmp.Compare(xOf(i), xOf(j)) })
 		l := &line{label: label, hasCI: true}
 		for _, i := range idx {
 			f.countN(pts[i].n)
@@ -132,16 +133,6 @@ func lineSeries(f *Figure, pts []point, a *arrangement, kind valueKind, xi int, 
 		out = append(out, l)
 	}
 	return out
-}
-
-func cmpFloat(x, y float64) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
 }
 
 // sameLine reports whether two lines have the same points and intervals,

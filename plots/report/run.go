@@ -85,6 +85,8 @@ func SaveRunInputs(dir string, in RunInputs, source []byte) error {
 	return writeFile(dir, "scenario.toml", source)
 }
 
+// writeFile writes dir/name through a temporary file renamed into place,
+// so that a reader never sees half a file.
 func writeFile(dir, name string, data []byte) error {
 	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
 	if err != nil {
