@@ -70,7 +70,7 @@ func TestParallelInvariance(t *testing.T) {
 				t.Errorf("files: %d and %d, want 5 each", len(files[0]), len(files[1]))
 			}
 			if !slices.EqualFunc(journals[0].Runs, journals[1].Runs, func(a, b Row) bool {
-				return a.Run == b.Run && slices.Equal(a.Values, b.Values)
+				return a.Run == b.Run && sameValues(a.Values, b.Values)
 			}) {
 				t.Error("journals hold different runs")
 			}
@@ -117,11 +117,11 @@ pool.threads = 6
 			}
 			for rep := range 3 {
 				a, b := r.Rows[rep*4], r.Rows[rep*4+1]
-				if !slices.Equal(a.Values, b.Values) {
+				if !sameValues(a.Values, b.Values) {
 					t.Errorf("replication %d: variants a and b differ", rep)
 				}
 				c, d := r.Rows[rep*4+2], r.Rows[rep*4+3]
-				if !slices.Equal(c.Values, d.Values) {
+				if !sameValues(c.Values, d.Values) {
 					t.Errorf("replication %d: c (threads = 4, the default) and d (no overrides) differ", rep)
 				}
 			}
@@ -201,7 +201,7 @@ func TestSummaryAgreesWithResults(t *testing.T) {
 		for m, name := range metrics {
 			var xs []float64
 			for _, row := range rows {
-				x, err := strconv.ParseFloat(row[nkeys+2+m], 64)
+				x, err := parseCell(row[nkeys+2+m])
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -217,8 +217,8 @@ func TestSummaryAgreesWithResults(t *testing.T) {
 				ss += (x - mean) * (x - mean)
 			}
 			ci := tq * math.Sqrt(ss/float64(len(xs)-1)/float64(len(xs)))
-			gotMean, _ := strconv.ParseFloat(s[nkeys+1+2*m], 64)
-			gotCI, _ := strconv.ParseFloat(s[nkeys+2+2*m], 64)
+			gotMean, _ := parseCell(s[nkeys+1+2*m])
+			gotCI, _ := parseCell(s[nkeys+2+2*m])
 			if !near(gotMean, mean) || !near(gotCI, ci) {
 				t.Errorf("%v %s: summary %v ± %v, from results %v ± %v", s[:nkeys], name, gotMean, gotCI, mean, ci)
 			}
@@ -229,10 +229,24 @@ func TestSummaryAgreesWithResults(t *testing.T) {
 	}
 }
 
+// sameValues compares metric vectors bit for bit, so that a NaN metric (a
+// mean of nothing) equals itself.
+func sameValues(a, b []float64) bool {
+	return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
+}
+
+// parseCell reads a table cell: an empty one is NaN (a metric of nothing).
+func parseCell(s string) (float64, error) {
+	if s == "" {
+		return math.NaN(), nil
+	}
+	return strconv.ParseFloat(s, 64)
+}
+
 // near compares to a relative 1e-9 (the streaming and two-pass formulas
-// round differently in the last bits).
+// round differently in the last bits); two NaNs are near.
 func near(a, b float64) bool {
-	return a == b || math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b))
+	return a == b || math.IsNaN(a) && math.IsNaN(b) || math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b))
 }
 
 func readCSV(t testing.TB, path string) [][]string {
@@ -279,7 +293,7 @@ func TestResultsColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.HasPrefix(exp, []byte("# poolsim "+Version+"\n# stream scheme: ")) || !bytes.HasSuffix(exp, []byte(fakeExperiment)) {
+	if !bytes.HasPrefix(exp, []byte("# poolsim "+DefaultVersion+"\n# stream scheme: ")) || !bytes.HasSuffix(exp, []byte(fakeExperiment)) {
 		t.Errorf("experiment.toml:\n%s", exp)
 	}
 	// It parses back as the same experiment.
@@ -614,7 +628,7 @@ func TestJournal(t *testing.T) {
 			}
 			continue
 		}
-		if row.Run != want.Run || row.Point != want.Point || row.Replication != want.Replication || !slices.Equal(row.Values, want.Values) {
+		if row.Run != want.Run || row.Point != want.Point || row.Replication != want.Replication || !sameValues(row.Values, want.Values) {
 			t.Errorf("run %d: %+v, want %+v", i, row, want)
 		}
 	}

@@ -10,8 +10,10 @@ type backendRT struct {
 	w       *world
 	name    string
 	b       *Backend
-	latency *Sampler
-	slowLat *Sampler
+	latency *Sampler // draws from latKS
+	slowLat *Sampler // draws from slowKS
+	latKS   *keyedStream
+	slowKS  *keyedStream
 	every   *Sampler
 	lasting *Sampler
 	slow    bool
@@ -27,11 +29,13 @@ const (
 	evSlowEnd
 )
 
-func newBackend(w *world, name string, b *Backend) *backendRT {
+func newBackend(w *world, name string, b *Backend, rep uint64) *backendRT {
 	sim := w.sim
-	rt := &backendRT{w: w, name: name, b: b, latency: b.Latency.Sampler(sim.Stream("backend/" + name))}
+	rt := &backendRT{w: w, name: name, b: b, latKS: newKeyedStream(w.sc.Seed, rep, "backend/"+name)}
+	rt.latency = b.Latency.Sampler(rt.latKS.rand)
 	if b.Slow != nil {
-		rt.slowLat = b.Slow.Latency.Sampler(sim.Stream("backend/" + name + "/slow"))
+		rt.slowKS = newKeyedStream(w.sc.Seed, rep, "backend/"+name+"/slow")
+		rt.slowLat = b.Slow.Latency.Sampler(rt.slowKS.rand)
 		ep := sim.Stream("backend/" + name + "/episodes")
 		rt.every = b.Slow.Every.Sampler(ep)
 		rt.lasting = b.Slow.Lasting.Sampler(ep)
@@ -71,9 +75,13 @@ func (b *backendRT) call(r *request) {
 	}
 	b.inUse++
 	r.conn = true
-	lat := b.latency.Next()
+	var lat engine.Time
 	if b.slow {
+		b.slowKS.at(r.key)
 		lat = b.slowLat.Next()
+	} else {
+		b.latKS.at(r.key)
+		lat = b.latency.Next()
 	}
 	t := b.b.Timeout.T()
 	if t > 0 && b.b.OnTimeout != "wait" && lat > t {

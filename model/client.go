@@ -9,15 +9,19 @@ import (
 // clientRT sends requests: an open Poisson stream (one event per arrival)
 // or a set of polling clients (one poller each).
 type clientRT struct {
-	w       *world
-	name    string
-	c       *Client
-	class   *classRT
-	uri     string
-	idBase  int
-	arrive  *rand.Rand
-	n       int // Poisson arrivals so far
-	pollers []poller
+	w      *world
+	name   string
+	c      *Client
+	class  *classRT
+	uri    string
+	idBase int
+	// bandwidth in bytes per second at which responses reach the client; 0:
+	// unlimited (transfer.go).
+	bandwidth float64
+	arrive    *rand.Rand
+	key       uint64 // hash of the name, for request identities
+	n         int    // Poisson arrivals so far
+	pollers   []poller
 	// profile: rate multiplier by time of day, as sorted (offset, factor).
 	profile   []ProfilePoint
 	maxFactor float64
@@ -25,8 +29,9 @@ type clientRT struct {
 
 // poller is one polling client (a browser tab with setInterval).
 type poller struct {
-	c *clientRT
-	i int
+	c    *clientRT
+	i    int
+	sent int // polls so far
 }
 
 const (
@@ -36,10 +41,11 @@ const (
 
 func newClient(w *world, name string, c *Client, idBase int) *clientRT {
 	cl := &clientRT{w: w, name: name, c: c, class: w.classes[c.Class], uri: c.URI, idBase: idBase,
-		arrive: w.sim.Stream("arrivals/" + name), profile: c.Profile, maxFactor: 1}
+		arrive: w.sim.Stream("arrivals/" + name), key: nameKey(name), profile: c.Profile, maxFactor: 1}
 	if cl.uri == "" {
 		cl.uri = "/" + name
 	}
+	cl.bandwidth = c.Bandwidth.BytesPerSecond()
 	if len(c.Profile) > 0 {
 		cl.maxFactor = 0
 		for _, p := range c.Profile {
@@ -104,23 +110,29 @@ func (c *clientRT) scheduleNext() {
 
 func (c *clientRT) HandleEvent(kind int) {
 	c.n++
-	c.send(c.n, 1)
+	c.send(c.n, 0, 1)
 	c.scheduleNext()
 }
 
 func (p *poller) HandleEvent(kind int) {
 	c := p.c
-	c.send(p.i, 1)
+	p.sent++
+	c.send(p.i, p.sent, 1)
 	if c.c.Mode != "after_response" {
 		c.w.sim.After(c.c.Period.T(), p, evPoll)
 	}
 }
 
-// send makes one attempt now.
-func (c *clientRT) send(who, attempt int) {
+// send makes attempt attempt of sender who's n-th request now.
+func (c *clientRT) send(who, n, attempt int) {
 	r := c.w.newRequest()
-	r.client, r.class, r.poller, r.attempt = c, c.class, who, attempt
+	c.identify(r, who, n, attempt)
 	c.w.admit(r)
+}
+
+func (c *clientRT) identify(r *request, who, n, attempt int) {
+	r.client, r.class, r.poller, r.ordinal, r.attempt = c, c.class, who, n, attempt
+	r.key = newRequestKey(c.key, who, n, attempt)
 }
 
 // after is told each request's outcome: the client may retry, and a client
@@ -129,9 +141,9 @@ func (c *clientRT) after(r *request, o outcome) {
 	w := c.w
 	switch o {
 	case outRejectedFull, outRejectedOffline, outRejectedReset, outAbandoned, outClientTimeout, outExpired:
-		if d, ok := w.retry.Next(r.attempt, w.retryRand); ok {
+		if d, ok := w.retry.Next(r.attempt, w.retryRand.at(r.key)); ok {
 			nr := w.newRequest()
-			nr.client, nr.class, nr.poller, nr.attempt = c, c.class, r.poller, r.attempt+1
+			c.identify(nr, r.poller, r.ordinal, r.attempt+1)
 			w.sim.After(d, nr, evArrive)
 			return
 		}

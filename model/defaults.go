@@ -7,9 +7,9 @@ import (
 	"github.com/poolsim/poolsim/engine"
 )
 
-// DefaultStart is the wall-clock instant a scenario starts at unless it says
+// DefaultStart returns the wall-clock instant a scenario starts at unless it says
 // otherwise.
-var DefaultStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+func DefaultStart() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // NewScenario returns a scenario with every default filled in and no
 // classes, backends or clients.
@@ -39,9 +39,10 @@ var DefaultStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // [NewClient] and [NewCache].
 func NewScenario() *Scenario {
 	return &Scenario{
+		Server:  "iis",
 		Name:    "scenario",
 		Horizon: Duration(engine.Hour),
-		Start:   DefaultStart,
+		Start:   DefaultStart(),
 		Seed:    1,
 		Pool: Pool{
 			Name:              "DefaultAppPool",
@@ -55,6 +56,14 @@ func NewScenario() *Scenario {
 			QueueTimeout:      Duration(2 * engine.Minute),
 			LoadBalancer:      "http",
 			Dispatch:          "least_busy",
+			// The mechanisms of issue 14, each off or IIS's (docs/model.md):
+			// no execution limit (ASP.NET's 110 s applies only when the
+			// application sets it, and aborts), http.sys MinBytesPerSecond
+			// 240 B/s, a full queue refuses (503 QueueFull).
+			OnExecutionTimeout: "abort",
+			MinBytesPerSecond:  240,
+			OnQueueFull:        "reject",
+			ThreadPool:         ThreadPool{Injection: Duration(500 * engine.Millisecond)},
 			Ping: Ping{
 				Enabled:      true,
 				Interval:     Duration(30 * engine.Second),
@@ -67,13 +76,16 @@ func NewScenario() *Scenario {
 				Interval:     Duration(5 * engine.Minute),
 				RestartAfter: Duration(engine.Never),
 				Window:       "sliding",
+				Counts:       "supervisor",
 			},
 			Recycle: Recycle{
 				Time:        Duration(29 * engine.Hour),
 				Overlapping: true,
+				Drain:       "requeue",
 			},
 			Memory: Memory{
-				Base: 120 << 20,
+				Base:          120 << 20,
+				VirtualGrowth: 1,
 			},
 		},
 		Lock: Lock{OnContention: "fail"},

@@ -68,7 +68,10 @@
 // (relative error below 0.4 %).
 //
 // Randomness comes only from the engine's named streams: arrivals/<client>,
-// service/<class>, faults/<class>, backend/<name>, backend/<name>/slow,
-// backend/<name>/episodes, startup, recycle, retry, httperr, pids. Two
-// scenarios that differ only in the pool therefore see the same arrivals.
+// backend/<name>/episodes, startup, recycle, httperr, pids draw in sequence;
+// service/<class>, faults/<class>, backend/<name>, backend/<name>/slow and
+// retry are keyed on each request's identity (client, sender, request
+// number, attempt), so that the same request has the same fate in every
+// variant of a scenario (keyed.go). Two scenarios that differ only in the
+// pool therefore see the same arrivals and the same requests.
 package model

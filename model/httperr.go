@@ -31,14 +31,18 @@ const (
 	ReasonAppOffline   = "AppOffline"
 	ReasonTimerAppPool = "Timer_AppPool"
 	ReasonAbandoned    = "Connection_Abandoned_By_AppPool"
+	// ReasonDisabled: an administrator stopped the pool ([events] stop).
+	ReasonDisabled = "Disabled"
+	// ReasonMinBytes: a response sent more slowly than MinBytesPerSecond.
+	ReasonMinBytes = "Timer_MinBytesPerSecond"
 )
 
 // httpErrStatus returns the sc-status HTTP.sys logs with reason.
 func httpErrStatus(reason string) (string, bool) {
 	switch reason {
-	case ReasonQueueFull, ReasonAppOffline:
+	case ReasonQueueFull, ReasonAppOffline, ReasonDisabled:
 		return "503", true
-	case ReasonTimerAppPool, ReasonAbandoned:
+	case ReasonTimerAppPool, ReasonAbandoned, ReasonMinBytes:
 		return "-", true
 	}
 	return "", false
@@ -125,8 +129,8 @@ func NewHTTPErrWriter(w io.Writer, start time.Time, siteID int, queueName string
 func (h *HTTPErrWriter) Log(at engine.Time, clientID int, method, uri, reason string) error {
 	status, ok := httpErrStatus(reason)
 	if !ok {
-		return fmt.Errorf("httperr: reason %q: not one poolsim logs; allowed: %s, %s, %s, %s",
-			reason, ReasonQueueFull, ReasonAppOffline, ReasonTimerAppPool, ReasonAbandoned)
+		return fmt.Errorf("httperr: reason %q: not one poolsim logs; allowed: %s, %s, %s, %s, %s, %s",
+			reason, ReasonQueueFull, ReasonAppOffline, ReasonTimerAppPool, ReasonAbandoned, ReasonDisabled, ReasonMinBytes)
 	}
 	if h.err != nil {
 		return h.err

@@ -40,15 +40,24 @@ func (w *world) admit(r *request) {
 	now := w.sim.Now()
 	r.arrival = now
 	r.warm = now >= w.warmup
-	r.fault = r.class.faults.Float64()
+	r.fault = r.class.faults.at(r.key).Float64()
+	r.class.serviceKS.at(r.key)
 	r.service = r.class.service.Next()
 	w.rec.arrival(r)
 	if w.trace != nil {
-		w.tracef("arrive req=%d client=%s attempt=%d", r.id, r.client.name, r.attempt)
+		w.tracef("arrive req=%d client=%s sender=%d n=%d attempt=%d fault=%.9f service=%d",
+			r.id, r.client.name, r.poller, r.ordinal, r.attempt, r.fault, int64(r.service))
 	}
 	if t := r.client.c.Timeout.T(); t > 0 {
 		r.tClient = w.sim.After(t, r, evClientTimeout)
 	}
+	w.offer(r)
+}
+
+// offer is a connection reaching the pool's queue: at its arrival, or when a
+// SYN dropped by a full backlog is retransmitted (synretry.go).
+func (w *world) offer(r *request) {
+	now := w.sim.Now()
 	if w.stopped {
 		w.reject(r, outRejectedOffline)
 		return
@@ -61,6 +70,9 @@ func (w *world) admit(r *request) {
 	}
 	if w.queue.len() >= w.pool.QueueLength {
 		w.maybeStart()
+		if w.dropSyn(r) {
+			return
+		}
 		w.reject(r, outRejectedFull)
 		return
 	}
@@ -75,6 +87,7 @@ func (w *world) admit(r *request) {
 	w.rec.queueLen(w.queue.len())
 	w.armExpiry()
 	w.maybeStart()
+	w.servingChanged()
 }
 
 func (w *world) reject(r *request, o outcome) {
@@ -86,7 +99,7 @@ func (w *world) reject(r *request, o outcome) {
 // dispatch policy, or nil.
 func (w *world) pickWorker() *worker {
 	if len(w.workers) == 1 {
-		if wk := w.workers[0]; wk.state == wServing && wk.busy < wk.threads {
+		if wk := w.workers[0]; wk.takesRequests() && wk.busy < wk.threads {
 			return wk
 		}
 		return nil
@@ -94,7 +107,7 @@ func (w *world) pickWorker() *worker {
 	w.readyBuf = w.readyBuf[:0]
 	w.readyIdx = w.readyIdx[:0]
 	for i, wk := range w.workers {
-		if wk.state == wServing && wk.busy < wk.threads {
+		if wk.takesRequests() && wk.busy < wk.threads {
 			w.readyBuf = append(w.readyBuf, wk)
 			w.readyIdx = append(w.readyIdx, i)
 		}
@@ -121,7 +134,11 @@ func (w *world) pump() {
 	}
 	if w.queue.len() > 0 {
 		w.maybeStart()
+		if w.threadPool {
+			w.starved()
+		}
 	}
+	w.servingChanged()
 }
 
 // maybeStart starts a worker on demand: WAS starts one when requests arrive
@@ -136,6 +153,10 @@ func (w *world) maybeStart() {
 			w.startArmed = true
 			w.sim.At(w.startBlocked, w, evStartAllowed)
 		}
+		return
+	}
+	if w.pool.Spawn.Mode != "" {
+		w.spawnMore() // a server's master forks (spawn.go)
 		return
 	}
 	counted := 0
@@ -182,12 +203,13 @@ func (w *world) expire() {
 		w.finish(r, outExpired, causeNone)
 	}
 	w.armExpiry()
+	w.servingChanged()
 }
 
 // failure reports a worker failure to the supervisor and carries out its
 // decision.
-func (w *world) failure(kind string) {
-	if w.stopped {
+func (w *world) failure(kind policies.FailureKind) {
+	if w.stopped || !w.counts(kind) {
 		return
 	}
 	now := w.sim.Now()
@@ -212,12 +234,21 @@ func (w *world) failure(kind string) {
 // stopPool is rapid-fail protection tripping: the pool stops, every queued
 // request and every arrival gets 503 AppOffline, the workers shut down.
 func (w *world) stopPool(restartAt engine.Time) {
-	w.stopped = true
-	w.rec.setStopped(w, true)
 	w.rec.event(evkRapidFail)
 	if w.trace != nil {
 		w.tracef("pool stopped by rapid-fail protection")
 	}
+	w.halt()
+	if restartAt != engine.Never {
+		w.restartTimer = w.sim.At(max(restartAt, w.sim.Now()), w, evRestart)
+	}
+}
+
+// halt stops the pool: every queued request gets 503, the workers shut
+// down, and arrivals get 503 until the pool is started again.
+func (w *world) halt() {
+	w.stopped = true
+	w.rec.setStopped(w, true)
 	for w.queue.len() > 0 {
 		w.rec.level(w)
 		r := w.queue.pop()
@@ -227,9 +258,7 @@ func (w *world) stopPool(restartAt engine.Time) {
 	for _, wk := range w.snapshotWorkers() {
 		wk.drain(false, reasonStopped)
 	}
-	if restartAt != engine.Never {
-		w.restartTimer = w.sim.At(max(restartAt, w.sim.Now()), w, evRestart)
-	}
+	w.servingChanged()
 }
 
 func (w *world) restartPool() {
@@ -240,6 +269,7 @@ func (w *world) restartPool() {
 	if w.trace != nil {
 		w.tracef("pool restarted")
 	}
+	w.servingChanged()
 	w.pump()
 }
 

@@ -1,6 +1,9 @@
 package model
 
 import (
+	"fmt"
+	"math"
+
 	"github.com/poolsim/poolsim/engine"
 )
 
@@ -20,6 +23,16 @@ const (
 	evkStartupKill
 	evkIdle
 	evkEmergencyRestart
+	evkExecTimeout
+	evkExecTimeoutKill
+	evkMinSendRate
+	evkRecycleVirtual
+	evkRecycleManual
+	evkRecycleConfig
+	evkAdminStop
+	evkThreadInjected
+	evkSynDrop
+	evkFailedOverlap
 	numEventKinds
 )
 
@@ -31,7 +44,7 @@ type recorder struct {
 	arrivals   int64
 	retries    int64
 	outcomes   [numOutcomes]int64
-	abandoned  [5]int64
+	abandoned  [numCauses]int64
 	events     [numEventKinds]int64
 	waitSum    float64
 	waitN      int64
@@ -45,11 +58,14 @@ type recorder struct {
 	lastLevel           engine.Time
 	stopSince           engine.Time
 	stopped             bool
+	outage              outageRec
 
+	before  WarmupEvents
 	series  []SeriesRow
 	cur     SeriesRow
 	curStop bool
 	workers []Lifecycle
+	lives   lifeCounts
 	nextPID int
 }
 
@@ -62,6 +78,7 @@ func (rec *recorder) startMeasuring(w *world) {
 	rec.lastLevel = w.sim.Now()
 	if rec.stopped {
 		rec.stopSince = w.sim.Now()
+		rec.before.StoppedAtWarmup = w.sim.Now() > 0
 	}
 }
 
@@ -131,6 +148,8 @@ func (rec *recorder) outcome(r *request, o outcome, c cause) {
 		rec.cur.Abandoned++
 	case outClientTimeout:
 		rec.cur.ClientTimeout++
+	case outRefused:
+		rec.cur.Rejected++
 	}
 	if !r.warm {
 		return
@@ -144,6 +163,15 @@ func (rec *recorder) outcome(r *request, o outcome, c cause) {
 func (rec *recorder) event(k int) {
 	if rec.measuring {
 		rec.events[k]++
+		return
+	}
+	switch k {
+	case evkRapidFail:
+		rec.before.RapidFailTrips++
+	case evkCrash:
+		rec.before.Crashes++
+	case evkWorkerStart:
+		rec.before.WorkerStarts++
 	}
 }
 
@@ -157,6 +185,12 @@ func (rec *recorder) recycle(reason string) {
 		rec.event(evkRecycleSchedule)
 	case reasonMemory:
 		rec.event(evkRecycleMemory)
+	case reasonVirtualMemory:
+		rec.event(evkRecycleVirtual)
+	case reasonManual:
+		rec.event(evkRecycleManual)
+	case reasonConfig:
+		rec.event(evkRecycleConfig)
 	}
 }
 
@@ -177,12 +211,18 @@ func (rec *recorder) setStopped(w *world, stopped bool) {
 func (rec *recorder) workerStart(wk *worker) int {
 	rec.event(evkWorkerStart)
 	rec.nextPID += 4 * (1 + int(wk.w.sim.Stream("pids").IntN(64)))
+	if rec.lives.full(len(rec.workers)) {
+		return -1
+	}
 	rec.workers = append(rec.workers, Lifecycle{ID: wk.id, PID: rec.nextPID, Exit: engine.Never,
 		Spans: []Span{{Phase: PhaseStarting, Start: wk.started, End: engine.Never}}})
 	return len(rec.workers) - 1
 }
 
 func (rec *recorder) phase(wk *worker, p Phase) {
+	if wk.life < 0 {
+		return // not kept (MaxLifecycles)
+	}
 	lc := &rec.workers[wk.life]
 	now := wk.w.sim.Now()
 	last := &lc.Spans[len(lc.Spans)-1]
@@ -194,6 +234,10 @@ func (rec *recorder) phase(wk *worker, p Phase) {
 }
 
 func (rec *recorder) workerExit(wk *worker, why string) {
+	rec.lives.exit(why)
+	if wk.life < 0 {
+		return
+	}
 	lc := &rec.workers[wk.life]
 	now := wk.w.sim.Now()
 	lc.Spans[len(lc.Spans)-1].End = now
@@ -218,12 +262,15 @@ func (rec *recorder) closeRow(w *world) {
 		row.BusyThreads += wk.busy
 		if wk.state != wDead {
 			row.WorkersAlive++
+			row.Threads += wk.threads
 		}
 	}
 	if len(w.workers) > 0 {
 		row.OldestMemoryMB = float64(w.workers[0].memory) / (1 << 20)
 	}
-	rec.series = append(rec.series, row)
+	if !w.streamRow(row) {
+		rec.series = append(rec.series, row)
+	}
 }
 
 func (rec *recorder) result(w *world) *Result {
@@ -257,9 +304,12 @@ func (rec *recorder) result(w *world) *Result {
 	m.AbandonedShutdown = float64(rec.abandoned[causeShutdown])
 	m.AbandonedPing = float64(rec.abandoned[causePing])
 	m.AbandonedMemory = float64(rec.abandoned[causeMemory])
+	m.AbandonedExecTimeout = float64(rec.abandoned[causeExecTimeout])
+	m.AbandonedMinSendRate = float64(rec.abandoned[causeMinSendRate])
+	m.RejectedShutdown = float64(o[outRefused])
 	if rec.arrivals > 0 {
 		a := float64(rec.arrivals)
-		m.Rate503 = (m.RejectedQueueFull + m.RejectedAppOffline) / a
+		m.Rate503 = (m.RejectedQueueFull + m.RejectedAppOffline + m.RejectedShutdown) / a
 		m.RateAbandoned = m.Abandoned / a
 		m.RateError = m.Error / a
 		m.RateOK = m.OK / a
@@ -276,6 +326,11 @@ func (rec *recorder) result(w *world) *Result {
 		m.QueueMean = rec.queueArea / float64(span)
 		m.BusyMean = rec.busyArea / float64(span)
 	}
+	// Rule: a mean or percentile of no requests is not a number: NaN here,
+	// n/a in the summary, null in JSON, an empty CSV cell
+	// (docs/model.md#outputs).
+	nan := math.NaN()
+	m.WaitMeanS, m.ResponseMeanS, m.ResponseP50S, m.ResponseP90S, m.ResponseP99S, m.StaleAgeMeanS = nan, nan, nan, nan, nan, nan
 	if rec.waitN > 0 {
 		m.WaitMeanS = rec.waitSum / float64(rec.waitN)
 	}
@@ -291,17 +346,31 @@ func (rec *recorder) result(w *world) *Result {
 	e := rec.events
 	m.WorkerStarts = float64(e[evkWorkerStart])
 	m.Crashes = float64(e[evkCrash])
-	m.Recycles = float64(e[evkRecycleTime] + e[evkRecycleRequests] + e[evkRecycleSchedule] + e[evkRecycleMemory])
+	m.Recycles = float64(e[evkRecycleTime] + e[evkRecycleRequests] + e[evkRecycleSchedule] + e[evkRecycleMemory] +
+		e[evkRecycleVirtual] + e[evkRecycleManual] + e[evkRecycleConfig])
+	m.ExecTimeouts = float64(e[evkExecTimeout])
+	m.ExecTimeoutKills = float64(e[evkExecTimeoutKill])
+	m.MinSendRateCuts = float64(e[evkMinSendRate])
+	m.AdminStops = float64(e[evkAdminStop])
+	m.ThreadsInjected = float64(e[evkThreadInjected])
+	m.SynDrops = float64(e[evkSynDrop])
 	m.PingKills = float64(e[evkPingKill])
 	m.RapidFailTrips = float64(e[evkRapidFail])
 	m.LockConflicts = float64(e[evkLockConflict])
 	m.Retries = float64(rec.retries)
 	m.ShutdownKills = float64(e[evkShutdownKill])
 	m.StartupKills = float64(e[evkStartupKill])
+	m.EmergencyRestarts = float64(e[evkEmergencyRestart])
+	m.TimeNotStopped = m.Availability
+	rec.outage.fill(&m, now, w.warmup, span)
 	m.WarmupS = w.warmup.Seconds()
 	m.Events = float64(w.sim.Fired())
 
-	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, Horizon: w.horizon, Warmup: w.warmup}
+	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, WorkerCounts: rec.lives.counts(), Horizon: w.horizon, Warmup: w.warmup, BeforeWarmup: rec.before}
+	if rec.before.StoppedAtWarmup {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the pool was already stopped by rapid-fail protection when measuring began at %v: "+
+			"the %d trips and %d crashes before it are left out of the counts", w.warmup, rec.before.RapidFailTrips, rec.before.Crashes))
+	}
 	res.WAS = []WASEvent{
 		{5002, "rapid-fail protection stopped the pool", int(e[evkRapidFail])},
 		{5009, "worker process terminated unexpectedly", int(e[evkCrash])},
@@ -310,8 +379,13 @@ func (rec *recorder) result(w *world) *Result {
 		{5074, "recycle: time limit", int(e[evkRecycleTime])},
 		{5075, "recycle: request limit", int(e[evkRecycleRequests])},
 		{5076, "recycle: scheduled time", int(e[evkRecycleSchedule])},
-		{5077, "recycle: memory limit", int(e[evkRecycleMemory])},
+		{5077, "recycle: virtual memory limit", int(e[evkRecycleVirtual])},
+		{5079, "recycle: configuration change", int(e[evkRecycleConfig])},
+		{5080, "recycle: on demand (administrator)", int(e[evkRecycleManual])},
+		{5093, "failed to overlap recycle (the replacement never got ready)", int(e[evkFailedOverlap])},
+		{5117, "recycle: private bytes memory limit", int(e[evkRecycleMemory])},
 		{5186, "worker process shut down for inactivity", int(e[evkIdle])},
 	}
+	res.Log = supervisorLog(w.pool, &e, res.WAS)
 	return res
 }

@@ -13,6 +13,8 @@ const (
 	stConnWait                 // on a thread, waiting for a backend connection
 	stLockWait                 // on a thread, waiting for the system-wide lock
 	stHung                     // on a thread for good
+	stSending                  // on a thread, sending the response (transfer.go)
+	stSynWait                  // outside: its SYN was dropped by a full backlog and will be retransmitted (synretry.go)
 )
 
 // outcome is how a request ended (DESIGN.md §1).
@@ -28,6 +30,7 @@ const (
 	outAbandoned
 	outClientTimeout
 	outRejectedReset // refused by resetting the connection (load_balancer = "tcp")
+	outRefused       // 503 from a worker shutting down (drain.go)
 	numOutcomes
 )
 
@@ -40,6 +43,9 @@ const (
 	causeShutdown
 	causePing
 	causeMemory
+	causeExecTimeout // the execution time limit killed the worker (exectimeout.go)
+	causeMinSendRate // http.sys ended a response sent below MinBytesPerSecond (transfer.go)
+	numCauses
 )
 
 // request is one HTTP request (one attempt: a retry is a new request).
@@ -52,6 +58,8 @@ type request struct {
 	poller   int // index of the polling client, or the Poisson arrival number
 	class    *classRT
 	attempt  int
+	ordinal  int        // the poller's poll number (0 for Poisson arrivals)
+	key      requestKey // identity for the request's own draws (keyed.go)
 	arrival  engine.Time
 	deadline engine.Time // queue expiry
 	started  engine.Time
@@ -62,8 +70,9 @@ type request struct {
 	execIdx  int
 	conn     bool // holds a backend connection
 
-	// fault and service are drawn at arrival, so that two variants of a
-	// scenario give the same request the same fate (common random numbers).
+	// fault and service are drawn at arrival from streams keyed on the
+	// request's identity, so that two variants of a scenario give the same
+	// request the same fate (common random numbers).
 	fault   float64
 	service engine.Time
 
@@ -71,6 +80,9 @@ type request struct {
 	staleAge   engine.Time
 	tClient    engine.Timer
 	tWork      engine.Timer
+	tExec      engine.Timer // the execution time limit
+	alloc      int64        // bytes this request holds in its worker (allocation.go)
+	syns       int          // SYNs dropped so far (synretry.go)
 }
 
 const (
@@ -79,6 +91,10 @@ const (
 	evBackendDone
 	evBackendTimeout
 	evServiceDone
+	evExecTimeout
+	evSendDone
+	evSendCut
+	evSynRetry
 )
 
 func (r *request) HandleEvent(kind int) {
@@ -89,6 +105,7 @@ func (r *request) HandleEvent(kind int) {
 		if r.w.trace != nil {
 			r.w.tracef("client timeout req=%d", r.id)
 		}
+		r.stopSyn()
 		r.w.finish(r, outClientTimeout, causeNone)
 	case evBackendDone:
 		r.class.backend.done(r)
@@ -100,7 +117,18 @@ func (r *request) HandleEvent(kind int) {
 			wk.crash(causeCrash)
 			return
 		}
+		if r.beginSend() {
+			return
+		}
 		wk.complete(r, outOK)
+	case evExecTimeout:
+		r.worker.execTimeout(r)
+	case evSendDone:
+		r.worker.complete(r, outOK)
+	case evSendCut:
+		r.cutSend()
+	case evSynRetry:
+		r.w.synRetry(r)
 	}
 }
 
@@ -110,6 +138,14 @@ func (r *request) beginService() {
 
 // abandonInWorker is the request's end when its worker dies under it.
 func (r *request) abandonInWorker(wk *worker, c cause) {
+	r.detach()
+	wk.remove(r)
+	r.w.finish(r, outAbandoned, c)
+}
+
+// detach stops whatever r's thread is doing (a backend call or wait, a lock
+// wait, the service, a send) before r leaves its thread early.
+func (r *request) detach() {
 	w := r.w
 	w.sim.Cancel(r.tWork)
 	switch r.state {
@@ -121,8 +157,6 @@ func (r *request) abandonInWorker(wk *worker, c cause) {
 	if r.conn {
 		r.class.backend.release(r)
 	}
-	wk.remove(r)
-	w.finish(r, outAbandoned, c)
 }
 
 // finish records r's outcome, once; a request whose client has given up may
@@ -139,7 +173,7 @@ func (w *world) finish(r *request, o outcome, c cause) {
 		w.sim.Cancel(r.tClient)
 		w.rec.outcome(r, o, c)
 		if w.httperr != nil {
-			w.logHTTPErr(r, o)
+			w.logHTTPErr(r, o, c)
 		}
 		if w.trace != nil {
 			w.tracef("outcome req=%d %s", r.id, outcomeNames[o])
@@ -151,19 +185,25 @@ func (w *world) finish(r *request, o outcome, c cause) {
 	}
 }
 
-var outcomeNames = [numOutcomes]string{"ok", "stale", "error", "rejected_queue_full", "rejected_app_offline", "expired", "abandoned", "client_timeout", "rejected_tcp_reset"}
+var outcomeNames = [numOutcomes]string{"ok", "stale", "error", "rejected_queue_full", "rejected_app_offline", "expired", "abandoned", "client_timeout", "rejected_tcp_reset", "rejected_shutdown"}
 
-func (w *world) logHTTPErr(r *request, o outcome) {
+func (w *world) logHTTPErr(r *request, o outcome, c cause) {
 	var reason string
 	switch o {
 	case outRejectedFull:
-		reason = "QueueFull"
+		reason = ReasonQueueFull
 	case outRejectedOffline:
-		reason = "AppOffline"
+		reason = ReasonAppOffline
+		if w.adminStopped {
+			reason = ReasonDisabled // stopped by an operator, not by rapid-fail protection
+		}
 	case outExpired:
-		reason = "Timer_AppPool"
+		reason = ReasonTimerAppPool
 	case outAbandoned:
-		reason = "Connection_Abandoned_By_AppPool"
+		reason = ReasonAbandoned
+		if c == causeMinSendRate {
+			reason = ReasonMinBytes
+		}
 	default:
 		return
 	}

@@ -7,7 +7,9 @@ import (
 // Metrics are the numbers of one run (DESIGN.md §5). Their names are a
 // contract shared by `poolsim run --json` and the CSV tables of sweeps: add
 // more, rename none. Counts cover requests that arrived after the warm-up;
-// time-based metrics cover the time after it.
+// time-based metrics cover the time after it. A mean, percentile or
+// duration of nothing (the response time when no request was ok) is NaN.
+// NaNMetrics lists the metrics that can be.
 type Metrics struct {
 	Arrivals           float64 `metric:"arrivals"`
 	OK                 float64 `metric:"ok"`
@@ -24,6 +26,12 @@ type Metrics struct {
 	AbandonedShutdown float64 `metric:"abandoned_shutdown"`
 	AbandonedPing     float64 `metric:"abandoned_ping"`
 	AbandonedMemory   float64 `metric:"abandoned_memory"`
+
+	// Beyond the §5 contract: the mechanisms of exectimeout.go,
+	// transfer.go and drain.go.
+	AbandonedExecTimeout float64 `metric:"abandoned_exec_timeout"`  // killed with their worker by the execution time limit
+	AbandonedMinSendRate float64 `metric:"abandoned_min_send_rate"` // responses ended by http.sys MinBytesPerSecond (Timer_MinBytesPerSecond)
+	RejectedShutdown     float64 `metric:"rejected_shutdown"`       // 503 from a worker shutting down (pool.recycle.drain = "refuse"); an outcome
 
 	Rate503       float64 `metric:"rate_503"`
 	RateAbandoned float64 `metric:"rate_abandoned"`
@@ -50,6 +58,12 @@ type Metrics struct {
 	StaleAgeMeanS    float64 `metric:"stale_age_mean_s"`
 	ShutdownKills    float64 `metric:"shutdown_kills"`
 	StartupKills     float64 `metric:"startup_kills"`
+	ExecTimeouts     float64 `metric:"exec_timeouts"`      // requests ended by the execution time limit
+	ExecTimeoutKills float64 `metric:"exec_timeout_kills"` // workers killed by it (on_execution_timeout = "kill_worker")
+	MinSendRateCuts  float64 `metric:"min_send_rate_cuts"`
+	AdminStops       float64 `metric:"admin_stops"`        // stop actions of [events]
+	ThreadsInjected  float64 `metric:"threads_injected"`   // threads added by pool.thread_pool
+	SynDrops         float64 `metric:"syn_drops"`          // SYNs dropped by a full backlog (on_queue_full = "syn_retry")
 	RejectedTCPReset float64 `metric:"rejected_tcp_reset"` // refused by a connection reset (load_balancer = "tcp"): an outcome of its own, not a 503
 	QueueMean        float64 `metric:"queue_mean"`
 	BusyMean         float64 `metric:"busy_mean"`
@@ -64,6 +78,37 @@ type Metrics struct {
 	RateExpired       float64 `metric:"rate_expired"`
 	// RateReset is the share of the arrivals refused by a connection reset.
 	RateReset float64 `metric:"rate_reset"`
+
+	// Availability as an operator means it (availability.go): the share of
+	// the time the pool could serve, and its outages (stretches when it
+	// could not). TimeNotStopped is Availability under its own name: the
+	// share of the time rapid-fail protection had not stopped the pool.
+	TimeNotStopped      float64 `metric:"time_not_stopped"`
+	ServingAvailability float64 `metric:"serving_availability"`
+	Outages             float64 `metric:"outages"`
+	OutageTimeS         float64 `metric:"outage_time_s"`
+	OutageMeanS         float64 `metric:"outage_mean_s"`     // NaN without outages
+	TimeToRecoverS      float64 `metric:"time_to_recover_s"` // NaN when no outage ended
+
+	// EmergencyRestarts counts php-fpm's emergency restarts (policy
+	// emergency_restart): every worker replaced at once.
+	EmergencyRestarts float64 `metric:"emergency_restarts"`
+}
+
+// NaNMetrics are the metrics that are NaN when there is nothing to measure:
+// wait_mean_s with no request started, the response times with no ok
+// request, stale_age_mean_s with no stale answer, outage_mean_s with no
+// outage, time_to_recover_s when no outage ended.
+func NaNMetrics() []string {
+	return []string{"wait_mean_s", "response_mean_s", "response_p50_s", "response_p90_s", "response_p99_s", "stale_age_mean_s",
+		"outage_mean_s", "time_to_recover_s"}
+}
+
+// WarmupEvents are the supervisor's events before the warm-up ended.
+type WarmupEvents struct {
+	RapidFailTrips, Crashes, WorkerStarts int
+	// StoppedAtWarmup: the pool was stopped when measuring began.
+	StoppedAtWarmup bool
 }
 
 // Result is everything one run produced.
@@ -72,13 +117,26 @@ type Result struct {
 	// Series has one row per Options.Interval after time 0 (warm-up included,
 	// so a chart shows it), when Options.Interval > 0.
 	Series []SeriesRow
-	// Workers is the lifecycle of every worker process, in start order.
+	// Workers is the lifecycle of every worker process, in start order:
+	// the first MaxLifecycles of them.
 	Workers []Lifecycle
+	// WorkerCounts counts every worker start and exit, however many
+	// lifecycles Workers keeps.
+	WorkerCounts WorkerCounts
 	// WAS counts the Windows Process Activation Service events the run would
 	// have logged, by event id (5002 rapid-fail stop, 5009 crash, ...).
 	WAS []WASEvent
+	// Log counts the lines the scenario's supervisor would have logged (the
+	// WAS events for iis, php-fpm's log, Kubernetes events).
+	Log SupervisorLog
 	// Horizon and Warmup as run (Warmup estimated when Auto).
 	Horizon, Warmup engine.Time
+	// Warnings say where the numbers need care: a warm-up estimate that was
+	// refused, a pool already stopped when measuring began.
+	Warnings []string
+	// BeforeWarmup counts what happened before the warm-up ended, which the
+	// metrics leave out, so that a summary can say so.
+	BeforeWarmup WarmupEvents
 }
 
 // SeriesRow is one interval of a run's time series. Its counts are of what
@@ -96,6 +154,7 @@ type SeriesRow struct {
 	ClientTimeout  int64
 	QueueMax       int     // longest queue in the interval
 	BusyThreads    int     // busy threads at the end of the interval
+	Threads        int     // threads of the live workers at the end of the interval (grows with pool.thread_pool)
 	WorkersAlive   int     // at the end of the interval
 	OldestMemoryMB float64 // private memory of the oldest live worker
 	Stopped        bool    // pool stopped by rapid-fail protection at any time in the interval

@@ -1,12 +1,17 @@
 package model
 
 import (
+	"bytes"
 	"io"
 	"math"
 	"os"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/experiments/catalog"
 )
 
 // The tests in this file each check one rule of docs/model.md, named in
@@ -135,4 +140,302 @@ func traceOut(t *testing.T) io.Writer {
 		return os.Stderr
 	}
 	return nil
+}
+
+// TestCommonRandomNumbersWithRetries checks the rule "a request's own draws
+// are keyed on its identity" (docs/model.md#random-numbers): two variants
+// whose rejections, and so whose retries, differ must still give every
+// request they both see (the same client, sender, request number and
+// attempt) the same fault draw and the same service time. The trace lists
+// each arrival's identity and draws. Variant B's short queue refuses many
+// requests that variant A serves; with retry.policy = "fixed" those retries
+// exist only in B, and with a shared stream every later draw of B would
+// fall out of step with A's.
+func TestCommonRandomNumbersWithRetries(t *testing.T) {
+	draws := func(queue int) map[string]string {
+		sc := baseScenario(3, engine.Second, 4, queue, 20*engine.Minute)
+		sc.Classes["page"].Crash = 0.01
+		sc.Clients["pollers"] = &Client{Kind: "polling", Class: "page", Count: 10, Period: Duration(5 * engine.Second), Mode: "interval"}
+		sc.Pool.RapidFail.Enabled = false
+		sc.Retry = Retry{Policy: "fixed", MaxAttempts: 3, Delay: Duration(engine.Second)}
+		var trace bytes.Buffer
+		if _, err := Run(sc, Options{Trace: &trace}); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		re := regexp.MustCompile(`arrive req=\d+ client=(\S+) sender=(\d+) n=(\d+) attempt=(\d+) (fault=\S+ service=\d+)`)
+		for _, m := range re.FindAllStringSubmatch(trace.String(), -1) {
+			out[strings.Join(m[1:5], "/")] = m[5]
+		}
+		return out
+	}
+	a, b := draws(1000), draws(2)
+	common, retries, onlyB := 0, 0, 0
+	for id, db := range b {
+		da, ok := a[id]
+		if !ok {
+			onlyB++
+			continue
+		}
+		common++
+		if !strings.HasSuffix(id, "/1") {
+			retries++
+		}
+		if da != db {
+			t.Errorf("request %s: %s in variant A, %s in variant B", id, da, db)
+		}
+	}
+	if common < 1000 || onlyB < 100 || retries < 10 {
+		t.Fatalf("%d requests in both variants (%d of them retries), %d only in B: the variants must share many requests and differ in many", common, retries, onlyB)
+	}
+	t.Logf("%d requests in both variants, %d of them retries; %d only in B", common, retries, onlyB)
+}
+
+// wasCount returns the count of WAS event id in res, and whether the run
+// lists that id at all.
+func wasCount(res *Result, id int) (int, bool) {
+	for _, e := range res.WAS {
+		if e.ID == id {
+			return e.Count, true
+		}
+	}
+	return 0, false
+}
+
+// TestWASEventIDs checks the rule "each supervisor event has the ID WAS
+// logs for it" (docs/model.md#events): a private-memory recycle is event
+// 5117 ("requested a recycle because it reached its private bytes memory
+// limit"), never 5077, which is the virtual-memory limit (pool.recycle.virtual_memory); an overlapped recycle whose replacement is killed before it is
+// ready is 5093 (WAS_EVENT_FAILED_TO_OVERLAP_RECYCLE), once per replacement
+// killed while the old worker still served.
+func TestWASEventIDs(t *testing.T) {
+	res := story(t, "memory-recycle")
+	if n, _ := wasCount(res, 5117); n == 0 || float64(n) != res.Metrics.Recycles {
+		t.Errorf("5117 counted %d times, want every private-memory recycle (%v)", n, res.Metrics.Recycles)
+	}
+	if n, _ := wasCount(res, 5077); n != 0 {
+		t.Errorf("5077 (virtual memory) counted %d times for private-memory recycles", n)
+	}
+
+	sc := baseScenario(2, 100*engine.Millisecond, 4, 1000, 6*engine.Hour)
+	sc.Pool.StartupTime = Dist{Kind: "uniform", Min: engine.Second, Max: 179 * engine.Second}
+	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
+	sc.Pool.Recycle.Time = Duration(10 * engine.Minute)
+	sc.Pool.RapidFail.Enabled = false
+	res, err := Run(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	replacements := 0
+	for _, l := range res.Workers {
+		if l.Why != "startup_limit" {
+			continue
+		}
+		for _, o := range res.Workers {
+			if o.ID != l.ID && o.Spans[0].Start < l.Spans[0].Start && o.Exit > l.Exit {
+				replacements++ // another worker served throughout: a replacement
+				break
+			}
+		}
+	}
+	if n, _ := wasCount(res, 5093); replacements == 0 || n != replacements {
+		t.Errorf("5093 counted %d times, want the %d replacements killed at their startup limit", n, replacements)
+	}
+}
+
+// TestServingAvailabilityHung checks the rule "the pool cannot serve while
+// requests wait and every thread of every ready worker hangs"
+// (docs/model.md#availability). One worker of one thread, every request
+// hangs, no ping: the first request hangs at once, and from the second
+// arrival on the queue is never empty, so the pool is down from the second
+// arrival to the horizon, while rapid-fail protection never stops it:
+// time_not_stopped (availability) stays 1, serving_availability is the
+// second arrival's time over the horizon, one outage that never ends.
+func TestServingAvailabilityHung(t *testing.T) {
+	sc := baseScenario(0.2, engine.Second, 1, 1000, engine.Hour)
+	sc.Classes["page"].Hang = 1
+	sc.Pool.QueueTimeout = 0
+	var trace bytes.Buffer
+	res, err := Run(sc, Options{Trace: &trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Metrics
+	checkConservation(t, m)
+	times := traceTimes(t, trace.String(), "arrive ")
+	if len(times) < 2 {
+		t.Fatalf("%d arrivals", len(times))
+	}
+	H := res.Horizon.Seconds()
+	if m.Availability != 1 || m.TimeNotStopped != 1 {
+		t.Errorf("availability %v, time_not_stopped %v: the pool was never stopped", m.Availability, m.TimeNotStopped)
+	}
+	if want := times[1] / H; math.Abs(m.ServingAvailability-want) > 1e-6 {
+		t.Errorf("serving_availability = %v, want second arrival %v s / %v s = %v", m.ServingAvailability, times[1], H, want)
+	}
+	if m.Outages != 1 || math.Abs(m.OutageTimeS-(H-times[1])) > 1e-5 || m.OutageMeanS != m.OutageTimeS || !math.IsNaN(m.TimeToRecoverS) {
+		t.Errorf("outages %v, outage_time_s %v, outage_mean_s %v, time_to_recover_s %v; want 1, %v, the same, NaN (never recovered)",
+			m.Outages, m.OutageTimeS, m.OutageMeanS, m.TimeToRecoverS, H-times[1])
+	}
+}
+
+// traceTimes returns the times of the trace lines whose text begins with
+// prefix.
+func traceTimes(t *testing.T, trace, prefix string) []float64 {
+	t.Helper()
+	var out []float64
+	for _, line := range strings.Split(trace, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || !strings.HasPrefix(strings.Join(f[1:], " "), prefix) {
+			continue
+		}
+		v, err := strconv.ParseFloat(f[0], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// TestOutagesOfNonOverlappedRecycles checks the outage rules
+// (docs/model.md#availability) on non-overlapped recycles: each recycle
+// leaves no ready worker for the 10 s start-up of the replacement (and the
+// first worker's cold start too), and under a light load the pool is down
+// from the first arrival in such a gap until the replacement is ready. The
+// gaps are replayed from the trace: outages, their total and mean, and the
+// mean time to recover must match, up to the trace's microsecond rounding.
+func TestOutagesOfNonOverlappedRecycles(t *testing.T) {
+	sc := baseScenario(1, 10*engine.Millisecond, 4, 1000, engine.Hour)
+	sc.Classes["page"].Service = Const(10 * engine.Millisecond)
+	sc.Pool.StartupTime = Const(10 * engine.Second)
+	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
+	sc.Pool.Recycle.Time = Duration(5 * engine.Minute)
+	sc.Pool.Recycle.Overlapping = false
+	var trace bytes.Buffer
+	res, err := Run(sc, Options{Trace: &trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Metrics
+	checkConservation(t, m)
+	noWorker, down := true, false
+	var start, total, recovered float64
+	var outages, ended int
+	for _, line := range strings.Split(trace.String(), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 {
+			continue
+		}
+		now, _ := strconv.ParseFloat(f[0], 64)
+		switch {
+		case f[1] == "arrive" && noWorker && !down:
+			down, start = true, now
+			outages++
+		case f[1] == "worker" && f[3] == "draining":
+			noWorker = true
+		case f[1] == "worker" && f[3] == "ready":
+			noWorker = false
+			if down {
+				down = false
+				total += now - start
+				recovered += now - start
+				ended++
+			}
+		}
+	}
+	if down {
+		total += res.Horizon.Seconds() - start
+	}
+	if outages < 10 || ended == 0 {
+		t.Fatalf("only %d outages replayed", outages)
+	}
+	tol := 2e-6 * float64(outages)
+	if m.Outages != float64(outages) || math.Abs(m.OutageTimeS-total) > tol ||
+		math.Abs(m.OutageMeanS-total/float64(outages)) > tol || math.Abs(m.TimeToRecoverS-recovered/float64(ended)) > tol {
+		t.Errorf("outages %v, outage_time_s %v, outage_mean_s %v, time_to_recover_s %v; replayed %d, %v, %v, %v",
+			m.Outages, m.OutageTimeS, m.OutageMeanS, m.TimeToRecoverS, outages, total, total/float64(outages), recovered/float64(ended))
+	}
+	if want := 1 - m.OutageTimeS/res.Horizon.Seconds(); math.Abs(m.ServingAvailability-want) > 1e-12 {
+		t.Errorf("serving_availability %v, want 1 − outage_time_s/horizon = %v", m.ServingAvailability, want)
+	}
+	t.Logf("%d outages, %.3f s in all, availability %v, serving %.6f", outages, total, m.Availability, m.ServingAvailability)
+}
+
+// TestWarmupAutoRefusesOutages checks the rule "warm-up = auto never erases
+// an outage" (docs/model.md#warm-up) on the shipped trend page, whose
+// first slow episode stops the pool for good: MSER-5 would cut most of the
+// run, so no warm-up is used, a warning says why, and the counts agree
+// with each other (the pool was stopped for part of the measured time, so
+// the trip is counted).
+func TestWarmupAutoRefusesOutages(t *testing.T) {
+	data, err := catalog.Read("trend-page")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := Decode("trend-page.toml", data, set("warmup", `"auto"`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Metrics
+	if res.Warmup != 0 || len(res.Warnings) == 0 || !strings.Contains(res.Warnings[0], `warmup = "auto"`) {
+		t.Fatalf("warm-up %v, warnings %q: want none used and a warning", res.Warmup, res.Warnings)
+	}
+	if m.Availability >= 1 || m.RapidFailTrips < 1 || m.Crashes < 1 {
+		t.Errorf("availability %v with %v trips and %v crashes: the outage must be measured", m.Availability, m.RapidFailTrips, m.Crashes)
+	}
+	t.Logf("warnings: %q", res.Warnings)
+}
+
+// TestStoppedBeforeWarmup checks the rule "events before the warm-up are
+// left out, and a pool already stopped when measuring begins is said so"
+// (docs/model.md#warm-up): the crash loop without restart stops within
+// seconds; with a 10-minute warm-up the measured time is all stopped
+// (availability 0) with no trip counted, which the result must explain:
+// BeforeWarmup holds the trip and a warning names it.
+func TestStoppedBeforeWarmup(t *testing.T) {
+	res := story(t, "crash-loop", "pool.rapid_fail.restart_after=never", "warmup=10m")
+	m := res.Metrics
+	if m.Availability != 0 || m.RapidFailTrips != 0 {
+		t.Fatalf("availability %v, trips %v: the setup must stop the pool before the warm-up ends", m.Availability, m.RapidFailTrips)
+	}
+	if !res.BeforeWarmup.StoppedAtWarmup || res.BeforeWarmup.RapidFailTrips != 1 || res.BeforeWarmup.Crashes != 5 {
+		t.Errorf("before the warm-up: %+v, want stopped, 1 trip, 5 crashes", res.BeforeWarmup)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "already stopped") {
+		t.Errorf("warnings %q", res.Warnings)
+	}
+}
+
+// TestEmergencyRestartCountsOnlyFaultSignals checks the rule "php-fpm's
+// emergency restart counts only children that die of SIGSEGV or SIGBUS"
+// (docs/model.md#supervisors). Workers that run out of memory are killed
+// by the out-of-memory killer (SIGKILL): under emergency_restart they never
+// trigger a restart however many there are, while the same run under iis
+// stops the pool, and crashes of the code (SIGSEGV) do trigger restarts,
+// each counted in emergency_restarts and in php-fpm's log.
+func TestEmergencyRestartCountsOnlyFaultSignals(t *testing.T) {
+	oom := story(t, "memory-limit", "pool.rapid_fail.policy=emergency_restart")
+	if oom.Metrics.Crashes < 10 || oom.Metrics.EmergencyRestarts != 0 || oom.Metrics.RapidFailTrips != 0 {
+		t.Errorf("out-of-memory kills: %v crashes, %v emergency restarts, %v trips; want many, 0, 0", oom.Metrics.Crashes, oom.Metrics.EmergencyRestarts, oom.Metrics.RapidFailTrips)
+	}
+	if iis := story(t, "memory-limit"); iis.Metrics.RapidFailTrips != 1 {
+		t.Errorf("iis counts out-of-memory kills: %v trips, want 1", iis.Metrics.RapidFailTrips)
+	}
+	seg := story(t, "emergency-restart")
+	if seg.Metrics.EmergencyRestarts == 0 {
+		t.Fatal("no emergency restart on crashes of the code")
+	}
+	if seg.Log.Name != "php-fpm log (error_log)" {
+		t.Errorf("log %q, want php-fpm's", seg.Log.Name)
+	}
+	for _, l := range seg.Log.Lines {
+		if strings.HasPrefix(l.Text, "failed processes threshold") && float64(l.Count) != seg.Metrics.EmergencyRestarts {
+			t.Errorf("php-fpm log: %d reloads, emergency_restarts %v", l.Count, seg.Metrics.EmergencyRestarts)
+		}
+	}
 }

@@ -16,6 +16,9 @@ import (
 // a dotted key; the simulator visits them in sorted name order, never in Go's
 // map order.
 type Scenario struct {
+	// Server selects a server's defaults and vocabulary (presets.go): iis
+	// (the default), php-fpm, gunicorn or uwsgi.
+	Server  string    `toml:"server"`
 	Name    string    `toml:"name"`
 	Horizon Duration  `toml:"horizon"`
 	Warmup  Warmup    `toml:"warmup"`
@@ -28,6 +31,14 @@ type Scenario struct {
 	Clients  map[string]*Client  `toml:"clients"`
 	Lock     Lock                `toml:"lock"`
 	Retry    Retry               `toml:"retry"`
+	// Events are operator actions on the timeline (events.go), by name.
+	Events map[string]*Event `toml:"events"`
+
+	// A server's own settings, in its own words (presets.go); only the
+	// table of the scenario's server is allowed.
+	PHPFPM   *PHPFPM   `toml:"php_fpm"`
+	Gunicorn *Gunicorn `toml:"gunicorn"`
+	UWSGI    *UWSGI    `toml:"uwsgi"`
 }
 
 // Warmup is the span at the start of a run whose requests are left out of
@@ -51,6 +62,27 @@ type Pool struct {
 	LoadBalancer      string   `toml:"load_balancer"` // http | tcp
 	Dispatch          string   `toml:"dispatch"`      // which worker of a web garden takes the next request
 
+	// Execution time limit (exectimeout.go): "0s" off.
+	ExecutionTimeout      Duration `toml:"execution_timeout"`
+	OnExecutionTimeout    string   `toml:"on_execution_timeout"`    // abort | kill_worker
+	ExecutionTimeoutCheck Duration `toml:"execution_timeout_check"` // "0s": exact; else the limit is checked on a heartbeat of this period
+	// Bitness 32 or 64 sets memory.address_space (allocation.go); 0: as
+	// memory.address_space says.
+	Bitness int `toml:"bitness"`
+	// MinBytesPerSecond is http.sys's minimum send rate (transfer.go); 0: none.
+	MinBytesPerSecond int64 `toml:"min_bytes_per_second"`
+	// OnQueueFull is what a full queue does to a new connection
+	// (presets.go): reject (503, or a proxy's 502) | syn_retry (a full TCP
+	// backlog drops the SYN, which the client retransmits).
+	OnQueueFull    string   `toml:"on_queue_full"`
+	ConnectTimeout Duration `toml:"connect_timeout"` // syn_retry: the client (or proxy) gives up connecting after this
+	// ThreadPool, when its max is set, grows a worker's threads as the CLR
+	// thread pool does instead of a fixed threads (threadpool.go).
+	ThreadPool ThreadPool `toml:"thread_pool"`
+	// Spawn is how a server's master keeps its workers (spawn.go); the
+	// server presets set it from the server's own settings.
+	Spawn Spawn `toml:"-"`
+
 	Ping      Ping      `toml:"ping"`
 	RapidFail RapidFail `toml:"rapid_fail"`
 	Recycle   Recycle   `toml:"recycle"`
@@ -73,6 +105,12 @@ type RapidFail struct {
 	Interval     Duration `toml:"interval"`
 	RestartAfter Duration `toml:"restart_after"` // "never" decodes to Never
 	Window       string   `toml:"window"`        // sliding | fixed
+	// Counts says which failures count: supervisor (the default: the
+	// supervisor's own rule, every failure for iis and backoff, only
+	// SIGSEGV/SIGBUS deaths for emergency_restart as php-fpm) | all (every
+	// failure: crashes, ping, startup-, shutdown- and execution-limit
+	// kills) | crashes (only deaths of a fault signal, SIGSEGV or SIGBUS).
+	Counts string `toml:"counts"`
 }
 
 // Recycle holds the recycle triggers (each disabled by zero) and whether a
@@ -85,6 +123,10 @@ type Recycle struct {
 	Jitter         Duration    `toml:"jitter"`          // the age limit gets a uniform extra in [0, jitter]
 	RequestsJitter int64       `toml:"requests_jitter"` // the request limit gets a uniform extra in [0, requests_jitter] (gunicorn max_requests_jitter)
 	Overlapping    bool        `toml:"overlapping"`
+	VirtualMemory  Size        `toml:"virtual_memory"` // recycling.periodicRestart.memory (WAS 5077); "0MB" off
+	// Drain is what a worker shutting down does with requests that reach
+	// it (drain.go): requeue (they wait for another worker) | refuse (503).
+	Drain string `toml:"drain"`
 }
 
 // Memory is a worker's private memory: a base, a leak per request served,
@@ -93,6 +135,11 @@ type Memory struct {
 	Base       Size `toml:"base"`
 	PerRequest Size `toml:"per_request"`
 	Limit      Size `toml:"limit"`
+	// The address space and virtual memory (allocation.go).
+	AddressSpace  Size    `toml:"address_space"` // "0MB": unlimited (64-bit)
+	VirtualBase   Size    `toml:"virtual_base"`  // reserved at start; "0MB": as base
+	VirtualGrowth float64 `toml:"virtual_growth"`
+	Fragmentation float64 `toml:"fragmentation"`
 }
 
 // Class is what a request does once a worker thread executes it.
@@ -102,6 +149,11 @@ type Class struct {
 	Crash   float64 `toml:"crash"`
 	Hang    float64 `toml:"hang"`
 	Lock    bool    `toml:"lock"`
+	// Allocate is held while the request runs (allocation.go).
+	Allocate Size `toml:"allocate"`
+	// ResponseSize is sent at the client's bandwidth after the service
+	// (transfer.go), holding the thread.
+	ResponseSize Size `toml:"response_size"`
 }
 
 // Backend is a dependency the application calls, such as a database.
@@ -137,6 +189,9 @@ type Client struct {
 	Mode    string         `toml:"mode"`    // polling: interval | after_response
 	Timeout Duration       `toml:"timeout"` // the client gives up after this; 0: never
 	URI     string         `toml:"uri"`     // cs-uri in the HTTPERR log
+	// Bandwidth at which responses reach this client, such as "2Mbit/s"
+	// (bandwidth.go); "" or "0": unlimited.
+	Bandwidth Bandwidth `toml:"bandwidth"`
 }
 
 // ProfilePoint sets the rate multiplier from a time of day on.

@@ -29,14 +29,14 @@ func baseScenario(rate float64, meanService engine.Time, threads, queue int, hor
 
 func checkConservation(t *testing.T, m Metrics) {
 	t.Helper()
-	sum := m.OK + m.Stale + m.Error + m.RejectedQueueFull + m.RejectedAppOffline + m.RejectedTCPReset + m.Expired + m.Abandoned + m.ClientTimeout + m.InFlight
+	sum := m.OK + m.Stale + m.Error + m.RejectedQueueFull + m.RejectedAppOffline + m.RejectedTCPReset + m.Expired + m.Abandoned + m.ClientTimeout + m.RejectedShutdown + m.InFlight
 	if sum != m.Arrivals {
 		t.Errorf("outcomes add up to %v, arrivals %v: %+v", sum, m.Arrivals, m)
 	}
 	if m.InFlight < 0 {
 		t.Errorf("in_flight %v < 0", m.InFlight)
 	}
-	causes := m.AbandonedCrash + m.AbandonedShutdown + m.AbandonedPing + m.AbandonedMemory
+	causes := m.AbandonedCrash + m.AbandonedShutdown + m.AbandonedPing + m.AbandonedMemory + m.AbandonedExecTimeout + m.AbandonedMinSendRate
 	if causes != m.Abandoned {
 		t.Errorf("abandoned causes add up to %v, abandoned %v", causes, m.Abandoned)
 	}

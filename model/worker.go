@@ -23,6 +23,12 @@ const (
 	reasonEmergency = "emergency_restart"
 	reasonStopped   = "rapid_fail"
 	reasonIdle      = "idle"
+	// reasonVirtualMemory is recycling.periodicRestart.memory (WAS 5077).
+	reasonVirtualMemory = "virtual_memory"
+	// reasonManual and reasonConfig are operator actions (events.go):
+	// a manual recycle (WAS 5080) and a configuration change (WAS 5079).
+	reasonManual = "manual"
+	reasonConfig = "config_change"
 )
 
 // worker is one worker process (w3wp) of the pool.
@@ -49,7 +55,9 @@ type worker struct {
 	idleArmed bool
 
 	tReady, tStartLimit, tAge, tIdle, tShutdown, tPing, tPingKill engine.Timer
-	life                                                          int // index in the recorder's lifecycles
+	tInject                                                       engine.Timer // thread injection (threadpool.go)
+	held                                                          int64        // bytes held by running requests' allocations (allocation.go)
+	life                                                          int          // index in the recorder's lifecycles
 }
 
 const (
@@ -60,6 +68,7 @@ const (
 	evShutdownLimit
 	evPing
 	evPingKill
+	evInject
 )
 
 // Busy and Free let dispatch policies see the worker.
@@ -78,7 +87,7 @@ func (wk *worker) countsTowardMax() bool {
 func (w *world) startWorker(replaces *worker) *worker {
 	now := w.sim.Now()
 	w.nextWorkerID++
-	wk := &worker{w: w, id: w.nextWorkerID, threads: w.pool.Threads, started: now, epoch: w.epoch,
+	wk := &worker{w: w, id: w.nextWorkerID, threads: w.initialThreads(), started: now, epoch: w.epoch,
 		memory: int64(w.pool.Memory.Base), replaces: replaces}
 	wk.limits = w.recycle.Draw(w.sim.Stream("recycle"))
 	w.workers = append(w.workers, wk)
@@ -102,19 +111,21 @@ func (wk *worker) HandleEvent(kind int) {
 		wk.ready()
 	case evStartLimit:
 		wk.w.rec.event(evkStartupKill)
-		wk.fail("startup_limit", causeNone)
+		wk.fail("startup_limit", causeNone, policies.FailStartupLimit)
 	case evAge:
 		wk.recycle(reasonTime)
 	case evIdle:
 		wk.idleCheck()
 	case evShutdownLimit:
 		wk.w.rec.event(evkShutdownKill)
-		wk.fail("shutdown_limit", causeShutdown)
+		wk.fail("shutdown_limit", causeShutdown, policies.FailShutdownLimit)
 	case evPing:
 		wk.ping()
 	case evPingKill:
 		wk.w.rec.event(evkPingKill)
-		wk.fail("ping", causePing)
+		wk.fail("ping", causePing, policies.FailPing)
+	case evInject:
+		wk.inject()
 	}
 }
 
@@ -123,6 +134,7 @@ func (wk *worker) ready() {
 	now := w.sim.Now()
 	wk.state = wServing
 	w.rec.phase(wk, PhaseServing)
+	w.servingChanged()
 	if w.trace != nil {
 		w.tracef("worker %d ready", wk.id)
 	}
@@ -165,11 +177,19 @@ func (wk *worker) execute(r *request) {
 	if w.trace != nil {
 		w.tracef("start req=%d worker=%d", r.id, wk.id)
 	}
+	if wk.refusing() {
+		wk.refuse(r)
+		return
+	}
+	w.armExecTimeout(r)
 	mem := w.pool.Memory
 	if mem.Limit > 0 && wk.memory+int64(mem.PerRequest) > int64(mem.Limit) {
 		// The allocation fails: the process runs out of address space.
 		wk.crash(causeMemory)
 		return
+	}
+	if !wk.allocate(r) {
+		return // the worker crashed
 	}
 	if r.class.c.Lock && w.lockOwner != wk {
 		if w.lockOwner == nil {
@@ -204,6 +224,7 @@ func (wk *worker) proceed(r *request) {
 		wk.hung++
 		if wk.hung >= wk.threads {
 			wk.w.rec.phase(wk, PhaseHung)
+			wk.w.servingChanged()
 		}
 		return
 	case u < c.c.Hang+c.c.Crash:
@@ -226,6 +247,8 @@ func (wk *worker) remove(r *request) {
 	}
 	wk.exec[last] = nil
 	wk.exec = wk.exec[:last]
+	wk.w.sim.Cancel(r.tExec)
+	wk.release(r)
 	wk.w.rec.level(wk.w)
 	wk.busy--
 	wk.w.busyTotal--
@@ -237,12 +260,16 @@ func (wk *worker) remove(r *request) {
 }
 
 // complete ends r normally (ok, stale or error) and frees its thread.
-func (wk *worker) complete(r *request, o outcome) {
+func (wk *worker) complete(r *request, o outcome) { wk.completeAs(r, o, causeNone) }
+
+// completeAs ends r once its code has run, with outcome o (cause c when
+// abandoned: a response cut while it was sent), and frees its thread.
+func (wk *worker) completeAs(r *request, o outcome, c cause) {
 	w := wk.w
 	wk.remove(r)
 	wk.served++
 	wk.memory += int64(w.pool.Memory.PerRequest)
-	w.finish(r, o, causeNone)
+	w.finish(r, o, c)
 	if wk.state == wDraining {
 		if wk.busy == 0 {
 			wk.exit(wk.why, causeNone)
@@ -256,6 +283,8 @@ func (wk *worker) complete(r *request, o outcome) {
 		wk.recycle(reasonRequests)
 	} else if pm := w.pool.Recycle.PrivateMemory; pm > 0 && wk.memory >= int64(pm) {
 		wk.recycle(reasonMemory)
+	} else if vm := w.pool.Recycle.VirtualMemory; vm > 0 && wk.virtual() >= int64(vm) {
+		wk.recycle(reasonVirtualMemory)
 	}
 	w.pump()
 	wk.armIdle()
@@ -299,6 +328,7 @@ func (wk *worker) drain(overlapped bool, why string) {
 	wk.overlapDone = overlapped
 	wk.why = why
 	w.rec.phase(wk, PhaseDraining)
+	w.servingChanged()
 	if w.trace != nil {
 		w.tracef("worker %d draining", wk.id)
 	}
@@ -313,27 +343,33 @@ func (wk *worker) drain(overlapped bool, why string) {
 }
 
 // crash is the process dying of user code, a backend timeout or memory.
+// Rule (docs/model.md#supervisors): a crash of the code dies of a fault
+// signal (SIGSEGV); running out of memory is a kill by the kernel's
+// out-of-memory killer (SIGKILL).
 func (wk *worker) crash(c cause) {
 	w := wk.w
+	kind := policies.FailFaultSignal
 	if c == causeMemory {
 		w.rec.event(evkMemoryCrash)
+		kind = policies.FailKilled
 	}
 	w.rec.event(evkCrash)
-	wk.fail("crash", c)
+	wk.fail("crash", c, kind)
 }
 
 // fail ends the process at once, abandoning its requests, and reports the
 // failure to the supervisor before anything restarts, so that a back-off
 // or a stopped pool holds back the next start.
-func (wk *worker) fail(why string, c cause) {
+func (wk *worker) fail(why string, c cause, kind policies.FailureKind) {
 	w := wk.w
 	wk.end(why, c)
 	// Rule: a worker from before a restart of the pool does not count
 	// against the restarted pool (docs/model.md#rapid-fail).
 	if wk.epoch == w.epoch {
-		w.failure(why)
+		w.failure(kind)
 	}
 	w.pump()
+	w.replenish()
 }
 
 // exit removes wk from the pool. Requests still executing are abandoned
@@ -341,6 +377,7 @@ func (wk *worker) fail(why string, c cause) {
 func (wk *worker) exit(why string, c cause) {
 	wk.end(why, c)
 	wk.w.pump()
+	wk.w.replenish()
 }
 
 // end is exit without handing queued work to the remaining workers.
@@ -351,7 +388,7 @@ func (wk *worker) end(why string, c cause) {
 	}
 	wasStarting := wk.state == wStarting
 	wk.state = wDead
-	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill} {
+	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill, wk.tInject} {
 		w.sim.Cancel(t)
 	}
 	for len(wk.exec) > 0 {
@@ -366,6 +403,7 @@ func (wk *worker) end(why string, c cause) {
 		}
 	}
 	w.rec.workerExit(wk, why)
+	w.servingChanged()
 	if w.trace != nil {
 		w.tracef("worker %d exit %s", wk.id, why)
 	}
@@ -379,6 +417,7 @@ func (wk *worker) end(why string, c cause) {
 	// trigger starts again (the request and memory triggers fire again at
 	// its next completion).
 	if old := wk.replaces; wasStarting && old != nil && old.state == wServing {
+		w.rec.event(evkFailedOverlap)
 		old.recycling = false
 		if old.limits.Age > 0 {
 			old.tAge = w.sim.After(old.limits.Age, old, evAge)
@@ -392,7 +431,7 @@ func (wk *worker) end(why string, c cause) {
 
 func isRecycle(why string) bool {
 	switch why {
-	case reasonTime, reasonRequests, reasonSchedule, reasonMemory, reasonEmergency:
+	case reasonTime, reasonRequests, reasonSchedule, reasonMemory, reasonEmergency, reasonVirtualMemory, reasonManual, reasonConfig:
 		return true
 	}
 	return false

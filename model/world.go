@@ -3,7 +3,6 @@ package model
 import (
 	"bufio"
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/policies"
@@ -43,8 +42,15 @@ type world struct {
 	lockOwner     *worker
 	lockWaiters   []*request
 	retry         policies.Retry
-	retryRand     *rand.Rand
+	retryRand     *keyedStream
 	startupSample *Sampler
+
+	// Mechanisms switched on by the scenario, decided once.
+	refuseDrain  bool // pool.recycle.drain = "refuse"
+	threadPool   bool // pool.thread_pool.max > 0
+	synDrop      bool // pool.on_queue_full = "syn_retry"
+	adminStopped bool // stopped by an operator action, not by rapid-fail protection
+	spawner      *spawner
 
 	classes  map[string]*classRT
 	backends []*backendRT
@@ -56,6 +62,7 @@ type world struct {
 	httperr  *HTTPErrWriter
 	trace    *bufio.Writer
 	interval engine.Time
+	limits   limits
 }
 
 // world-level event kinds.
@@ -96,11 +103,12 @@ func (w *world) HandleEvent(kind int) {
 }
 
 type classRT struct {
-	name    string
-	c       *Class
-	service *Sampler
-	faults  *rand.Rand
-	backend *backendRT
+	name      string
+	c         *Class
+	service   *Sampler // draws from serviceKS
+	serviceKS *keyedStream
+	faults    *keyedStream
+	backend   *backendRT
 }
 
 func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
@@ -113,6 +121,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		pool:     &sc.Pool,
 		tcpReset: sc.Pool.LoadBalancer == "tcp",
 		interval: opt.Interval,
+		limits:   newLimits(opt),
 		classes:  make(map[string]*classRT),
 	}
 	start := sc.Start.UTC()
@@ -136,22 +145,26 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.retryRand = sim.Stream("retry")
+	w.retryRand = newKeyedStream(sc.Seed, opt.Replication, "retry")
 	w.recycle = policies.RecycleTrigger{Age: p.Recycle.Time.T(), Requests: p.Recycle.Requests, Jitter: p.Recycle.Jitter.T(), JitterRequests: p.Recycle.RequestsJitter}
 	for _, t := range p.Recycle.Schedule {
 		w.schedule = append(w.schedule, engine.Time(t))
 	}
 	w.startupSample = p.StartupTime.Sampler(sim.Stream("startup"))
+	w.refuseDrain = p.Recycle.Drain == "refuse"
+	w.threadPool = p.ThreadPool.Max > 0
+	w.synDrop = p.OnQueueFull == "syn_retry"
 
 	for _, name := range sortedKeys(sc.Backends) {
-		b := newBackend(w, name, sc.Backends[name])
+		b := newBackend(w, name, sc.Backends[name], opt.Replication)
 		w.backends = append(w.backends, b)
 	}
 	for _, name := range sortedKeys(sc.Classes) {
 		c := sc.Classes[name]
 		rt := &classRT{name: name, c: c,
-			service: c.Service.Sampler(sim.Stream("service/" + name)),
-			faults:  sim.Stream("faults/" + name)}
+			serviceKS: newKeyedStream(sc.Seed, opt.Replication, "service/"+name),
+			faults:    newKeyedStream(sc.Seed, opt.Replication, "faults/"+name)}
+		rt.service = c.Service.Sampler(rt.serviceKS.rand)
 		for _, b := range w.backends {
 			if b.name == c.Backend {
 				rt.backend = b
@@ -186,6 +199,8 @@ func (w *world) run() (*Result, error) {
 	if len(w.schedule) > 0 {
 		sim.At(policies.NextScheduled(0, w.dayOffset, w.schedule), w, evSchedule)
 	}
+	w.scheduleEvents()
+	w.beginSpawn()
 	if w.interval > 0 {
 		sim.At(0, w, evTick)
 	}
@@ -194,7 +209,9 @@ func (w *world) run() (*Result, error) {
 	} else {
 		w.rec.startMeasuring(w)
 	}
-	sim.Run(w.horizon)
+	if err := w.simulate(); err != nil {
+		return nil, err
+	}
 	res := w.rec.result(w)
 	if w.httperr != nil {
 		if err := w.httperr.Flush(); err != nil {

@@ -47,7 +47,14 @@ var metrics = map[string]metricInfo{
 	"rate_client_timeout":  {"client timeout rate", "% of requests", -1},
 	"rate_expired":         {"expired rate", "% of requests", -1},
 	"rate_reset":           {"connection reset rate", "% of requests", -1},
-	"availability":         {"availability", "% of time", +1},
+	"availability":         {"time not stopped by rapid-fail", "% of time", +1},
+	"time_not_stopped":     {"time not stopped by rapid-fail", "% of time", +1},
+	"serving_availability": {"serving availability", "% of time", +1},
+	"outages":              {"outages", "count", -1},
+	"outage_time_s":        {"total outage time", "seconds", -1},
+	"outage_mean_s":        {"mean outage", "seconds", -1},
+	"time_to_recover_s":    {"time to recover", "seconds", -1},
+	"emergency_restarts":   {"emergency restarts", "count", -1},
 	"wait_mean_s":          {"mean queue wait", "seconds", -1},
 	"response_mean_s":      {"mean response time", "seconds", -1},
 	"response_p50_s":       {"median response time", "seconds", -1},
@@ -106,7 +113,7 @@ func MetricBetter(metric string) int { return metrics[metric].better }
 // isRate reports whether a metric is a fraction, drawn and written as a
 // percentage.
 func isRate(metric string) bool {
-	return strings.HasPrefix(metric, "rate_") || metric == "availability"
+	return strings.HasPrefix(metric, "rate_") || metrics[metric].unit == "% of time"
 }
 
 // MetricScale is the factor from a metric's value to the number drawn: 100

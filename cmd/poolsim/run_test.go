@@ -55,10 +55,16 @@ func TestRunJSON(t *testing.T) {
 	if len(obj) != len(names) {
 		t.Errorf("%d keys, want %d", len(obj), len(names))
 	}
+	// Every metric is present: a number, or null for a mean of nothing
+	// (here no request was served stale).
 	for _, name := range names {
-		if _, ok := obj[name].(json.Number); !ok {
+		v, present := obj[name]
+		if _, ok := v.(json.Number); !ok && !(present && v == nil && slices.Contains(model.NaNMetrics(), name)) {
 			t.Errorf("%s = %v, want a number", name, obj[name])
 		}
+	}
+	if v, present := obj["stale_age_mean_s"]; !present || v != nil {
+		t.Errorf("stale_age_mean_s = %v with no stale answer, want null", v)
 	}
 	// Keys in MetricNames order.
 	keys := regexp.MustCompile(`(?m)^  "([a-z0-9_]+)":`).FindAllStringSubmatch(stdout, -1)
@@ -173,7 +179,7 @@ func TestRunErrors(t *testing.T) {
 		}},
 		{[]string{"run", "testdata/missing.toml"}, []string{`^poolsim: testdata/missing.toml: no such file$`}},
 		{[]string{"run", "no-such-scenario"}, []string{`no such file, and no shipped scenario of that name`}},
-		{[]string{"run", "testdata"}, []string{`^poolsim: read testdata: is a directory$`}},
+		{[]string{"run", "testdata"}, []string{`^poolsim: testdata: a directory, not a TOML file: a scenario or experiment is a regular file$`}},
 		{[]string{"run", small, "--max-events", "1000"}, []string{`--max-events`}},
 	}
 	for _, tt := range tests {
@@ -221,8 +227,8 @@ func TestRunOutputFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(rows[0], timeSeriesHeader) {
-		t.Errorf("header %v, want %v", rows[0], timeSeriesHeader)
+	if !slices.Equal(rows[0], model.SeriesHeader[:]) {
+		t.Errorf("header %v, want %v", rows[0], model.SeriesHeader)
 	}
 	// 30 minutes in 5-minute rows.
 	if len(rows) != 1+6 {

@@ -18,8 +18,8 @@ import (
 )
 
 // writeJSON writes the metrics as one flat JSON object, keys in the order of
-// model.MetricNames, one a line. Metrics are always finite; were one not, it
-// is written as null so that the output stays valid JSON.
+// model.MetricNames, one a line. A metric of nothing (model.NaNMetrics, the
+// response time when no request was ok) is null.
 func writeJSON(w io.Writer, m *model.Metrics) error {
 	names := model.MetricNames()
 	values := m.Values()
@@ -109,7 +109,9 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	fmt.Fprintf(t, "  rate_abandoned\t%s\tof arrivals were abandoned by a dying worker\n", percent(m.RateAbandoned))
 	fmt.Fprintf(t, "  rate_error\t%s\tof arrivals got 500\n", percent(m.RateError))
 	fmt.Fprintf(t, "  rate_ok\t%s\tof arrivals got 200 from the application\n", percent(m.RateOK))
-	fmt.Fprintf(t, "  availability\t%s\tof the time the pool was not stopped by rapid-fail protection\n", percent(m.Availability))
+	fmt.Fprintf(t, "  serving_availability\t%s\tof the time the pool could serve (not stopped, and waiting requests had a ready worker that was not hung)\n", percent(m.ServingAvailability))
+	fmt.Fprintf(t, "  time_not_stopped\t%s\tof the time rapid-fail protection had not stopped the pool (also availability)\n", percent(m.TimeNotStopped))
+	fmt.Fprintf(t, "  outages\t%s\t%s in all, %s on average; time to recover %s\n", count(m.Outages), seconds(m.OutageTimeS), seconds(m.OutageMeanS), seconds(m.TimeToRecoverS))
 	fmt.Fprintf(t, "  throughput_rps\t%.3f/s\tok responses per second\n", m.ThroughputRPS)
 	t.Flush()
 
@@ -124,19 +126,21 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	t.Flush()
 
 	fmt.Fprint(bw, "\nWorkers\n")
-	fmt.Fprintf(t, "  worker_starts\t%s\tcrashes\t%s\trecycles\t%s\n", count(m.WorkerStarts), count(m.Crashes), count(m.Recycles))
+	fmt.Fprintf(t, "  worker_starts\t%s\tcrashes\t%s\trecycles\t%s\n", count(m.WorkerStarts)+beforeWarmup(res.BeforeWarmup.WorkerStarts),
+		count(m.Crashes)+beforeWarmup(res.BeforeWarmup.Crashes), count(m.Recycles))
 	fmt.Fprintf(t, "  ping_kills\t%s\tshutdown_kills\t%s\tstartup_kills\t%s\n", count(m.PingKills), count(m.ShutdownKills), count(m.StartupKills))
-	fmt.Fprintf(t, "  rapid_fail_trips\t%s\tlock_conflicts\t%s\n", count(m.RapidFailTrips), count(m.LockConflicts))
+	fmt.Fprintf(t, "  rapid_fail_trips\t%s\temergency_restarts\t%s\tlock_conflicts\t%s\n",
+		count(m.RapidFailTrips)+beforeWarmup(res.BeforeWarmup.RapidFailTrips), count(m.EmergencyRestarts), count(m.LockConflicts))
 	t.Flush()
 	writeExits(bw, res.Workers)
 
-	fmt.Fprint(bw, "\nWAS events (System log, source WAS)\n")
+	fmt.Fprintf(bw, "\n%s\n", res.Log.Name)
 	n := 0
-	for _, e := range res.WAS {
+	for _, e := range res.Log.Lines {
 		if e.Count == 0 {
 			continue
 		}
-		fmt.Fprintf(t, "  %d\t%d\t%s\n", e.ID, e.Count, e.Name)
+		fmt.Fprintf(t, "  %s\t%d\t%s\n", e.Key, e.Count, e.Text)
 		n++
 	}
 	t.Flush()
@@ -144,6 +148,7 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 		fmt.Fprint(bw, "  none\n")
 	}
 
+	warnings = append(slices.Clip(warnings), res.Warnings...)
 	if len(warnings) > 0 {
 		fmt.Fprint(bw, "\nWarnings\n")
 		for _, w := range warnings {
@@ -181,11 +186,29 @@ func writeExits(w io.Writer, workers []model.Lifecycle) {
 	for _, r := range reasons {
 		parts = append(parts, fmt.Sprintf("%s %d", r, counts[r]))
 	}
-	fmt.Fprintf(w, "  %d worker processes (whole run, warm-up included): %d alive at the horizon", len(workers), alive)
+	fmt.Fprintf(w, "  %s in the whole run, warm-up included: %d alive at the horizon",
+		plural(len(workers), "worker process", "worker processes"), alive)
 	if len(parts) > 0 {
 		fmt.Fprintf(w, "; exits by reason: %s", strings.Join(parts, ", "))
 	}
 	fmt.Fprintln(w)
+}
+
+// beforeWarmup notes events left out of a count because they happened
+// before the warm-up ended.
+func beforeWarmup(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (+%d before the warm-up)", n)
+}
+
+// plural writes n and the noun in the form n takes.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // count formats a count metric.
@@ -204,7 +227,9 @@ func percent(v float64) string {
 // seconds formats a time in seconds with a unit that suits it.
 func seconds(s float64) string {
 	switch {
-	case math.IsNaN(s) || math.IsInf(s, 0):
+	case math.IsNaN(s):
+		return "n/a"
+	case math.IsInf(s, 0):
 		return "-"
 	case s == 0:
 		return "0"

@@ -1,0 +1,63 @@
+package model
+
+import "github.com/poolsim/poolsim/policies"
+
+import "github.com/poolsim/poolsim/engine"
+
+// The execution time limit (docs/model.md, "Execution time limit"): a
+// request still on its thread pool.execution_timeout after it started is
+// ended, by one of two rules:
+//
+//   - abort: ASP.NET's httpRuntime executionTimeout (110 s when set): the
+//     request's thread is aborted, the client gets 500 and the worker lives.
+//   - kill_worker: php-fpm's request_terminate_timeout (the master sends
+//     SIGTERM to the child, fpm_request.c), uWSGI's harakiri and gunicorn's
+//     worker timeout (the arbiter kills a sync worker that stayed silent):
+//     the worker process dies and every request it runs is abandoned
+//     (cause exec_timeout).
+//
+// The limit is checked at the exact instant, or, when
+// pool.execution_timeout_check is set, on a heartbeat of that period counted
+// from time 0: php-fpm's master checks on a timer of a third of the limit
+// (fpm_conf.c; measured: 333 ms for 1 s, kills 1.005–1.30 s after the
+// start), ASP.NET's RequestTimeoutManager every 15 s. A request is then
+// ended at the first heartbeat at or after start + limit.
+
+// armExecTimeout arms r's execution limit as it starts on a thread.
+func (w *world) armExecTimeout(r *request) {
+	lim := w.pool.ExecutionTimeout.T()
+	if lim <= 0 {
+		return
+	}
+	w.sim.Cancel(r.tExec)
+	r.tExec = w.sim.At(execDeadline(w.sim.Now(), lim, w.pool.ExecutionTimeoutCheck.T()), r, evExecTimeout)
+}
+
+// execDeadline is when a request started at start is ended by a limit lim
+// checked every period (0: exactly).
+func execDeadline(start, lim, period engine.Time) engine.Time {
+	due := start + lim
+	if period <= 0 {
+		return due
+	}
+	return (due + period - 1) / period * period
+}
+
+// execTimeout ends r, which ran past the limit.
+func (wk *worker) execTimeout(r *request) {
+	w := wk.w
+	w.rec.event(evkExecTimeout)
+	if w.trace != nil {
+		w.tracef("execution timeout req=%d worker=%d %s", r.id, wk.id, w.pool.OnExecutionTimeout)
+	}
+	if w.pool.OnExecutionTimeout == "kill_worker" {
+		w.rec.event(evkExecTimeoutKill)
+		wk.fail(whyExecTimeout, causeExecTimeout, policies.FailExecTimeout)
+		return
+	}
+	r.detach()
+	wk.complete(r, outError)
+}
+
+// whyExecTimeout is how a worker killed by the execution limit ends.
+const whyExecTimeout = "exec_timeout"

@@ -1,0 +1,45 @@
+package model
+
+import (
+	"testing"
+
+	"github.com/poolsim/poolsim/engine"
+)
+
+// TestThreadPoolInjection checks the rule "a worker starts with min threads
+// and injects one every injection while requests wait and all its threads
+// are busy, up to max". min 1, max 3, 500 ms; four 10 s requests at 0 s:
+// the first runs at 0, a thread is injected at 0.5 s (the second starts),
+// another at 1 s (the third starts); the fourth waits for a free thread
+// until 10 s, max being reached. Waits 0, 0.5, 1, 10: mean 2.875 s.
+func TestThreadPoolInjection(t *testing.T) {
+	sc := handScenario(25, 10*engine.Second, 60*engine.Second)
+	sc.Pool.ThreadPool = ThreadPool{Min: 1, Max: 3, Injection: Duration(500 * engine.Millisecond)}
+	res, trace := runAt(t, sc, 0, 0, 0, 0)
+	m := res.Metrics
+	at := timesOf(trace, "thread injected")
+	if m.ThreadsInjected != 2 || len(at) != 2 || !near(at[0], 0.5) || !near(at[1], 1) {
+		t.Errorf("threads_injected %v at %v, want 2 at [0.5 1]", m.ThreadsInjected, at)
+	}
+	if m.WaitMeanS != 2.875 {
+		t.Errorf("wait_mean_s %v, want 2.875", m.WaitMeanS)
+	}
+	// The time series shows the thread count at the end of each row: 3
+	// from the first row (0–6 s) on, while the fixed threads = 25 is unused.
+	for _, row := range res.Series {
+		if row.Threads != 3 {
+			t.Errorf("row at %v: threads %d, want 3", row.Start, row.Threads)
+		}
+	}
+}
+
+// TestThreadPoolFixedWithoutMax checks that without thread_pool.max the
+// worker has its fixed threads from the start: the same four requests all
+// start at once.
+func TestThreadPoolFixedWithoutMax(t *testing.T) {
+	sc := handScenario(4, 10*engine.Second, 60*engine.Second)
+	res, _ := runAt(t, sc, 0, 0, 0, 0)
+	if m := res.Metrics; m.ThreadsInjected != 0 || m.WaitMeanS != 0 {
+		t.Errorf("threads_injected %v wait_mean %v, want 0 0", m.ThreadsInjected, m.WaitMeanS)
+	}
+}

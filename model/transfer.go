@@ -1,0 +1,50 @@
+package model
+
+import "github.com/poolsim/poolsim/engine"
+
+// Responses with a size (docs/model.md, "Responses and bandwidth"): once a
+// request of a class with a response_size has run its service, the worker
+// sends the response at its client's bandwidth, holding the thread until
+// the last byte is sent (IIS: the worker writes the entity body to http.sys,
+// which sends it; the write completes when the client has taken it). A
+// download is therefore a long request: a recycle's shutdown time limit,
+// the execution time limit and a worker's death cut it.
+//
+// http.sys ends a response that a client takes more slowly than
+// pool.min_bytes_per_second (MinBytesPerSecond, 240 B/s by default), with
+// Timer_MinBytesPerSecond in the HTTPERR log (abandoned, cause
+// min_send_rate). poolsim's assumption: the response is one send, which
+// http.sys allows size / MinBytesPerSecond to complete, so a response at a
+// bandwidth under the minimum is cut at that time; the worker's thread is
+// freed then.
+//
+// Behind a buffering proxy (nginx in front of php-fpm, gunicorn or uWSGI)
+// the proxy takes the response at once and the worker is free: give those
+// clients no bandwidth.
+
+// beginSend starts sending r's response, or reports false when it has
+// nothing to send at a finite bandwidth.
+func (r *request) beginSend() bool {
+	size := float64(r.class.c.ResponseSize)
+	bw := r.client.bandwidth
+	if size == 0 || bw == 0 {
+		return false
+	}
+	w := r.w
+	r.state = stSending
+	if min := float64(w.pool.MinBytesPerSecond); min > 0 && bw < min {
+		r.tWork = w.sim.After(engine.FromSeconds(size/min), r, evSendCut)
+		return true
+	}
+	r.tWork = w.sim.After(engine.FromSeconds(size/bw), r, evSendDone)
+	return true
+}
+
+// cutSend is http.sys ending a response sent too slowly.
+func (r *request) cutSend() {
+	r.w.rec.event(evkMinSendRate)
+	if r.w.trace != nil {
+		r.w.tracef("min send rate req=%d", r.id)
+	}
+	r.worker.completeAs(r, outAbandoned, causeMinSendRate)
+}
