@@ -39,8 +39,9 @@ key = "pool.threads"
 values = [2, 4]
 `
 
-// The tables built in memory are the sweep's summary.csv and compare.csv,
-// cell for cell, and charts drawn from them carry the footnote.
+// The tables held in memory are the sweep's summary.csv and compare.csv as
+// RunTo writes them, cell for cell, and charts drawn from them carry the
+// footnote.
 func TestTablesAreTheCSV(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "small.toml"), []byte(scenario), 0o644); err != nil {
@@ -50,18 +51,19 @@ func TestTablesAreTheCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.Run(context.Background(), experiments.Options{Parallel: 2})
+	out := filepath.Join(dir, "out")
+	res, err := experiments.RunTo(context.Background(), e, out, experiments.Options{Parallel: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		mem *plots.Table
-		csv func() (*plots.Table, error)
+		mem  *plots.Table
+		file string
 	}{
-		{Summary(res), func() (*plots.Table, error) { return plots.FromCSV(res.WriteSummary) }},
-		{Compare(res), func() (*plots.Table, error) { return plots.FromCSV(res.WriteCompare) }},
+		{Summary(res), experiments.SummaryFile},
+		{Compare(res), experiments.CompareFile},
 	} {
-		want, err := tc.csv()
+		want, err := plots.ReadTable(filepath.Join(out, tc.file))
 		if err != nil {
 			t.Fatal(err)
 		}

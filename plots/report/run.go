@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -262,7 +263,10 @@ func metricsGrid(m *model.Metrics) *grid {
 		v := values[i] * plots.MetricScale(name)
 		unit := plots.MetricLabel(name)
 		text := strconv.FormatFloat(v, 'g', 6, 64) + " " + unit
-		if unit == "count" {
+		switch {
+		case math.IsNaN(v):
+			text = "n/a (nothing to measure)"
+		case unit == "count":
 			text = strconv.FormatFloat(v, 'g', 6, 64)
 		}
 		g.Rows = append(g.Rows, []template.HTML{
