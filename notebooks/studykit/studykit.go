@@ -20,6 +20,8 @@ package studykit
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,7 +55,11 @@ func Sweep(file string) *experiments.Results {
 	}
 	dir := filepath.Join(base, strings.TrimSuffix(filepath.Base(file), ".toml"))
 	e := Must(experiments.Load(file))
-	return Must(experiments.RunTo(context.Background(), e, dir, experiments.Options{Parallel: 2, Resume: true}))
+	// The first call runs the sweep; later ones resume it, which runs
+	// nothing once it is complete.
+	_, err := experiments.ReadJournal(dir)
+	resume := !errors.Is(err, fs.ErrNotExist)
+	return Must(experiments.RunTo(context.Background(), e, dir, experiments.Options{Parallel: 2, Resume: resume}))
 }
 
 // Summary is the results' summary as a table for the plots package: the

@@ -87,3 +87,33 @@ func TestTablesAreTheCSV(t *testing.T) {
 		t.Error("no PNG")
 	}
 }
+
+// Sweep runs an experiment on its first call of a session and finds its
+// results on the next, without running it again.
+func TestSweepOncePerSession(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("GONB_TMP_DIR", filepath.Join(dir, "session"))
+	if err := os.WriteFile(filepath.Join(dir, "small.toml"), []byte(scenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "exp.toml")
+	if err := os.WriteFile(file, []byte(experiment), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	first := Summary(Sweep(file))
+	journal := filepath.Join(dir, "session", "exp", experiments.JournalFile)
+	before, err := os.ReadFile(journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := Summary(Sweep(file))
+	after, _ := os.ReadFile(journal)
+	if string(before) != string(after) {
+		t.Error("the second call ran the sweep again (its journal grew)")
+	}
+	for i := range first.Rows {
+		if !slices.Equal(first.Rows[i], second.Rows[i]) {
+			t.Errorf("row %d differs between the calls", i)
+		}
+	}
+}
