@@ -50,6 +50,11 @@ func arrange(t *Table, pts []point, dims []string, cat, first int, raw bool, ski
 			serDims = append(serDims, d)
 		}
 	}
+	// A first dimension of one value (the only variant) names nothing when
+	// others split the series.
+	if first >= 0 && len(serDims) > 1 && len(values(first)) == 1 {
+		serDims = serDims[1:]
+	}
 	// Order of the values of each series dimension.
 	rank := make([]map[string]int, len(serDims))
 	ordered := true

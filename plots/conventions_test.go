@@ -111,3 +111,28 @@ func TestFootnote(t *testing.T) {
 		t.Errorf("footnote %q", f.Note)
 	}
 }
+
+// The one variant of a sweep names no line when a sweep key splits them:
+// the lines are the recycle ages, under that heading.
+func TestOneVariantNamesNoLine(t *testing.T) {
+	tb, err := ParseTable(strings.NewReader(`variant,pool.recycle.time,pool.shutdown_time_limit,n,rate_abandoned_mean,rate_abandoned_ci
+base,30m,90s,8,0.05,0.001
+base,30m,3m,8,0.03,0.001
+base,1h,90s,8,0.02,0.001
+base,1h,3m,8,0.01,0.001
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Lines(tb, "pool.shutdown_time_limit", "rate_abandoned")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, e := range f.legend.entries {
+		labels = append(labels, e.label)
+	}
+	if f.legend.heading != "recycle age" || strings.Join(labels, "|") != "30m|1h" {
+		t.Errorf("legend %q: %q, want \"recycle age\": 30m, 1h", f.legend.heading, labels)
+	}
+}
