@@ -194,10 +194,10 @@ func (r *Results) Values(variant, metric string, sweep ...any) []float64 {
 	return out
 }
 
-// formatFloat is the one way numbers are written to tables: the shortest
+// FormatFloat is the one way numbers are written to tables: the shortest
 // text that reads back as the same float64, and an empty cell for NaN (a
 // metric of nothing, such as the response time of no ok request).
-func formatFloat(f float64) string {
+func FormatFloat(f float64) string {
 	if math.IsNaN(f) {
 		return ""
 	}
@@ -283,7 +283,7 @@ func (t *rowWriter) write(row Row) error {
 	t.rec = append(t.rec[:0], pointCells(p)...)
 	t.rec = append(t.rec, strconv.Itoa(row.Replication), strconv.FormatUint(row.Seed, 10))
 	for _, v := range row.Values {
-		t.rec = append(t.rec, formatFloat(v))
+		t.rec = append(t.rec, FormatFloat(v))
 	}
 	return t.c.Write(t.rec)
 }
@@ -320,7 +320,7 @@ func ciCell(n int, ci float64) string {
 	if n < 2 {
 		return ""
 	}
-	return formatFloat(ci)
+	return FormatFloat(ci)
 }
 
 func (r *Results) writeSummary(w io.Writer) error {
@@ -334,7 +334,7 @@ func (r *Results) writeSummary(w io.Writer) error {
 	for _, s := range r.Summary {
 		rec := append(pointCells(s.Point), strconv.Itoa(s.N))
 		for i := range s.Mean {
-			rec = append(rec, formatFloat(s.Mean[i]), ciCell(s.N, s.CI[i]))
+			rec = append(rec, FormatFloat(s.Mean[i]), ciCell(s.N, s.CI[i]))
 		}
 		c.Write(rec)
 	}
@@ -356,7 +356,7 @@ func (r *Results) writeCompare(w io.Writer) error {
 		rec := append([]string{cells[0], csvText(d.Baseline)}, cells[1:]...)
 		rec = append(rec, strconv.Itoa(d.N))
 		for i := range d.Diff {
-			rec = append(rec, formatFloat(d.Diff[i]), ciCell(d.N, d.DiffCI[i]), ciCell(d.N, d.UnpairedCI[i]))
+			rec = append(rec, FormatFloat(d.Diff[i]), ciCell(d.N, d.DiffCI[i]), ciCell(d.N, d.UnpairedCI[i]))
 		}
 		c.Write(rec)
 	}
@@ -375,7 +375,7 @@ func (r *Results) writePrecision(w *bufio.Writer) error {
 		st, _ := s.Stat(r.PrecisionMetric)
 		rel := relative(st)
 		rec := append(pointCells(s.Point), strconv.Itoa(s.N), r.PrecisionMetric,
-			formatFloat(st.Mean), ciCell(st.N, st.CI), formatFloat(rel), formatFloat(r.Precision),
+			FormatFloat(st.Mean), ciCell(st.N, st.CI), FormatFloat(rel), FormatFloat(r.Precision),
 			strconv.FormatBool(rel <= r.Precision))
 		c.Write(rec)
 	}

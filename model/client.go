@@ -25,6 +25,7 @@ type clientRT struct {
 	// profile: rate multiplier by time of day, as sorted (offset, factor).
 	profile   []ProfilePoint
 	maxFactor float64
+	trace     *traceRT // kind = "trace"
 }
 
 // poller is one polling client (a browser tab with setInterval).
@@ -60,6 +61,8 @@ func (c *clientRT) begin() {
 	switch c.c.Kind {
 	case "poisson":
 		c.scheduleNext()
+	case "trace":
+		c.trace.begin()
 	case "polling":
 		c.pollers = make([]poller, c.c.Count)
 		period := c.c.Period.T()
@@ -144,6 +147,7 @@ func (c *clientRT) after(r *request, o outcome) {
 		if d, ok := w.retry.Next(r.attempt, w.retryRand.at(r.key)); ok {
 			nr := w.newRequest()
 			c.identify(nr, r.poller, r.ordinal, r.attempt+1)
+			nr.class, nr.uri = r.class, r.uri // a trace's request keeps its own class and path
 			w.sim.After(d, nr, evArrive)
 			return
 		}

@@ -57,6 +57,7 @@ type request struct {
 	client   *clientRT
 	poller   int // index of the polling client, or the Poisson arrival number
 	class    *classRT
+	uri      string // the path a trace client's log gave; "": the client's uri
 	attempt  int
 	ordinal  int        // the poller's poll number (0 for Poisson arrivals)
 	key      requestKey // identity for the request's own draws (keyed.go)
@@ -175,6 +176,9 @@ func (w *world) finish(r *request, o outcome, c cause) {
 		if w.httperr != nil {
 			w.logHTTPErr(r, o, c)
 		}
+		if w.access != nil {
+			w.logAccess(r, o)
+		}
 		if w.trace != nil {
 			w.tracef("outcome req=%d %s", r.id, outcomeNames[o])
 		}
@@ -207,7 +211,7 @@ func (w *world) logHTTPErr(r *request, o outcome, c cause) {
 	default:
 		return
 	}
-	w.httperr.Log(w.sim.Now(), r.clientID(), "GET", r.client.uri, reason)
+	w.httperr.Log(w.sim.Now(), r.clientID(), "GET", r.path(), reason)
 }
 
 func (r *request) clientID() int { return r.client.idBase + r.poller }

@@ -137,6 +137,8 @@ type Result struct {
 	// BeforeWarmup counts what happened before the warm-up ended, which the
 	// metrics leave out, so that a summary can say so.
 	BeforeWarmup WarmupEvents
+	// Notes say what trace clients skipped of their logs.
+	Notes []string
 }
 
 // SeriesRow is one interval of a run's time series. Its counts are of what

@@ -18,6 +18,8 @@ type Options struct {
 	Interval engine.Time
 	// HTTPErr receives the run's HTTPERR log when not nil.
 	HTTPErr io.Writer
+	// AccessLog receives the run's W3C extended access log when not nil.
+	AccessLog io.Writer
 	// Trace receives an event-by-event log when not nil.
 	Trace io.Writer
 	// MaxEvents refuses a scenario whose expected number of events exceeds

@@ -39,6 +39,8 @@ type Scenario struct {
 	PHPFPM   *PHPFPM   `toml:"php_fpm"`
 	Gunicorn *Gunicorn `toml:"gunicorn"`
 	UWSGI    *UWSGI    `toml:"uwsgi"`
+
+	Observed *Observed `toml:"observed"` // optional: what the logs recorded (poolsim fit)
 }
 
 // Warmup is the span at the start of a run whose requests are left out of
@@ -180,7 +182,7 @@ type Cache struct {
 
 // Client sends requests: an open Poisson stream or a set of polling clients.
 type Client struct {
-	Kind    string         `toml:"kind"` // poisson | polling
+	Kind    string         `toml:"kind"` // poisson | polling | trace
 	Class   string         `toml:"class"`
 	Rate    float64        `toml:"rate"`    // poisson: requests per second
 	Profile []ProfilePoint `toml:"profile"` // poisson: rate multiplier from each time of day
@@ -189,6 +191,8 @@ type Client struct {
 	Mode    string         `toml:"mode"`    // polling: interval | after_response
 	Timeout Duration       `toml:"timeout"` // the client gives up after this; 0: never
 	URI     string         `toml:"uri"`     // cs-uri in the HTTPERR log
+	File    string         `toml:"file"`    // trace: the log whose requests it replays
+	Speedup float64        `toml:"speedup"` // trace: log time runs this many times faster (0: 1)
 	// Bandwidth at which responses reach this client, such as "2Mbit/s"
 	// (bandwidth.go); "" or "0": unlimited.
 	Bandwidth Bandwidth `toml:"bandwidth"`

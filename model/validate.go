@@ -33,7 +33,7 @@ var (
 	enumOnTimeout    = []string{"crash", "error", "stale", "wait"}
 	enumOnContention = []string{"fail", "wait", "crash"}
 	enumRetry        = []string{"none", "fixed", "exponential"}
-	enumKind         = []string{"poisson", "polling"}
+	enumKind         = []string{"poisson", "polling", "trace"}
 	enumMode         = []string{"interval", "after_response"}
 )
 
@@ -44,10 +44,7 @@ func (sc *Scenario) Validate() error {
 	d := newScenarioDecoder("")
 	d.validate(sc)
 	d.sort()
-	if len(d.errs) > 0 {
-		return d.errs
-	}
-	return nil
+	return d.result()
 }
 
 // given reports whether the scenario wrote the key at path (in the file or
@@ -255,6 +252,7 @@ func (d *scenarioDecoder) validate(sc *Scenario) {
 	if usesLock || sc.Lock.OnContention != "fail" {
 		d.oneOf(k("lock", "on_contention"), sc.Lock.OnContention, enumOnContention)
 	}
+	d.validateObserved(sc)
 	r := sc.Retry
 	d.oneOf(k("retry", "policy"), r.Policy, enumRetry)
 	d.intRange(k("retry", "max_attempts"), int64(r.MaxAttempts), 1, maxAttempts)
@@ -338,7 +336,7 @@ func (d *scenarioDecoder) validatePool(sc *Scenario) {
 func (d *scenarioDecoder) validateClient(p []string, c *Client, classes []string) {
 	kindOK := false
 	if c.Kind == "" {
-		d.errorf(join(p, "kind"), "", `required: "poisson" (open arrivals at a rate) or "polling" (count clients polling every period)`)
+		d.errorf(join(p, "kind"), "", `required: "poisson" (open arrivals at a rate), "polling" (count clients polling every period) or "trace" (replay a log)`)
 	} else {
 		kindOK = d.oneOf(join(p, "kind"), c.Kind, enumKind)
 	}
@@ -357,6 +355,7 @@ func (d *scenarioDecoder) validateClient(p []string, c *Client, classes []string
 	if !kindOK {
 		return
 	}
+	d.validateTrace(p, c)
 	switch c.Kind {
 	case "poisson":
 		if math.IsNaN(c.Rate) || c.Rate <= 0 || c.Rate > maxRate {

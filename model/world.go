@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/accesslog"
 	"github.com/poolsim/poolsim/policies"
 )
 
@@ -60,6 +61,7 @@ type world struct {
 	free     []*request
 	nextReq  uint64
 	httperr  *HTTPErrWriter
+	access   *accesslog.W3CWriter
 	trace    *bufio.Writer
 	interval engine.Time
 	limits   limits
@@ -175,6 +177,11 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 	clientBase := 0
 	for _, name := range sortedKeys(sc.Clients) {
 		cl := newClient(w, name, sc.Clients[name], clientBase)
+		if cl.c.Kind == "trace" {
+			if cl.trace, err = newTrace(cl); err != nil {
+				return nil, err
+			}
+		}
 		clientBase += max(cl.c.Count, 1) * 1000
 		w.clients = append(w.clients, cl)
 	}
@@ -183,6 +190,9 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 	}
 	if opt.Trace != nil {
 		w.trace = bufio.NewWriter(opt.Trace)
+	}
+	if opt.AccessLog != nil {
+		w.access = accesslog.NewW3CWriter(opt.AccessLog, sc.Start)
 	}
 	w.rec.init(w)
 	return w, nil
@@ -213,6 +223,16 @@ func (w *world) run() (*Result, error) {
 		return nil, err
 	}
 	res := w.rec.result(w)
+	notes, err := w.finishTraces()
+	if err != nil {
+		return nil, err
+	}
+	res.Notes = notes
+	if w.access != nil {
+		if err := w.access.Flush(); err != nil {
+			return nil, fmt.Errorf("writing the access log: %w", err)
+		}
+	}
 	if w.httperr != nil {
 		if err := w.httperr.Flush(); err != nil {
 			return nil, fmt.Errorf("writing the HTTPERR log: %w", err)

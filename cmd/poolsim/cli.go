@@ -35,6 +35,8 @@ func commands() []command {
 		{"plot", "redraw an experiment's charts from its result tables", runPlot},
 		{"report", "write report.html, the page a design review reads, for a sweep or a run", runReport},
 		{"validate", "check scenario and experiment files, reporting every error", runValidate},
+		{"import", "write a scenario's pool from an IIS, php-fpm or gunicorn configuration", runImport},
+		{"fit", "fit a scenario's workload to access and HTTPERR logs", runFit},
 		{"list", "show the scenarios and experiments shipped with poolsim", runList},
 		{"version", "print the version, the Go version and the random stream scheme", runVersion},
 		{"help", "show the help of a command", runHelp},

@@ -38,6 +38,7 @@ What a scenario can model (README.md, "The scenario file", has every key):
   supervisor   pool.rapid_fail.policy = iis (stop the pool: 503 AppOffline) |
                emergency_restart (php-fpm) | backoff (CrashLoopBackOff)
   clients      poisson (rate, profile) and polling (count, period, mode, timeout),
+               trace (file: replay a log's arrivals and paths, speedup),
                retry.policy = none | fixed | exponential
 
 The same scenario, flags and seed give byte-identical output.
@@ -47,7 +48,8 @@ Examples:
 	poolsim run
 	poolsim run trend-page --json
 	poolsim run my.toml --set pool.recycle.time=60m --set clients.trendpage.count=80
-	poolsim run my.toml --seed 7 --timeseries ts.csv --httperr httperr.log --plot charts`
+	poolsim run my.toml --seed 7 --timeseries ts.csv --httperr httperr.log --plot charts
+	poolsim run fitted.toml --accesslog u_ex.log   # a fitted scenario also prints simulated vs observed outcomes`
 
 // runFlags are the flags of "poolsim run".
 type runFlags struct {
@@ -55,6 +57,7 @@ type runFlags struct {
 	seed        optUint64
 	sets        setFlag
 	httperr     string
+	accesslog   string
 	timeseries  string
 	interval    time.Duration
 	trace       string
@@ -67,10 +70,11 @@ func (r *runFlags) register(f *flagSet) {
 	f.BoolVar(&r.json, "json", false, "print the metrics as one flat JSON object instead of the summary")
 	f.Var(&r.seed, "seed", "random seed `N`, replacing the scenario's seed")
 	f.Var(&r.sets, "set", "override a scenario value: `key=value` with a dotted key and a TOML value\n(a bare word is a string); repeat for several")
-	f.StringVar(&r.httperr, "httperr", "", "write the run's HTTPERR log (IIS format) to `FILE`")
-	f.StringVar(&r.timeseries, "timeseries", "", "write a CSV time series, one row per --interval, to `FILE`")
+	f.StringVar(&r.httperr, "httperr", "", "write the run's HTTPERR log (IIS format) to `FILE` (- for standard output)")
+	f.StringVar(&r.accesslog, "accesslog", "", "write the run's access log (IIS W3C extended format, with time-taken) to `FILE`")
+	f.StringVar(&r.timeseries, "timeseries", "", "write a CSV time series, one row per --interval, to `FILE` (- for standard output)")
 	f.DurationVar(&r.interval, "interval", time.Minute, "width of a time-series row (with --timeseries or --plot)")
-	f.StringVar(&r.trace, "trace", "", "write an event-by-event log of the run to `FILE` (large: for debugging a scenario)")
+	f.StringVar(&r.trace, "trace", "", "write an event-by-event log of the run to `FILE` (- for standard output;\nlarge: for debugging a scenario; cut at 1 GB)")
 	f.StringVar(&r.plot, "plot", "", "draw the time series, the worker timeline and the memory panel as PNG and SVG into `DIR`,\nwith a one-run report, DIR/report.html")
 	f.Var((*eventBudget)(&r.maxEvents), "max-events", "refuse a scenario whose expected number of events exceeds `N`\n(0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
 	f.Uint64Var(&r.replication, "replication", 0, "replication `R`: selects the random streams, as replication R of a sweep")
@@ -154,7 +158,7 @@ func (r *runFlags) checkPaths(arg string) error {
 	if _, err := os.Stat(arg); err == nil {
 		paths = append(paths, sameOutput{path: arg})
 	}
-	for _, o := range []struct{ flag, path string }{{"--httperr", r.httperr}, {"--trace", r.trace}, {"--timeseries", r.timeseries}} {
+	for _, o := range []struct{ flag, path string }{{"--httperr", r.httperr}, {"--accesslog", r.accesslog}, {"--trace", r.trace}, {"--timeseries", r.timeseries}} {
 		if o.path != "" {
 			paths = append(paths, sameOutput{flag: o.flag, path: o.path})
 		}
@@ -187,6 +191,13 @@ func (o *runOutputs) open(c *cli, fl *runFlags, sc *model.Scenario, opt *model.O
 			return err
 		}
 		opt.HTTPErr = out
+	}
+	if fl.accesslog != "" {
+		out, err := add("--accesslog", fl.accesslog)
+		if err != nil {
+			return err
+		}
+		opt.AccessLog = out
 	}
 	if fl.trace != "" {
 		out, err := add("--trace", fl.trace)
@@ -279,6 +290,9 @@ func (c *cli) reportRun(arg string, fl *runFlags, sc *model.Scenario, res *model
 		err = writeJSON(c.stdout, &res.Metrics)
 	} else {
 		err = writeSummary(c.stdout, sc, fl.replication, res, warnings)
+		if err == nil {
+			err = writeObservedCheck(c.stdout, sc, res)
+		}
 	}
 	if err != nil {
 		return c.errorf("%v", err)

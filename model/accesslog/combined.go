@@ -63,12 +63,12 @@ func (r *Reader) combined(b []byte) bool {
 		if _, after, ok := bytes.Cut(v, []byte("=")); ok {
 			v = after
 		}
-		d, ok := parseRequestTime(v)
+		d, res, ok := parseRequestTime(v)
 		if !ok {
 			r.skip("request time %q: want seconds with a decimal point (nginx $request_time) or whole microseconds (Apache %%D)", v)
 			return false
 		}
-		rec.Taken, rec.HasTaken = d, true
+		rec.Taken, rec.HasTaken, rec.Resolution = d, true, res
 	}
 	rec.Offset = offset
 	if !r.zoneSet {
@@ -79,9 +79,9 @@ func (r *Reader) combined(b []byte) bool {
 		}
 		r.mixedZones++
 	}
-	rec.End = t
+	rec.End = t.Add(halfSecond)
 	if r.opt.TimeAtStart && rec.HasTaken {
-		rec.End = t.Add(rec.Taken)
+		rec.End = rec.End.Add(rec.Taken)
 	}
 	return true
 }
@@ -136,23 +136,25 @@ func parseCLFTime(b []byte) (time.Time, int, bool) {
 }
 
 // parseRequestTime parses seconds with a decimal point, or whole
-// microseconds.
-func parseRequestTime(v []byte) (time.Duration, bool) {
+// microseconds, and returns the unit of the last digit.
+func parseRequestTime(v []byte) (time.Duration, time.Duration, bool) {
 	whole, frac, dot := bytes.Cut(v, []byte("."))
 	if !dot {
 		us, ok := atoi(v)
-		return time.Duration(us) * time.Microsecond, ok
+		return time.Duration(us) * time.Microsecond, time.Microsecond, ok
 	}
 	s, ok := atoi(whole)
 	if !ok || len(frac) == 0 || len(frac) > 9 {
-		return 0, false
+		return 0, 0, false
 	}
 	n, ok := digits(frac)
 	if !ok {
-		return 0, false
+		return 0, 0, false
 	}
+	res := time.Duration(1)
 	for i := len(frac); i < 9; i++ {
 		n *= 10
+		res *= 10
 	}
-	return time.Duration(s)*time.Second + time.Duration(n), true
+	return time.Duration(s)*time.Second + time.Duration(n), res, true
 }

@@ -29,6 +29,10 @@ type Options struct {
 	TimeAtStart bool
 }
 
+// halfSecond is added to times logged to the second: the middle of the
+// second they were rounded down from.
+const halfSecond = 500 * time.Millisecond
+
 const (
 	maxLine       = 1 << 20
 	keptReasons   = 5
@@ -243,6 +247,9 @@ func (r *Reader) w3c(b []byte) bool {
 		return false
 	}
 	rec.End = t
+	if len(f[r.iTime]) == 8 {
+		rec.End = t.Add(halfSecond)
+	}
 	path := []byte(nil)
 	if r.iStem >= 0 {
 		path = f[r.iStem]
@@ -272,7 +279,7 @@ func (r *Reader) w3c(b []byte) bool {
 			r.skip("time-taken %q: want whole milliseconds", f[r.iTaken])
 			return false
 		}
-		rec.Taken, rec.HasTaken = time.Duration(ms)*time.Millisecond, true
+		rec.Taken, rec.HasTaken, rec.Resolution = time.Duration(ms)*time.Millisecond, true, time.Millisecond
 	}
 	if r.iReason >= 0 {
 		if isDash(f[r.iReason]) {

@@ -49,26 +49,26 @@ func TestReadLogs(t *testing.T) {
 		skipped int
 	}{
 		{"u_ex261123.log", Options{}, W3C, []got{
-			{"2026-11-23 00:00:01.000", "/trend/data.ashx", 200, 0, 41 * time.Millisecond, true, ""},
-			{"2026-11-23 00:00:02.000", "/Trend/Data.ashx", 200, 0, 38 * time.Millisecond, true, ""},
-			{"2026-11-23 00:00:02.000", "/api/orders", 500, 0, 1203 * time.Millisecond, true, ""},
-			{"2026-11-23 00:00:03.000", "/health", 200, 0, 0, true, ""},
-			{"2026-11-23 00:10:00.000", "/trend/data.ashx", 503, 2, 15 * time.Millisecond, true, ""},
-			{"2026-11-23 00:10:01.000", "/trend/data.ashx", 200, 0, 44 * time.Millisecond, true, ""},
+			{"2026-11-23 00:00:01.500", "/trend/data.ashx", 200, 0, 41 * time.Millisecond, true, ""},
+			{"2026-11-23 00:00:02.500", "/Trend/Data.ashx", 200, 0, 38 * time.Millisecond, true, ""},
+			{"2026-11-23 00:00:02.500", "/api/orders", 500, 0, 1203 * time.Millisecond, true, ""},
+			{"2026-11-23 00:00:03.500", "/health", 200, 0, 0, true, ""},
+			{"2026-11-23 00:10:00.500", "/trend/data.ashx", 503, 2, 15 * time.Millisecond, true, ""},
+			{"2026-11-23 00:10:01.500", "/trend/data.ashx", 200, 0, 44 * time.Millisecond, true, ""},
 		}, 2},
 		{"httperr1.log", Options{}, HTTPErr, []got{
-			{"2026-11-23 03:00:04.000", "/trend/data.ashx", 503, -1, 0, false, "QueueFull"},
-			{"2026-11-23 03:00:09.000", "/trend/data.ashx", 0, -1, 0, false, "Connection_Abandoned_By_AppPool"},
-			{"2026-11-24 01:00:00.000", "/api/orders", 0, -1, 0, false, "Timer_AppPool"},
+			{"2026-11-23 03:00:04.500", "/trend/data.ashx", 503, -1, 0, false, "QueueFull"},
+			{"2026-11-23 03:00:09.500", "/trend/data.ashx", 0, -1, 0, false, "Connection_Abandoned_By_AppPool"},
+			{"2026-11-24 01:00:00.500", "/api/orders", 0, -1, 0, false, "Timer_AppPool"},
 		}, 0},
 		{"nginx.log", Options{}, Combined, []got{
-			{"2026-11-23 09:00:00.000", "/index.php", 200, -1, 12 * time.Millisecond, true, ""},
-			{"2026-11-23 09:00:01.000", "/api/save", 502, -1, 1250 * time.Millisecond, true, ""},
-			{"2026-11-23 09:00:02.000", "/img/a.png", 200, -1, 0, true, ""},
+			{"2026-11-23 09:00:00.500", "/index.php", 200, -1, 12 * time.Millisecond, true, ""},
+			{"2026-11-23 09:00:01.500", "/api/save", 502, -1, 1250 * time.Millisecond, true, ""},
+			{"2026-11-23 09:00:02.500", "/img/a.png", 200, -1, 0, true, ""},
 		}, 1},
 		{"apache.log", Options{TimeAtStart: true}, Combined, []got{
-			{"2026-11-23 15:00:00.015", "/wp-login.php", 200, -1, 15 * time.Millisecond, true, ""},
-			{"2026-03-29 07:00:02.500", "/wp-login.php", 200, -1, 2500 * time.Millisecond, true, ""},
+			{"2026-11-23 15:00:00.515", "/wp-login.php", 200, -1, 15 * time.Millisecond, true, ""},
+			{"2026-03-29 07:00:03.000", "/wp-login.php", 200, -1, 2500 * time.Millisecond, true, ""},
 		}, 0},
 	}
 	for _, tt := range tests {
@@ -167,8 +167,8 @@ func TestWriterRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []got{
-		{"2026-11-23 00:01:30.000", "/trend+page", 200, 0, 41 * time.Millisecond, true, ""},
-		{"2026-11-23 00:01:35.000", "-", 500, 0, 2 * time.Second, true, ""},
+		{"2026-11-23 00:01:30.500", "/trend+page", 200, 0, 41 * time.Millisecond, true, ""},
+		{"2026-11-23 00:01:35.500", "-", 500, 0, 2 * time.Second, true, ""},
 	}
 	if len(recs) != 2 || recs[0] != want[0] || recs[1] != want[1] {
 		t.Errorf("read back %+v, want %+v", recs, want)

@@ -28,11 +28,16 @@ func (f Format) String() string {
 // Record is one request of a log. Path and Reason are reused by the next
 // call to Next: copy them to keep them.
 type Record struct {
-	// End is when the request ended (UTC): IIS and nginx log then.
+	// End is when the request ended (UTC): IIS and nginx log then. A time
+	// logged to the whole second (IIS, nginx, Apache: rounded down) is
+	// taken at the middle of its second, logged time + 0.5 s.
 	End time.Time
 	// Taken is time-taken when HasTaken.
 	Taken    time.Duration
 	HasTaken bool
+	// Resolution is the unit Taken was logged in: 1 ms for W3C, the last
+	// decimal of a combined log's seconds, 1 µs for Apache's %D.
+	Resolution time.Duration
 	// Path is the URL path, without the query string.
 	Path []byte
 	// Status is sc-status, 0 when the log has '-' (HTTPERR for an

@@ -1,0 +1,88 @@
+package fit
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeLog(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestOverDispersionNoted: arrivals in bursts (every other minute empty,
+// the others 100 requests) are far from Poisson, and the written workload
+// says so.
+func TestOverDispersionNoted(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("#Fields: date time cs-uri-stem sc-status time-taken\n")
+	for m := 0; m < 120; m += 2 {
+		for i := 0; i < 100; i++ {
+			fmt.Fprintf(&b, "2026-11-23 %02d:%02d:%02d /a 200 %d\n", 10+m/60, m%60, i%60, 10+i%7)
+		}
+	}
+	w, err := Read([]string{writeLog(t, t.TempDir(), "bursty.log", b.String())}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !w.OverDispersed() || !strings.Contains(string(w.TOML(nil)), "they come in bursts") {
+		t.Errorf("dispersion %g ± %g not reported", w.Dispersion, w.DispersionSE)
+	}
+}
+
+// TestFitBadLogs: logs fit cannot use are errors that name the file and
+// say what is missing.
+func TestFitBadLogs(t *testing.T) {
+	dir := t.TempDir()
+	noTaken := writeLog(t, dir, "u_ex1.log", "#Fields: date time cs-uri-stem sc-status\n2026-11-23 10:00:00 /a 200\n")
+	onlyErr := writeLog(t, dir, "httperr1.log", "#Fields: date time cs-uri sc-status s-reason\n2026-11-23 10:00:00 /a 503 QueueFull\n")
+	config := writeLog(t, dir, "web.config", strings.Repeat("<configuration>\n", 25))
+	for _, tt := range []struct {
+		files []string
+		want  string
+	}{
+		{[]string{noTaken}, "u_ex1.log: no request has a time-taken"},
+		{[]string{onlyErr}, "no access-log request"},
+		{[]string{config}, "web.config: not a W3C extended, HTTPERR or combined log"},
+		{[]string{filepath.Join(dir, "missing.log")}, "missing.log: no such file"},
+	} {
+		_, err := Read(tt.files, Options{})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Read(%v): %v, want %q", tt.files, err, tt.want)
+		}
+	}
+}
+
+// TestClassesBusiestFirst: the busiest paths by class name get their own
+// classes (paths differing in case are one class, as IIS treats them), the
+// rest share "other", and the skipped lines are noted with file and line.
+func TestClassesBusiestFirst(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("#Fields: date time cs-uri-stem sc-status sc-substatus time-taken\n")
+	for i := 0; i < 300; i++ {
+		path := []string{"/a", "/A", "/b", "/c", "/d"}[i%5]
+		fmt.Fprintf(&b, "2026-11-23 10:%02d:%02d %s 200 0 %d\n", i/60, i%60, path, 5+i%11)
+	}
+	b.WriteString("garbage\n")
+	w, err := Read([]string{writeLog(t, t.TempDir(), "u.log", b.String())}, Options{Classes: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range w.Classes {
+		got = append(got, fmt.Sprintf("%s:%d", c.Name, c.Count))
+	}
+	if strings.Join(got, " ") != "a:120 b:60 other:120" {
+		t.Errorf("classes %v", got)
+	}
+	if len(w.Notes) == 0 || !strings.Contains(w.Notes[0], "u.log: 1 malformed lines skipped (of 301); first: ") || !strings.Contains(w.Notes[0], "u.log:302:") {
+		t.Errorf("notes %q", w.Notes)
+	}
+}

@@ -1,0 +1,93 @@
+package serverconf
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// node is an XML element with the line it starts on.
+type node struct {
+	name     string
+	attrs    []attr
+	children []*node
+	line     int
+}
+
+type attr struct {
+	name, value string
+	line        int
+}
+
+func (n *node) child(name string) *node {
+	for _, c := range n.children {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func (n *node) attr(name string) (attr, bool) {
+	for _, a := range n.attrs {
+		if a.name == name {
+			return a, true
+		}
+	}
+	return attr{}, false
+}
+
+// parseXML reads the element tree of data, with line numbers.
+func parseXML(file string, data []byte) (*node, error) {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.Strict = true
+	lineAt := func(off int64) int { return 1 + bytes.Count(data[:min(int(off), len(data))], []byte("\n")) }
+	var stack []*node
+	var root *node
+	for {
+		off := d.InputOffset()
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var se *xml.SyntaxError
+			if errors.As(err, &se) {
+				return nil, fmt.Errorf("%s:%d: malformed XML: %s", file, se.Line, se.Msg)
+			}
+			return nil, fmt.Errorf("%s:%d: malformed XML: %v", file, lineAt(d.InputOffset()), err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			// The start tag begins after any whitespace since off.
+			line := lineAt(off + int64(len(data[off:])-len(bytes.TrimLeft(data[off:], " \t\r\n"))))
+			n := &node{name: t.Name.Local, line: line}
+			for _, a := range t.Attr {
+				n.attrs = append(n.attrs, attr{a.Name.Local, a.Value, line})
+			}
+			if len(stack) > 0 {
+				p := stack[len(stack)-1]
+				p.children = append(p.children, n)
+			} else if root == nil {
+				root = n
+			}
+			stack = append(stack, n)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		}
+	}
+	if root == nil {
+		return nil, fmt.Errorf("%s: no XML element: not an IIS configuration file", file)
+	}
+	return root, nil
+}
+
+// looksLikeXML reports whether data starts, after a byte-order mark and
+// white space, with '<'.
+func looksLikeXML(data []byte) bool {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	return strings.HasPrefix(strings.TrimLeft(string(data[:min(len(data), 512)]), " \t\r\n"), "<")
+}

@@ -1,0 +1,135 @@
+package model
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/poolsim/poolsim/model/accesslog"
+)
+
+const traceLogHead = "#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Fields: date time cs-uri-stem sc-status sc-substatus time-taken\n"
+
+func traceScenario(t *testing.T, dir, log string, extra string) *Scenario {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "u_ex.log"), []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := `horizon = "1h"
+start = 2026-11-23T00:00:00Z
+[pool]
+threads = 100
+startup_time = "0s"
+[classes.other]
+service = "10ms"
+[classes.api_orders]
+service = "500ms"
+[clients.replay]
+kind = "trace"
+file = "u_ex.log"
+class = "other"
+` + extra
+	path := filepath.Join(dir, "replay.toml")
+	sc, err := Decode(path, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+// TestTraceReplaysArrivals checks the trace client's rules: a request
+// arrives at its logged end less its time-taken, in arrival order although
+// the log is in end order; log time maps to (T − start) / speedup; requests
+// before the start are skipped; a path whose class name
+// (accesslog.AppendClassName) names a class goes to it, any other to the
+// client's class; the replayed path is the one logged.
+func TestTraceReplaysArrivals(t *testing.T) {
+	log := traceLogHead +
+		"2026-11-22 23:59:59 /early 200 0 5\n" +
+		"2026-11-23 00:00:10 /home 200 0 5000\n" + // arrived at 5 s
+		"2026-11-23 00:00:08 /API/Orders 200 0 1000\n" + // arrived at 7 s
+		"2026-11-23 00:00:06 /home 200 0 0\n" + // arrived at 6 s
+		"2026-11-23 00:00:20 /home 200 0 0\n"
+	for _, tt := range []struct {
+		speedup string
+		want    []float64 // arrival times in seconds
+	}{
+		{"", []float64{5.5, 6.5, 7.5, 20.5}},
+		{"speedup = 2.0\n", []float64{2.75, 3.25, 3.75, 10.25}},
+	} {
+		sc := traceScenario(t, t.TempDir(), log, tt.speedup)
+		var trace, access bytes.Buffer
+		res, err := Run(sc, Options{Trace: &trace, AccessLog: &access})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []float64
+		for _, line := range strings.Split(trace.String(), "\n") {
+			var at float64
+			if strings.Contains(line, " arrive ") {
+				fmt.Sscan(line, &at)
+				got = append(got, at)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("speedup %q: arrivals at %v s, want %v", tt.speedup, got, tt.want)
+		}
+		if res.Metrics.Arrivals != 4 || res.Metrics.OK != 4 {
+			t.Errorf("arrivals %v ok %v, want 4 and 4", res.Metrics.Arrivals, res.Metrics.OK)
+		}
+		if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "1 requests before the scenario's start") {
+			t.Errorf("notes %q, want one about the early request", res.Notes)
+		}
+		// Each path's time-taken shows its class: api_orders 500 ms, the rest 10 ms.
+		r := accesslog.NewReader("access", &access, accesslog.Options{})
+		taken := map[string][]int64{}
+		for {
+			rec, err := r.Next()
+			if err != nil {
+				break
+			}
+			taken[string(rec.Path)] = append(taken[string(rec.Path)], rec.Taken.Milliseconds())
+		}
+		if fmt.Sprint(taken) != "map[/API/Orders:[500] /home:[10 10 10]]" {
+			t.Errorf("access log time-taken by path %v", taken)
+		}
+	}
+}
+
+// TestTraceMemoryFlat: a trace is streamed, so replaying a log ten times
+// longer allocates about the same; loading it whole would allocate at
+// least its size again.
+func TestTraceMemoryFlat(t *testing.T) {
+	alloc := func(lines int) uint64 {
+		var b strings.Builder
+		b.WriteString(traceLogHead)
+		for i := 0; i < lines; i++ {
+			s := 1 + i/10 // ten requests a second
+			fmt.Fprintf(&b, "2026-11-23 %02d:%02d:%02d /p%d 200 0 3\n", s/3600, s/60%60, s%60, i%50)
+		}
+		sc := traceScenario(t, t.TempDir(), b.String(), "")
+		sc.Horizon = Duration(24 * 3600 * 1e9)
+		runtime.GC()
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		res, err := Run(sc, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&m1)
+		if int(res.Metrics.Arrivals) != lines {
+			t.Fatalf("%d arrivals, want %d", int(res.Metrics.Arrivals), lines)
+		}
+		return m1.TotalAlloc - m0.TotalAlloc
+	}
+	small, large := alloc(20_000), alloc(200_000)
+	t.Logf("allocated: %d bytes for 20 000 lines, %d for 200 000", small, large)
+	// 180 000 more lines of about 45 bytes: loading them would take 8 MB.
+	if large > small+1<<20 {
+		t.Errorf("20 000 lines allocate %d bytes, 200 000 lines %d: not flat", small, large)
+	}
+}
