@@ -195,7 +195,7 @@ func runPage(r *Run, opt Options) (*page, error) {
 		return nil, err
 	}
 	for _, f := range figs {
-		f.Note = fmt.Sprintf("one run · seed %d, replication %d · horizon %s, warm-up %s", sc.Seed, r.Inputs.Replication, res.Horizon, res.Warmup)
+		f.Note = RunNote(sc, r.Inputs.Replication, res)
 		ch, err := figure(f)
 		if err != nil {
 			return nil, err
@@ -222,6 +222,12 @@ func runPage(r *Run, opt Options) (*page, error) {
 		p.Command = r.Inputs.Command(r.Dir)
 	}
 	return p, nil
+}
+
+// RunNote is the footnote of a chart of one run: "one run · seed 1,
+// replication 0 · horizon 12h0m0s, warm-up 15m0s".
+func RunNote(sc *model.Scenario, replication uint64, res *model.Result) string {
+	return fmt.Sprintf("one run · seed %d, replication %d · horizon %s, warm-up %s", sc.Seed, replication, res.Horizon, res.Warmup)
 }
 
 // runFigures are the charts of one run: time series, worker timeline (with
