@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -174,7 +175,7 @@ func writeWorkers(bw io.Writer, t *tabwriter.Writer, res *model.Result) {
 	fmt.Fprintf(t, "  rapid_fail_trips\t%s\temergency_restarts\t%s\tlock_conflicts\t%s\n",
 		count(m.RapidFailTrips)+beforeWarmup(res.BeforeWarmup.RapidFailTrips), count(m.EmergencyRestarts), count(m.LockConflicts))
 	t.Flush()
-	writeExits(bw, res.Workers)
+	writeExits(bw, res.WorkerCounts)
 }
 
 // writeLog writes the lines the supervisor would have logged, under the
@@ -195,36 +196,29 @@ func writeLog(bw io.Writer, t *tabwriter.Writer, log model.SupervisorLog) {
 	}
 }
 
-// writeExits summarizes how the run's worker processes ended.
-func writeExits(w io.Writer, workers []model.Lifecycle) {
-	if len(workers) == 0 {
+// writeExits summarizes how the run's worker processes ended, from the
+// counts of every start and exit (the lifecycles kept may be fewer).
+func writeExits(w io.Writer, c model.WorkerCounts) {
+	if c.Started == 0 {
 		fmt.Fprint(w, "  no worker process started\n")
 		return
 	}
-	var reasons []string
 	counts := map[string]int{}
-	alive := 0
-	for _, l := range workers {
-		if l.Exit == engine.Never {
-			alive++
-			continue
-		}
-		why := l.Why
+	exited := 0
+	for why, n := range c.Exits {
 		if why == "" {
 			why = "unknown"
 		}
-		if counts[why] == 0 {
-			reasons = append(reasons, why)
-		}
-		counts[why]++
+		counts[why] += n
+		exited += n
 	}
-	slices.Sort(reasons)
+	reasons := slices.Sorted(maps.Keys(counts))
 	parts := make([]string, 0, len(reasons))
 	for _, r := range reasons {
 		parts = append(parts, fmt.Sprintf("%s %d", r, counts[r]))
 	}
 	fmt.Fprintf(w, "  %s in the whole run, warm-up included: %d alive at the horizon",
-		plural(len(workers), "worker process", "worker processes"), alive)
+		plural(c.Started, "worker process", "worker processes"), c.Started-exited)
 	if len(parts) > 0 {
 		fmt.Fprintf(w, "; exits by reason: %s", strings.Join(parts, ", "))
 	}
