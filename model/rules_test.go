@@ -591,3 +591,21 @@ func TestCrashAt(t *testing.T) {
 		}
 	}
 }
+
+// TestAssumptionsFollowTheServer checks that a value the modelled server
+// sets is not listed as an assumption (docs/model.md#assumptions): a php-fpm
+// child executes one request at a time (pm's children, not poolsim's
+// threads), and php-fpm has no start mode, HTTPERR log or IIS rapid-fail
+// window.
+func TestAssumptionsFollowTheServer(t *testing.T) {
+	sc, err := Decode("fpm.toml", []byte("server = \"php-fpm\"\n[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range Assumptions(sc) {
+		switch a.Key {
+		case "pool.threads", "pool.start_mode", "pool.httperr_names", "pool.rapid_fail.window":
+			t.Errorf("php-fpm: %s = %s listed as an assumption", a.Key, a.Value)
+		}
+	}
+}
