@@ -2,9 +2,7 @@ package model
 
 import (
 	"bytes"
-	"io"
 	"math"
-	"os"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -114,7 +112,7 @@ func TestRestartAfterRapidFail(t *testing.T) {
 	sc.Pool.Ping.Enabled = false
 	sc.Pool.RapidFail.MaxCrashes = 1
 	sc.Pool.RapidFail.RestartAfter = Duration(10 * engine.Second)
-	res, err := Run(sc, Options{Trace: traceOut(t)})
+	res, err := Run(sc, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,12 +134,6 @@ func TestRestartAfterRapidFail(t *testing.T) {
 	}
 }
 
-func traceOut(t *testing.T) io.Writer {
-	if os.Getenv("TRACE") != "" {
-		return os.Stderr
-	}
-	return nil
-}
 
 // TestCommonRandomNumbersWithRetries checks the rule "a request's own draws
 // are keyed on its identity" (docs/model.md#random-numbers): two variants
