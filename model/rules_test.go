@@ -134,7 +134,6 @@ func TestRestartAfterRapidFail(t *testing.T) {
 	}
 }
 
-
 // TestCommonRandomNumbersWithRetries checks the rule "a request's own draws
 // are keyed on its identity" (docs/model.md#random-numbers): two variants
 // whose rejections, and so whose retries, differ must still give every
