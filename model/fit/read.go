@@ -51,9 +51,9 @@ type Workload struct {
 	Classes  []*Class  // busiest first, the rest class last
 	Rate     float64   // arrivals (access and HTTPERR) per second over From..To
 	Profile  []model.ProfilePoint
-	// Dispersion is the variance-to-mean ratio of the per-minute arrival
-	// counts against the profile's expectation (1 for Poisson arrivals),
-	// with its standard error under Poisson; 0 when too few minutes.
+	// Dispersion is the index of dispersion of the per-minute arrival
+	// counts (1 for Poisson arrivals; see dispersion), with its standard
+	// error; 0 when too few minutes.
 	Dispersion, DispersionSE float64
 	LowLoadMax               int // the most arrivals in a minute counted as low load
 	Observed                 model.Observed

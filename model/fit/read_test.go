@@ -2,10 +2,13 @@ package fit
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func writeLog(t *testing.T, dir, name, text string) string {
@@ -84,5 +87,34 @@ func TestClassesBusiestFirst(t *testing.T) {
 	}
 	if len(w.Notes) == 0 || !strings.Contains(w.Notes[0], "u.log: 1 malformed lines skipped (of 301); first: ") || !strings.Contains(w.Notes[0], "u.log:302:") {
 		t.Errorf("notes %q", w.Notes)
+	}
+}
+
+// TestDispersionOfPoissonArrivals: Poisson arrivals, at a constant rate
+// or with the rate stepping tenfold in mid-hour, have an index of
+// dispersion within 3 standard errors of 1 and are not noted as bursty
+// (the local mean and the median keep the step from counting as a burst).
+func TestDispersionOfPoissonArrivals(t *testing.T) {
+	for _, step := range []bool{false, true} {
+		r := rand.New(rand.NewPCG(1, 2))
+		w := &Workload{minutes: map[int64]int32{}}
+		base := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+		for at := 0.0; at < 86400; {
+			rate := 7.0
+			if step && at > 7.5*3600 {
+				rate = 70
+			}
+			at += r.ExpFloat64() / rate
+			tt := base.Add(time.Duration(at * 1e9))
+			w.minutes[tt.Unix()/60]++
+			if w.From.IsZero() {
+				w.From = tt
+			}
+			w.To = tt
+		}
+		w.dispersion()
+		if w.DispersionSE > 0.1 || math.Abs(w.Dispersion-1) > 3*w.DispersionSE || w.OverDispersed() {
+			t.Errorf("step %v: index %g ± %g, want 1", step, w.Dispersion, w.DispersionSE)
+		}
 	}
 }

@@ -136,11 +136,11 @@ func (w *Workload) writeClients(b *bytes.Buffer) {
 	}
 	switch {
 	case w.OverDispersed():
-		p("# Note: the arrivals per minute vary %.2g times as much as Poisson arrivals would (1 ± %.2g):\n", w.Dispersion, w.DispersionSE)
+		p("# Note: the arrivals per minute vary %.2g times as much as Poisson arrivals would (index of dispersion; Poisson: 1 ± %.2g):\n", w.Dispersion, w.DispersionSE)
 		p("# they come in bursts that these Poisson clients smooth out, so queues and 503s will be understated.\n")
 		p("# Replay the log itself to keep the bursts (below).\n")
 	case w.DispersionSE > 0:
-		p("# The arrivals per minute vary as Poisson arrivals would (variance/mean %.2g, 1 ± %.2g).\n", w.Dispersion, w.DispersionSE)
+		p("# The arrivals per minute vary as Poisson arrivals would (index of dispersion %.2g; Poisson: 1 ± %.2g).\n", w.Dispersion, w.DispersionSE)
 	}
 	file := w.Files[0]
 	if abs, err := filepath.Abs(file); err == nil {
