@@ -12,7 +12,10 @@ import (
 	"github.com/poolsim/poolsim/model/accesslog"
 )
 
-// A trace client (kind = "trace") replays the requests of logs: each
+// A trace client (kind = "trace") replays the requests of logs: file, the
+// access log, and optionally httperr, the HTTPERR log of the same span,
+// whose requests (503s, expiries, abandoned connections) arrived too and
+// are missing from the access log; the two are merged in time. Each
 // request arrives at the time the log says it did and belongs to the class
 // that poolsim fit would give its path (accesslog.AppendClassName), or to
 // the client's class when the scenario has no class of that name.
@@ -133,15 +136,21 @@ func newTrace(c *clientRT) (*traceRT, error) {
 		t.speedup = 1
 	}
 	t.end = t.start.Add(time.Duration(float64(sc.Horizon.T()) * t.speedup))
-	f, err := os.Open(c.c.File)
-	if err != nil {
-		return nil, fmt.Errorf("clients.%s.file: %v", c.name, err)
-	}
-	tf := &traceFile{name: c.c.File, f: f, r: accesslog.NewReader(c.c.File, f, accesslog.Options{})}
-	t.files = append(t.files, tf)
-	if err := t.advance(tf); err != nil {
-		t.close()
-		return nil, err
+	for _, file := range []struct{ key, path string }{{"file", c.c.File}, {"httperr", c.c.HTTPErr}} {
+		if file.path == "" {
+			continue
+		}
+		f, err := os.Open(file.path)
+		if err != nil {
+			t.close()
+			return nil, fmt.Errorf("clients.%s.%s: %v", c.name, file.key, err)
+		}
+		tf := &traceFile{name: file.path, f: f, r: accesslog.NewReader(file.path, f, accesslog.Options{})}
+		t.files = append(t.files, tf)
+		if err := t.advance(tf); err != nil {
+			t.close()
+			return nil, err
+		}
 	}
 	return t, nil
 }
@@ -279,7 +288,7 @@ func (w *world) finishTraces() ([]string, error) {
 			return nil, fmt.Errorf("clients.%s: %w", c.name, t.err)
 		}
 		if t.skipped > 0 {
-			notes = append(notes, fmt.Sprintf("clients.%s: %d malformed lines of %s skipped", c.name, t.skipped, c.c.File))
+			notes = append(notes, fmt.Sprintf("clients.%s: %d malformed lines of its logs skipped", c.name, t.skipped))
 		}
 		if t.early > 0 {
 			notes = append(notes, fmt.Sprintf("clients.%s: %d requests before the scenario's start skipped", c.name, t.early))
@@ -298,6 +307,9 @@ func (d *scenarioDecoder) validateTrace(p []string, c *Client) {
 		if c.File != "" {
 			d.errorf(join(p, "file"), QuoteString(c.File), `file is for trace clients (kind = "trace")`)
 		}
+		if c.HTTPErr != "" {
+			d.errorf(join(p, "httperr"), QuoteString(c.HTTPErr), `httperr is for trace clients (kind = "trace")`)
+		}
 		if c.Speedup != 0 {
 			d.errorf(join(p, "speedup"), formatTOMLFloat(c.Speedup), `speedup is for trace clients (kind = "trace")`)
 		}
@@ -309,6 +321,12 @@ func (d *scenarioDecoder) validateTrace(p []string, c *Client) {
 		c.File = TracePath(d.file, c.File)
 		if _, err := os.Stat(c.File); err != nil {
 			d.errorf(join(p, "file"), QuoteString(c.File), "cannot read the log: %v", err)
+		}
+	}
+	if c.HTTPErr != "" {
+		c.HTTPErr = TracePath(d.file, c.HTTPErr)
+		if _, err := os.Stat(c.HTTPErr); err != nil {
+			d.errorf(join(p, "httperr"), QuoteString(c.HTTPErr), "cannot read the log: %v", err)
 		}
 	}
 	if math.IsNaN(c.Speedup) || c.Speedup < 0 || c.Speedup > maxFactor {

@@ -45,7 +45,9 @@ const minLowLoad = 100
 // Workload is what Read found in the logs.
 type Workload struct {
 	Files    []string
-	From, To time.Time // first and last arrival
+	// AccessFiles and HTTPErrFiles are the files of each kind, in order.
+	AccessFiles, HTTPErrFiles []string
+	From, To                  time.Time // first and last arrival
 	Requests int64     // access-log requests
 	HTTPErr  int64     // HTTPERR lines
 	Classes  []*Class  // busiest first, the rest class last
@@ -105,10 +107,11 @@ func Read(files []string, opt Options) (*Workload, error) {
 	paths := map[string]map[string]int64{}
 	name := []byte(nil)
 	for _, file := range files {
-		taken, access := 0, 0
+		taken, access, httperr := 0, 0, 0
 		err := eachRecord(file, opt, w, func(rec *accesslog.Record) {
 			at := rec.Start()
 			if len(rec.Reason) > 0 {
+				httperr++
 				w.HTTPErr++
 				w.httperr(rec)
 				at = rec.End
@@ -140,6 +143,12 @@ func Read(files []string, opt Options) (*Workload, error) {
 		})
 		if err != nil {
 			return nil, err
+		}
+		if access > 0 {
+			w.AccessFiles = append(w.AccessFiles, file)
+		}
+		if httperr > 0 {
+			w.HTTPErrFiles = append(w.HTTPErrFiles, file)
 		}
 		if access > 0 && taken == 0 {
 			return nil, fmt.Errorf("%s: no request has a time-taken: service times cannot be fitted (IIS: add the time-taken field to the site's logging fields; nginx: end log_format with $request_time; Apache: with %%D)", file)
