@@ -44,15 +44,15 @@ const minLowLoad = 100
 
 // Workload is what Read found in the logs.
 type Workload struct {
-	Files    []string
+	Files []string
 	// AccessFiles and HTTPErrFiles are the files of each kind, in order.
 	AccessFiles, HTTPErrFiles []string
 	From, To                  time.Time // first and last arrival
-	Requests int64     // access-log requests
-	HTTPErr  int64     // HTTPERR lines
-	Classes  []*Class  // busiest first, the rest class last
-	Rate     float64   // arrivals (access and HTTPERR) per second over From..To
-	Profile  []model.ProfilePoint
+	Requests                  int64     // access-log requests
+	HTTPErr                   int64     // HTTPERR lines
+	Classes                   []*Class  // busiest first, the rest class last
+	Rate                      float64   // arrivals (access and HTTPERR) per second over From..To
+	Profile                   []model.ProfilePoint
 	// Dispersion is the index of dispersion of the per-minute arrival
 	// counts (1 for Poisson arrivals; see dispersion), with its standard
 	// error; 0 when too few minutes.
