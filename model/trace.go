@@ -1,8 +1,10 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -120,12 +122,19 @@ func (h *traceHeap) pop() traceItem {
 }
 
 // TracePath resolves a trace client's file relative to the scenario file
-// that names it.
+// that names it, as an absolute path, so that the scenario a sweep records
+// in its output directory still finds it.
 func TracePath(scenarioFile, file string) string {
-	if file == "" || filepath.IsAbs(file) || scenarioFile == "" {
+	if file == "" || filepath.IsAbs(file) {
 		return file
 	}
-	return filepath.Join(filepath.Dir(scenarioFile), file)
+	if scenarioFile != "" {
+		file = filepath.Join(filepath.Dir(scenarioFile), file)
+	}
+	if abs, err := filepath.Abs(file); err == nil {
+		return abs
+	}
+	return file
 }
 
 // newTrace opens a trace client's log.
@@ -318,15 +327,17 @@ func (d *scenarioDecoder) validateTrace(p []string, c *Client) {
 	if c.File == "" {
 		d.errorf(join(p, "file"), "", "required: the log to replay (W3C extended, HTTPERR or combined)")
 	} else {
+		written := c.File
 		c.File = TracePath(d.file, c.File)
 		if _, err := os.Stat(c.File); err != nil {
-			d.errorf(join(p, "file"), QuoteString(c.File), "cannot read the log: %v", err)
+			d.errorf(join(p, "file"), QuoteString(written), "cannot read the log: %s", statError(err))
 		}
 	}
 	if c.HTTPErr != "" {
+		written := c.HTTPErr
 		c.HTTPErr = TracePath(d.file, c.HTTPErr)
 		if _, err := os.Stat(c.HTTPErr); err != nil {
-			d.errorf(join(p, "httperr"), QuoteString(c.HTTPErr), "cannot read the log: %v", err)
+			d.errorf(join(p, "httperr"), QuoteString(written), "cannot read the log: %s", statError(err))
 		}
 	}
 	if math.IsNaN(c.Speedup) || c.Speedup < 0 || c.Speedup > maxFactor {
@@ -337,4 +348,14 @@ func (d *scenarioDecoder) validateTrace(p []string, c *Client) {
 			d.errorf(join(p, key), "", "%s is not for trace clients: they replay the log's own arrivals", key)
 		}
 	}
+}
+
+// statError is err without the path (a relative path is resolved against
+// the scenario's directory; the message shows it as written).
+func statError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return err.Error() + " (a relative path is relative to the scenario file)"
 }

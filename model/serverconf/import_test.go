@@ -281,3 +281,29 @@ func FuzzPHPFPM(f *testing.F) { fuzzImport(f, "www.conf", "busy-pools.conf", "ph
 func FuzzGunicorn(f *testing.F) {
 	fuzzImport(f, "gunicorn.conf.py", "gunicorn.service", "gunicorn-computed.conf.py")
 }
+
+// TestIISAttributeAndNestedForms: a child element's attribute may also be
+// written on <add> with a dotted name (processModel.idleTimeout), as
+// appcmd and PowerShell name it; both forms set the same key, and the
+// pool's own value wins over the defaults' in either form.
+func TestIISAttributeAndNestedForms(t *testing.T) {
+	for _, tt := range []struct{ name, add string }{
+		{"nested", `<add name="p"><processModel idleTimeout="00:05:00"/><recycling><periodicRestart time="12:00:00"/></recycling></add>`},
+		{"attribute", `<add name="p" processModel.idleTimeout="00:05:00" recycling.periodicRestart.time="12:00:00"/>`},
+	} {
+		cfg := `<configuration><system.applicationHost><applicationPools>` + tt.add +
+			`<applicationPoolDefaults><processModel idleTimeout="01:00:00"/></applicationPoolDefaults>` +
+			`</applicationPools></system.applicationHost></configuration>`
+		res, err := Import([]string{tt.name + ".config"}, [][]byte{[]byte(cfg)}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := model.Decode("x.toml", res.Text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc.Pool.IdleTimeout != model.Duration(5*engine.Minute) || sc.Pool.Recycle.Time != model.Duration(12*engine.Hour) {
+			t.Errorf("%s: idle %v, recycle %v", tt.name, sc.Pool.IdleTimeout, sc.Pool.Recycle.Time)
+		}
+	}
+}
