@@ -4,7 +4,6 @@ import (
 	"math"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -147,44 +146,44 @@ func TestParseErrors(t *testing.T) {
 		want      []string // substrings of the error
 	}{
 		{"syntax", "scenario = \"small.toml\"\nreplications = = 3\n", []string{"exp.toml:2:"}},
-		{"empty", "", []string{"exp.toml: scenario missing"}},
+		{"empty", "", []string{"exp.toml: empty file: nothing to simulate"}},
 		{"binary", "\x00\x01\x02", []string{"exp.toml:1:"}},
-		{"unknown key", "scenario = \"small.toml\"\nreplication = 3\n", []string{`exp.toml:2: unknown key "replication"; did you mean "replications"?`}},
-		{"case matters", "Scenario = \"small.toml\"\n", []string{`exp.toml:1: unknown key "Scenario"; did you mean "scenario"?`}},
-		{"unknown sweep key", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalue = [1]\n", []string{`exp.toml:4: unknown key "value" in [[sweep]]`}},
-		{"unknown chart key", "scenario = \"small.toml\"\n[[chart]]\ny = \"rate_503\"\ncolour = \"red\"\n", []string{`exp.toml:4: unknown key "colour" in [[chart]]`}},
-		{"replications type", "scenario = \"small.toml\"\nreplications = \"ten\"\n", []string{`exp.toml:2: replications: want an integer, got the string "ten"`}},
+		{"unknown key", "scenario = \"small.toml\"\nreplication = 3\n", []string{`exp.toml:2: replication = 3: unknown top-level key; did you mean "replications"?`}},
+		{"case matters", "Scenario = \"small.toml\"\n", []string{`exp.toml:1: Scenario = "small.toml": unknown top-level key; did you mean "scenario"?`}},
+		{"unknown sweep key", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalue = [1]\n", []string{`exp.toml:4: sweep.value = [1]: unknown key in [[sweep]]; did you mean "values"?`}},
+		{"unknown chart key", "scenario = \"small.toml\"\n[[chart]]\ny = \"rate_503\"\ncolour = \"red\"\n", []string{`exp.toml:4: chart.colour = "red": unknown key in [[chart]] (known keys: title, x, y, group, kind)`}},
+		{"replications type", "scenario = \"small.toml\"\nreplications = \"ten\"\n", []string{`exp.toml:2: replications = "ten": want an integer, got a string`}},
 		{"replications zero", "scenario = \"small.toml\"\nreplications = 0\n", []string{"exp.toml:2: replications = 0: want 1 to"}},
 		{"seed negative", "scenario = \"small.toml\"\nseed = -1\n", []string{"exp.toml:2: seed = -1"}},
-		{"confidence", "scenario = \"small.toml\"\nconfidence = 95\n", []string{"exp.toml:2: confidence = 95: want a number between 0 and 1"}},
-		{"confidence one", "scenario = \"small.toml\"\nconfidence = 1.0\n", []string{"exp.toml:2: confidence = 1"}},
-		{"name type", "name = 3\nscenario = \"small.toml\"\n", []string{"exp.toml:1: name: want a string"}},
-		{"no such scenario", "scenario = \"nope.toml\"\n", []string{`exp.toml:1: scenario "nope.toml": no such file`}},
-		{"no such shipped scenario", "scenario = \"nope\"\n", []string{`exp.toml:1: scenario "nope": no such file, and no shipped scenario`}},
-		{"baseline", "scenario = \"small.toml\"\nbaseline = \"c\"\n[variants.a]\n[variants.b]\n", []string{`exp.toml:2: baseline "c": no such variant (want one of "a", "b")`}},
-		{"baseline without variants", "scenario = \"small.toml\"\nbaseline = \"base\"\n", []string{`exp.toml:2: baseline "base": no such variant`}},
-		{"variant not a table", "scenario = \"small.toml\"\n[variants]\na = 3\n", []string{`exp.toml:3: variant "a": want a table of overrides`}},
-		{"variant unknown key", "scenario = \"small.toml\"\n[variants.a]\n\"pool.thread\" = 3\n", []string{`exp.toml:3 variants.a: pool.thread`, "unknown key"}},
-		{"variant bad value", "scenario = \"small.toml\"\n[variants.\"time 60m\"]\n\"pool.recycle.time\" = \"60x\"\n", []string{`exp.toml:3 variants."time 60m": pool.recycle.time = "60x"`}},
-		{"variant wrong type", "scenario = \"small.toml\"\n[variants.a]\n\"pool.threads\" = \"many\"\n", []string{`exp.toml:3 variants.a: pool.threads = "many"`}},
-		{"variant sets seed", "scenario = \"small.toml\"\n[variants.a]\nseed = 3\n", []string{`exp.toml:3: variants.a: seed`}},
-		{"variant sets a key twice", "scenario = \"small.toml\"\n[variants.a]\n\"pool.threads\" = 3\npool.threads = 4\n", []string{`exp.toml:4: variants.a: pool.threads set twice (line 3)`}},
-		{"array of tables in a variant", "scenario = \"small.toml\"\n[variants.a]\n[[variants.a.things]]\nk = 1\n", []string{`exp.toml:4: variants.a: things.k: inside an array of tables`}},
-		{"override bad", "scenario = \"small.toml\"\n[overrides]\nhorizon = \"long\"\n", []string{`exp.toml:3 overrides: horizon = "long"`}},
-		{"sweep no values", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalues = []\n", []string{"exp.toml:4: [[sweep]] pool.threads: want values = [ ... ] with at least one value"}},
-		{"sweep no key", "scenario = \"small.toml\"\n[[sweep]]\nvalues = [1]\n", []string{"exp.toml:2: [[sweep]] 1: want key"}},
-		{"sweep bad value", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [1, -2]\n", []string{"exp.toml:2 [[sweep]]: pool.threads = -2"}},
-		{"sweep duplicate value", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [1, 1]\n", []string{"exp.toml:4: [[sweep]] pool.threads: value 1 listed twice"}},
-		{"sweep twice", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [1]\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [2]\n", []string{"exp.toml:5: [[sweep]] pool.threads: swept twice (also line 2)"}},
-		{"sweep seed", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"seed\"\nvalues = [1, 2]\n", []string{`exp.toml:2: [[sweep]] key = "seed"`}},
-		{"variant and sweep", "scenario = \"small.toml\"\n[variants.a]\n\"pool.threads\" = 3\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [1]\n", []string{`exp.toml:3: variant "a" sets pool.threads, which a [[sweep]] also sets (line 4)`}},
-		{"variant and sweep spelt differently", "scenario = \"small.toml\"\n[variants.a]\npool.threads = 3\n[[sweep]]\nkey = 'pool.\"threads\"'\nvalues = [1]\n", []string{`exp.toml:3: variant "a" sets pool.threads, which a [[sweep]] also sets (line 4)`}},
-		{"sweep bad key", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool..threads\"\nvalues = [1]\n", []string{`exp.toml:3: [[sweep]] 1: invalid key "pool..threads"`}},
-		{"too big", "scenario = \"small.toml\"\n#" + strings.Repeat("x", 16<<20) + "\n", []string{"exp.toml: 16777242 bytes: an experiment file is at most 16777216"}},
-		{"chart y", "scenario = \"small.toml\"\n[[chart]]\ny = \"rate_502\"\n", []string{`exp.toml:2: chart y = "rate_502": want a metric name`}},
-		{"chart x", "scenario = \"small.toml\"\n[[chart]]\ny = \"rate_503\"\nx = \"pool.threads\"\n", []string{`exp.toml:2: chart x = "pool.threads"`}},
-		{"chart kind", "scenario = \"small.toml\"\n[[chart]]\ny = \"rate_503\"\nkind = \"pie\"\n", []string{`exp.toml:2: chart kind = "pie"`}},
-		{"diff chart without baseline", "scenario = \"small.toml\"\n[[chart]]\ny = \"rate_503\"\nkind = \"diff\"\n", []string{`exp.toml:2: chart kind = "diff": a difference chart needs a baseline`}},
+		{"confidence", "scenario = \"small.toml\"\nconfidence = 95\n", []string{"exp.toml:2: confidence = 95: want a number from 0.5 to 0.999"}},
+		{"confidence one", "scenario = \"small.toml\"\nconfidence = 1.0\n", []string{"exp.toml:2: confidence = 1.0: want a number from 0.5 to 0.999"}},
+		{"name type", "name = 3\nscenario = \"small.toml\"\n", []string{"exp.toml:1: name = 3: want a string, got an integer"}},
+		{"no such scenario", "scenario = \"nope.toml\"\n", []string{`exp.toml:1: scenario = "nope.toml": no such file`}},
+		{"no such shipped scenario", "scenario = \"nope\"\n", []string{`exp.toml:1: scenario = "nope": no such file, and no shipped scenario`}},
+		{"baseline", "scenario = \"small.toml\"\nbaseline = \"c\"\n[variants.a]\n[variants.b]\n", []string{`exp.toml:2: baseline = "c": no such variant (want one of "a", "b")`}},
+		{"baseline without variants", "scenario = \"small.toml\"\nbaseline = \"base\"\n", []string{`exp.toml:2: baseline = "base": no such variant`}},
+		{"variant not a table", "scenario = \"small.toml\"\n[variants]\na = 3\n", []string{`exp.toml:3: variants.a = 3: want a table of overrides such as "pool.recycle.time" = "60m", got an integer`}},
+		{"variant unknown key", "scenario = \"small.toml\"\n[variants.a]\n\"pool.thread\" = 3\n", []string{`exp.toml:3: variants.a: pool.thread`, "unknown key"}},
+		{"variant bad value", "scenario = \"small.toml\"\n[variants.\"time 60m\"]\n\"pool.recycle.time\" = \"60x\"\n", []string{`exp.toml:3: variants."time 60m": pool.recycle.time = "60x"`}},
+		{"variant wrong type", "scenario = \"small.toml\"\n[variants.a]\n\"pool.threads\" = \"many\"\n", []string{`exp.toml:3: variants.a: pool.threads = "many": want an integer, got a string`}},
+		{"variant sets seed", "scenario = \"small.toml\"\n[variants.a]\nseed = 3\n", []string{`exp.toml:3: variants.a.seed = 3: the experiment's seed applies to every run`}},
+		{"variant sets a key twice", "scenario = \"small.toml\"\n[variants.a]\n\"pool.threads\" = 3\npool.threads = 4\n", []string{`exp.toml:4: variants.a.pool.threads = 4: set twice (line 3)`}},
+		{"array of tables in a variant", "scenario = \"small.toml\"\n[variants.a]\n[[variants.a.things]]\nk = 1\n", []string{`exp.toml:4: variants.a.things.k: inside an array of tables`}},
+		{"override bad", "scenario = \"small.toml\"\n[overrides]\nhorizon = \"long\"\n", []string{`exp.toml:3: overrides: horizon = "long"`}},
+		{"sweep no values", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalues = []\n", []string{"exp.toml:4: sweep.values = []: the [[sweep]] of pool.threads needs values = [ ... ] with at least one value"}},
+		{"sweep no key", "scenario = \"small.toml\"\n[[sweep]]\nvalues = [1]\n", []string{"exp.toml:2: sweep.key: required: the dotted key the [[sweep]] sets"}},
+		{"sweep bad value", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [1, -2]\n", []string{"exp.toml:2: [[sweep]]: pool.threads = -2: must be between 1 and"}},
+		{"sweep duplicate value", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [1, 1]\n", []string{"exp.toml:4: sweep.values = 1: listed twice in the [[sweep]] of pool.threads"}},
+		{"sweep twice", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [1]\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [2]\n", []string{"exp.toml:5: sweep.key = \"pool.threads\": swept twice (also line 2)"}},
+		{"sweep seed", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"seed\"\nvalues = [1, 2]\n", []string{`exp.toml:2: sweep.key = "seed": replications already vary the random streams`}},
+		{"variant and sweep", "scenario = \"small.toml\"\n[variants.a]\n\"pool.threads\" = 3\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [1]\n", []string{`exp.toml:3: variants.a.pool.threads = 3: a [[sweep]] also sets it (line 4): set it in one place`}},
+		{"variant and sweep spelt differently", "scenario = \"small.toml\"\n[variants.a]\npool.threads = 3\n[[sweep]]\nkey = 'pool.\"threads\"'\nvalues = [1]\n", []string{`exp.toml:3: variants.a.pool.threads = 3: a [[sweep]] also sets it (line 4): set it in one place`}},
+		{"sweep bad key", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool..threads\"\nvalues = [1]\n", []string{`exp.toml:3: sweep.key = "pool..threads": invalid key "pool..threads"`}},
+		{"too big", "scenario = \"small.toml\"\n#" + strings.Repeat("x", 16<<20) + "\n", []string{"exp.toml: file too large: a scenario or experiment is at most 16 MB of TOML"}},
+		{"chart y", "scenario = \"small.toml\"\n[[chart]]\ny = \"rate_502\"\n", []string{`exp.toml:2: chart.y = "rate_502": want a metric name such as rate_503 (see poolsim run --json); did you mean "rate_503"?`}},
+		{"chart x", "scenario = \"small.toml\"\n[[chart]]\ny = \"rate_503\"\nx = \"pool.threads\"\n", []string{`exp.toml:2: chart.x = "pool.threads": want "variant" or a sweep key`}},
+		{"chart kind", "scenario = \"small.toml\"\n[[chart]]\ny = \"rate_503\"\nkind = \"pie\"\n", []string{`exp.toml:2: chart.kind = "pie": want bars, lines or diff`}},
+		{"diff chart without baseline", "scenario = \"small.toml\"\n[[chart]]\ny = \"rate_503\"\nkind = \"diff\"\n", []string{`exp.toml:2: chart.kind = "diff": a difference chart needs a baseline`}},
 		{"several at once", "scenario = \"small.toml\"\nreplications = 0\nseed = -1\n", []string{"exp.toml:2: replications", "exp.toml:3: seed"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -317,41 +316,4 @@ func equalTOML(a, b any) bool {
 		return ok && (fa == fb || math.IsNaN(fa) && math.IsNaN(fb))
 	}
 	return reflect.DeepEqual(a, b)
-}
-
-// scanKeys finds every key and its line, past the values that could
-// confuse a line-oriented reader.
-func TestScanKeys(t *testing.T) {
-	src := `a = 1 # comment = 2
-"b.c" = """
-x = 1
-"""
-d.'e f' = '''
-[not a table]
-'''
-g = [
-  1, # g.h = 2
-  [2, 3],
-  { i = 4 },
-]
-[t."u v"]
-w = { x = { y = 1 }, z = "}" }
-[[arr]]
-k = 1
-[[arr]]
-k = 2
-l = "\"[x]"
-`
-	var got []string
-	for _, k := range scanKeys([]byte(src)) {
-		got = append(got, strings.Join(k.path, "/")+"@"+strconv.Itoa(k.line)+"#"+strconv.Itoa(k.elem))
-	}
-	want := []string{
-		"a@1#-1", "b.c@2#-1", "d/e f@5#-1", "g@8#-1", "g/i@11#2",
-		"t/u v@13#-1", "t/u v/w@14#-1", "t/u v/w/x@14#-1", "t/u v/w/x/y@14#-1", "t/u v/w/z@14#-1",
-		"arr@15#0", "arr/k@16#0", "arr@17#1", "arr/k@18#1", "arr/l@19#1",
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("scanKeys:\n got %q\nwant %q", got, want)
-	}
 }

@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,7 @@ func FuzzParseExperiment(f *testing.F) {
 		"catalog/experiments/*.toml",
 		"../cmd/poolsim/testdata/*.toml",
 		"../cmd/poolsim/testdata/bad/*/*.toml",
+		"../model/testdata/scenarios/bad/*.toml",
 	} {
 		files, err := filepath.Glob(pattern)
 		if err != nil {
@@ -44,6 +46,20 @@ func FuzzParseExperiment(f *testing.F) {
 	f.Add([]byte("scenario = \"small.toml\"\n[variants]\nx = { \"pool.threads\" = 3, a = { b = '''\n''' } }\n[[sweep]]\nkey = \"horizon\"\nvalues = [\"1m\", \"2m\"]\n"))
 	f.Add([]byte("scenario = \"small.toml\"\nsweep = [{ key = \"pool.threads\", values = [1, 2] }]\n[[chart]]\ny = \"ok\"\n"))
 	f.Add([]byte("\xef\xbb\xbfscenario = \"small.toml\"\n"))
+	// Nesting far deeper than any experiment, and huge counts.
+	deep := 10_000
+	f.Add([]byte("scenario = \"small.toml\"\n[variants.a]\nx = " + strings.Repeat("[", deep) + strings.Repeat("]", deep)))
+	f.Add([]byte("scenario = \"small.toml\"\n[variants]\na = " + strings.Repeat("{b = ", deep) + "1" + strings.Repeat("}", deep)))
+	f.Add([]byte("scenario = \"small.toml\"\n[" + strings.Repeat("variants.", deep) + "x]\n"))
+	f.Add([]byte("scenario = \"small.toml\"\n" + strings.Repeat("overrides.", deep) + "x = 1\n"))
+	f.Add([]byte("scenario = \"small.toml\"\nreplications = 9223372036854775807\nseed = 9223372036854775807\nconfidence = 0.9999999999999999\n"))
+	f.Add([]byte("scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [" + strings.Repeat("1, ", 3000) + "2]\n"))
+	var many strings.Builder
+	many.WriteString("scenario = \"small.toml\"\n")
+	for i := range 2000 {
+		fmt.Fprintf(&many, "[variants.v%d]\n\"pool.thredas\" = %d\n", i, i)
+	}
+	f.Add([]byte(many.String()))
 
 	// The scenarios the seeds name, under the names they use.
 	base := f.TempDir()

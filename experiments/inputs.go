@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/internal/tomlin"
 )
 
 // writeInputs writes the files as run: experiment.toml (the experiment file
@@ -14,10 +15,12 @@ import (
 // scenario.toml (the base scenario, byte for byte).
 func (e *Experiment) writeInputs(dir string, precision float64, metric string, maxReps int) error {
 	err := writeAtomic(filepath.Join(dir, ExperimentFile), func(w *bufio.Writer) error {
-		fmt.Fprintf(w, "# poolsim %s\n", Version)
+		fmt.Fprintf(w, "# poolsim %s\n", e.version())
 		fmt.Fprintf(w, "# stream scheme: %s\n", engine.StreamScheme)
 		fmt.Fprintf(w, "# fingerprint: %s\n", e.Fingerprint())
-		fmt.Fprintf(w, "# experiment %s, scenario %s (as run: %s)\n", filepath.Base(e.File), filepath.Base(e.ScenarioFile), ScenarioFile)
+		// A name that is not printable text (a newline …) is quoted, so that
+		// it cannot break the comment.
+		fmt.Fprintf(w, "# experiment %s, scenario %s (as run: %s)\n", tomlin.SafeName(filepath.Base(e.File)), tomlin.SafeName(filepath.Base(e.ScenarioFile)), ScenarioFile)
 		if precision > 0 {
 			fmt.Fprintf(w, "# sequential precision: replications until the %g%% half-width of %s is within %g of its mean, at most %d\n", 100*e.Confidence, metric, precision, maxReps)
 		}

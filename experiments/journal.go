@@ -69,10 +69,18 @@ type journalRun struct {
 // fingerprint hold interchangeable runs.
 func (e *Experiment) Fingerprint() string {
 	h := sha256.New()
-	for _, s := range []string{Version, engine.StreamScheme, strings.Join(model.MetricNames(), ","), string(e.source), string(e.scenarioData)} {
+	for _, s := range []string{e.version(), engine.StreamScheme, strings.Join(model.MetricNames(), ","), string(e.source), string(e.scenarioData)} {
 		fmt.Fprintf(h, "%d:%s\x00", len(s), s)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// version returns e.Version, or DefaultVersion.
+func (e *Experiment) version() string {
+	if e.Version == "" {
+		return DefaultVersion
+	}
+	return e.Version
 }
 
 // ReadJournal reads dir/journal.jsonl. A last line cut short (the process
@@ -83,15 +91,10 @@ func ReadJournal(dir string) (*Journal, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines := bytes.Split(data, []byte("\n"))
+	end, _ := journalEnd(data)
+	lines := bytes.Split(data[:end], []byte("\n"))
 	if len(lines) > 0 && len(lines[len(lines)-1]) == 0 {
 		lines = lines[:len(lines)-1]
-	} else if len(lines) > 1 {
-		// No newline at the end: the last record may be torn.
-		var r journalRun
-		if json.Unmarshal(lines[len(lines)-1], &r) != nil {
-			lines = lines[:len(lines)-1]
-		}
 	}
 	if len(lines) == 0 {
 		return nil, fmt.Errorf("%s: empty journal", path)
@@ -126,6 +129,22 @@ func ReadJournal(dir string) (*Journal, error) {
 	return &j, nil
 }
 
+// journalEnd returns where a journal's records end: a last line without
+// its newline (the write was cut) is kept when it is a whole record, which
+// then needs its newline (terminate), and dropped when it is torn. Reading
+// (resume, merge) and appending agree through it: a run is either done or
+// to be run again, never both.
+func journalEnd(data []byte) (end int, terminate bool) {
+	last := bytes.LastIndexByte(data, '\n') + 1
+	if last == len(data) {
+		return len(data), false
+	}
+	if json.Valid(data[last:]) { // a cut JSON object is never valid
+		return len(data), true
+	}
+	return last, false
+}
+
 // journalWriter appends runs to a journal, syncing after each batch.
 type journalWriter struct {
 	f   *os.File
@@ -136,18 +155,24 @@ type journalWriter struct {
 // appending is set.
 func createJournal(path string, header Journal, appending bool) (*journalWriter, error) {
 	if appending {
-		f, err := os.OpenFile(path, os.O_RDWR, 0o644)
+		f, err := openNoFollow(path)
 		if err != nil {
 			return nil, err
 		}
-		// Drop a torn last line so that the next record starts on its own.
 		data, err := io.ReadAll(f)
 		if err != nil {
 			f.Close()
 			return nil, err
 		}
-		if end := bytes.LastIndexByte(data, '\n') + 1; end < len(data) {
-			if err := f.Truncate(int64(end)); err != nil {
+		// Drop a torn last line, or end a whole one, so that the next
+		// record starts on its own line.
+		end, terminate := journalEnd(data)
+		if err := f.Truncate(int64(end)); err != nil {
+			f.Close()
+			return nil, err
+		}
+		if terminate {
+			if _, err := f.WriteAt([]byte("\n"), int64(end)); err != nil {
 				f.Close()
 				return nil, err
 			}
@@ -158,7 +183,7 @@ func createJournal(path string, header Journal, appending bool) (*journalWriter,
 		}
 		return &journalWriter{f: f}, nil
 	}
-	f, err := os.Create(path)
+	f, err := createNoFollow(path)
 	if err != nil {
 		return nil, err
 	}

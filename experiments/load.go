@@ -8,13 +8,115 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/experiments/catalog"
+	"github.com/poolsim/poolsim/internal/tomlin"
 	"github.com/poolsim/poolsim/model"
 )
+
+// Kind is the kind of an input file: a scenario or an experiment.
+type Kind string
+
+// The kinds of input file.
+const (
+	KindScenario   Kind = "scenario"
+	KindExperiment Kind = "experiment"
+)
+
+// Input is a scenario or experiment file: read from disk, or shipped with
+// poolsim and named by its catalog name.
+type Input struct {
+	Name    string // the name used in messages: the path, or the catalog name
+	Data    []byte
+	Shipped bool
+}
+
+// ReadInput reads arg as a file, or else as the name of a shipped scenario
+// or experiment of the kind wanted. A file on disk wins over a shipped
+// name. Only a regular file of at most model.MaxFileBytes is read: not a
+// device, a FIFO or a directory.
+func ReadInput(arg string, kind Kind) (Input, error) {
+	data, err := tomlin.ReadFile(arg)
+	if err == nil {
+		return Input{Name: arg, Data: data}, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return Input{}, err
+	}
+	name := tomlin.SafeName(arg)
+	if looksLikePath(arg) {
+		return Input{}, fmt.Errorf("%s: no such file", name)
+	}
+	scenario, isScenario := catalog.Scenario(arg)
+	experiment, isExperiment := catalog.Experiment(arg)
+	switch {
+	case kind == KindScenario && isScenario:
+		return Input{Name: arg, Data: scenario, Shipped: true}, nil
+	case kind == KindExperiment && isExperiment:
+		return Input{Name: arg, Data: experiment, Shipped: true}, nil
+	case kind == KindScenario && isExperiment:
+		return Input{}, fmt.Errorf("%s is a shipped experiment, not a scenario: run it with \"poolsim sweep %s\"", arg, arg)
+	case kind == KindExperiment && isScenario:
+		return Input{}, fmt.Errorf("%s is a shipped scenario, not an experiment: run it with \"poolsim run %s\"", arg, arg)
+	}
+	return Input{}, fmt.Errorf("%s: no such file, and no shipped %s of that name (\"poolsim list\" shows them)", name, kind)
+}
+
+// Parse parses the input as an experiment: a relative scenario path is
+// resolved against the file's directory.
+func (in Input) Parse() (*Experiment, error) {
+	dir := ""
+	if !in.Shipped {
+		dir = filepath.Dir(in.Name)
+	}
+	return Parse(in.Name, in.Data, dir)
+}
+
+// CheckInput checks what every input file must be, whichever kind
+// (tomlin.Parse), so that every command and Load report the same problem
+// for the same file. It returns the data without a leading byte-order mark.
+func CheckInput(name string, data []byte) ([]byte, error) {
+	doc, err := tomlin.Parse(name, data, tomlin.EmptyInput)
+	if err != nil {
+		return nil, err
+	}
+	return doc.Data, nil
+}
+
+// experimentOnlyKeys are the top-level keys of an experiment file that a
+// scenario file does not have.
+var experimentOnlyKeys = []string{"scenario", "replications", "confidence", "baseline", "overrides", "variants", "sweep", "chart"}
+
+// IsExperiment reports whether a parsed TOML document is an experiment
+// file: one with a top-level key that only experiments have ("scenario",
+// "variants", "sweep" …).
+func IsExperiment(top map[string]any) bool {
+	for _, k := range experimentOnlyKeys {
+		if _, ok := top[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// isScenario reports whether a document that is no experiment has a key
+// that only scenarios have (horizon, pool, classes …).
+func isScenario(top map[string]any) bool {
+	t := reflect.TypeFor[model.Scenario]()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ",")
+		if _, ok := top[name]; ok && name != "" && !slices.Contains(topKeys, name) {
+			return true
+		}
+	}
+	return false
+}
 
 // RunHeader is what the comment header of a sweep's experiment.toml
 // records about the sweep.
@@ -44,7 +146,7 @@ func ReadRunHeader(dir string) (RunHeader, []byte, error) {
 // experiment file after the header.
 func readRun(dir string) (h RunHeader, whole, src []byte, err error) {
 	path := filepath.Join(dir, ExperimentFile)
-	whole, err = os.ReadFile(path)
+	whole, err = tomlin.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return h, nil, nil, fmt.Errorf("%s: no %s: not the output directory of a sweep", dir, ExperimentFile)
 	}
@@ -90,7 +192,7 @@ func splitRunHeader(data []byte) (RunHeader, []byte, bool) {
 			if i < 0 {
 				return RunHeader{}, nil, false
 			}
-			h.File, h.ScenarioFile = files[:i], files[i+len(", scenario "):]
+			h.File, h.ScenarioFile = unquoteName(files[:i]), unquoteName(files[i+len(", scenario "):])
 		case strings.HasPrefix(s, "sequential precision: "):
 			h.Precision = true
 		}
@@ -99,6 +201,15 @@ func splitRunHeader(data []byte) (RunHeader, []byte, bool) {
 		return RunHeader{}, nil, false
 	}
 	return h, rest, true
+}
+
+// unquoteName reads a file name as the header writes it: quoted when it is
+// not printable text.
+func unquoteName(s string) string {
+	if u, err := strconv.Unquote(s); err == nil && strings.HasPrefix(s, `"`) {
+		return u
+	}
+	return s
 }
 
 // LoadRun loads the experiment that a sweep ran into dir (the output
@@ -112,8 +223,9 @@ func splitRunHeader(data []byte) (RunHeader, []byte, bool) {
 //
 // LoadRun refuses a directory whose files no longer give the fingerprint
 // recorded in experiment.toml's header: files edited after the sweep, or a
-// sweep by a version of poolsim whose runs are not interchangeable with
-// this one's.
+// sweep with random streams other than this poolsim's. The Experiment
+// carries the version the sweep recorded (Version), so that any program
+// can resume or merge it.
 func LoadRun(dir string) (*Experiment, error) {
 	h, whole, src, err := readRun(dir)
 	if err != nil {
@@ -147,7 +259,8 @@ func LoadRun(dir string) (*Experiment, error) {
 		return nil, err
 	}
 
-	// Present the experiment as it was run.
+	// Present the experiment as it was run, by the version that ran it.
+	e.Version = h.Version
 	e.File, e.ScenarioFile, e.Scenario = h.File, h.ScenarioFile, ref
 	e.source = bytes.Clone(src)
 	if name, _ := top["name"].(string); name == "" {
@@ -174,11 +287,11 @@ func LoadRun(dir string) (*Experiment, error) {
 		shift(&e.Charts[i].Line)
 	}
 
+	if h.StreamScheme != engine.StreamScheme {
+		return nil, fmt.Errorf("%s: the sweep was run by poolsim %s with random streams %s; this poolsim has random streams %s: its runs are not interchangeable with this version's",
+			dir, h.Version, h.StreamScheme, engine.StreamScheme)
+	}
 	if fp := e.Fingerprint(); fp != h.Fingerprint {
-		if h.Version != Version || h.StreamScheme != engine.StreamScheme {
-			return nil, fmt.Errorf("%s: the sweep was run by poolsim %s (random streams %s); this is poolsim %s (random streams %s): its runs are not interchangeable with this version's",
-				dir, h.Version, h.StreamScheme, Version, engine.StreamScheme)
-		}
 		return nil, fmt.Errorf("%s: %s or %s was changed after the sweep: the files give fingerprint %s, the runs were made with %s",
 			dir, ExperimentFile, ScenarioFile, fp, h.Fingerprint)
 	}
@@ -189,10 +302,14 @@ func LoadRun(dir string) (*Experiment, error) {
 // experiment file to name path, keeping every other byte and every line
 // where it was.
 func redirectScenario(src []byte, path string) ([]byte, error) {
+	doc, err := tomlin.Parse("", src, tomlin.EmptyInput)
+	if err != nil {
+		return nil, err
+	}
 	line := 0
-	for _, k := range scanKeys(src) {
-		if !k.header && k.depth == 1 && len(k.path) == 1 && k.path[0] == "scenario" {
-			line = k.line
+	for _, k := range doc.Keys {
+		if !k.Header && k.Depth == 1 && len(k.Path) == 1 && k.Path[0] == "scenario" {
+			line = k.Line
 			break
 		}
 	}

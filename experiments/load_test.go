@@ -170,21 +170,13 @@ func TestLoadRunErrors(t *testing.T) {
 			"scenario.toml was changed after the sweep"},
 		{"experiment edited", edit(ExperimentFile, func(s string) string { return strings.Replace(s, "= 2", "= 3", 1) }),
 			"experiment.toml or scenario.toml was changed after the sweep"},
-		{"other version", func(t *testing.T, dir string) {
-			e, err := LoadRun(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer func(v string) { Version = v }(Version)
-			Version = "v0.0.1"
-			if err := e.writeInputs(dir, 0, "", 0); err != nil {
-				t.Fatal(err)
-			}
-		}, "the sweep was run by poolsim v0.0.1 (random streams poolsim/rng/"},
+		{"other stream scheme", edit(ExperimentFile, func(s string) string {
+			return strings.Replace(s, "# stream scheme: ", "# stream scheme: old-", 1)
+		}), "with random streams old-poolsim/rng/"},
 		{"broken experiment", edit(ExperimentFile, func(s string) string {
 			return strings.Replace(s, "[variants.b]", "[variants.b]\n\"pool.thredas\" = 1", 1)
 		}),
-			"out/experiment.toml:11 variants.b: pool.thredas = 1: unknown key"},
+			"out/experiment.toml:11: variants.b: pool.thredas = 1: unknown key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,8 +14,8 @@ func TestNaNCellIsEmpty(t *testing.T) {
 		v    float64
 		want string
 	}{{math.NaN(), ""}, {0, "0"}, {0.1, "0.1"}, {12345, "12345"}} {
-		if got := formatFloat(tc.v); got != tc.want {
-			t.Errorf("formatFloat(%v) = %q, want %q", tc.v, got, tc.want)
+		if got := FormatFloat(tc.v); got != tc.want {
+			t.Errorf("FormatFloat(%v) = %q, want %q", tc.v, got, tc.want)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/poolsim/poolsim/model"
@@ -193,10 +194,10 @@ func (r *Results) Values(variant, metric string, sweep ...any) []float64 {
 	return out
 }
 
-// formatFloat is the one way numbers are written to tables: the shortest
+// FormatFloat is the one way numbers are written to tables: the shortest
 // text that reads back as the same float64, and an empty cell for NaN (a
 // metric of nothing, such as the response time of no ok request).
-func formatFloat(f float64) string {
+func FormatFloat(f float64) string {
 	if math.IsNaN(f) {
 		return ""
 	}
@@ -279,11 +280,10 @@ func newRowWriter(w *bufio.Writer, e *Experiment) *rowWriter {
 
 func (t *rowWriter) write(row Row) error {
 	p := t.e.points[row.Point]
-	t.rec = append(t.rec[:0], p.Variant)
-	t.rec = append(t.rec, p.Sweep...)
+	t.rec = append(t.rec[:0], pointCells(p)...)
 	t.rec = append(t.rec, strconv.Itoa(row.Replication), strconv.FormatUint(row.Seed, 10))
 	for _, v := range row.Values {
-		t.rec = append(t.rec, formatFloat(v))
+		t.rec = append(t.rec, FormatFloat(v))
 	}
 	return t.c.Write(t.rec)
 }
@@ -293,7 +293,35 @@ func (t *rowWriter) flush() error {
 	return t.c.Error()
 }
 
-func pointCells(p Point) []string { return append([]string{p.Variant}, p.Sweep...) }
+func pointCells(p Point) []string {
+	cells := []string{csvText(p.Variant)}
+	for _, l := range p.Sweep {
+		cells = append(cells, csvText(l))
+	}
+	return cells
+}
+
+// csvText escapes a text cell that a spreadsheet would take for a formula
+// (OWASP, CSV injection: a leading =, +, -, @, tab or carriage return)
+// with a leading single quote; numbers such as -5 are left alone.
+func csvText(s string) string {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return s
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return s
+	}
+	return "'" + s
+}
+
+// ciCell writes a confidence half-width: empty when n < 2, since one
+// replication gives no interval.
+func ciCell(n int, ci float64) string {
+	if n < 2 {
+		return ""
+	}
+	return FormatFloat(ci)
+}
 
 func (r *Results) writeSummary(w io.Writer) error {
 	c := csv.NewWriter(w)
@@ -306,7 +334,7 @@ func (r *Results) writeSummary(w io.Writer) error {
 	for _, s := range r.Summary {
 		rec := append(pointCells(s.Point), strconv.Itoa(s.N))
 		for i := range s.Mean {
-			rec = append(rec, formatFloat(s.Mean[i]), formatFloat(s.CI[i]))
+			rec = append(rec, FormatFloat(s.Mean[i]), ciCell(s.N, s.CI[i]))
 		}
 		c.Write(rec)
 	}
@@ -324,11 +352,11 @@ func (r *Results) writeCompare(w io.Writer) error {
 	}
 	c.Write(header)
 	for _, d := range r.Compare {
-		rec := []string{d.Point.Variant, d.Baseline}
-		rec = append(rec, d.Point.Sweep...)
+		cells := pointCells(d.Point)
+		rec := append([]string{cells[0], csvText(d.Baseline)}, cells[1:]...)
 		rec = append(rec, strconv.Itoa(d.N))
 		for i := range d.Diff {
-			rec = append(rec, formatFloat(d.Diff[i]), formatFloat(d.DiffCI[i]), formatFloat(d.UnpairedCI[i]))
+			rec = append(rec, FormatFloat(d.Diff[i]), ciCell(d.N, d.DiffCI[i]), ciCell(d.N, d.UnpairedCI[i]))
 		}
 		c.Write(rec)
 	}
@@ -347,7 +375,7 @@ func (r *Results) writePrecision(w *bufio.Writer) error {
 		st, _ := s.Stat(r.PrecisionMetric)
 		rel := relative(st)
 		rec := append(pointCells(s.Point), strconv.Itoa(s.N), r.PrecisionMetric,
-			formatFloat(st.Mean), formatFloat(st.CI), formatFloat(rel), formatFloat(r.Precision),
+			FormatFloat(st.Mean), ciCell(st.N, st.CI), FormatFloat(rel), FormatFloat(r.Precision),
 			strconv.FormatBool(rel <= r.Precision))
 		c.Write(rec)
 	}

@@ -16,9 +16,9 @@ import (
 	"github.com/poolsim/poolsim/model"
 )
 
-// Version is poolsim's version as recorded in experiment.toml and in the
-// fingerprint of journals; the command line sets it.
-var Version = "dev"
+// DefaultVersion is the poolsim version an Experiment records when its
+// Version is not set.
+const DefaultVersion = "dev"
 
 // DefaultMaxReplications bounds a sequential-precision sweep's replications
 // per grid point when Options.MaxReplications is 0.
@@ -90,6 +90,7 @@ func RunTo(ctx context.Context, e *Experiment, dir string, opt Options) (*Result
 		j, err := ReadJournal(dir)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
+			return nil, fmt.Errorf("%s: no journal: there is nothing to resume", dir)
 		case err != nil:
 			return nil, err
 		case j.Fingerprint != e.Fingerprint():
@@ -115,32 +116,10 @@ func Merge(e *Experiment, dir string, shardDirs ...string) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	x.done = map[int][]float64{}
+	if x.done, err = e.shardRuns(shardDirs); err != nil {
+		return nil, fmt.Errorf("cannot merge: %w", err)
+	}
 	total := x.points * e.Replications
-	for _, d := range shardDirs {
-		j, err := ReadJournal(d)
-		if err != nil {
-			return nil, err
-		}
-		if j.Fingerprint != e.Fingerprint() {
-			return nil, fmt.Errorf("%s: cannot merge: %w", filepath.Join(d, JournalFile), errJournalMismatch)
-		}
-		for _, r := range j.Runs {
-			if r.Run < total {
-				x.done[r.Run] = r.Values
-			}
-		}
-	}
-	if missing := total - len(x.done); missing > 0 {
-		first := 0
-		for ; first < total; first++ {
-			if _, ok := x.done[first]; !ok {
-				break
-			}
-		}
-		return nil, fmt.Errorf("cannot merge: %d of %d runs missing, the first run %d (%s, replication %d): is a shard missing or unfinished?",
-			missing, total, first, e.points[first%x.points].describe(e.Sweeps), first/x.points)
-	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -155,6 +134,9 @@ func Merge(e *Experiment, dir string, shardDirs ...string) (*Results, error) {
 // afresh holding the runs given.
 func (x *execution) runTo(ctx context.Context, dir string, appending bool, journal []Row) (*Results, error) {
 	e := x.e
+	if err := CheckOutputDir(dir); err != nil {
+		return nil, err
+	}
 	if err := e.writeInputs(dir, x.opt.Precision, x.opt.Metric, x.opt.MaxReplications); err != nil {
 		return nil, err
 	}
@@ -168,7 +150,7 @@ func (x *execution) runTo(ctx context.Context, dir string, appending bool, journ
 			return nil, err
 		}
 	}
-	f, err := os.Create(filepath.Join(dir, ResultsFile))
+	f, err := createNoFollow(filepath.Join(dir, ResultsFile))
 	if err != nil {
 		return nil, err
 	}
@@ -243,8 +225,11 @@ type cmp struct {
 }
 
 func newExecution(e *Experiment, opt Options) (*execution, error) {
-	if opt.Parallel < 0 {
-		return nil, fmt.Errorf("parallel = %d: want 0 (every core) or more", opt.Parallel)
+	if err := checkParallel(opt.Parallel); err != nil {
+		return nil, err
+	}
+	if err := e.checkRunCount(opt); err != nil {
+		return nil, err
 	}
 	if opt.Parallel == 0 {
 		opt.Parallel = runtime.NumCPU()
@@ -330,7 +315,7 @@ func (x *execution) execute(ctx context.Context) error {
 	x.prog = newProgress(x.opt.Progress)
 	defer x.prog.finish()
 	total := x.points * x.e.Replications
-	runs := block(total*x.opt.ShardIndex/x.opt.Shards, total*(x.opt.ShardIndex+1)/x.opt.Shards)
+	runs := block(shardRange(total, x.opt.Shards, x.opt.ShardIndex))
 	target := x.e.Replications
 	for {
 		if err := x.round(ctx, runs); err != nil {

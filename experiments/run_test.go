@@ -293,7 +293,7 @@ func TestResultsColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.HasPrefix(exp, []byte("# poolsim "+Version+"\n# stream scheme: ")) || !bytes.HasSuffix(exp, []byte(fakeExperiment)) {
+	if !bytes.HasPrefix(exp, []byte("# poolsim "+DefaultVersion+"\n# stream scheme: ")) || !bytes.HasSuffix(exp, []byte(fakeExperiment)) {
 		t.Errorf("experiment.toml:\n%s", exp)
 	}
 	// It parses back as the same experiment.

@@ -67,7 +67,14 @@ func (r *Results) Table(w io.Writer, metrics ...string) error {
 		}
 		fmt.Fprintln(t)
 	}
-	return t.Flush()
+	if err := t.Flush(); err != nil {
+		return err
+	}
+	if slices.ContainsFunc(r.Summary, func(s Summary) bool { return s.N == 1 }) {
+		_, err := fmt.Fprintln(w, "(± n/a: one replication gives no confidence interval; run at least 2)")
+		return err
+	}
+	return nil
 }
 
 // Format returns a metric's mean ± confidence half-width at a grid point as
@@ -87,14 +94,23 @@ func (r *Results) Format(variant, metric string, sweep ...any) string {
 // FormatStat formats a mean ± confidence half-width: rates (rate_*) and
 // availability in per cent with three decimals, other metrics with three
 // significant digits (whole numbers from 100 up).
+//
+// With one replication there is no interval: "± n/a".
 func FormatStat(metric string, s Stat) string {
-	if strings.HasPrefix(metric, "rate_") || metric == "availability" {
-		return fmt.Sprintf("%.3f %% ± %.3f %%", 100*s.Mean, 100*s.CI)
+	pct := strings.HasPrefix(metric, "rate_") || metric == "availability"
+	var mean, ci string
+	switch {
+	case pct:
+		mean, ci = fmt.Sprintf("%.3f %%", 100*s.Mean), fmt.Sprintf("%.3f %%", 100*s.CI)
+	case s.Mean >= 100 || s.Mean <= -100:
+		mean, ci = fmt.Sprintf("%.0f", s.Mean), fmt.Sprintf("%.0f", s.CI)
+	default:
+		mean, ci = fmt.Sprintf("%.3g", s.Mean), fmt.Sprintf("%.2g", s.CI)
 	}
-	if s.Mean >= 100 || s.Mean <= -100 {
-		return fmt.Sprintf("%.0f ± %.0f", s.Mean, s.CI)
+	if s.N == 1 {
+		ci = "n/a"
 	}
-	return fmt.Sprintf("%.3g ± %.2g", s.Mean, s.CI)
+	return mean + " ± " + ci
 }
 
 // ScenarioAt returns the scenario of a grid point, decoded with the
@@ -117,4 +133,20 @@ func (e *Experiment) RunOne(p Point, opt model.Options) (*model.Result, error) {
 		return nil, err
 	}
 	return model.Run(sc, opt)
+}
+
+// PrecisionMissed returns the grid points of a sweep to a precision target
+// (Options.Precision) whose relative half-width of the metric is still
+// above the target: they reached MaxReplications first.
+func (r *Results) PrecisionMissed() []Point {
+	if r.Precision == 0 {
+		return nil
+	}
+	var missed []Point
+	for _, s := range r.Summary {
+		if st, ok := s.Stat(r.PrecisionMetric); ok && !(relative(st) <= r.Precision) {
+			missed = append(missed, s.Point)
+		}
+	}
+	return missed
 }

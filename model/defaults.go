@@ -7,9 +7,9 @@ import (
 	"github.com/poolsim/poolsim/engine"
 )
 
-// DefaultStart is the wall-clock instant a scenario starts at unless it says
+// DefaultStart returns the wall-clock instant a scenario starts at unless it says
 // otherwise.
-var DefaultStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+func DefaultStart() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // NewScenario returns a scenario with every default filled in and no
 // classes, backends or clients.
@@ -42,7 +42,7 @@ func NewScenario() *Scenario {
 		Server:  "iis",
 		Name:    "scenario",
 		Horizon: Duration(engine.Hour),
-		Start:   DefaultStart,
+		Start:   DefaultStart(),
 		Seed:    1,
 		Pool: Pool{
 			Name:              "DefaultAppPool",
@@ -76,7 +76,7 @@ func NewScenario() *Scenario {
 				Interval:     Duration(5 * engine.Minute),
 				RestartAfter: Duration(engine.Never),
 				Window:       "sliding",
-				Counts:       "all",
+				Counts:       "supervisor",
 			},
 			Recycle: Recycle{
 				Time:        Duration(29 * engine.Hour),

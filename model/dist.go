@@ -11,7 +11,8 @@ import (
 
 // Dist is a distribution of durations: a constant ("40ms") or a table such
 // as { dist = "lognormal", mean = "40ms", cv = 1.5 }. Parameters that are
-// durations are held in engine time (nanoseconds).
+// durations are held in engine time (nanoseconds). What each Kind takes,
+// needs, means and draws is its row of the table in distkinds.go.
 type Dist struct {
 	Kind   string        // constant | deterministic | exponential | lognormal | uniform | gamma | weibull | pareto | empirical
 	Mean   engine.Time   // constant, deterministic, exponential, lognormal, gamma, weibull, pareto
@@ -27,132 +28,41 @@ func Const(d engine.Time) Dist { return Dist{Kind: "constant", Mean: d} }
 
 // IsZero reports whether d is absent (never set) or the constant zero.
 func (d Dist) IsZero() bool {
-	return d.Kind == "" || ((d.Kind == "constant" || d.Kind == "deterministic") && d.Mean == 0)
+	k, ok := lookupDist(d.Kind)
+	return d.Kind == "" || ok && k.constant && d.Mean == 0
 }
 
-// Expected returns the distribution's mean.
+// Expected returns the distribution's mean (engine.Never when it is
+// infinite).
 func (d Dist) Expected() engine.Time {
-	switch d.Kind {
-	case "uniform":
-		return (d.Min + d.Max) / 2
-	case "weibull":
-		if d.Mean > 0 {
-			return d.Mean
-		}
-		return 0
-	case "pareto":
-		if d.Mean > 0 {
-			return d.Mean
-		}
-		if d.Shape > 1 {
-			return engine.FromSeconds(d.Shape * d.Min.Seconds() / (d.Shape - 1))
-		}
-		return engine.Never
-	case "empirical":
-		var s float64
-		for _, v := range d.Values {
-			s += float64(v)
-		}
-		if len(d.Values) == 0 {
-			return 0
-		}
-		return engine.Time(s / float64(len(d.Values)))
+	if k, ok := lookupDist(d.Kind); ok && k.mean != nil {
+		return k.mean(d)
 	}
 	return d.Mean
 }
 
 // Sampler draws from a Dist using one random stream. Drawing allocates
 // nothing.
-type Sampler struct {
-	kind   int
-	c      float64 // constant, exponential mean, uniform min (all in ns)
-	w      float64 // uniform width
-	logn   distuv.LogNormal
-	gamma  distuv.Gamma
-	weib   distuv.Weibull
-	pareto distuv.Pareto
-	values []engine.Time
-	r      *rand.Rand
-}
+type Sampler struct{ d drawer }
 
-const (
-	sConst = iota
-	sExp
-	sUniform
-	sLogNormal
-	sGamma
-	sWeibull
-	sPareto
-	sEmpirical
-)
+// drawer draws one duration.
+type drawer interface{ draw() engine.Time }
 
-// Sampler returns a sampler of d drawing from r.
+// Sampler returns a sampler of d drawing from r. It panics on a kind that
+// is not in the table: Decode and Validate refuse those.
 func (d Dist) Sampler(r *rand.Rand) *Sampler {
-	s := &Sampler{r: r}
-	mean := float64(d.Mean)
-	switch d.Kind {
-	case "", "constant", "deterministic":
-		s.kind, s.c = sConst, mean
-	case "exponential":
-		s.kind, s.c = sExp, mean
-	case "uniform":
-		s.kind, s.c, s.w = sUniform, float64(d.Min), float64(d.Max-d.Min)
-	case "lognormal":
-		s2 := math.Log1p(d.CV * d.CV)
-		s.kind = sLogNormal
-		s.logn = distuv.LogNormal{Mu: math.Log(mean) - s2/2, Sigma: math.Sqrt(s2), Src: r}
-	case "gamma":
-		k := d.Shape
-		if k == 0 {
-			k = 1 / (d.CV * d.CV)
-		}
-		s.kind = sGamma
-		s.gamma = distuv.Gamma{Alpha: k, Beta: k / mean, Src: r}
-	case "weibull":
-		// Scale from the mean: E = λ Γ(1 + 1/k).
-		k := d.Shape
-		s.kind = sWeibull
-		s.weib = distuv.Weibull{K: k, Lambda: mean / math.Gamma(1+1/k), Src: r}
-	case "pareto":
-		a := d.Shape
-		xm := float64(d.Min)
-		if xm == 0 && a > 1 {
-			xm = mean * (a - 1) / a
-		}
-		s.kind = sPareto
-		s.pareto = distuv.Pareto{Xm: xm, Alpha: a, Src: r}
-	case "empirical":
-		s.kind, s.values = sEmpirical, d.Values
-	default:
+	k, ok := lookupDist(d.Kind)
+	if !ok {
 		panic("model: unknown distribution " + d.Kind)
 	}
-	return s
+	return &Sampler{d: k.sampler(d, r)}
 }
 
 // Next draws one duration (never negative).
-func (s *Sampler) Next() engine.Time {
-	var ns float64
-	switch s.kind {
-	case sConst:
-		return engine.Time(s.c)
-	case sExp:
-		ns = s.r.ExpFloat64() * s.c
-	case sUniform:
-		ns = s.c + s.r.Float64()*s.w
-	case sLogNormal:
-		ns = s.logn.Rand()
-	case sGamma:
-		ns = s.gamma.Rand()
-	case sWeibull:
-		ns = s.weib.Rand()
-	case sPareto:
-		ns = s.pareto.Rand()
-	case sEmpirical:
-		if len(s.values) == 0 {
-			return 0
-		}
-		return s.values[s.r.IntN(len(s.values))]
-	}
+func (s *Sampler) Next() engine.Time { return s.d.draw() }
+
+// clampNS converts a draw in nanoseconds to engine time, within [0, Never).
+func clampNS(ns float64) engine.Time {
 	if ns >= float64(engine.Never) {
 		return engine.Never - 1
 	}
@@ -161,3 +71,72 @@ func (s *Sampler) Next() engine.Time {
 	}
 	return engine.Time(ns)
 }
+
+// The drawers, one per family. Each keeps the arithmetic of its family as
+// it was first written, so that a seed gives the same draws.
+type (
+	constDraw struct{ c float64 }
+	expDraw   struct {
+		mean float64
+		r    *rand.Rand
+	}
+	uniformDraw struct {
+		min, width float64
+		r          *rand.Rand
+	}
+	randerDraw    struct{ d distuv.Rander }
+	empiricalDraw struct {
+		values []engine.Time
+		r      *rand.Rand
+	}
+)
+
+func (s constDraw) draw() engine.Time   { return engine.Time(s.c) }
+func (s expDraw) draw() engine.Time     { return clampNS(s.r.ExpFloat64() * s.mean) }
+func (s uniformDraw) draw() engine.Time { return clampNS(s.min + s.r.Float64()*s.width) }
+func (s randerDraw) draw() engine.Time  { return clampNS(s.d.Rand()) }
+func (s empiricalDraw) draw() engine.Time {
+	if len(s.values) == 0 {
+		return 0
+	}
+	return s.values[s.r.IntN(len(s.values))]
+}
+
+// The samplers of the families, for the table.
+func constSampler(d Dist, _ *rand.Rand) drawer { return constDraw{float64(d.Mean)} }
+
+func expSampler(d Dist, r *rand.Rand) drawer { return expDraw{float64(d.Mean), r} }
+
+func uniformSampler(d Dist, r *rand.Rand) drawer {
+	return uniformDraw{float64(d.Min), float64(d.Max - d.Min), r}
+}
+
+func lognormalSampler(d Dist, r *rand.Rand) drawer {
+	s2 := math.Log1p(d.CV * d.CV)
+	return randerDraw{&distuv.LogNormal{Mu: math.Log(float64(d.Mean)) - s2/2, Sigma: math.Sqrt(s2), Src: r}}
+}
+
+func gammaSampler(d Dist, r *rand.Rand) drawer {
+	k := d.Shape
+	if k == 0 {
+		k = 1 / (d.CV * d.CV)
+	}
+	return randerDraw{&distuv.Gamma{Alpha: k, Beta: k / float64(d.Mean), Src: r}}
+}
+
+// weibullSampler takes the scale from the mean: E = λ Γ(1 + 1/k).
+func weibullSampler(d Dist, r *rand.Rand) drawer {
+	k := d.Shape
+	return randerDraw{&distuv.Weibull{K: k, Lambda: float64(d.Mean) / math.Gamma(1+1/k), Src: r}}
+}
+
+func paretoSampler(d Dist, r *rand.Rand) drawer {
+	a := d.Shape
+	xm := float64(d.Min)
+	if xm == 0 && a > 1 {
+		xm = float64(d.Mean) * (a - 1) / a
+	}
+	return randerDraw{&distuv.Pareto{Xm: xm, Alpha: a, Src: r}}
+}
+
+func empiricalSampler(d Dist, r *rand.Rand) drawer { return empiricalDraw{d.Values, r} }

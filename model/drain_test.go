@@ -49,18 +49,3 @@ func TestStoryOverlappedRecycle503(t *testing.T) {
 		t.Errorf("requeue: rejected_shutdown %v rate_503 %v abandoned %v arrivals %v/%v", fix.RejectedShutdown, fix.Rate503, fix.Abandoned, fix.Arrivals, m.Arrivals)
 	}
 }
-
-// TestStoryDownloadsCutOff runs the shipped story: 50 MB downloads (210 s)
-// are cut by each recycle's 80 s shutdown limit, abandoned_shutdown only;
-// 10 MB downloads (42 s) never are, nor are 50 MB ones with a 10 min limit.
-func TestStoryDownloadsCutOff(t *testing.T) {
-	m := catalogStory(t, "downloads-cut-off").Metrics
-	if m.AbandonedShutdown == 0 || m.Abandoned != m.AbandonedShutdown || m.ShutdownKills == 0 {
-		t.Errorf("50 MB: abandoned %v abandoned_shutdown %v shutdown_kills %v", m.Abandoned, m.AbandonedShutdown, m.ShutdownKills)
-	}
-	for _, fix := range []string{"classes.download.response_size=10MB", "pool.shutdown_time_limit=10m"} {
-		if f := catalogStory(t, "downloads-cut-off", fix).Metrics; f.Abandoned != 0 {
-			t.Errorf("%s: abandoned %v, want 0", fix, f.Abandoned)
-		}
-	}
-}

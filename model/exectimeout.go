@@ -1,5 +1,7 @@
 package model
 
+import "github.com/poolsim/poolsim/policies"
+
 import "github.com/poolsim/poolsim/engine"
 
 // The execution time limit (docs/model.md, "Execution time limit"): a
@@ -50,7 +52,7 @@ func (wk *worker) execTimeout(r *request) {
 	}
 	if w.pool.OnExecutionTimeout == "kill_worker" {
 		w.rec.event(evkExecTimeoutKill)
-		wk.fail(whyExecTimeout, causeExecTimeout)
+		wk.fail(whyExecTimeout, causeExecTimeout, policies.FailExecTimeout)
 		return
 	}
 	r.detach()

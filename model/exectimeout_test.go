@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
@@ -139,7 +140,7 @@ rate = 0.5
 	if n < 500 {
 		t.Fatalf("only %d kills", n)
 	}
-	mean, half := sum/float64(n), 3.29*0.0962/sqrt(float64(n))
+	mean, half := sum/float64(n), 3.29*0.0962/math.Sqrt(float64(n))
 	if mean < 1.1665-half || mean > 1.1665+half {
 		t.Errorf("mean kill delay %.4f s, want 1.1665 ± %.4f", mean, half)
 	}

@@ -3,7 +3,6 @@ package model
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"strings"
 	"testing"
 
@@ -93,8 +92,6 @@ func fmtSscan(line string, f *float64) (int, error) { return fmt.Sscan(strings.T
 
 // traceBuf collects a trace.
 type traceBuf struct{ bytes.Buffer }
-
-func sqrt(x float64) float64 { return math.Sqrt(x) }
 
 // decodeText decodes a scenario given as text.
 func decodeText(t *testing.T, text string, sets ...string) *Scenario {

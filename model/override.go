@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/poolsim/poolsim/internal/tomlin"
 )
 
 // Override sets one value of a scenario by its dotted key, as `--set` and
@@ -38,9 +40,18 @@ func ParseSet(s string) (Override, error) {
 	if !ok {
 		return Override{}, fmt.Errorf("want key=value, such as pool.threads=50, not %q", s)
 	}
+	if !utf8.ValidString(s) {
+		return Override{}, fmt.Errorf("%s: not UTF-8 text", strconv.QuoteToASCII(s))
+	}
+	if !tomlin.Printable(s) {
+		return Override{}, fmt.Errorf("%s: control characters are not allowed", strconv.Quote(s))
+	}
 	key, value = strings.TrimSpace(key), strings.TrimSpace(value)
 	if _, err := ParseKey(key); err != nil {
 		return Override{}, err
+	}
+	if value == "" {
+		return Override{}, fmt.Errorf("%s: the value is empty: want key=value, such as pool.threads=50 (an empty string is written %s=\"\")", key, key)
 	}
 	if _, err := parseTOMLValue(value); err != nil {
 		value = QuoteString(value)
@@ -292,6 +303,19 @@ func applyOverride(raw map[string]any, o Override) ([]string, int, error) {
 type createdEntry struct {
 	key, src string
 	existing []string // the names the scenario has
+}
+
+// entryExists reports whether key names, below a named table, an entry
+// that raw already has: `clients.browsers` when the file has
+// [clients.browsers].
+func entryExists(raw map[string]any, key string) bool {
+	path, err := ParseKey(key)
+	if err != nil || len(path) < 2 {
+		return false
+	}
+	m, _ := raw[path[0]].(map[string]any)
+	_, ok := m[path[1]]
+	return ok
 }
 
 func isNamedTable(k string) bool { return k == "classes" || k == "backends" || k == "clients" }

@@ -22,9 +22,8 @@ func TestParseSet(t *testing.T) {
 		{`clients."night owls".count=3`, `clients."night owls".count`, "3"},
 		{"name=Trend page, 40 clients", "name", `"Trend page, 40 clients"`},
 		{"name=a=b", "name", `"a=b"`},
-		{"name=", "name", `""`},
+		{`name=""`, "name", `""`},
 		{`name=say "hi"`, "name", `"say \"hi\""`},
-		{"name=1\nseed = 2", "name", `"1\nseed = 2"`},
 		{"start=2026-11-23T00:00:00Z", "start", "2026-11-23T00:00:00Z"},
 	}
 	for _, c := range good {
@@ -46,6 +45,16 @@ func TestParseSet(t *testing.T) {
 		{"pool threads=5", "invalid key"},
 		{"pool..threads=5", "invalid key"},
 		{"[pool]=5", "invalid key"},
+		// An empty value is a mistake, not the empty string (which is
+		// written ""), and says so rather than that the entry is missing.
+		{"clients.browsers=", "clients.browsers: the value is empty"},
+		{"name= ", "name: the value is empty"},
+		// Text that is not UTF-8, and control characters (a newline that
+		// would add a key, a terminal escape), are refused.
+		{"name=\xff\xfe", "not UTF-8 text"},
+		{"pool.threads\xff=5", "not UTF-8 text"},
+		{"name=1\nseed = 2", "control characters are not allowed"},
+		{"name=\x1b[31mred", "control characters are not allowed"},
 	}
 	for _, c := range bad {
 		_, err := ParseSet(c.in)
@@ -142,16 +151,23 @@ func TestOverrideErrors(t *testing.T) {
 		{set("pool.recycle.time", `"60 min"`), `--set: pool.recycle.time = "60 min": unknown unit "min"`},
 		{set("classes.trend.service.mean", `"1s"`), `--set: classes.trend.service.mean = "1s": cannot set classes.trend.service.mean: classes.trend.service is a value, not a table`},
 		{set("name.first", `"x"`), `--set: name.first = "x": cannot set name.first: name is a value, not a table`},
-		{set("pool.name.x", "1"), "--set: pool.name: want a string, not a table"},
+		{set("pool.name.x", "1"), "--set: pool.name: want a string, got a table"},
 		{set("clients.trendpage.class", `"trnd"`), `--set: clients.trendpage.class = "trnd": no class of that name; did you mean "trend"?`},
 		{set("pool threads", "5"), `--set: pool threads = 5: invalid key "pool threads"`},
 		{set("pool.threads", "fifty"), "--set: pool.threads = fifty: invalid value fifty"},
 		{set("clients.new", `{ kind = "poisson" }`), "--set: clients.new.rate: required"},
+		// Replacing an entry the scenario has with a bad value says what is
+		// wrong with the value, not that the scenario has no such entry.
+		{set("clients.trendpage", `""`), `--set: clients.trendpage = "": want a table [clients.trendpage], got a string`},
+		{set("classes.trend", `{ service = "x" }`), `--set: classes.trend.service = "x": not a duration`},
 		{Override{Key: "seed", Value: "-3", Source: `exp.toml:12 variants."neg"`}, `exp.toml:12 variants."neg": seed = -3: must be at least 0`},
 		{Override{Key: "seed", Value: "-3"}, "override: seed = -3: must be at least 0"},
 	}
 	for _, c := range cases {
 		got := decodeErr(t, overrideBase, c.o)
+		if strings.Contains(got, "no such entry") && c.o.Key != "clients.new" {
+			t.Errorf("%+v: says the entry is missing:\n%s", c.o, got)
+		}
 		if !strings.Contains(got, c.want) {
 			t.Errorf("%+v:\ngot  %s\nwant %s", c.o, got, c.want)
 		}

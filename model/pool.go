@@ -155,6 +155,10 @@ func (w *world) maybeStart() {
 		}
 		return
 	}
+	if w.pool.Spawn.Mode != "" {
+		w.spawnMore() // a server's master forks (spawn.go)
+		return
+	}
 	counted := 0
 	for _, wk := range w.workers {
 		if wk.countsTowardMax() {
@@ -204,7 +208,7 @@ func (w *world) expire() {
 
 // failure reports a worker failure to the supervisor and carries out its
 // decision.
-func (w *world) failure(kind string) {
+func (w *world) failure(kind policies.FailureKind) {
 	if w.stopped || !w.counts(kind) {
 		return
 	}

@@ -166,6 +166,12 @@ type preset struct {
 
 func (p preset) set(poolKey []string, from string, apply func()) {
 	path := append([]string{"pool"}, poolKey...)
+	if from != "" && p.d.related(keyString([]string{p.table, from})) {
+		// The server's key is wrong and said so: say nothing of the pool
+		// key it would set.
+		p.d.failed[keyString(path)] = true
+		return
+	}
 	if !p.d.given(path) {
 		apply()
 		return
@@ -181,7 +187,7 @@ func (p preset) set(poolKey []string, from string, apply func()) {
 	agree := reflect.DeepEqual(written, *pool)
 	*pool = written
 	if !agree {
-		p.d.errorf(path, "", "disagrees with %s, which sets it for server = %q: set one of them", keyString([]string{p.table, from}), p.server)
+		p.d.errorf(path, p.d.written[keyString(path)], "disagrees with %s, which sets it for server = %q: set one of them", keyString([]string{p.table, from}), p.server)
 	}
 }
 
@@ -196,6 +202,16 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	s := preset{d, "php_fpm", "php-fpm", p}
 	d.oneOf([]string{"php_fpm", "pm"}, f.PM, []string{"static", "dynamic", "ondemand"})
 	d.intRange([]string{"php_fpm", "max_children"}, int64(f.MaxChildren), 1, maxProcesses)
+	if f.PM == "dynamic" {
+		// fpm_conf.c refuses these.
+		okMin := d.intRange([]string{"php_fpm", "min_spare_servers"}, int64(f.MinSpareServers), 1, int64(max(f.MaxChildren, 1)))
+		if d.intRange([]string{"php_fpm", "max_spare_servers"}, int64(f.MaxSpareServers), 1, int64(max(f.MaxChildren, 1))) && okMin && f.MaxSpareServers < f.MinSpareServers {
+			d.errorf([]string{"php_fpm", "max_spare_servers"}, intText(int64(f.MaxSpareServers)), "must be at least min_spare_servers (%d)", f.MinSpareServers)
+		}
+		if f.StartServers < f.MinSpareServers || f.StartServers > f.MaxSpareServers {
+			d.errorf([]string{"php_fpm", "start_servers"}, intText(int64(f.StartServers)), "must be between min_spare_servers and max_spare_servers (%d and %d)", f.MinSpareServers, f.MaxSpareServers)
+		}
+	}
 	d.intRange([]string{"php_fpm", "listen_backlog"}, int64(f.ListenBacklog), 0, maxQueueLength-1)
 	d.intRange([]string{"php_fpm", "max_requests"}, f.MaxRequests, 0, 1<<62)
 	d.intRange([]string{"php_fpm", "emergency_restart_threshold"}, int64(f.EmergencyRestartThreshold), 0, maxCrashes)
@@ -204,6 +220,7 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	d.span([]string{"php_fpm", "process_control_timeout"}, f.ProcessControlTimeout, false)
 	d.span([]string{"php_fpm", "process_idle_timeout"}, f.ProcessIdleTimeout, f.PM == "ondemand")
 
+	p.Spawn = Spawn{Mode: f.PM, Start: f.StartServers, MinSpare: f.MinSpareServers, MaxSpare: f.MaxSpareServers}
 	s.set([]string{"threads"}, "", func() { p.Threads = 1 })
 	s.set([]string{"max_processes"}, "max_children", func() { p.MaxProcesses = f.MaxChildren })
 	// A unix socket with listen.backlog = K queues K+1 connections
@@ -231,7 +248,9 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	s.set([]string{"execution_timeout"}, "request_terminate_timeout", func() { p.ExecutionTimeout = f.RequestTerminateTimeout })
 	s.set([]string{"on_execution_timeout"}, "", func() { p.OnExecutionTimeout = "kill_worker" })
 	s.set([]string{"execution_timeout_check"}, "", func() {
-		p.ExecutionTimeoutCheck = Duration(phpHeartbeat(f.RequestTerminateTimeout.T()))
+		if f.RequestTerminateTimeout > 0 {
+			p.ExecutionTimeoutCheck = Duration(phpHeartbeat(f.RequestTerminateTimeout.T()))
+		}
 	})
 	s.set([]string{"recycle", "time"}, "", func() { p.Recycle.Time = 0 })
 	s.set([]string{"recycle", "requests"}, "max_requests", func() { p.Recycle.Requests = f.MaxRequests })
@@ -257,7 +276,8 @@ func socketIsUnix(addr string) bool {
 // with its threads, replaced at once by the master; no ping, no
 // rapid-fail, no periodic or idle recycle; a full TCP backlog drops SYNs, a
 // full unix socket backlog refuses (nginx: 502).
-func (s preset) pythonPreset(p *Pool, unix bool) {
+func (s preset) pythonPreset(p *Pool, unix bool, timeout Duration) {
+	p.Spawn = Spawn{Mode: "static"}
 	s.set([]string{"startup_time"}, "", func() { p.StartupTime = Const(pythonBoot) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
 	s.set([]string{"idle_timeout"}, "", func() { p.IdleTimeout = 0 })
@@ -267,7 +287,11 @@ func (s preset) pythonPreset(p *Pool, unix bool) {
 	s.set([]string{"recycle", "time"}, "", func() { p.Recycle.Time = 0 })
 	s.set([]string{"recycle", "overlapping"}, "", func() { p.Recycle.Overlapping = false })
 	s.set([]string{"on_execution_timeout"}, "", func() { p.OnExecutionTimeout = "kill_worker" })
-	s.set([]string{"execution_timeout_check"}, "", func() { p.ExecutionTimeoutCheck = Duration(arbiterTick) })
+	s.set([]string{"execution_timeout_check"}, "", func() {
+		if timeout > 0 {
+			p.ExecutionTimeoutCheck = Duration(arbiterTick)
+		}
+	})
 	s.set([]string{"on_queue_full"}, "", func() {
 		p.OnQueueFull = "syn_retry"
 		if unix {
@@ -288,7 +312,7 @@ func (d *scenarioDecoder) presetGunicorn(sc *Scenario) {
 	d.span(k("graceful_timeout"), g.GracefulTimeout, false)
 	d.intRange(k("max_requests"), g.MaxRequests, 0, 1<<62)
 	d.intRange(k("max_requests_jitter"), g.MaxRequestsJitter, 0, 1<<62)
-	s.pythonPreset(p, socketIsUnix(g.Bind))
+	s.pythonPreset(p, socketIsUnix(g.Bind), g.Timeout)
 	s.set([]string{"max_processes"}, "workers", func() { p.MaxProcesses = g.Workers })
 	s.set([]string{"threads"}, "threads", func() { p.Threads = g.Threads })
 	// Linux queues backlog+1 (sk_acceptq_is_full compares with >), capped
@@ -313,7 +337,7 @@ func (d *scenarioDecoder) presetUWSGI(sc *Scenario) {
 	if d.intRange(k("cheaper"), int64(u.Cheaper), 0, maxProcesses) && u.Cheaper > 0 {
 		d.warnf(k("cheaper"), intText(int64(u.Cheaper)), "the cheaper subsystem is not modelled: all %d processes run", u.Processes)
 	}
-	s.pythonPreset(p, socketIsUnix(u.Socket))
+	s.pythonPreset(p, socketIsUnix(u.Socket), u.Harakiri)
 	s.set([]string{"max_processes"}, "processes", func() { p.MaxProcesses = u.Processes })
 	s.set([]string{"threads"}, "threads", func() { p.Threads = u.Threads })
 	s.set([]string{"queue_length"}, "listen", func() { p.QueueLength = min(u.Listen, 4096) + 1 })

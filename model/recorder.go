@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/poolsim/poolsim/engine"
@@ -59,10 +60,12 @@ type recorder struct {
 	stopped             bool
 	outage              outageRec
 
+	before  WarmupEvents
 	series  []SeriesRow
 	cur     SeriesRow
 	curStop bool
 	workers []Lifecycle
+	lives   lifeCounts
 	nextPID int
 }
 
@@ -75,6 +78,7 @@ func (rec *recorder) startMeasuring(w *world) {
 	rec.lastLevel = w.sim.Now()
 	if rec.stopped {
 		rec.stopSince = w.sim.Now()
+		rec.before.StoppedAtWarmup = w.sim.Now() > 0
 	}
 }
 
@@ -159,6 +163,15 @@ func (rec *recorder) outcome(r *request, o outcome, c cause) {
 func (rec *recorder) event(k int) {
 	if rec.measuring {
 		rec.events[k]++
+		return
+	}
+	switch k {
+	case evkRapidFail:
+		rec.before.RapidFailTrips++
+	case evkCrash:
+		rec.before.Crashes++
+	case evkWorkerStart:
+		rec.before.WorkerStarts++
 	}
 }
 
@@ -198,12 +211,18 @@ func (rec *recorder) setStopped(w *world, stopped bool) {
 func (rec *recorder) workerStart(wk *worker) int {
 	rec.event(evkWorkerStart)
 	rec.nextPID += 4 * (1 + int(wk.w.sim.Stream("pids").IntN(64)))
+	if rec.lives.full(len(rec.workers)) {
+		return -1
+	}
 	rec.workers = append(rec.workers, Lifecycle{ID: wk.id, PID: rec.nextPID, Exit: engine.Never,
 		Spans: []Span{{Phase: PhaseStarting, Start: wk.started, End: engine.Never}}})
 	return len(rec.workers) - 1
 }
 
 func (rec *recorder) phase(wk *worker, p Phase) {
+	if wk.life < 0 {
+		return // not kept (MaxLifecycles)
+	}
 	lc := &rec.workers[wk.life]
 	now := wk.w.sim.Now()
 	last := &lc.Spans[len(lc.Spans)-1]
@@ -215,6 +234,10 @@ func (rec *recorder) phase(wk *worker, p Phase) {
 }
 
 func (rec *recorder) workerExit(wk *worker, why string) {
+	rec.lives.exit(why)
+	if wk.life < 0 {
+		return
+	}
 	lc := &rec.workers[wk.life]
 	now := wk.w.sim.Now()
 	lc.Spans[len(lc.Spans)-1].End = now
@@ -245,7 +268,9 @@ func (rec *recorder) closeRow(w *world) {
 	if len(w.workers) > 0 {
 		row.OldestMemoryMB = float64(w.workers[0].memory) / (1 << 20)
 	}
-	rec.series = append(rec.series, row)
+	if !w.streamRow(row) {
+		rec.series = append(rec.series, row)
+	}
 }
 
 func (rec *recorder) result(w *world) *Result {
@@ -335,12 +360,17 @@ func (rec *recorder) result(w *world) *Result {
 	m.Retries = float64(rec.retries)
 	m.ShutdownKills = float64(e[evkShutdownKill])
 	m.StartupKills = float64(e[evkStartupKill])
+	m.EmergencyRestarts = float64(e[evkEmergencyRestart])
 	m.TimeNotStopped = m.Availability
 	rec.outage.fill(&m, now, w.warmup, span)
 	m.WarmupS = w.warmup.Seconds()
 	m.Events = float64(w.sim.Fired())
 
-	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, Horizon: w.horizon, Warmup: w.warmup}
+	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, WorkerCounts: rec.lives.counts(), Horizon: w.horizon, Warmup: w.warmup, BeforeWarmup: rec.before}
+	if rec.before.StoppedAtWarmup {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the pool was already stopped by rapid-fail protection when measuring began at %v: "+
+			"the %d trips and %d crashes before it are left out of the counts", w.warmup, rec.before.RapidFailTrips, rec.before.Crashes))
+	}
 	res.WAS = []WASEvent{
 		{5002, "rapid-fail protection stopped the pool", int(e[evkRapidFail])},
 		{5009, "worker process terminated unexpectedly", int(e[evkCrash])},
@@ -356,5 +386,6 @@ func (rec *recorder) result(w *world) *Result {
 		{5117, "recycle: private bytes memory limit", int(e[evkRecycleMemory])},
 		{5186, "worker process shut down for inactivity", int(e[evkIdle])},
 	}
+	res.Log = supervisorLog(w.pool, &e, res.WAS)
 	return res
 }

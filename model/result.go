@@ -89,6 +89,10 @@ type Metrics struct {
 	OutageTimeS         float64 `metric:"outage_time_s"`
 	OutageMeanS         float64 `metric:"outage_mean_s"`     // NaN without outages
 	TimeToRecoverS      float64 `metric:"time_to_recover_s"` // NaN when no outage ended
+
+	// EmergencyRestarts counts php-fpm's emergency restarts (policy
+	// emergency_restart): every worker replaced at once.
+	EmergencyRestarts float64 `metric:"emergency_restarts"`
 }
 
 // NaNMetrics are the metrics that are NaN when there is nothing to measure:
@@ -100,19 +104,39 @@ func NaNMetrics() []string {
 		"outage_mean_s", "time_to_recover_s"}
 }
 
+// WarmupEvents are the supervisor's events before the warm-up ended.
+type WarmupEvents struct {
+	RapidFailTrips, Crashes, WorkerStarts int
+	// StoppedAtWarmup: the pool was stopped when measuring began.
+	StoppedAtWarmup bool
+}
+
 // Result is everything one run produced.
 type Result struct {
 	Metrics Metrics
 	// Series has one row per Options.Interval after time 0 (warm-up included,
 	// so a chart shows it), when Options.Interval > 0.
 	Series []SeriesRow
-	// Workers is the lifecycle of every worker process, in start order.
+	// Workers is the lifecycle of every worker process, in start order:
+	// the first MaxLifecycles of them.
 	Workers []Lifecycle
+	// WorkerCounts counts every worker start and exit, however many
+	// lifecycles Workers keeps.
+	WorkerCounts WorkerCounts
 	// WAS counts the Windows Process Activation Service events the run would
 	// have logged, by event id (5002 rapid-fail stop, 5009 crash, ...).
 	WAS []WASEvent
+	// Log counts the lines the scenario's supervisor would have logged (the
+	// WAS events for iis, php-fpm's log, Kubernetes events).
+	Log SupervisorLog
 	// Horizon and Warmup as run (Warmup estimated when Auto).
 	Horizon, Warmup engine.Time
+	// Warnings say where the numbers need care: a warm-up estimate that was
+	// refused, a pool already stopped when measuring began.
+	Warnings []string
+	// BeforeWarmup counts what happened before the warm-up ended, which the
+	// metrics leave out, so that a summary can say so.
+	BeforeWarmup WarmupEvents
 	// Notes say what trace clients skipped of their logs.
 	Notes []string
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/experiments/catalog"
 )
 
 // The tests in this file each check one rule of docs/model.md, named in
@@ -359,4 +360,82 @@ func TestOutagesOfNonOverlappedRecycles(t *testing.T) {
 		t.Errorf("serving_availability %v, want 1 − outage_time_s/horizon = %v", m.ServingAvailability, want)
 	}
 	t.Logf("%d outages, %.3f s in all, availability %v, serving %.6f", outages, total, m.Availability, m.ServingAvailability)
+}
+
+// TestWarmupAutoRefusesOutages checks the rule "warm-up = auto never erases
+// an outage" (docs/model.md#warm-up) on the shipped trend page, whose
+// first slow episode stops the pool for good: MSER-5 would cut most of the
+// run, so no warm-up is used, a warning says why, and the counts agree
+// with each other (the pool was stopped for part of the measured time, so
+// the trip is counted).
+func TestWarmupAutoRefusesOutages(t *testing.T) {
+	data, err := catalog.Read("trend-page")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := Decode("trend-page.toml", data, set("warmup", `"auto"`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := res.Metrics
+	if res.Warmup != 0 || len(res.Warnings) == 0 || !strings.Contains(res.Warnings[0], `warmup = "auto"`) {
+		t.Fatalf("warm-up %v, warnings %q: want none used and a warning", res.Warmup, res.Warnings)
+	}
+	if m.Availability >= 1 || m.RapidFailTrips < 1 || m.Crashes < 1 {
+		t.Errorf("availability %v with %v trips and %v crashes: the outage must be measured", m.Availability, m.RapidFailTrips, m.Crashes)
+	}
+	t.Logf("warnings: %q", res.Warnings)
+}
+
+// TestStoppedBeforeWarmup checks the rule "events before the warm-up are
+// left out, and a pool already stopped when measuring begins is said so"
+// (docs/model.md#warm-up): the crash loop without restart stops within
+// seconds; with a 10-minute warm-up the measured time is all stopped
+// (availability 0) with no trip counted, which the result must explain:
+// BeforeWarmup holds the trip and a warning names it.
+func TestStoppedBeforeWarmup(t *testing.T) {
+	res := story(t, "crash-loop", "pool.rapid_fail.restart_after=never", "warmup=10m")
+	m := res.Metrics
+	if m.Availability != 0 || m.RapidFailTrips != 0 {
+		t.Fatalf("availability %v, trips %v: the setup must stop the pool before the warm-up ends", m.Availability, m.RapidFailTrips)
+	}
+	if !res.BeforeWarmup.StoppedAtWarmup || res.BeforeWarmup.RapidFailTrips != 1 || res.BeforeWarmup.Crashes != 5 {
+		t.Errorf("before the warm-up: %+v, want stopped, 1 trip, 5 crashes", res.BeforeWarmup)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "already stopped") {
+		t.Errorf("warnings %q", res.Warnings)
+	}
+}
+
+// TestEmergencyRestartCountsOnlyFaultSignals checks the rule "php-fpm's
+// emergency restart counts only children that die of SIGSEGV or SIGBUS"
+// (docs/model.md#supervisors). Workers that run out of memory are killed
+// by the out-of-memory killer (SIGKILL): under emergency_restart they never
+// trigger a restart however many there are, while the same run under iis
+// stops the pool, and crashes of the code (SIGSEGV) do trigger restarts,
+// each counted in emergency_restarts and in php-fpm's log.
+func TestEmergencyRestartCountsOnlyFaultSignals(t *testing.T) {
+	oom := story(t, "memory-limit", "pool.rapid_fail.policy=emergency_restart")
+	if oom.Metrics.Crashes < 10 || oom.Metrics.EmergencyRestarts != 0 || oom.Metrics.RapidFailTrips != 0 {
+		t.Errorf("out-of-memory kills: %v crashes, %v emergency restarts, %v trips; want many, 0, 0", oom.Metrics.Crashes, oom.Metrics.EmergencyRestarts, oom.Metrics.RapidFailTrips)
+	}
+	if iis := story(t, "memory-limit"); iis.Metrics.RapidFailTrips != 1 {
+		t.Errorf("iis counts out-of-memory kills: %v trips, want 1", iis.Metrics.RapidFailTrips)
+	}
+	seg := story(t, "emergency-restart")
+	if seg.Metrics.EmergencyRestarts == 0 {
+		t.Fatal("no emergency restart on crashes of the code")
+	}
+	if seg.Log.Name != "php-fpm log (error_log)" {
+		t.Errorf("log %q, want php-fpm's", seg.Log.Name)
+	}
+	for _, l := range seg.Log.Lines {
+		if strings.HasPrefix(l.Text, "failed processes threshold") && float64(l.Count) != seg.Metrics.EmergencyRestarts {
+			t.Errorf("php-fpm log: %d reloads, emergency_restarts %v", l.Count, seg.Metrics.EmergencyRestarts)
+		}
+	}
 }

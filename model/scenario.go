@@ -81,6 +81,9 @@ type Pool struct {
 	// ThreadPool, when its max is set, grows a worker's threads as the CLR
 	// thread pool does instead of a fixed threads (threadpool.go).
 	ThreadPool ThreadPool `toml:"thread_pool"`
+	// Spawn is how a server's master keeps its workers (spawn.go); the
+	// server presets set it from the server's own settings.
+	Spawn Spawn `toml:"-"`
 
 	Ping      Ping      `toml:"ping"`
 	RapidFail RapidFail `toml:"rapid_fail"`
@@ -104,9 +107,11 @@ type RapidFail struct {
 	Interval     Duration `toml:"interval"`
 	RestartAfter Duration `toml:"restart_after"` // "never" decodes to Never
 	Window       string   `toml:"window"`        // sliding | fixed
-	// Counts says which failures count: all (IIS: crashes, ping,
-	// startup- and shutdown-limit kills, execution-limit kills) | crashes
-	// (php-fpm: only children that die of SIGSEGV or SIGBUS).
+	// Counts says which failures count: supervisor (the default: the
+	// supervisor's own rule, every failure for iis and backoff, only
+	// SIGSEGV/SIGBUS deaths for emergency_restart as php-fpm) | all (every
+	// failure: crashes, ping, startup-, shutdown- and execution-limit
+	// kills) | crashes (only deaths of a fault signal, SIGSEGV or SIGBUS).
 	Counts string `toml:"counts"`
 }
 

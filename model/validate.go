@@ -146,6 +146,10 @@ func (d *scenarioDecoder) ref(path []string, name, what, table string, names []s
 	if contains(names, name) {
 		return true
 	}
+	if d.full() { // only counted now: spare the search for a suggestion
+		d.errorf(path, QuoteString(name), "no %s of that name", what)
+		return false
+	}
 	var msg string
 	switch {
 	case len(names) == 0:
@@ -158,106 +162,6 @@ func (d *scenarioDecoder) ref(path []string, name, what, table string, names []s
 	}
 	d.errorf(path, QuoteString(name), "%s", msg)
 	return false
-}
-
-// checkDist checks a distribution's parameters. required: it must be
-// given; positive: its mean must be more than zero.
-func (d *scenarioDecoder) checkDist(path []string, dist Dist, required, positive bool) {
-	text := distText(dist)
-	if dist.Kind == "" {
-		if required {
-			d.errorf(path, "", "required: %s", distHint)
-		}
-		return
-	}
-	p := func(param string) []string { return join(path, param) }
-	dur := func(param string, t engine.Time, pos bool) {
-		if t < 0 {
-			d.errorf(p(param), durText(Duration(t)), "must not be negative")
-		} else if Duration(t) > maxSpan {
-			d.errorf(p(param), durText(Duration(t)), "must be at most 10 years (87600h)")
-		} else if pos && t == 0 {
-			d.errorf(p(param), durText(Duration(t)), "must be more than 0s")
-		}
-	}
-	num := func(param string, f, lo, hi float64, loOpen bool) {
-		ok := !math.IsNaN(f) && f <= hi && (f > lo || (!loOpen && f == lo))
-		if ok {
-			return
-		}
-		if loOpen {
-			d.errorf(p(param), formatTOMLFloat(f), "must be more than %g and at most %g", lo, hi)
-		} else {
-			d.errorf(p(param), formatTOMLFloat(f), "must be between %g and %g", lo, hi)
-		}
-	}
-	switch dist.Kind {
-	case "constant":
-		if dist.Mean < 0 || Duration(dist.Mean) > maxSpan {
-			d.errorf(path, text, "must be between 0s and 10 years")
-		}
-	case "deterministic":
-		dur("value", dist.Mean, false)
-	case "exponential":
-		dur("mean", dist.Mean, true)
-	case "lognormal":
-		dur("mean", dist.Mean, true)
-		num("cv", dist.CV, 0, maxCV, true)
-	case "uniform":
-		dur("min", dist.Min, false)
-		dur("max", dist.Max, false)
-		if dist.Max < dist.Min {
-			d.errorf(p("max"), durText(Duration(dist.Max)), "must be at least min (%s)", Duration(dist.Min))
-		}
-	case "gamma":
-		dur("mean", dist.Mean, true)
-		switch {
-		case dist.CV != 0 && dist.Shape != 0:
-			d.errorf(path, text, "gamma takes cv or shape, not both")
-		case dist.Shape != 0:
-			num("shape", dist.Shape, 0.01, 1e6, false)
-		default:
-			num("cv", dist.CV, 0, 10, true)
-		}
-	case "weibull":
-		dur("mean", dist.Mean, true)
-		num("shape", dist.Shape, 0.1, 1000, false)
-	case "pareto":
-		num("shape", dist.Shape, 0, 1000, true)
-		switch {
-		case dist.Min != 0 && dist.Mean != 0:
-			d.errorf(path, text, "pareto takes min or mean, not both")
-		case dist.Min != 0:
-			dur("min", dist.Min, true)
-		default:
-			dur("mean", dist.Mean, true)
-			if dist.Shape > 0 && dist.Shape <= 1 {
-				d.errorf(p("shape"), formatTOMLFloat(dist.Shape), "must be more than 1 when the mean is given (the mean is infinite otherwise); give min, the scale, instead")
-			}
-		}
-	case "empirical":
-		switch {
-		case len(dist.Values) == 0:
-			d.errorf(p("values"), "[]", "needs at least one value")
-		case len(dist.Values) > maxEmpirical:
-			d.errorf(p("values"), "", "at most %d values", maxEmpirical)
-		}
-		for i, v := range dist.Values {
-			if v < 0 || Duration(v) > maxSpan {
-				d.report(false, p("values"), fmt.Sprintf("[%d]", i), durText(Duration(v)), "must be between 0s and 10 years")
-			}
-		}
-	default:
-		msg := "unknown distribution; want one of " + quoteList(distKinds)
-		if s := suggest(dist.Kind, distKinds); s != "" {
-			msg = fmt.Sprintf("unknown distribution; did you mean %q?", s)
-		}
-		d.errorf(p("dist"), QuoteString(dist.Kind), "%s", msg)
-		return
-	}
-	if positive && dist.Expected() <= 0 && !d.related(keyString(path)) {
-		d.errorf(path, text, "must have a mean of more than 0s")
-	}
 }
 
 // validate checks every value of sc, reporting every problem.

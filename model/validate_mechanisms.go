@@ -7,7 +7,7 @@ var (
 	enumOnExecTimeout = []string{"abort", "kill_worker"}
 	enumOnQueueFull   = []string{"reject", "syn_retry"}
 	enumDrain         = []string{"requeue", "refuse"}
-	enumCounts        = []string{"all", "crashes"}
+	enumCounts        = []string{"supervisor", "all", "crashes"}
 	enumAction        = []string{"config_change", "recycle", "stop", "start"}
 )
 

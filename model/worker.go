@@ -111,19 +111,19 @@ func (wk *worker) HandleEvent(kind int) {
 		wk.ready()
 	case evStartLimit:
 		wk.w.rec.event(evkStartupKill)
-		wk.fail("startup_limit", causeNone)
+		wk.fail("startup_limit", causeNone, policies.FailStartupLimit)
 	case evAge:
 		wk.recycle(reasonTime)
 	case evIdle:
 		wk.idleCheck()
 	case evShutdownLimit:
 		wk.w.rec.event(evkShutdownKill)
-		wk.fail("shutdown_limit", causeShutdown)
+		wk.fail("shutdown_limit", causeShutdown, policies.FailShutdownLimit)
 	case evPing:
 		wk.ping()
 	case evPingKill:
 		wk.w.rec.event(evkPingKill)
-		wk.fail("ping", causePing)
+		wk.fail("ping", causePing, policies.FailPing)
 	case evInject:
 		wk.inject()
 	}
@@ -343,27 +343,33 @@ func (wk *worker) drain(overlapped bool, why string) {
 }
 
 // crash is the process dying of user code, a backend timeout or memory.
+// Rule (docs/model.md#supervisors): a crash of the code dies of a fault
+// signal (SIGSEGV); running out of memory is a kill by the kernel's
+// out-of-memory killer (SIGKILL).
 func (wk *worker) crash(c cause) {
 	w := wk.w
+	kind := policies.FailFaultSignal
 	if c == causeMemory {
 		w.rec.event(evkMemoryCrash)
+		kind = policies.FailKilled
 	}
 	w.rec.event(evkCrash)
-	wk.fail("crash", c)
+	wk.fail("crash", c, kind)
 }
 
 // fail ends the process at once, abandoning its requests, and reports the
 // failure to the supervisor before anything restarts, so that a back-off
 // or a stopped pool holds back the next start.
-func (wk *worker) fail(why string, c cause) {
+func (wk *worker) fail(why string, c cause, kind policies.FailureKind) {
 	w := wk.w
 	wk.end(why, c)
 	// Rule: a worker from before a restart of the pool does not count
 	// against the restarted pool (docs/model.md#rapid-fail).
 	if wk.epoch == w.epoch {
-		w.failure(why)
+		w.failure(kind)
 	}
 	w.pump()
+	w.replenish()
 }
 
 // exit removes wk from the pool. Requests still executing are abandoned
@@ -371,6 +377,7 @@ func (wk *worker) fail(why string, c cause) {
 func (wk *worker) exit(why string, c cause) {
 	wk.end(why, c)
 	wk.w.pump()
+	wk.w.replenish()
 }
 
 // end is exit without handing queued work to the remaining workers.

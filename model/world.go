@@ -51,6 +51,7 @@ type world struct {
 	threadPool   bool // pool.thread_pool.max > 0
 	synDrop      bool // pool.on_queue_full = "syn_retry"
 	adminStopped bool // stopped by an operator action, not by rapid-fail protection
+	spawner      *spawner
 
 	classes  map[string]*classRT
 	backends []*backendRT
@@ -63,6 +64,7 @@ type world struct {
 	access   *accesslog.W3CWriter
 	trace    *bufio.Writer
 	interval engine.Time
+	limits   limits
 }
 
 // world-level event kinds.
@@ -121,6 +123,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		pool:     &sc.Pool,
 		tcpReset: sc.Pool.LoadBalancer == "tcp",
 		interval: opt.Interval,
+		limits:   newLimits(opt),
 		classes:  make(map[string]*classRT),
 	}
 	start := sc.Start.UTC()
@@ -207,6 +210,7 @@ func (w *world) run() (*Result, error) {
 		sim.At(policies.NextScheduled(0, w.dayOffset, w.schedule), w, evSchedule)
 	}
 	w.scheduleEvents()
+	w.beginSpawn()
 	if w.interval > 0 {
 		sim.At(0, w, evTick)
 	}
@@ -215,7 +219,9 @@ func (w *world) run() (*Result, error) {
 	} else {
 		w.rec.startMeasuring(w)
 	}
-	sim.Run(w.horizon)
+	if err := w.simulate(); err != nil {
+		return nil, err
+	}
 	res := w.rec.result(w)
 	notes, err := w.finishTraces()
 	if err != nil {

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/model"
 )
 
@@ -41,47 +41,47 @@ func TestChartErrors(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		draw func() (*plot.Plot, error)
+		draw func() (*Figure, error)
 		want []string // every one must be in the error
 	}{
-		{"missing metric names column, file and metrics", func() (*plot.Plot, error) { return Bars(summary, "rate_50", "") },
+		{"missing metric names column, file and metrics", func() (*Figure, error) { return Bars(summary, "rate_50", "") },
 			[]string{`"rate_50_mean"`, "summary.csv", "its metrics are: ok, rate_503, rate_abandoned, response_p99_s"}},
-		{"missing ci column", func() (*plot.Plot, error) { return Bars(noCI, "rate_503", "") },
+		{"missing ci column", func() (*Figure, error) { return Bars(noCI, "rate_503", "") },
 			[]string{`"rate_503_ci"`}},
-		{"missing metric in compare", func() (*plot.Plot, error) { return Differences(compare, "crashes") },
+		{"missing metric in compare", func() (*Figure, error) { return Differences(compare, "crashes") },
 			[]string{`"crashes_diff"`, "compare.csv", "rate_abandoned"}},
-		{"empty metric", func() (*plot.Plot, error) { return Bars(summary, "", "") }, []string{"no metric"}},
-		{"no rows", func() (*plot.Plot, error) { return Bars(headerOnly, "rate_503", "") }, []string{"has no rows"}},
-		{"nil table", func() (*plot.Plot, error) { return Bars(nil, "rate_503", "") }, []string{"no summary table"}},
-		{"compare given to Bars", func() (*plot.Plot, error) { return Bars(compare, "rate_503", "") },
+		{"empty metric", func() (*Figure, error) { return Bars(summary, "", "") }, []string{"no metric"}},
+		{"no rows", func() (*Figure, error) { return Bars(headerOnly, "rate_503", "") }, []string{"has no rows"}},
+		{"nil table", func() (*Figure, error) { return Bars(nil, "rate_503", "") }, []string{"no summary table"}},
+		{"compare given to Bars", func() (*Figure, error) { return Bars(compare, "rate_503", "") },
 			[]string{"compare.csv is not a summary table"}},
-		{"summary given to Differences", func() (*plot.Plot, error) { return Differences(summary, "rate_503") },
+		{"summary given to Differences", func() (*Figure, error) { return Differences(summary, "rate_503") },
 			[]string{"is not a compare table"}},
-		{"unknown group", func() (*plot.Plot, error) { return Bars(summary, "rate_503", "clients.count") },
+		{"unknown group", func() (*Figure, error) { return Bars(summary, "rate_503", "clients.count") },
 			[]string{`no sweep key "clients.count"`, "clients.trendpage.count"}},
-		{"group is x", func() (*plot.Plot, error) { return bars(summary, "rate_503", "variant", "variant") },
+		{"group is x", func() (*Figure, error) { return bars(summary, "rate_503", "variant", "variant", false) },
 			[]string{"already its x axis"}},
-		{"duplicate grid point", func() (*plot.Plot, error) { return Bars(dup, "rate_503", "") },
+		{"duplicate grid point", func() (*Figure, error) { return Bars(dup, "rate_503", "") },
 			[]string{"rows 2 and 3 are the same point"}},
-		{"lines need a sweep key", func() (*plot.Plot, error) { return Lines(summary, "variant", "rate_503") },
+		{"lines need a sweep key", func() (*Figure, error) { return Lines(summary, "variant", "rate_503") },
 			[]string{"numeric sweep key"}},
-		{"lines need numbers", func() (*plot.Plot, error) { return Lines(words, "mode", "rate_503") },
+		{"lines need numbers", func() (*Figure, error) { return Lines(words, "mode", "rate_503") },
 			[]string{`"fast", which is not a number`}},
-		{"baseline only", func() (*plot.Plot, error) { return Differences(onlyBaseline, "rate_503") },
+		{"baseline only", func() (*Figure, error) { return Differences(onlyBaseline, "rate_503") },
 			[]string{"no variant with a baseline"}},
-		{"empty series", func() (*plot.Plot, error) { return TimeSeries(nil, engine.Minute) }, []string{"no rows"}},
-		{"series interval unknown", func() (*plot.Plot, error) { return TimeSeries([]model.SeriesRow{{}}, 0) },
+		{"empty series", func() (*Figure, error) { return TimeSeries(nil, engine.Minute) }, []string{"no rows"}},
+		{"series interval unknown", func() (*Figure, error) { return TimeSeries([]model.SeriesRow{{}}, 0) },
 			[]string{"interval not given"}},
-		{"series out of order", func() (*plot.Plot, error) {
+		{"series out of order", func() (*Figure, error) {
 			return TimeSeries([]model.SeriesRow{{Start: engine.Minute}, {Start: 0}}, engine.Minute)
 		}, []string{"row 2 starts at 0s, before row 1"}},
-		{"empty timeline", func() (*plot.Plot, error) { return Timeline(nil, engine.Hour) }, []string{"no workers"}},
-		{"timeline without times", func() (*plot.Plot, error) {
+		{"empty timeline", func() (*Figure, error) { return Timeline(nil, engine.Hour) }, []string{"no workers"}},
+		{"timeline without times", func() (*Figure, error) {
 			return Timeline([]model.Lifecycle{{ID: 1, Exit: engine.Never}}, 0)
 		}, []string{"no horizon"}},
-		{"unknown chart kind", func() (*plot.Plot, error) { return Chart{Y: "rate_503", Kind: "pie"}.Plot(summary, nil) },
+		{"unknown chart kind", func() (*Figure, error) { return Chart{Y: "rate_503", Kind: "pie"}.Plot(summary, nil, About{}) },
 			[]string{`unknown kind "pie"`}},
-		{"diff without compare", func() (*plot.Plot, error) { return Chart{Y: "rate_503", Kind: "diff"}.Plot(summary, nil) },
+		{"diff without compare", func() (*Figure, error) { return Chart{Y: "rate_503", Kind: "diff"}.Plot(summary, nil, About{}) },
 			[]string{"needs compare.csv"}},
 	}
 	for _, tc := range tests {
@@ -104,7 +104,8 @@ func TestChartErrors(t *testing.T) {
 func TestBarsLayout(t *testing.T) {
 	summary := mustTable(t, "summary.csv")
 	for _, group := range []string{"clients.trendpage.count", ""} {
-		p, series, eb, err := buildBars(summary, "rate_503", "variant", group)
+		p, set, err := buildBars(summary, "rate_503", "variant", group, false)
+		series, eb := set.series, set.eb
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +149,7 @@ func TestDraw(t *testing.T) {
 		{Title: "p99 against clients", X: "clients.trendpage.count", Y: "response_p99_s"},
 		{Title: "Typo", Y: "rate_5O3"},
 		{Title: "503 rate by variant", Y: "rate_503", Kind: "bars"}, // same title as a default
-	})
+	}, About{})
 	if err == nil || !strings.Contains(err.Error(), `"rate_5O3_mean"`) {
 		t.Errorf("err = %v, want the bad chart's missing column", err)
 	}
@@ -190,11 +191,11 @@ func TestDraw(t *testing.T) {
 
 	// Without compare.csv: no difference chart; without summary.csv: an error.
 	os.Remove(filepath.Join(dir, "compare.csv"))
-	files, err = Draw(dir, nil)
+	files, err = Draw(dir, nil, About{})
 	if err != nil || len(files) != 4 {
 		t.Errorf("without compare.csv: %d files, %v", len(files), err)
 	}
-	if _, err := Draw(t.TempDir(), nil); err == nil || !strings.Contains(err.Error(), "summary.csv") {
+	if _, err := Draw(t.TempDir(), nil, About{}); err == nil || !strings.Contains(err.Error(), "summary.csv") {
 		t.Errorf("empty directory: err = %v", err)
 	}
 }
@@ -254,6 +255,16 @@ func TestPNG(t *testing.T) {
 func TestChartKinds(t *testing.T) {
 	summary := mustTable(t, "summary.csv")
 	compare := mustTable(t, "compare.csv")
+	// Every kind an experiment file may name is one the package draws.
+	for _, k := range experiments.ChartKinds() {
+		c := Chart{Y: "rate_503", Kind: k}
+		if k == "lines" || k == "line" {
+			c.X = "clients.trendpage.count"
+		}
+		if _, err := c.Plot(summary, compare, About{}); err != nil {
+			t.Errorf("kind %q of an experiment file: %v", k, err)
+		}
+	}
 	for _, c := range []Chart{
 		{Y: "rate_503"},
 		{Y: "rate_503", Kind: "bar", Group: "clients.trendpage.count"},
@@ -262,7 +273,7 @@ func TestChartKinds(t *testing.T) {
 		{X: "clients.trendpage.count", Y: "rate_503", Kind: "line"},
 		{Y: "rate_503", Kind: "diff", Title: "Paired"},
 	} {
-		p, err := c.Plot(summary, compare)
+		p, err := c.Plot(summary, compare, About{})
 		if err != nil {
 			t.Errorf("%+v: %v", c, err)
 			continue

@@ -5,7 +5,6 @@ import (
 	"image/color"
 	"math"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -14,44 +13,85 @@ import (
 // Differences draws a comparison table's paired differences of a metric:
 // each variant's mean difference from the baseline (variant − baseline) as a
 // point with its confidence interval as a horizontal error bar, variants top
-// to bottom, a line at zero. When the table has <metric>_unpaired_ci
-// columns, the unpaired intervals are drawn as wide pale bands under the
-// paired ones, to show how much common random numbers narrowed them. An
-// interval that does not cross zero is a
+// to bottom, a line at zero. Rates are drawn in percentage points. When the
+// table has <metric>_unpaired_ci columns, the unpaired intervals are drawn as
+// wide pale bands under the paired ones, to show how much common random
+// numbers narrowed them. An interval that does not cross zero is a
 // difference the experiment resolved. With sweep keys, each variant has one
 // point per sweep point, side by side.
-func Differences(compare *Table, metric string) (*plot.Plot, error) {
+func Differences(compare *Table, metric string) (*Figure, error) {
 	if err := compare.need("compare"); err != nil {
 		return nil, err
 	}
-	pts, dims, err := compare.points(metric, "_diff", "_diff_ci")
+	pts, dims, unpaired, baselines, err := differencePoints(compare, metric)
 	if err != nil {
 		return nil, err
 	}
-	// The unpaired half-widths, when the table has them, show what common
-	// random numbers saved.
-	unpaired := map[int]float64{}
+	a, err := arrange(compare, pts, dims, 0, -1, 1)
+	if err != nil {
+		return nil, err
+	}
+	unit := MetricLabel(metric)
+	if isRate(metric) {
+		unit = "percentage points"
+	}
+	title := fmt.Sprintf("%s: difference from %s", capitalize(MetricName(metric)), baselines[0])
+	xlabel := fmt.Sprintf("%s − %s (%s)", MetricName(metric), baselines[0], unit)
+	if len(baselines) > 1 {
+		title = capitalize(MetricName(metric)) + ": difference from the baseline"
+		xlabel = fmt.Sprintf("difference in %s, variant − baseline (%s)", MetricName(metric), unit)
+	}
+	f := newFigure(title, xlabel+"  (error bars: confidence interval)", "")
+	f.paired = true
+	if len(unpaired) > 0 {
+		f.X.Label.Text = xlabel + "  (error bars: paired confidence interval)"
+	}
+	f.Add(grid(true))
+	lo, hi := drawDifferences(f, pts, a, unpaired, MetricScale(metric))
+
+	nc := len(a.cats)
+	names := make([]string, nc)
+	for i, c := range a.cats {
+		names[nc-1-i] = c
+	}
+	categoryTicks(f.Plot, names, true)
+	f.Y.Min, f.Y.Max = -0.5, float64(nc)-0.5
+	span := hi - lo
+	if span == 0 {
+		span = 1
+	}
+	f.X.Min, f.X.Max = lo-0.06*span, hi+0.06*span
+	f.Caption = fmt.Sprintf("Each variant's difference from %s in %s (%s), paired replication by replication (common random numbers): an interval clear of the zero line is a difference the experiment resolved.",
+		baselines[0], MetricName(metric), metric)
+	return f, nil
+}
+
+// differencePoints reads a metric's differences from a comparison table,
+// leaving out a baseline compared with itself, with the unpaired
+// half-widths by row (when the table has them) and the baselines named.
+func differencePoints(compare *Table, metric string) (pts []point, dims []string, unpaired map[int]float64, baselines []string, err error) {
+	all, dims, err := compare.points(metric, "_diff", "_diff_ci")
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	unpaired = map[int]float64{}
 	if uc := compare.Col(metric + "_unpaired_ci"); uc >= 0 {
-		for _, pt := range pts {
-			if v, err := compare.Float(pt.row, uc); err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
+		for _, pt := range all {
+			if v, err := compare.Float(pt.row, uc); err == nil && finite(v) {
 				unpaired[pt.row] = math.Abs(v)
 			}
 		}
 	}
-	// Leave out a baseline compared with itself.
-	var kept []point
-	var baselines []string
-	for _, pt := range pts {
+	for _, pt := range all {
 		if pt.dims[0] == pt.dims[1] {
 			continue
 		}
-		kept = append(kept, pt)
+		pts = append(pts, pt)
 		baselines = append(baselines, pt.dims[1])
 	}
-	if len(kept) == 0 {
-		return nil, fmt.Errorf("plots: %s compares no variant with a baseline other than itself", compare.name())
+	if len(pts) == 0 {
+		return nil, nil, nil, nil, fmt.Errorf("plots: %s compares no variant with a baseline other than itself", compare.name())
 	}
-	pts = kept
 	baselines = distinct(baselines)
 	if len(baselines) > 1 {
 		// Name each row by its pair.
@@ -60,24 +100,12 @@ func Differences(compare *Table, metric string) (*plot.Plot, error) {
 			pts[i].dims[0] = pts[i].dims[0] + " vs " + pts[i].dims[1]
 		}
 	}
-	a, err := arrange(compare, pts, dims, 0, -1, 1)
-	if err != nil {
-		return nil, err
-	}
+	return pts, dims, unpaired, baselines, nil
+}
 
-	title := fmt.Sprintf("%s: difference from %s", capitalize(MetricName(metric)), baselines[0])
-	xlabel := fmt.Sprintf("%s − %s (%s)", MetricName(metric), baselines[0], MetricLabel(metric))
-	if len(baselines) > 1 {
-		title = capitalize(MetricName(metric)) + ": difference from the baseline"
-		xlabel = fmt.Sprintf("difference in %s, variant − baseline (%s)", MetricName(metric), MetricLabel(metric))
-	}
-	p := newPlot(title, xlabel+"  (error bars: confidence interval)", "")
-	if len(unpaired) > 0 {
-		p.X.Label.Text = xlabel + "  (error bars: paired confidence interval)"
-	}
-	p.Add(grid(true))
-
-	// Variants top to bottom: the first at the highest y.
+// drawDifferences draws the points, their paired and unpaired intervals,
+// the zero line and the legend; it returns the range of values drawn.
+func drawDifferences(f *Figure, pts []point, a *arrangement, unpaired map[int]float64, scale float64) (lo, hi float64) {
 	nc, n := len(a.cats), len(a.series)
 	rowY := func(cat, ser int) float64 {
 		y := float64(nc - 1 - cat)
@@ -88,17 +116,14 @@ func Differences(compare *Table, metric string) (*plot.Plot, error) {
 		return y
 	}
 	zero := &refLine{value: 0, vertical: true, style: draw.LineStyle{Color: axisGrey, Width: vg.Points(1.5)}}
-	p.Add(zero)
-
+	f.Add(zero)
 	capHalf := 0.12
 	if n > 1 {
 		capHalf = 0.55 / float64(n) * 0.3
 	}
-	lo, hi := 0.0, 0.0
 	legend := &sideLegend{heading: a.heading}
-	// Unpaired intervals: wide pale bands under the paired ones.
 	wide := &errBars{horizontal: true, style: draw.LineStyle{Color: color.NRGBA{R: 0x99, G: 0x99, B: 0x99, A: 0x55}, Width: vg.Points(min(7, 60/float64(nc*n)))}}
-	p.Add(wide)
+	f.Add(wide)
 	for k, label := range a.series {
 		col := seriesColor(k, n, a.ordered)
 		if n == 1 {
@@ -110,34 +135,31 @@ func Differences(compare *Table, metric string) (*plot.Plot, error) {
 			if a.serOf[i] != k || math.IsNaN(pt.value) {
 				continue
 			}
-			y := rowY(a.catOf[i], k)
-			xys = append(xys, plotter.XY{X: pt.value, Y: y})
-			lo, hi = math.Min(lo, pt.value), math.Max(hi, pt.value)
+			f.countN(pt.n)
+			v, y := pt.value*scale, rowY(a.catOf[i], k)
+			xys = append(xys, plotter.XY{X: v, Y: y})
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
 			if u, ok := unpaired[pt.row]; ok && u > 0 {
-				wide.bars = append(wide.bars, errBar{x: pt.value, y: y, lo: pt.value - u, hi: pt.value + u})
-				lo, hi = math.Min(lo, pt.value-u), math.Max(hi, pt.value+u)
+				wide.bars = append(wide.bars, errBar{x: v, y: y, lo: v - u*scale, hi: v + u*scale})
+				lo, hi = math.Min(lo, v-u*scale), math.Max(hi, v+u*scale)
 			}
 			if pt.hasCI {
-				eb.bars = append(eb.bars, errBar{x: pt.value, y: y, lo: pt.value - pt.ci, hi: pt.value + pt.ci})
-				lo, hi = math.Min(lo, pt.value-pt.ci), math.Max(hi, pt.value+pt.ci)
+				eb.bars = append(eb.bars, errBar{x: v, y: y, lo: v - pt.ci*scale, hi: v + pt.ci*scale})
+				lo, hi = math.Min(lo, v-pt.ci*scale), math.Max(hi, v+pt.ci*scale)
 			}
 		}
 		if len(xys) == 0 {
 			continue
 		}
-		dots, err := plotter.NewScatter(xys)
-		if err != nil {
-			return nil, fmt.Errorf("plots: points of %s: %w", label, err)
-		}
-		dots.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3.5), Shape: draw.CircleGlyph{}}
-		p.Add(eb, dots)
+		dots, _ := plotter.NewScatter(xys) // xys is finite and not empty
+		dots.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3.5), Shape: lineGlyphs[k%len(lineGlyphs)]}
+		f.Add(eb, dots)
 		if n > 1 {
 			legend.add(label, eb, dots)
 		}
 	}
 	if len(wide.bars) > 0 {
-		paired := &errBars{horizontal: true, style: draw.LineStyle{Color: ink, Width: vg.Points(1.6)}}
-		legend.add("paired CI", paired)
+		legend.add("paired CI", &errBars{horizontal: true, style: draw.LineStyle{Color: ink, Width: vg.Points(1.6)}})
 		legend.add("unpaired CI", thumb(func(c *draw.Canvas) {
 			y := c.Center().Y
 			sty := wide.style
@@ -146,18 +168,6 @@ func Differences(compare *Table, metric string) (*plot.Plot, error) {
 		}))
 	}
 	legend.add("no difference", zero)
-	addLegend(p, legend)
-
-	names := make([]string, nc)
-	for i, c := range a.cats {
-		names[nc-1-i] = c
-	}
-	categoryTicks(p, names, true)
-	p.Y.Min, p.Y.Max = -0.5, float64(nc)-0.5
-	span := hi - lo
-	if span == 0 {
-		span = 1
-	}
-	p.X.Min, p.X.Max = lo-0.06*span, hi+0.06*span
-	return p, nil
+	f.setLegend(legend)
+	return lo, hi
 }

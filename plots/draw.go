@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"gonum.org/v1/plot"
 )
 
 // Chart describes a chart of a sweep's results: a [[chart]] table of an
@@ -21,15 +19,26 @@ type Chart struct {
 	Y string
 	// Group is an optional sweep key (or "variant") that splits the bars.
 	Group string
-	// Kind is "bars", "lines" or "diff" ("bar" and "line" are accepted
-	// too); "" picks bars when X is the variant and lines when X is a
-	// sweep key.
+	// Kind is "bars", "lines" or "diff" ("bar", "line" and "difference"
+	// are accepted too); "" picks bars when X is the variant and lines when
+	// X is a sweep key.
 	Kind string
+	// RawKeys titles axes and legends with the sweep keys as written
+	// (pool.shutdown_time_limit) rather than their readable names
+	// (shutdown time limit).
+	RawKeys bool
+}
+
+// chartKinds maps each kind a chart may name to the kind drawn.
+var chartKinds = map[string]string{
+	"bars": "bars", "bar": "bars",
+	"lines": "lines", "line": "lines",
+	"diff": "diff", "difference": "diff", "differences": "diff",
 }
 
 // Plot draws the chart from a summary table, or for Kind "diff" from a
-// comparison table.
-func (c Chart) Plot(summary, compare *Table) (*plot.Plot, error) {
+// comparison table, with a footnote saying what it rests on.
+func (c Chart) Plot(summary, compare *Table, about About) (*Figure, error) {
 	kind := c.Kind
 	if kind == "" {
 		kind = "bars"
@@ -38,27 +47,19 @@ func (c Chart) Plot(summary, compare *Table) (*plot.Plot, error) {
 		}
 	}
 	var (
-		p   *plot.Plot
+		f   *Figure
 		err error
 	)
-	switch kind {
-	case "bar":
-		kind = "bars"
-	case "line":
-		kind = "lines"
-	case "difference", "differences":
-		kind = "diff"
-	}
-	switch kind {
+	switch chartKinds[kind] {
 	case "bars":
-		p, err = bars(summary, c.Y, c.X, c.Group)
+		f, err = bars(summary, c.Y, c.X, c.Group, c.RawKeys)
 	case "lines":
-		p, err = Lines(summary, c.X, c.Y)
+		f, err = lines(summary, c.X, c.Y, c.RawKeys)
 	case "diff":
 		if compare == nil {
 			return nil, fmt.Errorf("plots: chart %q: a difference chart needs compare.csv (an experiment with a baseline)", c.name())
 		}
-		p, err = Differences(compare, c.Y)
+		f, err = Differences(compare, c.Y)
 	default:
 		return nil, fmt.Errorf("plots: chart %q: unknown kind %q (want bars, lines or diff)", c.name(), c.Kind)
 	}
@@ -66,9 +67,10 @@ func (c Chart) Plot(summary, compare *Table) (*plot.Plot, error) {
 		return nil, err
 	}
 	if c.Title != "" {
-		p.Title.Text = c.Title
+		f.Title.Text = c.Title
 	}
-	return p, nil
+	f.Describe(about)
+	return f, nil
 }
 
 func (c Chart) name() string {
@@ -107,13 +109,13 @@ func DefaultCharts(summary, compare *Table) []Chart {
 
 // Draw redraws the charts of a sweep's result directory: it reads
 // dir/summary.csv (and dir/compare.csv when there is one), draws the
-// DefaultCharts and then the given charts, and saves each as PNG and SVG in
-// dir/charts, named by a slug of its title ("503 rate by variant" →
-// 503-rate-by-variant.png). It returns the files written. A chart that
-// cannot be drawn (say, a metric the tables lack) does not stop the others:
-// its error is returned, joined with any other, along with the files
-// written.
-func Draw(dir string, charts []Chart) ([]string, error) {
+// DefaultCharts and then the given charts, each with a footnote from about,
+// and saves each as PNG and SVG in dir/charts, named by a slug of its title
+// ("503 rate by variant" → 503-rate-by-variant.png). It returns the files
+// written. A chart that cannot be drawn (say, a metric the tables lack)
+// does not stop the others: its error is returned, joined with any other,
+// along with the files written.
+func Draw(dir string, charts []Chart, about About) ([]string, error) {
 	summary, err := ReadTable(filepath.Join(dir, "summary.csv"))
 	if err != nil {
 		return nil, err
@@ -131,7 +133,7 @@ func Draw(dir string, charts []Chart) ([]string, error) {
 		used  []string
 	)
 	for _, c := range append(DefaultCharts(summary, compare), charts...) {
-		p, err := c.Plot(summary, compare)
+		p, err := c.Plot(summary, compare, about)
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -55,7 +55,7 @@ func ExampleDraw() {
 	}
 	files, err := plots.Draw(dir, []plots.Chart{
 		{Title: "p99 response time against clients", X: "clients.trendpage.count", Y: "response_p99_s", Kind: "lines"},
-	})
+	}, plots.About{Confidence: 0.95, Horizon: "12h", Warmup: "15m"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -79,9 +79,22 @@ func ExampleMetricLabel() {
 		fmt.Printf("%s: %s (%s)\n", m, plots.MetricName(m), plots.MetricLabel(m))
 	}
 	// Output:
-	// rate_503: 503 rate (fraction of requests)
+	// rate_503: 503 rate (% of requests)
 	// response_p99_s: p99 response time (seconds)
 	// throughput_rps: throughput (requests/s)
 	// abandoned: abandoned requests (requests)
 	// crashes: crashes (count)
+}
+
+// KeyLabel titles a chart's axis with a scenario key's readable name, and
+// the unit of a plain number.
+func ExampleKeyLabel() {
+	for _, k := range []string{"clients.arrivals.rate", "pool.shutdown_time_limit", "pool.threads", "some.new_key"} {
+		fmt.Printf("%s: %s\n", k, plots.KeyLabel(k))
+	}
+	// Output:
+	// clients.arrivals.rate: arrival rate (requests/s)
+	// pool.shutdown_time_limit: shutdown time limit
+	// pool.threads: threads per worker (threads)
+	// some.new_key: some.new_key
 }

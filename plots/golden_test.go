@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"gonum.org/v1/plot"
-
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/model"
 )
@@ -92,17 +90,47 @@ func lifecycles(t *testing.T) []model.Lifecycle {
 	return ws
 }
 
-// goldenCharts are the charts the golden files hold.
-func goldenCharts(t *testing.T) map[string]func() (*plot.Plot, error) {
+// memoryRows is the series of testdata/series.csv with the memory of a
+// leaking worker: 200 MB at each start, growing until its exit.
+func memoryRows(t *testing.T) []model.SeriesRow {
+	rows := seriesRows(t)
+	for i := range rows {
+		rows[i].OldestMemoryMB = 200 + 90*float64(i%4)
+	}
+	return rows
+}
+
+// about is what the golden charts rest on, for their footnotes.
+var about = About{Confidence: 0.95, Horizon: "12h", Warmup: "15m"}
+
+// goldenCharts are the charts the golden files hold: one for each kind and
+// for each convention (readable names, percentages, duration and size axes
+// linear and logarithmic, clipped intervals, zero bars, identical lines, a
+// footnote with n, confidence and horizon, the memory and events of a run).
+func goldenCharts(t *testing.T) map[string]func() (*Figure, error) {
 	summary := mustTable(t, "summary.csv")
 	compare := mustTable(t, "compare.csv")
-	return map[string]func() (*plot.Plot, error){
-		"bars_grouped":   func() (*plot.Plot, error) { return Bars(summary, "rate_503", "clients.trendpage.count") },
-		"bars_ungrouped": func() (*plot.Plot, error) { return Bars(summary, "ok", "") },
-		"lines":          func() (*plot.Plot, error) { return Lines(summary, "clients.trendpage.count", "response_p99_s") },
-		"differences":    func() (*plot.Plot, error) { return Differences(compare, "rate_503") },
-		"timeseries":     func() (*plot.Plot, error) { return TimeSeries(seriesRows(t), 10*engine.Minute) },
-		"timeline":       func() (*plot.Plot, error) { return Timeline(lifecycles(t), 2*engine.Hour) },
+	recycle := mustTable(t, "recycle-time.csv")
+	memory := mustTable(t, "private-memory.csv")
+	zeros := mustTable(t, "zeros.csv")
+	chart := func(tb *Table, c Chart) func() (*Figure, error) {
+		return func() (*Figure, error) { return c.Plot(tb, compare, about) }
+	}
+	return map[string]func() (*Figure, error){
+		"bars_grouped":   chart(summary, Chart{Y: "rate_503", Group: "clients.trendpage.count"}),
+		"bars_ungrouped": chart(summary, Chart{Y: "ok"}),
+		"bars_zero":      chart(zeros, Chart{Y: "rate_503"}),
+		"lines":          chart(summary, Chart{X: "clients.trendpage.count", Y: "response_p99_s"}),
+		"lines_raw_keys": chart(summary, Chart{X: "clients.trendpage.count", Y: "rate_503", RawKeys: true}),
+		"lines_duration": chart(recycle, Chart{X: "pool.recycle.time", Y: "rate_503"}),
+		"lines_log_time": chart(recycle, Chart{X: "pool.recycle.time", Y: "response_p99_s"}),
+		"lines_size":     chart(memory, Chart{X: "pool.recycle.private_memory", Y: "crashes"}),
+		"differences":    chart(summary, Chart{Y: "rate_503", Kind: "diff"}),
+		"timeseries":     func() (*Figure, error) { return TimeSeries(seriesRows(t), 10*engine.Minute) },
+		"timeline":       func() (*Figure, error) { return Timeline(lifecycles(t), 2*engine.Hour) },
+		"memory": func() (*Figure, error) {
+			return Memory(memoryRows(t), lifecycles(t), 10*engine.Minute, MemoryLimits{Crash: 600 << 20, Recycle: 500 << 20})
+		},
 	}
 }
 

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"runtime"
-	"sync"
-	"weak"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -43,17 +40,26 @@ func (t *Table) Where(column, value string) *Table {
 // Reference draws a reference curve through the points (xs[i], ys[i]) on a
 // chart, as a thin dashed dark line over the data (a formula beside the
 // simulation, say), and names it in the chart's legend as label (no entry
-// when label is ""). Points where ys is not finite are left out, as the
-// formula has no value there. It fails when xs and ys differ in length or
-// no point is left.
-func Reference(p *plot.Plot, label string, xs, ys []float64) error {
+// when label is ""). ys are in the metric's own units, as model's formulas
+// give them (a rate as a fraction: the chart's percentages are applied
+// here). Points where ys is not finite, or not positive on a logarithmic
+// axis, are left out, as the formula has no value there. It fails when xs
+// and ys differ in length or no point is left.
+func Reference(p *Figure, label string, xs, ys []float64) error {
 	if len(xs) != len(ys) {
 		return fmt.Errorf("plots: reference %q: %d x values and %d y values", label, len(xs), len(ys))
 	}
 	var xys plotter.XYs
+	scale := p.yScale
+	if scale == 0 {
+		scale = 1
+	}
+	_, logX := p.X.Scale.(plot.LogScale)
+	_, logY := p.Y.Scale.(plot.LogScale)
 	for i := range xs {
-		if finite(xs[i]) && finite(ys[i]) {
-			xys = append(xys, plotter.XY{X: xs[i], Y: ys[i]})
+		y := ys[i] * scale
+		if finite(xs[i]) && finite(y) && (!logX || xs[i] > 0) && (!logY || y > 0) {
+			xys = append(xys, plotter.XY{X: xs[i], Y: y})
 		}
 	}
 	if len(xys) == 0 {
@@ -76,41 +82,11 @@ func Reference(p *plot.Plot, label string, xs, ys []float64) error {
 	}
 	l := &sideLegend{}
 	l.add(label, line)
-	addLegend(p, l)
+	p.setLegend(l)
 	return nil
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// legends remembers the side legend of each chart the package drew, so
-// that Reference can add to it; an entry goes when its chart is collected.
-var legends struct {
-	sync.Mutex
-	m map[weak.Pointer[plot.Plot]]*sideLegend
-}
-
-// addLegend adds a side legend to a chart and remembers it as the chart's.
-func addLegend(p *plot.Plot, l *sideLegend) {
-	p.Add(l)
-	k := weak.Make(p)
-	legends.Lock()
-	defer legends.Unlock()
-	if legends.m == nil {
-		legends.m = map[weak.Pointer[plot.Plot]]*sideLegend{}
-	}
-	if _, ok := legends.m[k]; !ok {
-		runtime.AddCleanup(p, func(k weak.Pointer[plot.Plot]) {
-			legends.Lock()
-			delete(legends.m, k)
-			legends.Unlock()
-		}, k)
-	}
-	legends.m[k] = l
-}
-
 // legendOf returns the side legend of a chart, or nil.
-func legendOf(p *plot.Plot) *sideLegend {
-	legends.Lock()
-	defer legends.Unlock()
-	return legends.m[weak.Make(p)]
-}
+func legendOf(f *Figure) *sideLegend { return f.legend }

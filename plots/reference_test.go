@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/plotter"
 )
 
 func TestFromCSV(t *testing.T) {
@@ -72,13 +74,18 @@ func TestReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(l.entries) != before+1 || l.entries[before].label != "Erlang B" {
-		t.Errorf("legend entries %+v, want one more, \"Erlang B\"", l.entries)
+		t.Fatalf("legend entries %+v, want one more, \"Erlang B\"", l.entries)
+	}
+	// The chart draws the 503 rate in per cent: a formula's fraction 0.01
+	// is drawn at 1 (%), and the NaN left out.
+	if line, ok := l.entries[before].thumbs[0].(*plotter.Line); !ok || len(line.XYs) != 2 || line.XYs[0].Y != 1 || line.XYs[1].Y != 5 {
+		t.Errorf("reference drawn through %+v, want (20, 1) and (80, 5)", l.entries[before].thumbs[0])
 	}
 	if _, err := PNG(p, Width, Height); err != nil {
 		t.Errorf("PNG: %v", err)
 	}
 
-	bare := newPlot("t", "x", "y")
+	bare := newFigure("t", "x", "y")
 	if err := Reference(bare, "theory", xs, []float64{1, 2, 3}); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +101,7 @@ func TestReference(t *testing.T) {
 		{"nothing finite", xs, []float64{math.NaN(), math.Inf(1), math.Inf(-1)}},
 		{"empty", nil, nil},
 	} {
-		if err := Reference(newPlot("t", "x", "y"), "theory", tc.xs, tc.ys); err == nil {
+		if err := Reference(newFigure("t", "x", "y"), "theory", tc.xs, tc.ys); err == nil {
 			t.Errorf("%s: no error", tc.name)
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -19,8 +18,8 @@ import (
 // dir/base.svg, at the slide size Width × Height, creating dir if needed.
 // Each file is written to a temporary file in dir and renamed into place, so
 // that a reader never sees half a chart.
-func Save(p *plot.Plot, dir, base string) error {
-	if p == nil {
+func Save(p *Figure, dir, base string) error {
+	if p == nil || p.Plot == nil {
 		return errors.New("plots: Save: no plot")
 	}
 	if base == "" || base == "." || base == ".." || base != filepath.Base(base) {
@@ -45,8 +44,8 @@ func Save(p *plot.Plot, dir, base string) error {
 
 // PNG renders the chart in memory as a PNG image of w × h at DPI dots per
 // inch (for a notebook: plots.PNG(p, plots.Width, plots.Height)).
-func PNG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
-	if p == nil {
+func PNG(p *Figure, w, h vg.Length) ([]byte, error) {
+	if p == nil || p.Plot == nil {
 		return nil, errors.New("plots: PNG: no plot")
 	}
 	if w <= 0 || h <= 0 {
@@ -64,8 +63,8 @@ func PNG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
 // SVG writes the chart as SVG of w × h to out. Text refers to the Liberation
 // Sans font by name rather than embedding it (which would add half a
 // megabyte to every chart).
-func SVG(out io.Writer, p *plot.Plot, w, h vg.Length) error {
-	if p == nil {
+func SVG(out io.Writer, p *Figure, w, h vg.Length) error {
+	if p == nil || p.Plot == nil {
 		return errors.New("plots: SVG: no plot")
 	}
 	if w <= 0 || h <= 0 {
@@ -83,13 +82,13 @@ func SVG(out io.Writer, p *plot.Plot, w, h vg.Length) error {
 const Margin = 8 * vg.Millimeter / 2
 
 // render draws the chart on a white canvas, inside a margin.
-func render(p *plot.Plot, c vg.CanvasSizer) {
+func render(p *Figure, c vg.CanvasSizer) {
 	dc := draw.New(c)
 	if p.BackgroundColor != nil {
 		dc.SetColor(p.BackgroundColor)
 		dc.Fill(dc.Rectangle.Path())
 	}
-	p.Draw(draw.Crop(dc, Margin, -Margin, Margin, -Margin))
+	drawFigure(p, draw.Crop(dc, Margin, -Margin, Margin, -Margin))
 }
 
 // writeAtomic writes data to path through a temporary file in the same

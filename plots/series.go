@@ -49,7 +49,49 @@ var stoppedShade = color.NRGBA{R: 0x20, G: 0x20, B: 0x20, A: 0x30}
 // hours (minutes or seconds for short runs). interval is the width of a row;
 // 0 takes it from the rows' start times. Series longer than MaxBins rows are
 // merged into wider intervals.
-func TimeSeries(rows []model.SeriesRow, interval engine.Time) (*plot.Plot, error) {
+func TimeSeries(rows []model.SeriesRow, interval engine.Time) (*Figure, error) {
+	s, err := newSeriesAxis(rows, interval)
+	if err != nil {
+		return nil, err
+	}
+	per := formatSpan(s.interval.Seconds())
+	f := newFigure("Outcomes per "+per+" interval", "time since start ("+s.unit+")", "requests per "+per)
+	legend := &sideLegend{}
+	f.Add(grid(false))
+	top := stackOutcomes(f, legend, s)
+	ymax := top * 1.06
+	if ymax == 0 {
+		ymax = 1
+	}
+	shade := stoppedShading(s)
+	if len(shade.boxes) > 0 {
+		f.Add(shade)
+	}
+	if err := workersAlive(f, legend, s, ymax); err != nil {
+		return nil, err
+	}
+	if len(shade.boxes) > 0 {
+		legend.add("pool stopped", shade)
+	}
+	f.setLegend(legend)
+	s.timeAxis(f)
+	f.Y.Min, f.Y.Max = 0, ymax
+	f.Y.Padding = 0
+	f.Caption = "What became of the requests in each " + per + " interval of the run, stacked by outcome, with the workers alive (right axis) and the stretches when the pool was stopped shaded."
+	return f, nil
+}
+
+// seriesAxis is a time series placed on a time axis: rows (merged to at
+// most MaxBins) and the start and end of each, in the axis's unit.
+type seriesAxis struct {
+	rows     []model.SeriesRow
+	interval engine.Time
+	x0, x1   []float64
+	scale    float64 // seconds per axis unit
+	unit     string
+}
+
+func newSeriesAxis(rows []model.SeriesRow, interval engine.Time) (*seriesAxis, error) {
 	if len(rows) == 0 {
 		return nil, errors.New("plots: time series has no rows")
 	}
@@ -65,44 +107,52 @@ func TimeSeries(rows []model.SeriesRow, interval engine.Time) (*plot.Plot, error
 		}
 	}
 	rows, interval = merge(rows, interval)
-
-	span := (rows[len(rows)-1].Start + interval).Seconds()
-	scale, unit := timeUnit(span)
+	s := &seriesAxis{rows: rows, interval: interval}
+	s.scale, s.unit = timeUnit((rows[len(rows)-1].Start + interval).Seconds())
 	n := len(rows)
-	x0, x1 := make([]float64, n), make([]float64, n)
+	s.x0, s.x1 = make([]float64, n), make([]float64, n)
 	for i, r := range rows {
-		x0[i] = r.Start.Seconds() / scale
-		x1[i] = (r.Start + interval).Seconds() / scale
+		s.x0[i] = r.Start.Seconds() / s.scale
+		s.x1[i] = (r.Start + interval).Seconds() / s.scale
 		if i+1 < n && rows[i+1].Start < r.Start+interval {
-			x1[i] = rows[i+1].Start.Seconds() / scale
+			s.x1[i] = rows[i+1].Start.Seconds() / s.scale
 		}
 	}
+	return s, nil
+}
 
-	per := formatSpan(interval.Seconds())
-	p := newPlot("Outcomes per "+per+" interval", "time since start ("+unit+")", "requests per "+per)
-	legend := &sideLegend{}
+// timeAxis sets the x axis to the series' span with round time ticks.
+func (s *seriesAxis) timeAxis(f *Figure) {
+	f.X.Min, f.X.Max = s.x0[0], s.x1[len(s.x1)-1]
+	f.X.Tick.Marker = timeTicks(s.scale)
+	f.X.Padding = 0
+}
 
-	// Pool stopped: shading over the outcomes.
+// stoppedShading shades the intervals in which the pool was stopped.
+func stoppedShading(s *seriesAxis) *rects {
 	shade := &rects{fill: stoppedShade, fullHeight: true}
-	for i, r := range rows {
+	for i, r := range s.rows {
 		if r.Stopped {
-			if k := len(shade.boxes) - 1; k >= 0 && shade.boxes[k].x1 == x0[i] {
-				shade.boxes[k].x1 = x1[i]
+			if k := len(shade.boxes) - 1; k >= 0 && shade.boxes[k].x1 == s.x0[i] {
+				shade.boxes[k].x1 = s.x1[i]
 				continue
 			}
-			shade.boxes = append(shade.boxes, box{x0: x0[i], x1: x1[i]})
+			shade.boxes = append(shade.boxes, box{x0: s.x0[i], x1: s.x1[i]})
 		}
 	}
-	p.Add(grid(false))
+	return shade
+}
 
-	// Stacked outcomes.
+// stackOutcomes adds one stacked layer per outcome that happens (ok always)
+// and returns the height of the stack.
+func stackOutcomes(f *Figure, legend *sideLegend, s *seriesAxis) (top float64) {
+	n := len(s.rows)
 	base := make([]float64, n)
-	var top float64
 	for k, o := range outcomes {
 		lo, hi := make([]float64, n), make([]float64, n)
 		var any bool
-		for i := range rows {
-			c := float64(o.count(&rows[i]))
+		for i := range s.rows {
+			c := float64(o.count(&s.rows[i]))
 			lo[i], hi[i] = base[i], base[i]+c
 			base[i] = hi[i]
 			top = math.Max(top, hi[i])
@@ -111,54 +161,41 @@ func TimeSeries(rows []model.SeriesRow, interval engine.Time) (*plot.Plot, error
 		if !any && k != 0 {
 			continue
 		}
-		area := &stepArea{x0: x0, x1: x1, lo: lo, hi: hi, fill: o.color}
-		p.Add(area)
+		area := &stepArea{x0: s.x0, x1: s.x1, lo: lo, hi: hi, fill: o.color}
+		f.Add(area)
 		legend.add(o.name, area)
 	}
+	return top
+}
 
-	// Workers alive on the right-hand axis.
-	ymax := top * 1.06
-	if ymax == 0 {
-		ymax = 1
-	}
+// workersAlive draws the workers alive as a step line scaled into the
+// value axis, with its own axis at the right.
+func workersAlive(f *Figure, legend *sideLegend, s *seriesAxis, ymax float64) error {
 	maxW := 1
-	for _, r := range rows {
+	for _, r := range s.rows {
 		maxW = max(maxW, r.WorkersAlive)
 	}
 	wscale := ymax * 0.9 / float64(maxW)
-	steps := make(plotter.XYs, 0, 2*n)
-	for i, r := range rows {
+	steps := make(plotter.XYs, 0, 2*len(s.rows))
+	for i, r := range s.rows {
 		y := float64(r.WorkersAlive) * wscale
-		steps = append(steps, plotter.XY{X: x0[i], Y: y}, plotter.XY{X: x1[i], Y: y})
+		steps = append(steps, plotter.XY{X: s.x0[i], Y: y}, plotter.XY{X: s.x1[i], Y: y})
 	}
 	workers, err := plotter.NewLine(steps)
 	if err != nil {
-		return nil, fmt.Errorf("plots: workers alive: %w", err)
+		return fmt.Errorf("plots: workers alive: %w", err)
 	}
 	workers.Color = ink
 	workers.Width = vg.Points(1.5)
-	if len(shade.boxes) > 0 {
-		p.Add(shade)
-	}
-	p.Add(workers)
+	f.Add(workers)
 	legend.add("workers alive (right axis)", workers)
-	if len(shade.boxes) > 0 {
-		legend.add("pool stopped", shade)
-	}
 	step := max(1, int(math.Ceil(float64(maxW)/5)))
 	axis := &sideAxis{label: "workers alive"}
 	for w := 0; w <= maxW; w += step {
 		axis.ticks = append(axis.ticks, plot.Tick{Value: float64(w) * wscale, Label: fmt.Sprint(w)})
 	}
 	legend.axis = axis
-	addLegend(p, legend)
-
-	p.X.Min, p.X.Max = x0[0], x1[n-1]
-	p.X.Tick.Marker = timeTicks(scale)
-	p.X.Padding = 0
-	p.Y.Min, p.Y.Max = 0, ymax
-	p.Y.Padding = 0
-	return p, nil
+	return nil
 }
 
 // merge joins consecutive rows so that at most MaxBins remain: counts add

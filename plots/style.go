@@ -1,7 +1,6 @@
 package plots
 
 import (
-	"fmt"
 	"image/color"
 	"math"
 	"slices"
@@ -126,140 +125,12 @@ func seriesDashes(i int) []vg.Length {
 	return nil
 }
 
-// metricNames are readable names for the metrics of DESIGN.md §5.
-var metricNames = map[string]string{
-	"arrivals":             "arrivals",
-	"ok":                   "OK responses",
-	"stale":                "stale responses",
-	"error":                "errors (500)",
-	"rejected_queue_full":  "503 (queue full)",
-	"rejected_app_offline": "503 (app offline)",
-	"rejected_tcp_reset":   "connection resets (pool stopped)",
-	"expired":              "expired in queue",
-	"abandoned":            "abandoned requests",
-	"client_timeout":       "client timeouts",
-	"in_flight":            "in flight at the horizon",
-	"abandoned_crash":      "abandoned by crashes",
-	"abandoned_shutdown":   "abandoned at shutdown limit",
-	"abandoned_ping":       "abandoned by ping kills",
-	"abandoned_memory":     "abandoned by memory crashes",
-	"rate_503":             "503 rate",
-	"rate_abandoned":       "abandoned rate",
-	"rate_error":           "error rate",
-	"rate_ok":              "OK rate",
-	"availability":         "availability",
-	"wait_mean_s":          "mean queue wait",
-	"response_mean_s":      "mean response time",
-	"response_p50_s":       "median response time",
-	"response_p90_s":       "p90 response time",
-	"response_p99_s":       "p99 response time",
-	"throughput_rps":       "throughput",
-	"worker_starts":        "worker starts",
-	"crashes":              "crashes",
-	"recycles":             "recycles",
-	"ping_kills":           "ping kills",
-	"rapid_fail_trips":     "rapid-fail trips",
-	"lock_conflicts":       "lock conflicts",
-	"retries":              "retries",
-	"stale_age_mean_s":     "mean age of stale responses",
-	"shutdown_kills":       "shutdown-limit kills",
-	"startup_kills":        "startup-limit kills",
-	"busy_mean":            "mean busy threads",
-	"warmup_s":             "warm-up",
-	"events":               "events",
-	"rate_stale":           "stale rate",
-	"rate_client_timeout":  "client timeout rate",
-	"rate_expired":         "expired rate",
-}
-
-// requestCounts are the metrics that count requests (the rest of the plain
-// counts count events).
-var requestCounts = []string{
-	"arrivals", "ok", "stale", "error", "rejected_queue_full", "rejected_app_offline",
-	"rejected_tcp_reset", "expired", "abandoned", "client_timeout", "in_flight",
-	"abandoned_crash", "abandoned_shutdown", "abandoned_ping", "abandoned_memory", "retries",
-}
-
-// MetricLabel returns the unit of a metric for an axis label: rate_* are
-// "fraction of requests", availability "fraction of time", *_s "seconds",
-// *_rps "requests/s", request counts "requests", busy_* "threads", other
-// counts "count".
-func MetricLabel(metric string) string {
-	switch {
-	case strings.HasPrefix(metric, "rate_"):
-		return "fraction of requests"
-	case metric == "availability":
-		return "fraction of time"
-	case strings.HasSuffix(metric, "_s"):
-		return "seconds"
-	case strings.HasSuffix(metric, "_rps"):
-		return "requests/s"
-	case slices.Contains(requestCounts, metric):
-		return "requests"
-	case strings.HasPrefix(metric, "busy_"):
-		return "threads"
-	}
-	return "count"
-}
-
-// MetricName returns a readable name of a metric ("rate_503" → "503 rate"),
-// the metric itself with spaces for underscores when it has none.
-func MetricName(metric string) string {
-	if n, ok := metricNames[metric]; ok {
-		return n
-	}
-	return strings.ReplaceAll(metric, "_", " ")
-}
-
-// axisLabel is "name (unit)".
-func axisLabel(metric string) string {
-	return fmt.Sprintf("%s (%s)", MetricName(metric), MetricLabel(metric))
-}
-
 // capitalize upper-cases the first letter.
 func capitalize(s string) string {
 	if s == "" {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// number parses a sweep value as a number: a plain number, a duration
-// ("90s", in seconds) or a size ("120MB", in MB). ok is false otherwise.
-func number(s string) (v float64, ok bool) {
-	s = strings.Trim(strings.TrimSpace(s), `"`)
-	if v, err := strconv.ParseFloat(s, 64); err == nil {
-		return v, true
-	}
-	if d, err := time.ParseDuration(s); err == nil {
-		return d.Seconds(), true
-	}
-	for _, u := range []struct {
-		suffix string
-		mb     float64
-	}{{"KB", 1.0 / 1024}, {"MB", 1}, {"GB", 1024}} {
-		if n, found := strings.CutSuffix(s, u.suffix); found {
-			if v, err := strconv.ParseFloat(strings.TrimSpace(n), 64); err == nil {
-				return v * u.mb, true
-			}
-		}
-	}
-	return 0, false
-}
-
-// numericUnit describes how the values of a sweep key were read by number.
-func numericUnit(values []string) string {
-	for _, s := range values {
-		s = strings.Trim(strings.TrimSpace(s), `"`)
-		if _, err := strconv.ParseFloat(s, 64); err == nil {
-			continue
-		}
-		if _, err := time.ParseDuration(s); err == nil {
-			return "seconds"
-		}
-		return "MB"
-	}
-	return ""
 }
 
 // timeUnit picks the unit of a time axis spanning span: hours for long runs,

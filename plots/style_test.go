@@ -11,34 +11,6 @@ import (
 	"github.com/poolsim/poolsim/model"
 )
 
-func TestMetricLabel(t *testing.T) {
-	for metric, want := range map[string]string{
-		"rate_503":        "fraction of requests",
-		"rate_abandoned":  "fraction of requests",
-		"availability":    "fraction of time",
-		"response_p99_s":  "seconds",
-		"wait_mean_s":     "seconds",
-		"throughput_rps":  "requests/s",
-		"ok":              "requests",
-		"abandoned_crash": "requests",
-		"crashes":         "count",
-		"recycles":        "count",
-		"busy_mean":       "threads",
-		"something_new":   "count",
-	} {
-		if got := MetricLabel(metric); got != want {
-			t.Errorf("MetricLabel(%q) = %q, want %q", metric, got, want)
-		}
-	}
-	// Every metric of the contract gets a unit and a name with no
-	// underscore.
-	for _, m := range model.MetricNames() {
-		if MetricLabel(m) == "" || strings.Contains(MetricName(m), "_") {
-			t.Errorf("metric %q: label %q, name %q", m, MetricLabel(m), MetricName(m))
-		}
-	}
-}
-
 func TestSlug(t *testing.T) {
 	for in, want := range map[string]string{
 		"503 rate by variant":                  "503-rate-by-variant",
@@ -50,19 +22,6 @@ func TestSlug(t *testing.T) {
 	} {
 		if got := Slug(in); got != want {
 			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestNumber(t *testing.T) {
-	for in, want := range map[string]float64{"20": 20, "2.5": 2.5, "90s": 90, "5m": 300, `"1h"`: 3600, "120MB": 120, "1GB": 1024, "512KB": 0.5} {
-		if got, ok := number(in); !ok || got != want {
-			t.Errorf("number(%q) = %v, %v; want %v", in, got, ok, want)
-		}
-	}
-	for _, in := range []string{"", "fast", "10 apples", "MB"} {
-		if _, ok := number(in); ok {
-			t.Errorf("number(%q) is a number", in)
 		}
 	}
 }

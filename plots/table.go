@@ -221,6 +221,7 @@ type point struct {
 	value float64
 	ci    float64
 	hasCI bool
+	n     int // replications behind the value (0: the table does not say)
 }
 
 // points reads one metric (columns metric+valSuffix and metric+ciSuffix) of
@@ -239,6 +240,7 @@ func (t *Table) points(metric, valSuffix, ciSuffix string) ([]point, []string, e
 		dimNames = append(dimNames, "baseline")
 	}
 	dimNames = append(dimNames, t.SweepKeys()...)
+	nc := t.Col("n")
 	dimCols := make([]int, len(dimNames))
 	for i, d := range dimNames {
 		dimCols[i] = t.Col(d)
@@ -257,6 +259,9 @@ func (t *Table) points(metric, valSuffix, ciSuffix string) ([]point, []string, e
 		}
 		if p.ci, err = t.Float(r, cc); err != nil {
 			return nil, nil, err
+		}
+		if nc >= 0 {
+			p.n, _ = strconv.Atoi(strings.TrimSpace(row[nc]))
 		}
 		p.hasCI = !math.IsNaN(p.ci) && !math.IsInf(p.ci, 0)
 		if p.hasCI {

@@ -61,23 +61,12 @@ const maxWorkerLabels = 24
 // shutdown limit), a triangle for a recycle, a square when the pool was
 // stopped, a ring for an idle timeout. horizon ends spans of workers alive
 // at the end (0: the latest time in the lifecycles).
-func Timeline(workers []model.Lifecycle, horizon engine.Time) (*plot.Plot, error) {
+func Timeline(workers []model.Lifecycle, horizon engine.Time) (*Figure, error) {
 	if len(workers) == 0 {
 		return nil, errors.New("plots: timeline has no workers")
 	}
 	if horizon <= 0 {
-		for _, w := range workers {
-			for _, s := range w.Spans {
-				if s.End != engine.Never {
-					horizon = max(horizon, s.End)
-				}
-				horizon = max(horizon, s.Start)
-			}
-			if w.Exit != engine.Never {
-				horizon = max(horizon, w.Exit)
-			}
-		}
-		if horizon <= 0 {
+		if horizon = lastTime(workers); horizon <= 0 {
 			return nil, errors.New("plots: timeline: no horizon given and none found in the lifecycles")
 		}
 	}
@@ -85,10 +74,45 @@ func Timeline(workers []model.Lifecycle, horizon engine.Time) (*plot.Plot, error
 	at := func(t engine.Time) float64 { return min(t, horizon).Seconds() / scale }
 
 	n := len(workers)
-	p := newPlot("Worker lifecycles", "time since start ("+unit+")", "worker (start order)")
-	p.Add(grid(true))
+	f := newFigure("Worker lifecycles", "time since start ("+unit+")", "worker (start order)")
+	f.Add(grid(true))
+	legend := &sideLegend{}
+	phaseSpans(f, legend, workers, horizon, at)
+	if err := exitMarks(f, legend, workers, horizon, at); err != nil {
+		return nil, err
+	}
+	f.setLegend(legend)
+	workerTicks(f, workers)
+	f.Y.Min, f.Y.Max = -0.6, float64(n)-0.4
+	f.X.Min, f.X.Max = 0, horizon.Seconds()/scale
+	f.X.Tick.Marker = timeTicks(scale)
+	f.X.Padding = 0
+	f.Caption = "The life of every worker process, one row each in start order: its phases, and a marker where and why it ended."
+	return f, nil
+}
 
+// lastTime is the latest time the lifecycles mention.
+func lastTime(workers []model.Lifecycle) engine.Time {
+	var last engine.Time
+	for _, w := range workers {
+		for _, s := range w.Spans {
+			if s.End != engine.Never {
+				last = max(last, s.End)
+			}
+			last = max(last, s.Start)
+		}
+		if w.Exit != engine.Never {
+			last = max(last, w.Exit)
+		}
+	}
+	return last
+}
+
+// phaseSpans adds a bar per phase of each worker's life, one colour per
+// phase.
+func phaseSpans(f *Figure, legend *sideLegend, workers []model.Lifecycle, horizon engine.Time, at func(engine.Time) float64) {
 	const half = 0.32
+	n := len(workers)
 	spans := map[model.Phase]*rects{}
 	var other *rects
 	for i, w := range workers {
@@ -110,19 +134,21 @@ func Timeline(workers []model.Lifecycle, horizon engine.Time) (*plot.Plot, error
 			r.boxes = append(r.boxes, box{at(s.Start), at(s.End), y - half, y + half})
 		}
 	}
-	legend := &sideLegend{}
 	for _, ph := range phaseOrder {
 		if r := spans[ph]; r != nil {
-			p.Add(r)
+			f.Add(r)
 			legend.add(ph.String(), r)
 		}
 	}
 	if other != nil {
-		p.Add(other)
+		f.Add(other)
 		legend.add("other phase", other)
 	}
+}
 
-	// Exit markers, one scatter per kind.
+// exitMarks adds a marker at each worker's exit, one scatter per kind.
+func exitMarks(f *Figure, legend *sideLegend, workers []model.Lifecycle, horizon engine.Time, at func(engine.Time) float64) error {
+	n := len(workers)
 	marks := make([]plotter.XYs, len(exitKinds))
 	whys := make([][]string, len(exitKinds))
 	for i, w := range workers {
@@ -141,22 +167,30 @@ func Timeline(workers []model.Lifecycle, horizon engine.Time) (*plot.Plot, error
 		}
 		s, err := plotter.NewScatter(xys)
 		if err != nil {
-			return nil, fmt.Errorf("plots: exit markers: %w", err)
+			return fmt.Errorf("plots: exit markers: %w", err)
 		}
 		s.GlyphStyle = exitKinds[k].glyph
 		// Smaller markers when rows are thin (about 230 points of rows at
 		// the slide size), so that a crash loop still shows its spans.
 		s.GlyphStyle.Radius = min(s.GlyphStyle.Radius, max(vg.Points(1.5), vg.Points(0.45*230/float64(n))))
-		p.Add(s)
-		label := exitKinds[k].name
-		if len(whys[k]) > 1 || whys[k][0] != label {
-			label += " (" + strings.ReplaceAll(strings.Join(whys[k], ", "), "_", " ") + ")"
-		}
-		legend.add(label, glyphThumb(exitKinds[k].glyph))
+		f.Add(s)
+		legend.add(exitLabel(k, whys[k]), glyphThumb(exitKinds[k].glyph))
 	}
-	addLegend(p, legend)
+	return nil
+}
 
-	// Worker labels, thinned when there are many rows.
+// exitLabel names a kind of exit with the reasons seen: "killed (ping)".
+func exitLabel(k int, whys []string) string {
+	label := exitKinds[k].name
+	if len(whys) > 1 || whys[0] != label {
+		label += " (" + strings.ReplaceAll(strings.Join(whys, ", "), "_", " ") + ")"
+	}
+	return label
+}
+
+// workerTicks labels the worker rows, thinned when there are many.
+func workerTicks(f *Figure, workers []model.Lifecycle) {
+	n := len(workers)
 	every := max(1, (n+maxWorkerLabels-1)/maxWorkerLabels)
 	var ticks []plot.Tick
 	for i, w := range workers {
@@ -169,13 +203,8 @@ func Timeline(workers []model.Lifecycle, horizon engine.Time) (*plot.Plot, error
 		}
 		ticks = append(ticks, t)
 	}
-	p.Y.Tick.Marker = plot.ConstantTicks(ticks)
-	p.Y.Tick.Length = 0
-	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
-	p.X.Min, p.X.Max = 0, horizon.Seconds()/scale
-	p.X.Tick.Marker = timeTicks(scale)
-	p.X.Padding = 0
-	return p, nil
+	f.Y.Tick.Marker = plot.ConstantTicks(ticks)
+	f.Y.Tick.Length = 0
 }
 
 // boldCross is an × that stays visible over coloured spans.

@@ -79,3 +79,37 @@ type RecycleLimits struct {
 	Age      engine.Time // recycle this long after the worker started
 	Requests int64       // recycle after serving this many requests
 }
+
+// FailureKind is how a worker failed, as supervisors tell failures apart.
+type FailureKind int
+
+// Failure kinds.
+const (
+	// FailFaultSignal: the process died of a fault signal (SIGSEGV, SIGBUS),
+	// a crash in native code.
+	FailFaultSignal FailureKind = iota
+	// FailKilled: the process was killed with SIGKILL, by the kernel's
+	// out-of-memory killer when its memory ran out.
+	FailKilled
+	// FailPing: the supervisor killed a worker that did not answer its ping.
+	FailPing
+	// FailStartupLimit: the supervisor killed a worker not ready in time.
+	FailStartupLimit
+	// FailShutdownLimit: the supervisor killed a draining worker still busy.
+	FailShutdownLimit
+	// FailExecTimeout: the worker was killed because a request ran past the
+	// execution limit (php-fpm request_terminate_timeout sends SIGTERM,
+	// uWSGI harakiri and gunicorn's arbiter kill the worker).
+	FailExecTimeout
+)
+
+func (k FailureKind) String() string {
+	return [...]string{"fault signal", "killed", "ping", "startup limit", "shutdown limit", "execution limit"}[k]
+}
+
+// FailureFilter is implemented by a Supervisor that counts only some kinds
+// of failure; one that does not implement it counts every kind. The model
+// calls Failure only for the kinds Counts accepts.
+type FailureFilter interface {
+	Counts(kind FailureKind) bool
+}

@@ -267,6 +267,13 @@ func (s *EmergencyRestart) Failure(now engine.Time) Decision {
 // Restarted clears the failure history.
 func (s *EmergencyRestart) Restarted(engine.Time) { s.log.clear() }
 
+// Counts accepts only deaths by SIGSEGV or SIGBUS: php-fpm's
+// fpm_children_bury records a fault in last_faults only when
+// WTERMSIG(status) is SIGSEGV or SIGBUS, so children killed with SIGKILL or
+// SIGTERM (by the kernel or by the master itself) never count towards
+// emergency_restart_threshold.
+func (s *EmergencyRestart) Counts(kind FailureKind) bool { return kind == FailFaultSignal }
+
 // Kubernetes CrashLoopBackOff constants (kubelet backOffPeriod and
 // MaxContainerBackOff, and the reset after ten minutes without problems).
 const (

@@ -402,3 +402,33 @@ func TestSupervisorAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestEmergencyRestartCountsFaultSignals checks the rule "php-fpm counts
+// only children that die of SIGSEGV or SIGBUS" (docs/model.md#supervisors,
+// php-src sapi/fpm/fpm/fpm_children.c, fpm_children_bury): the emergency
+// restart filter accepts only fault signals; the other supervisors count
+// every failure.
+func TestEmergencyRestartCountsFaultSignals(t *testing.T) {
+	er, err := policies.NewSupervisor(policies.SupervisorConfig{Policy: "emergency_restart", Enabled: true, MaxFailures: 2, Interval: engine.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ok := er.(policies.FailureFilter)
+	if !ok {
+		t.Fatal("emergency_restart has no failure filter")
+	}
+	for k := policies.FailFaultSignal; k <= policies.FailShutdownLimit; k++ {
+		if got, want := f.Counts(k), k == policies.FailFaultSignal; got != want {
+			t.Errorf("emergency_restart counts %v: %v, want %v", k, got, want)
+		}
+	}
+	for _, p := range []string{"iis", "backoff"} {
+		s, err := policies.NewSupervisor(policies.SupervisorConfig{Policy: p, Enabled: true, MaxFailures: 5, Interval: engine.Minute, RestartAfter: engine.Never})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := s.(policies.FailureFilter); ok {
+			t.Errorf("%s filters failures; it must count every kind", p)
+		}
+	}
+}

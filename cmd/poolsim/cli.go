@@ -6,9 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
-
-	"github.com/poolsim/poolsim/experiments"
 )
 
 // Exit statuses.
@@ -33,6 +33,7 @@ func commands() []command {
 		{"sweep", "run an experiment: variants × sweep axes × replications", runSweep},
 		{"merge", "merge the shards of a sweep into one result", runMerge},
 		{"plot", "redraw an experiment's charts from its result tables", runPlot},
+		{"report", "write report.html, the page a design review reads, for a sweep or a run", runReport},
 		{"validate", "check scenario and experiment files, reporting every error", runValidate},
 		{"import", "write a scenario's pool from an IIS, php-fpm or gunicorn configuration", runImport},
 		{"fit", "fit a scenario's workload to access and HTTPERR logs", runFit},
@@ -57,7 +58,6 @@ func (c *cli) errorf(format string, a ...any) int {
 // name). It returns the process's exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	c := &cli{stdout: stdout, stderr: stderr}
-	experiments.Version = poolsimVersion()
 	if len(args) == 0 {
 		c.usage(stderr)
 		return exitUsage
@@ -236,4 +236,26 @@ func (f *flagSet) usageError(c *cli, format string, a ...any) int {
 	fmt.Fprintf(c.stderr, "%s: %s\n", f.Name(), fmt.Sprintf(format, a...))
 	f.printShortUsage(c.stderr)
 	return exitUsage
+}
+
+// eventBudget is the value of a --max-events flag: a number of events, 0
+// for the default budget. NaN, infinities and negative numbers are refused
+// when the flag is parsed: NaN would compare false with every estimate and
+// so disable the budget.
+type eventBudget float64
+
+func (b *eventBudget) String() string {
+	if b == nil {
+		return "0"
+	}
+	return strconv.FormatFloat(float64(*b), 'g', -1, 64)
+}
+
+func (b *eventBudget) Set(s string) error {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		return errors.New("want a number of events of 0 or more, such as 2e8 (0: the default budget)")
+	}
+	*b = eventBudget(v)
+	return nil
 }

@@ -47,7 +47,11 @@ func TestExitStatus(t *testing.T) {
 		{args: []string{"plot"}, status: 2, stderr: "want one directory"},
 		{args: []string{"merge"}, status: 2, stderr: "-o DIR is required"},
 		{args: []string{"merge", "-o", "x"}, status: 2, stderr: "no shard directories to merge"},
-		{args: []string{"validate", "x.toml", "--max-events", "-1"}, status: 2, stderr: "--max-events must not be negative"},
+		{args: []string{"validate", "x.toml", "--max-events", "-1"}, status: 2, stderr: `invalid value "-1" for flag -max-events: want a number of events of 0 or more`},
+		// NaN compares false with every estimate: it would disable the budget.
+		{args: []string{"validate", "x.toml", "--max-events", "nan"}, status: 2, stderr: `invalid value "nan" for flag -max-events`},
+		{args: []string{"run", "x.toml", "--max-events", "NaN"}, status: 2, stderr: `invalid value "NaN" for flag -max-events`},
+		{args: []string{"run", "x.toml", "--max-events", "+Inf"}, status: 2, stderr: `invalid value "+Inf" for flag -max-events`},
 		{args: []string{"list", "x"}, status: 2, stderr: `unexpected argument "x"`},
 	}
 	for _, tt := range tests {

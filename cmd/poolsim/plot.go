@@ -7,12 +7,11 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/model"
 	"github.com/poolsim/poolsim/plots"
+	"github.com/poolsim/poolsim/plots/report"
 )
 
 // runPlot implements "poolsim plot".
@@ -43,11 +42,11 @@ Example:
 		}
 		return c.errorf("%v", err)
 	}
-	charts, err := readCharts(filepath.Join(dir, experiments.ExperimentFile))
+	charts, about, err := sweepCharts(dir)
 	if err != nil {
 		return c.errorf("%v", err)
 	}
-	files, err := plots.Draw(dir, charts)
+	files, err := plots.Draw(dir, charts, about)
 	for _, name := range files {
 		fmt.Fprintln(c.stdout, name)
 	}
@@ -57,52 +56,70 @@ Example:
 	return exitOK
 }
 
-// readCharts returns the [[chart]] tables of an experiment file as run (a
-// sweep's experiment.toml), or none when there is no such file. Only the
-// chart tables are read: the base scenario the file names need not be at
-// hand.
-func readCharts(path string) ([]plots.Chart, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+// sweepCharts returns the charts a sweep's experiment asks for and what
+// they rest on, from the files the sweep left in dir (none when it has no
+// experiment.toml).
+func sweepCharts(dir string) ([]plots.Chart, plots.About, error) {
+	if _, err := os.Stat(filepath.Join(dir, experiments.ExperimentFile)); errors.Is(err, fs.ErrNotExist) {
+		return nil, plots.About{}, nil
 	}
+	s, err := report.LoadSweep(dir)
 	if err != nil {
-		return nil, err
+		return nil, plots.About{}, err
 	}
-	var file struct {
-		Chart []experiments.Chart `toml:"chart"`
-	}
-	if _, err := toml.Decode(string(data), &file); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	return plotCharts(file.Chart), nil
+	return report.ChartsOf(s.Experiment), s.About, nil
 }
 
-// drawRun draws the charts of one run into dir: its time series and its
-// worker timeline. It returns the files written.
-func drawRun(dir string, sc *model.Scenario, res *model.Result, interval engine.Time) ([]string, error) {
+// drawSweep draws the charts of a finished sweep (or merge) in dir: the
+// default ones and those of the experiment, each with a footnote saying
+// what it rests on.
+func drawSweep(dir string, res *experiments.Results) ([]string, error) {
+	about, _ := report.AboutExperiment(res.Experiment)
+	return plots.Draw(dir, report.ChartsOf(res.Experiment), about)
+}
+
+// drawRun draws the charts of one run into dir (its time series, its worker
+// timeline and the memory of its oldest worker, with the run's events) and
+// writes its one-run report there. It returns the files written.
+func drawRun(dir, arg string, fl *runFlags, sc *model.Scenario, res *model.Result, interval engine.Time, warnings []string) ([]string, error) {
 	var files []string
+	save := func(f *plots.Figure, base string) error {
+		if err := plots.Save(f, dir, base); err != nil {
+			return err
+		}
+		files = append(files, filepath.Join(dir, base+".png"), filepath.Join(dir, base+".svg"))
+		return nil
+	}
 	if len(res.Series) > 0 {
-		p, err := plots.TimeSeries(res.Series, interval)
+		f, err := plots.TimeSeries(res.Series, interval)
 		if err != nil {
 			return files, err
 		}
-		p.Title.Text = sc.Name + ": requests over time"
-		if err := plots.Save(p, dir, "timeseries"); err != nil {
+		f.Title.Text = sc.Name + ": requests over time"
+		if err := save(f, "timeseries"); err != nil {
 			return files, err
 		}
-		files = append(files, filepath.Join(dir, "timeseries.png"), filepath.Join(dir, "timeseries.svg"))
+		m, err := plots.Memory(res.Series, res.Workers, interval, plots.MemoryLimits{Crash: sc.Pool.Memory.Limit, Recycle: sc.Pool.Recycle.PrivateMemory})
+		if err != nil {
+			return files, err
+		}
+		if err := save(m, "memory"); err != nil {
+			return files, err
+		}
 	}
 	if len(res.Workers) > 0 {
-		p, err := plots.Timeline(res.Workers, res.Horizon)
+		f, err := plots.Timeline(res.Workers, res.Horizon)
 		if err != nil {
 			return files, err
 		}
-		p.Title.Text = sc.Name + ": worker processes"
-		if err := plots.Save(p, dir, "workers"); err != nil {
+		f.Title.Text = sc.Name + ": worker processes"
+		if err := save(f, "workers"); err != nil {
 			return files, err
 		}
-		files = append(files, filepath.Join(dir, "workers.png"), filepath.Join(dir, "workers.svg"))
 	}
-	return files, nil
+	path, err := runReportFor(dir, arg, fl, sc, res, interval, warnings)
+	if err != nil {
+		return files, err
+	}
+	return append(files, path), nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"time"
 
@@ -74,10 +75,21 @@ func (r *runFlags) register(f *flagSet) {
 	f.StringVar(&r.timeseries, "timeseries", "", "write a CSV time series, one row per --interval, to `FILE`")
 	f.DurationVar(&r.interval, "interval", time.Minute, "width of a time-series row (with --timeseries or --plot)")
 	f.StringVar(&r.trace, "trace", "", "write an event-by-event log of the run to `FILE` (large: for debugging a scenario)")
-	f.StringVar(&r.plot, "plot", "", "draw the time series and the worker timeline as PNG and SVG into `DIR`")
-	f.Float64Var(&r.maxEvents, "max-events", 0, "refuse a scenario whose expected number of events exceeds `N`\n(0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
+	f.StringVar(&r.plot, "plot", "", "draw the time series, the worker timeline and the memory panel as PNG and SVG into `DIR`,\nwith a one-run report, DIR/report.html")
+	f.Var((*eventBudget)(&r.maxEvents), "max-events", "refuse a scenario whose expected number of events exceeds `N`\n(0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
 	f.Uint64Var(&r.replication, "replication", 0, "replication `R`: selects the random streams, as replication R of a sweep")
 }
+
+// runContext returns the context a run executes under. Tests replace it.
+var runContext = defaultSweepContext
+
+// maxTraceBytes bounds the --trace file: past it the trace stops, with a
+// last line saying so.
+const maxTraceBytes = 1 << 30
+
+// traceBytesPerEvent is about what one event costs in the trace, for the
+// warning before a large one.
+const traceBytesPerEvent = 60
 
 // runRun implements "poolsim run".
 func runRun(c *cli, args []string) int {
@@ -94,14 +106,16 @@ func runRun(c *cli, args []string) int {
 	if fl.interval <= 0 {
 		return f.usageError(c, "--interval must be positive, not %v", fl.interval)
 	}
-	if fl.maxEvents < 0 {
-		return f.usageError(c, "--max-events must not be negative")
+	if err := model.CheckMaxEvents(fl.maxEvents); err != nil {
+		return f.usageError(c, "--%v", err)
 	}
 	arg := catalog.Default
 	if len(pos) == 1 {
 		arg = pos[0]
 	}
-
+	if err := fl.checkPaths(arg); err != nil {
+		return f.usageError(c, "%v", err)
+	}
 	sc, warnings, ok := c.loadScenario(arg, fl.sets.overrides...)
 	if !ok {
 		return exitFailure
@@ -109,71 +123,166 @@ func runRun(c *cli, args []string) int {
 	if fl.seed.set {
 		sc.Seed = fl.seed.v
 	}
-
 	opt := model.Options{Replication: fl.replication, MaxEvents: fl.maxEvents}
 	if fl.timeseries != "" || fl.plot != "" {
 		opt.Interval = engine.FromDuration(fl.interval)
 	}
-	var outs []*atomicFile
-	defer func() {
-		for _, o := range outs {
-			o.abort()
-		}
-	}()
-	open := func(path string) (io.Writer, error) {
-		a, err := createAtomic(path)
-		if err != nil {
-			return nil, err
-		}
-		outs = append(outs, a)
-		return a, nil
+	var outs runOutputs
+	defer outs.abort()
+	if err := outs.open(c, &fl, sc, &opt); err != nil {
+		return c.errorf("%v", err)
 	}
-	var err error
-	if fl.httperr != "" {
-		if opt.HTTPErr, err = open(fl.httperr); err != nil {
-			return c.errorf("%v", err)
-		}
-	}
-	if fl.accesslog != "" {
-		if opt.AccessLog, err = open(fl.accesslog); err != nil {
-			return c.errorf("%v", err)
-		}
-	}
-	if fl.trace != "" {
-		if opt.Trace, err = open(fl.trace); err != nil {
-			return c.errorf("%v", err)
-		}
-	}
-	var ts *atomicFile
-	if fl.timeseries != "" {
-		if ts, err = createAtomic(fl.timeseries); err != nil {
-			return c.errorf("%v", err)
-		}
-		outs = append(outs, ts)
-	}
-
+	ctx, cancel := runContext()
+	defer cancel()
+	opt.Context = ctx
 	res, err := model.Run(sc, opt)
 	if err != nil {
+		if errors.Is(err, model.ErrStopped) {
+			return c.errorf("%s: interrupted: %v; no output file written", arg, err)
+		}
 		return c.errorf("%s: %v", arg, err)
 	}
-	if ts != nil {
-		if err := writeTimeSeries(ts, sc, res); err != nil {
-			return c.errorf("cannot write %s: %v", fl.timeseries, err)
+	for _, w := range res.Warnings {
+		fmt.Fprintf(c.stderr, "warning: %s\n", w)
+	}
+	if err := outs.commit(sc, res); err != nil {
+		return c.errorf("%v", err)
+	}
+	return c.reportRun(arg, &fl, sc, res, opt.Interval, warnings)
+}
+
+// checkPaths refuses two outputs on one path, or an output on the
+// scenario file.
+func (r *runFlags) checkPaths(arg string) error {
+	var paths []sameOutput
+	if _, err := os.Stat(arg); err == nil {
+		paths = append(paths, sameOutput{path: arg})
+	}
+	for _, o := range []struct{ flag, path string }{{"--httperr", r.httperr}, {"--accesslog", r.accesslog}, {"--trace", r.trace}, {"--timeseries", r.timeseries}} {
+		if o.path != "" {
+			paths = append(paths, sameOutput{flag: o.flag, path: o.path})
 		}
 	}
-	for _, o := range outs {
-		if err := o.commit(); err != nil {
-			return c.errorf("%v", err)
+	return checkDistinct(paths)
+}
+
+// runOutputs are the files a run writes as it goes.
+type runOutputs struct {
+	all    []*output
+	series *output
+	csv    *model.SeriesCSV
+	kept   bool // the series is held for --plot and written at the end
+}
+
+// open opens every output file before the run, so that a path that cannot
+// be written fails at once; the time series streams into its file unless
+// --plot needs its rows.
+func (o *runOutputs) open(c *cli, fl *runFlags, sc *model.Scenario, opt *model.Options) error {
+	add := func(flag, path string) (*output, error) {
+		out, err := openOutput(flag, path, c.stdout)
+		if err == nil {
+			o.all = append(o.all, out)
+		}
+		return out, err
+	}
+	if fl.httperr != "" {
+		out, err := add("--httperr", fl.httperr)
+		if err != nil {
+			return err
+		}
+		opt.HTTPErr = out
+	}
+	if fl.accesslog != "" {
+		out, err := add("--accesslog", fl.accesslog)
+		if err != nil {
+			return err
+		}
+		opt.AccessLog = out
+	}
+	if fl.trace != "" {
+		out, err := add("--trace", fl.trace)
+		if err != nil {
+			return err
+		}
+		if size := model.EstimateRun(sc, *opt).Events * traceBytesPerEvent; size > maxTraceBytes && model.CheckRun(sc, *opt) == nil {
+			fmt.Fprintf(c.stderr, "warning: --trace: the trace would take about %.3g GB; it stops at %d GB\n", size/1e9, maxTraceBytes>>30)
+		}
+		opt.Trace = &limitWriter{w: out, left: maxTraceBytes}
+	}
+	if fl.timeseries != "" {
+		out, err := add("--timeseries", fl.timeseries)
+		if err != nil {
+			return err
+		}
+		o.series, o.csv = out, model.NewSeriesCSV(out, sc)
+		if o.kept = fl.plot != ""; !o.kept {
+			opt.SeriesTo = o.csv.Write
 		}
 	}
-	outs = nil
+	return nil
+}
+
+// commit writes what remains and moves the files into place.
+func (o *runOutputs) commit(sc *model.Scenario, res *model.Result) error {
+	if o.csv != nil {
+		if o.kept {
+			for _, r := range res.Series {
+				if err := o.csv.Write(r); err != nil {
+					return fmt.Errorf("cannot write %s: %w", o.series.name, err)
+				}
+			}
+		}
+		if err := o.csv.Flush(); err != nil {
+			return fmt.Errorf("cannot write %s: %w", o.series.name, err)
+		}
+	}
+	for _, out := range o.all {
+		if err := out.commit(); err != nil {
+			return err
+		}
+	}
+	o.all = nil
+	return nil
+}
+
+// abort discards the outputs not committed: no temporary file is left on
+// any return, an interrupt included.
+func (o *runOutputs) abort() {
+	for _, out := range o.all {
+		out.abort()
+	}
+}
+
+// limitWriter passes at most left bytes on, then one line saying the rest
+// was cut.
+type limitWriter struct {
+	w    io.Writer
+	left int64
+	cut  bool
+}
+
+func (l *limitWriter) Write(p []byte) (int, error) {
+	if l.cut {
+		return len(p), nil
+	}
+	if int64(len(p)) > l.left {
+		l.cut = true
+		_, err := fmt.Fprintf(l.w, "%s\n… trace cut at %d bytes (poolsim keeps a trace under %d GB)\n", p[:l.left], maxTraceBytes, maxTraceBytes>>30)
+		return len(p), err
+	}
+	l.left -= int64(len(p))
+	return l.w.Write(p)
+}
+
+// reportRun draws the charts and prints the run's summary (or JSON).
+func (c *cli) reportRun(arg string, fl *runFlags, sc *model.Scenario, res *model.Result, interval engine.Time, warnings []string) int {
 	var charts []string
+	var err error
 	if fl.plot != "" {
-		if charts, err = drawRun(fl.plot, sc, res, opt.Interval); err != nil {
+		if charts, err = drawRun(fl.plot, arg, fl, sc, res, interval, warnings); err != nil {
 			return c.errorf("cannot draw charts into %s: %v", fl.plot, err)
 		}
 	}
-
 	if fl.json {
 		for _, w := range warnings {
 			fmt.Fprintf(c.stderr, "warning: %s\n", w)

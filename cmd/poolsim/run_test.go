@@ -179,7 +179,7 @@ func TestRunErrors(t *testing.T) {
 		}},
 		{[]string{"run", "testdata/missing.toml"}, []string{`^poolsim: testdata/missing.toml: no such file$`}},
 		{[]string{"run", "no-such-scenario"}, []string{`no such file, and no shipped scenario of that name`}},
-		{[]string{"run", "testdata"}, []string{`^poolsim: read testdata: is a directory$`}},
+		{[]string{"run", "testdata"}, []string{`^poolsim: testdata: a directory, not a TOML file: a scenario or experiment is a regular file$`}},
 		{[]string{"run", small, "--max-events", "1000"}, []string{`--max-events`}},
 	}
 	for _, tt := range tests {
@@ -227,8 +227,8 @@ func TestRunOutputFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(rows[0], timeSeriesHeader) {
-		t.Errorf("header %v, want %v", rows[0], timeSeriesHeader)
+	if !slices.Equal(rows[0], model.SeriesHeader[:]) {
+		t.Errorf("header %v, want %v", rows[0], model.SeriesHeader)
 	}
 	// 30 minutes in 5-minute rows.
 	if len(rows) != 1+6 {

@@ -30,6 +30,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 //	exists FILE...         the files exist (! exists: they do not)
 //	grep RE FILE           the file's content matches the regexp
 //	cmpfiles A B           two files are byte-identical
+//	cp A B                 copy file A to B
 //
 // Arguments are split at spaces; single quotes keep spaces in one argument.
 func TestScripts(t *testing.T) {
@@ -195,6 +196,14 @@ func (s *scriptState) exec(line string) {
 		if s.regexp(args[0]).Match(data) == neg {
 			s.fatalf("%s matches %q: %v, want %v", args[1], args[0], !neg, neg)
 		}
+	case "cp":
+		data, err := os.ReadFile(s.arg(args, 0))
+		if err == nil {
+			err = os.WriteFile(s.arg(args, 1), data, 0o644)
+		}
+		if err != nil {
+			s.fatalf("cp: %v", err)
+		}
 	case "cmpfiles":
 		a, err1 := os.ReadFile(s.arg(args, 0))
 		b, err2 := os.ReadFile(s.arg(args, 1))
@@ -202,7 +211,7 @@ func (s *scriptState) exec(line string) {
 			s.fatalf("cmpfiles: %v %v", err1, err2)
 		}
 		if bytes.Equal(a, b) == neg {
-			s.fatalf("%s and %s identical: %v, want %v", args[0], args[1], !neg, neg)
+			s.fatalf("%s and %s identical: %v, want %v", args[0], args[1], neg, !neg)
 		}
 	default:
 		s.fatalf("unknown script command %q", cmd)

@@ -126,19 +126,21 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	t.Flush()
 
 	fmt.Fprint(bw, "\nWorkers\n")
-	fmt.Fprintf(t, "  worker_starts\t%s\tcrashes\t%s\trecycles\t%s\n", count(m.WorkerStarts), count(m.Crashes), count(m.Recycles))
+	fmt.Fprintf(t, "  worker_starts\t%s\tcrashes\t%s\trecycles\t%s\n", count(m.WorkerStarts)+beforeWarmup(res.BeforeWarmup.WorkerStarts),
+		count(m.Crashes)+beforeWarmup(res.BeforeWarmup.Crashes), count(m.Recycles))
 	fmt.Fprintf(t, "  ping_kills\t%s\tshutdown_kills\t%s\tstartup_kills\t%s\n", count(m.PingKills), count(m.ShutdownKills), count(m.StartupKills))
-	fmt.Fprintf(t, "  rapid_fail_trips\t%s\tlock_conflicts\t%s\n", count(m.RapidFailTrips), count(m.LockConflicts))
+	fmt.Fprintf(t, "  rapid_fail_trips\t%s\temergency_restarts\t%s\tlock_conflicts\t%s\n",
+		count(m.RapidFailTrips)+beforeWarmup(res.BeforeWarmup.RapidFailTrips), count(m.EmergencyRestarts), count(m.LockConflicts))
 	t.Flush()
 	writeExits(bw, res.Workers)
 
-	fmt.Fprint(bw, "\nWAS events (System log, source WAS)\n")
+	fmt.Fprintf(bw, "\n%s\n", res.Log.Name)
 	n := 0
-	for _, e := range res.WAS {
+	for _, e := range res.Log.Lines {
 		if e.Count == 0 {
 			continue
 		}
-		fmt.Fprintf(t, "  %d\t%d\t%s\n", e.ID, e.Count, e.Name)
+		fmt.Fprintf(t, "  %s\t%d\t%s\n", e.Key, e.Count, e.Text)
 		n++
 	}
 	t.Flush()
@@ -146,6 +148,7 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 		fmt.Fprint(bw, "  none\n")
 	}
 
+	warnings = append(slices.Clip(warnings), res.Warnings...)
 	if len(warnings) > 0 {
 		fmt.Fprint(bw, "\nWarnings\n")
 		for _, w := range warnings {
@@ -183,11 +186,29 @@ func writeExits(w io.Writer, workers []model.Lifecycle) {
 	for _, r := range reasons {
 		parts = append(parts, fmt.Sprintf("%s %d", r, counts[r]))
 	}
-	fmt.Fprintf(w, "  %d worker processes (whole run, warm-up included): %d alive at the horizon", len(workers), alive)
+	fmt.Fprintf(w, "  %s in the whole run, warm-up included: %d alive at the horizon",
+		plural(len(workers), "worker process", "worker processes"), alive)
 	if len(parts) > 0 {
 		fmt.Fprintf(w, "; exits by reason: %s", strings.Join(parts, ", "))
 	}
 	fmt.Fprintln(w)
+}
+
+// beforeWarmup notes events left out of a count because they happened
+// before the warm-up ended.
+func beforeWarmup(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (+%d before the warm-up)", n)
+}
+
+// plural writes n and the noun in the form n takes.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // count formats a count metric.

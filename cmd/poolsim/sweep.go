@@ -16,7 +16,7 @@ import (
 	"syscall"
 
 	"github.com/poolsim/poolsim/experiments"
-	"github.com/poolsim/poolsim/plots"
+	"github.com/poolsim/poolsim/model"
 )
 
 const sweepUsage = `poolsim sweep FILE|NAME [flags]
@@ -59,22 +59,110 @@ func defaultSweepContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
+// sweepFlags are the flags of "poolsim sweep".
+type sweepFlags struct {
+	dir             string
+	parallel        int
+	precision       float64
+	metric          string
+	maxReplications int
+	maxEvents       float64
+	quiet           bool
+	force, resume   bool
+	shards          int
+	shardFlag       optUint64
+	report          bool
+}
+
+func (s *sweepFlags) register(f *flagSet) {
+	f.StringVar(&s.dir, "o", "", "write the results into `DIR` (default out/NAME)")
+	f.IntVar(&s.parallel, "parallel", 0, "run `N` simulations at once (0: one per core; at most "+strconv.Itoa(experiments.MaxParallel)+")")
+	f.Float64Var(&s.precision, "precision", 0, "add replications until the confidence half-width of --metric is within\n`X` of its mean (such as 0.05) at every grid point")
+	f.StringVar(&s.metric, "metric", "rate_503", "the `METRIC` that --precision applies to")
+	f.IntVar(&s.maxReplications, "max-replications", 0, "with --precision, at most `N` replications per grid point\n(0: "+strconv.Itoa(experiments.DefaultMaxReplications)+")")
+	f.Float64Var(&s.maxEvents, "max-events", 0, "refuse a grid point whose runs are expected to take more than `N` events,\nand stop a run that takes more (0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
+	f.BoolVar(&s.quiet, "q", false, "print no progress on stderr")
+	f.BoolVar(&s.force, "force", false, "replace the results of an earlier sweep in the output directory\n(once the new ones are complete)")
+	f.BoolVar(&s.resume, "resume", false, "complete an interrupted sweep in the output directory: keep its\nfinished runs and run only the missing ones")
+	f.IntVar(&s.shards, "shards", 0, "split the runs into `N` shards and run only one (see --shard-index);\na shard writes its runs (results.csv, journal.jsonl) but no summary")
+	f.Var(&s.shardFlag, "shard-index", "with --shards, run shard `I`, counted from 0 (default: $SLURM_ARRAY_TASK_ID,\nelse $JOB_COMPLETION_INDEX)")
+	f.BoolVar(&s.report, "report", false, "write DIR/report.html at the end: the page a design review reads (see \"poolsim help report\")")
+}
+
+// options checks the flags that do not depend on the experiment, and
+// returns the options they give; a mistake is a usage error (exit 2).
+func (s *sweepFlags) options(c *cli, f *flagSet) (experiments.Options, int, bool) {
+	fail := func(format string, a ...any) (experiments.Options, int, bool) {
+		return experiments.Options{}, f.usageError(c, format, a...), false
+	}
+	switch {
+	case s.force && s.resume:
+		return fail("--force and --resume exclude each other")
+	case s.precision == 0 && isSet(f, "metric"):
+		return fail("--metric goes with --precision")
+	case s.maxReplications != 0 && s.precision == 0:
+		return fail("--max-replications goes with --precision")
+	case s.precision < 0 || math.IsNaN(s.precision) || math.IsInf(s.precision, 0):
+		return fail("--precision %v: want a relative half-width such as 0.05", s.precision)
+	case s.maxReplications < 0:
+		return fail("--max-replications must not be negative")
+	case s.shards < 0:
+		return fail("--shards must not be negative")
+	}
+	if err := experiments.CheckParallel(s.parallel); err != nil {
+		return fail("--%v", err)
+	}
+	if err := model.CheckMaxEvents(s.maxEvents); err != nil {
+		return fail("--%v", err)
+	}
+	opt := experiments.Options{Parallel: s.parallel, MaxReplications: s.maxReplications, MaxEvents: s.maxEvents, Resume: s.resume}
+	if s.precision != 0 {
+		opt.Precision, opt.Metric = s.precision, s.metric
+	}
+	if !s.quiet {
+		opt.Progress = c.stderr
+	}
+	idx, status, ok := s.shardIndex(c, f)
+	if !ok {
+		return opt, status, false
+	}
+	if s.shards > 1 {
+		opt.Shards, opt.ShardIndex = s.shards, idx
+	}
+	return opt, exitOK, true
+}
+
+// shardIndex returns the shard to run: --shard-index, else the batch
+// scheduler's variable.
+func (s *sweepFlags) shardIndex(c *cli, f *flagSet) (int, int, bool) {
+	idx := -1
+	if s.shardFlag.set {
+		if s.shardFlag.v > math.MaxInt32 {
+			return 0, f.usageError(c, "--shard-index %d is too large", s.shardFlag.v), false
+		}
+		idx = int(s.shardFlag.v)
+	}
+	if s.shards > 1 && idx < 0 {
+		v, src, err := shardIndexFromEnv()
+		if err != nil {
+			return 0, f.usageError(c, "%v", err), false
+		}
+		if src == "" {
+			return 0, f.usageError(c, "--shards %d needs --shard-index (or $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX)", s.shards), false
+		}
+		idx = v
+	}
+	if s.shards <= 1 && idx >= 0 {
+		return 0, f.usageError(c, "--shard-index goes with --shards N (N > 1)"), false
+	}
+	return idx, exitOK, true
+}
+
 // runSweep implements "poolsim sweep".
 func runSweep(c *cli, args []string) int {
 	f := newFlagSet("sweep", sweepUsage)
-	var (
-		dir             = f.String("o", "", "write the results into `DIR` (default out/NAME)")
-		parallel        = f.Int("parallel", 0, "run `N` simulations at once (0: one per core)")
-		precision       = f.Float64("precision", 0, "add replications until the confidence half-width of --metric is within\n`X` of its mean (such as 0.05) at every grid point")
-		metric          = f.String("metric", "rate_503", "the `METRIC` that --precision applies to")
-		maxReplications = f.Int("max-replications", 0, "with --precision, at most `N` replications per grid point\n(0: "+strconv.Itoa(experiments.DefaultMaxReplications)+")")
-		quiet           = f.Bool("q", false, "print no progress on stderr")
-		force           = f.Bool("force", false, "replace the results of an earlier sweep in the output directory")
-		resume          = f.Bool("resume", false, "complete an interrupted sweep in the output directory: keep its\nfinished runs and run only the missing ones")
-		shards          = f.Int("shards", 0, "split the runs into `N` shards and run only one (see --shard-index);\na shard writes its runs (results.csv, journal.jsonl) but no summary")
-		shardFlag       optUint64
-	)
-	f.Var(&shardFlag, "shard-index", "with --shards, run shard `I`, counted from 0 (default: $SLURM_ARRAY_TASK_ID,\nelse $JOB_COMPLETION_INDEX)")
+	var fl sweepFlags
+	fl.register(f)
 	pos, status, stop := f.parse(c, args)
 	if stop {
 		return status
@@ -82,39 +170,10 @@ func runSweep(c *cli, args []string) int {
 	if len(pos) != 1 {
 		return f.usageError(c, "want one experiment file or name, got %d arguments", len(pos))
 	}
-	if *force && *resume {
-		return f.usageError(c, "--force and --resume exclude each other")
+	opt, status, ok := fl.options(c, f)
+	if !ok {
+		return status
 	}
-	if *precision == 0 && isSet(f, "metric") {
-		return f.usageError(c, "--metric goes with --precision")
-	}
-	if *maxReplications != 0 && *precision == 0 {
-		return f.usageError(c, "--max-replications goes with --precision")
-	}
-	if *shards < 0 {
-		return f.usageError(c, "--shards must not be negative")
-	}
-	shardIndex := -1
-	if shardFlag.set {
-		if shardFlag.v > math.MaxInt32 {
-			return f.usageError(c, "--shard-index %d is too large", shardFlag.v)
-		}
-		shardIndex = int(shardFlag.v)
-	}
-	if *shards > 1 && shardIndex < 0 {
-		idx, src, err := shardIndexFromEnv()
-		if err != nil {
-			return f.usageError(c, "%v", err)
-		}
-		if src == "" {
-			return f.usageError(c, "--shards %d needs --shard-index (or $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX)", *shards)
-		}
-		shardIndex = idx
-	}
-	if *shards <= 1 && shardIndex >= 0 {
-		return f.usageError(c, "--shard-index goes with --shards N (N > 1)")
-	}
-
 	arg := pos[0]
 	in, err := readInput(arg, kindExperiment)
 	if err != nil {
@@ -125,43 +184,109 @@ func runSweep(c *cli, args []string) int {
 		c.printErrors(err)
 		return exitFailure
 	}
-	if err := e.CheckBudget(); err != nil {
+	if err := e.CheckRuns(opt); err != nil {
 		return c.errorf("%v", err)
 	}
-	out := *dir
+	out := fl.dir
 	if out == "" {
-		out = filepath.Join("out", strings.TrimSuffix(filepath.Base(arg), ".toml"))
-		if *shards > 1 {
-			out = filepath.Join(out, fmt.Sprintf("shard-%d", shardIndex))
+		out = defaultOutput(arg, opt)
+	}
+	return c.sweepInto(e, arg, out, opt, fl.force, fl.report)
+}
+
+// defaultOutput is the output directory of a sweep without -o: out/NAME,
+// NAME being the file's name without .toml, and shard-I in it for a shard.
+func defaultOutput(arg string, opt experiments.Options) string {
+	base := filepath.Base(arg)
+	name := strings.TrimSuffix(base, ".toml")
+	if name == "" || name == "." || name == ".." {
+		name = strings.TrimSuffix(base, "toml") // "...toml": out/...
+		if name == "" || name == "." || name == ".." {
+			name = "experiment"
 		}
 	}
-	if !*force && !*resume {
-		if old := earlierSweep(out); old != "" {
-			return c.errorf("%s holds an earlier sweep (%s): --force replaces it, --resume completes it", out, old)
-		}
+	out := filepath.Join("out", name)
+	if opt.Shards > 1 {
+		out = filepath.Join(out, fmt.Sprintf("shard-%d", opt.ShardIndex))
 	}
-	if *force {
-		if err := removeSweep(out); err != nil {
+	return out
+}
+
+// sweepInto runs the sweep into out, holding the directory's lock: it
+// refuses to mix with an earlier sweep unless resuming or forcing, and a
+// forced sweep replaces the earlier one only once its files are complete.
+func (c *cli) sweepInto(e *experiments.Experiment, arg, out string, opt experiments.Options, force, report bool) int {
+	created := missingAncestor(out)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return c.errorf("%v", err)
+	}
+	lock, err := experiments.LockDir(out)
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	defer lock.Unlock()
+	if err := experiments.CheckOutputDir(out); err != nil {
+		return c.errorf("%v", err)
+	}
+	old := experiments.EarlierSweep(out)
+	switch {
+	case opt.Resume:
+		if _, err := experiments.ReadJournal(out); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return c.errorf("%s has no %s: there is nothing to resume (run the sweep without --resume)", out, experiments.JournalFile)
+			}
+			return c.errorf("cannot resume: %v", err)
+		}
+	case old != "" && !force:
+		if _, err := experiments.ReadJournal(out); err != nil {
+			return c.errorf("%s holds an earlier sweep (%s) that cannot be resumed: --force replaces it", out, old)
+		}
+		return c.errorf("%s holds an earlier sweep (%s): --force replaces it, --resume completes it", out, old)
+	}
+	target := out
+	if force && old != "" {
+		if target, err = os.MkdirTemp(out, ".poolsim-new-"); err != nil {
 			return c.errorf("%v", err)
 		}
+		defer os.RemoveAll(target)
 	}
-	created := missingAncestor(out)
+	res, interrupted, err := c.runSweepTo(e, target, opt)
+	if target != out && (err == nil || interrupted) {
+		if rerr := experiments.ReplaceSweep(target, out); rerr != nil {
+			return c.errorf("cannot replace the earlier sweep in %s: %v", out, rerr)
+		}
+	}
+	switch {
+	case interrupted:
+		return c.errorf("interrupted: the finished runs are kept in %s; \"poolsim sweep %s -o %s --resume\" completes the sweep", out, arg, out)
+	case err != nil:
+		if !opt.Resume && target == out {
+			discardFailedSweep(out, created)
+		}
+		return c.errorf("%v", err)
+	case opt.Shards > 1:
+		fmt.Fprintf(c.stdout, "shard %d of %d: runs written to %s\n", opt.ShardIndex, opt.Shards, filepath.Join(out, experiments.ResultsFile))
+		return exitOK
+	}
+	status := c.finishSweep(res, out)
+	if missed := res.PrecisionMissed(); len(missed) > 0 {
+		fmt.Fprintf(c.stderr, "poolsim: the precision target %g of %s was not met at %d of %d grid points (such as %s) within %d replications: see %s; raise --max-replications\n",
+			opt.Precision, opt.Metric, len(missed), len(res.Summary), missed[0], res.MaxReplications, filepath.Join(out, experiments.PrecisionFile))
+		status = exitFailure
+	}
+	if report {
+		// The report is written even when the precision target was missed:
+		// it carries that warning to the review.
+		if code := c.sweepReport(out); code != exitOK {
+			return code
+		}
+	}
+	return status
+}
 
-	opt := experiments.Options{
-		Parallel:        *parallel,
-		MaxReplications: *maxReplications,
-		Resume:          *resume,
-	}
-	if *precision != 0 {
-		opt.Precision, opt.Metric = *precision, *metric
-	}
-	if *shards > 1 {
-		opt.Shards, opt.ShardIndex = *shards, shardIndex
-	}
-	if !*quiet {
-		opt.Progress = c.stderr
-	}
-
+// runSweepTo runs the sweep into dir under the sweep context: the first
+// interrupt lets the runs in progress finish, the second ends the process.
+func (c *cli) runSweepTo(e *experiments.Experiment, dir string, opt experiments.Options) (*experiments.Results, bool, error) {
 	ctx, cancel := sweepContext()
 	defer cancel()
 	finished, watched := make(chan struct{}), make(chan struct{})
@@ -175,30 +300,17 @@ func runSweep(c *cli, args []string) int {
 		case <-finished:
 		}
 	}()
-	res, err := experiments.RunTo(ctx, e, out, opt)
+	res, err := experiments.RunTo(ctx, e, dir, opt)
 	close(finished)
 	<-watched
-	if err != nil {
-		if ctx.Err() != nil {
-			return c.errorf("interrupted: the finished runs are kept in %s; \"poolsim sweep %s -o %s --resume\" completes the sweep", out, arg, out)
-		}
-		if !*resume {
-			discardFailedSweep(out, created)
-		}
-		return c.errorf("%v", err)
-	}
-	if opt.Shards > 1 {
-		fmt.Fprintf(c.stdout, "shard %d of %d: runs written to %s\n", opt.ShardIndex, opt.Shards, filepath.Join(out, experiments.ResultsFile))
-		return exitOK
-	}
-	return c.finishSweep(res, out)
+	return res, err != nil && ctx.Err() != nil, err
 }
 
 // finishSweep prints the summary of a finished sweep (or merge) in out and
 // draws its charts.
 func (c *cli) finishSweep(res *experiments.Results, out string) int {
 	printSweep(c, res)
-	files, err := plots.Draw(out, plotCharts(res.Experiment.Charts))
+	files, err := drawSweep(out, res)
 	fmt.Fprintf(c.stdout, "\nresults in %s: %s", out, strings.Join(tablesIn(out), ", "))
 	if len(files) > 0 {
 		fmt.Fprintf(c.stdout, ", charts/ (%d charts)", len(files)/2)
@@ -235,10 +347,11 @@ func discardFailedSweep(dir, created string) {
 	if j, err := experiments.ReadJournal(dir); err == nil && len(j.Runs) > 0 {
 		return
 	}
-	if removeSweep(dir) != nil || created == "" {
+	if experiments.RemoveSweep(dir) != nil || created == "" {
 		return
 	}
-	os.Remove(filepath.Join(dir, "charts"))
+	os.Remove(filepath.Join(dir, experiments.ChartsDir))
+	os.Remove(filepath.Join(dir, experiments.LockFile))
 	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
 		if os.Remove(d) != nil || d == created || filepath.Dir(d) == d {
 			return
@@ -275,46 +388,10 @@ func shardIndexFromEnv() (idx int, src string, err error) {
 	return 0, "", nil
 }
 
-// sweepFiles are the files a sweep writes, which --force removes first.
-var sweepFiles = []string{
-	experiments.ResultsFile, experiments.SummaryFile, experiments.CompareFile,
-	experiments.PrecisionFile, experiments.ExperimentFile, experiments.ScenarioFile,
-	experiments.JournalFile,
-}
-
-// earlierSweep returns the name of a file of an earlier sweep in dir, or "".
-func earlierSweep(dir string) string {
-	for _, name := range []string{experiments.ResultsFile, experiments.JournalFile, experiments.ExperimentFile} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
-			return name
-		}
-	}
-	return ""
-}
-
-// removeSweep removes the files of an earlier sweep from dir, and its
-// charts; it leaves every other file alone.
-func removeSweep(dir string) error {
-	for _, name := range sweepFiles {
-		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-	}
-	charts, _ := filepath.Glob(filepath.Join(dir, "charts", "*"))
-	for _, name := range charts {
-		if ext := filepath.Ext(name); ext == ".png" || ext == ".svg" {
-			if err := os.Remove(name); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // tablesIn lists the tables a sweep left in dir.
 func tablesIn(dir string) []string {
 	var out []string
-	for _, name := range sweepFiles {
+	for _, name := range experiments.OutputFiles {
 		if strings.HasSuffix(name, ".csv") {
 			if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 				out = append(out, name)
@@ -346,26 +423,4 @@ func printSweep(c *cli, res *experiments.Results) {
 	if len(res.Summary) > maxPrinted {
 		fmt.Fprintf(c.stdout, "  … %d more in summary.csv\n", len(res.Summary)-maxPrinted)
 	}
-}
-
-// plotCharts converts an experiment's [[chart]] tables for the plots
-// package.
-func plotCharts(charts []experiments.Chart) []plots.Chart {
-	out := make([]plots.Chart, len(charts))
-	for i, ch := range charts {
-		out[i] = plots.Chart{Title: ch.Title, X: ch.X, Y: ch.Y, Group: ch.Group, Kind: plotKind(ch.Kind)}
-	}
-	return out
-}
-
-// plotKind maps a chart kind of the experiment file to the plots package's
-// name for it.
-func plotKind(kind string) string {
-	switch kind {
-	case "bar":
-		return "bars"
-	case "line":
-		return "lines"
-	}
-	return kind
 }

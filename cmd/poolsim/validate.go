@@ -27,16 +27,14 @@ Examples:
 
 	poolsim validate my-scenario.toml my-experiment.toml
 	poolsim validate trend-page`)
-	maxEvents := f.Float64("max-events", 0, "check scenarios against the event budget `N` of \"poolsim run --max-events N\"\n(0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
+	maxEvents := new(float64)
+	f.Var((*eventBudget)(maxEvents), "max-events", "check scenarios against the event budget `N` of \"poolsim run --max-events N\"\n(0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
 	pos, status, stop := f.parse(c, args)
 	if stop {
 		return status
 	}
 	if len(pos) == 0 {
 		return f.usageError(c, "no files to check")
-	}
-	if *maxEvents < 0 {
-		return f.usageError(c, "--max-events must not be negative")
 	}
 	exit := exitOK
 	for _, arg := range pos {

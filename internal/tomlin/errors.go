@@ -46,6 +46,27 @@ func (e FieldError) Error() string {
 	}
 	sep()
 	b.WriteString(e.Msg)
+	return escapeControls(b.String())
+}
+
+// escapeControls writes every control character of s (and every invalid
+// byte) as an escape, so that a message is one line of plain text whatever
+// it quotes.
+func escapeControls(s string) string {
+	if Printable(s) {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
 	return b.String()
 }
 

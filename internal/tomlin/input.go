@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -57,6 +59,11 @@ func ReadFile(path string) ([]byte, error) {
 func tooLarge(name string) Errors {
 	return Errors{{File: name, Msg: fmt.Sprintf("file too large: a scenario or experiment is at most %d MB of TOML", MaxFileBytes>>20)}}
 }
+
+// EmptyInput is the message for an input file without keys, whichever kind
+// it was meant to be: the same file gets the same message from every
+// command and every package.
+const EmptyInput = `empty file: nothing to simulate (a scenario needs at least a [classes.NAME] and a [clients.NAME] table; an experiment names its base scenario with scenario = "FILE")`
 
 // Doc is an input file parsed as TOML.
 type Doc struct {
@@ -118,7 +125,92 @@ func Parse(name string, data []byte, empty string) (*Doc, error) {
 	if raw == nil {
 		raw = map[string]any{}
 	}
-	return &Doc{Name: name, Data: data, Raw: raw, Keys: match(md.Keys(), stmts)}, nil
+	doc := &Doc{Name: name, Data: data, Raw: raw, Keys: match(md.Keys(), stmts)}
+	if errs := doc.controls(); len(errs) > 0 {
+		return nil, errs.Capped(name)
+	}
+	return doc, nil
+}
+
+// controls reports every key holding a control character, and every
+// string value holding one other than a tab or a line break (a terminal
+// escape, U+2028 …): no input needs one, and names and values end up in
+// terminals, logs and CSV cells.
+func (doc *Doc) controls() Errors {
+	var errs Errors
+	reported := map[string]bool{}
+	for _, k := range doc.Keys {
+		i := slices.IndexFunc(k.Path, func(p string) bool { return !Printable(p) })
+		if i < 0 {
+			continue
+		}
+		// Once for each bad key, not again for the keys below it.
+		if key := keyText(k.Path[:i+1]); !reported[key] {
+			reported[key] = true
+			errs = append(errs, FieldError{File: doc.Name, Line: k.Line, Key: key,
+				Msg: "a key may not hold control characters (such as terminal escapes or line separators)"})
+		}
+	}
+	walkStrings(doc.Raw, nil, func(path []string, s string) {
+		if Printable(layout.Replace(s)) {
+			return
+		}
+		errs = append(errs, FieldError{File: doc.Name, Line: doc.lineOf(path), Key: keyText(path), Value: strconv.QuoteToASCII(Shorten(s)),
+			Msg: "a string may not hold control characters (such as terminal escapes or line separators)"})
+	})
+	slices.SortStableFunc(errs, func(a, b FieldError) int { return a.Line - b.Line })
+	return errs
+}
+
+// layout blanks the control characters a multi-line string may hold.
+var layout = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
+
+// walkStrings calls f with every string value below v and its key path
+// (array elements take their parent's path).
+func walkStrings(v any, path []string, f func([]string, string)) {
+	switch v := v.(type) {
+	case string:
+		f(path, v)
+	case map[string]any:
+		for _, k := range SortedKeys(v) {
+			walkStrings(v[k], append(path[:len(path):len(path)], k), f)
+		}
+	case []any:
+		for _, e := range v {
+			walkStrings(e, path, f)
+		}
+	case []map[string]any:
+		for _, e := range v {
+			walkStrings(e, path, f)
+		}
+	}
+}
+
+// lineOf returns the line of the first statement of path, or of its
+// nearest ancestor written, or 0.
+func (doc *Doc) lineOf(path []string) int {
+	for n := len(path); n > 0; n-- {
+		for _, k := range doc.Keys {
+			if slices.Equal(k.Path, path[:n]) {
+				return k.Line
+			}
+		}
+	}
+	return 0
+}
+
+// keyText writes a key path for a message, as a TOML dotted key with every
+// part that is not a bare key quoted (and escaped).
+func keyText(path []string) string {
+	parts := make([]string, len(path))
+	for i, p := range path {
+		if Printable(p) {
+			parts[i] = toml.Key{p}.String()
+		} else {
+			parts[i] = strconv.QuoteToASCII(p)
+		}
+	}
+	return strings.Join(parts, ".")
 }
 
 // lineCol returns the 1-based line and column (in bytes) of offset i.

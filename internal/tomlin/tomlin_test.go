@@ -4,6 +4,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -179,11 +181,55 @@ func TestSuggestAndLists(t *testing.T) {
 			t.Errorf("Suggest(%q) = %q, want %q", in, got, want)
 		}
 	}
+	if d := editDistance("kitten", "sitting"); d != 3 {
+		t.Errorf("editDistance = %d", d)
+	}
 	many := make([]string, 30)
 	for i := range many {
 		many[i] = "n"
 	}
 	if got := QuoteList(many); !strings.HasSuffix(got, `"n" and 10 more`) {
 		t.Errorf("QuoteList of 30: %s", got)
+	}
+}
+
+// TestScanKeysTricky finds every key and its line, past the values that
+// could confuse a line-oriented reader.
+func TestScanKeysTricky(t *testing.T) {
+	src := `a = 1 # comment = 2
+"b.c" = """
+x = 1
+"""
+d.'e f' = '''
+[not a table]
+'''
+g = [
+  1, # g.h = 2
+  [2, 3],
+  { i = 4 },
+]
+[t."u v"]
+w = { x = { y = 1 }, z = "}" }
+[[arr]]
+k = 1
+[[arr]]
+k = 2
+l = "\"[x]"
+`
+	var got []string
+	doc, err := Parse("f.toml", []byte(src), "empty")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range doc.Keys {
+		got = append(got, strings.Join(k.Path, "/")+"@"+strconv.Itoa(k.Line)+"#"+strconv.Itoa(k.Elem))
+	}
+	want := []string{
+		"a@1#-1", "b.c@2#-1", "d/e f@5#-1", "g@8#-1", "g/i@11#2",
+		"t/u v@13#-1", "t/u v/w@14#-1", "t/u v/w/x@14#-1", "t/u v/w/x/y@14#-1", "t/u v/w/z@14#-1",
+		"arr@15#0", "arr/k@16#0", "arr@17#1", "arr/k@18#1", "arr/l@19#1",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("scanKeys:\n got %q\nwant %q", got, want)
 	}
 }

@@ -141,3 +141,16 @@ func SortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// Shorten cuts a value's text for a message to at most 80 bytes, on a
+// character boundary.
+func Shorten(s string) string {
+	if len(s) <= 80 {
+		return s
+	}
+	cut := 77
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
+}

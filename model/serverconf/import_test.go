@@ -3,6 +3,7 @@ package serverconf
 import (
 	"errors"
 	"flag"
+	"github.com/poolsim/poolsim/internal/tomlin"
 	"os"
 	"path/filepath"
 	"strings"
@@ -268,7 +269,7 @@ func fuzzImport(f *testing.F, seeds ...string) {
 		if err != nil {
 			return
 		}
-		if _, _, _, err := model.ParseTOML("fuzz.toml", res.Text, "empty"); err != nil {
+		if _, err := tomlin.Parse("fuzz.toml", res.Text, "empty"); err != nil {
 			t.Fatalf("imported scenario is not TOML: %v\n%s", err, res.Text)
 		}
 	})

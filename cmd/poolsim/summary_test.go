@@ -1,0 +1,83 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/poolsim/poolsim/model"
+)
+
+// summaryOf runs a scenario given as TOML and returns its summary.
+func summaryOf(t *testing.T, src string) string {
+	t.Helper()
+	sc, err := model.Decode("test.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := model.Run(sc, model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := writeSummary(&b, sc, 0, res, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestSummaryWording checks the summary's rules of wording
+// (docs/model.md#outputs): a response time of no request reads n/a, a
+// single worker process is singular, and the supervisor's log is named for
+// the supervisor (WAS events for IIS, php-fpm's log, Kubernetes events).
+func TestSummaryWording(t *testing.T) {
+	const hung = `
+horizon = "10m"
+[pool]
+threads = 1
+[pool.ping]
+enabled = false
+[classes.page]
+service = "1s"
+hang = 1.0
+[clients.users]
+kind = "poisson"
+rate = 1
+`
+	crashLoop := func(policy string) string {
+		return `
+horizon = "10m"
+[pool]
+startup_time = "0s"
+[pool.rapid_fail]
+policy = "` + policy + `"
+[classes.page]
+service = "100ms"
+crash = 1.0
+[clients.users]
+kind = "poisson"
+rate = 5
+`
+	}
+	for _, tc := range []struct {
+		name, src string
+		want      []string
+		not       []string
+	}{
+		{"no ok request", hung, []string{"mean                  n/a  p50  n/a  p90  n/a  p99  n/a", "  1 worker process in the whole run"}, []string{"1 worker processes"}},
+		{"iis", crashLoop("iis"), []string{"\nWAS events (System log, source WAS)\n", "5002  1"}, nil},
+		{"php-fpm", crashLoop("emergency_restart"), []string{"\nphp-fpm log (error_log)\n", "child exited on signal 11 (SIGSEGV)", "initiating reload"}, []string{"WAS events"}},
+		{"kubernetes", crashLoop("backoff"), []string{"\nKubernetes events (kubectl get events)\n", "BackOff"}, []string{"WAS events"}},
+	} {
+		out := summaryOf(t, tc.src)
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: summary lacks %q:\n%s", tc.name, w, out)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(out, w) {
+				t.Errorf("%s: summary has %q:\n%s", tc.name, w, out)
+			}
+		}
+	}
+}

@@ -1,0 +1,170 @@
+package model
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/poolsim/poolsim/engine"
+)
+
+const phpFPMScenario = `
+server  = "php-fpm"
+horizon = "1h"
+[php_fpm]
+pm = "static"
+max_children = 4
+listen_backlog = 8
+max_requests = 500
+request_terminate_timeout = "30s"
+emergency_restart_threshold = 3
+emergency_restart_interval = "10s"
+[classes.page]
+service = "50ms"
+[clients.users]
+kind = "poisson"
+rate = 20.0
+`
+
+// TestPresetPHPFPM checks the php-fpm preset's translation into the pool's
+// keys, each from php-fpm's source or a measurement: one request per
+// child, pm.max_children children, a backlog of K queuing K+1 (measured),
+// request_terminate_timeout killing the child on a third-of-the-limit
+// heartbeat (fpm_conf.c, measured 333 ms for 1 s), pm.max_requests
+// recycling without overlap, no ping, the emergency restart counting only
+// crashes (SIGSEGV/SIGBUS, fpm_children.c), nginx's 60 s read timeout on
+// the backlog, a 12 ms respawn (measured).
+func TestPresetPHPFPM(t *testing.T) {
+	sc := decodeText(t, phpFPMScenario)
+	p := sc.Pool
+	checks := []struct {
+		key       string
+		got, want any
+	}{
+		{"threads", p.Threads, 1},
+		{"max_processes", p.MaxProcesses, 4},
+		{"queue_length", p.QueueLength, 9},
+		{"on_queue_full", p.OnQueueFull, "reject"},
+		{"queue_timeout", p.QueueTimeout, Duration(60 * engine.Second)},
+		{"startup_time", p.StartupTime, Const(12 * engine.Millisecond)},
+		{"shutdown_time_limit", p.ShutdownTimeLimit, Duration(50 * engine.Millisecond)},
+		{"idle_timeout", p.IdleTimeout, Duration(0)},
+		{"ping.enabled", p.Ping.Enabled, false},
+		{"execution_timeout", p.ExecutionTimeout, Duration(30 * engine.Second)},
+		{"on_execution_timeout", p.OnExecutionTimeout, "kill_worker"},
+		{"execution_timeout_check", p.ExecutionTimeoutCheck, Duration(10 * engine.Second)},
+		{"recycle.time", p.Recycle.Time, Duration(0)},
+		{"recycle.requests", p.Recycle.Requests, int64(500)},
+		{"recycle.overlapping", p.Recycle.Overlapping, false},
+		{"rapid_fail", p.RapidFail, RapidFail{Policy: "emergency_restart", Enabled: true, MaxCrashes: 3,
+			Interval: Duration(10 * engine.Second), RestartAfter: Duration(engine.Never), Window: "sliding", Counts: "crashes"}},
+	}
+	for _, c := range checks {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("pool.%s = %v, want %v", c.key, c.got, c.want)
+		}
+	}
+	// ondemand children exit after process_idle_timeout (10 s by default).
+	od := decodeText(t, phpFPMScenario, `php_fpm.pm="ondemand"`)
+	if od.Pool.IdleTimeout != Duration(10*engine.Second) {
+		t.Errorf("ondemand: idle_timeout %v, want 10s", od.Pool.IdleTimeout)
+	}
+	// The heartbeat has a floor of 130 ms (FPM_PCTL_MIN_HEARTBEAT).
+	if got := phpHeartbeat(engine.Second / 10); got != 130*engine.Millisecond {
+		t.Errorf("heartbeat for 100 ms: %v, want 130ms", got)
+	}
+}
+
+// TestPresetDefaults checks each server's defaults as its own source gives
+// them, translated into the pool.
+func TestPresetDefaults(t *testing.T) {
+	base := "\n[classes.page]\nservice = \"50ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1.0\n"
+	for _, c := range []struct {
+		server                  string
+		processes, threads, que int
+		full                    string
+		exec                    engine.Time
+		check                   engine.Time
+		shutdown                engine.Time
+	}{
+		// IIS: NewScenario's defaults.
+		{"iis", 1, 25, 1000, "reject", 0, 0, 90 * engine.Second},
+		// php-fpm: Debian's www.conf max_children 5; backlog 511 → 512.
+		{"php-fpm", 5, 1, 512, "reject", 0, 0, 50 * engine.Millisecond},
+		// gunicorn: 1 sync worker, backlog 2048 → 2049 over TCP, timeout 30 s,
+		// graceful_timeout 30 s.
+		{"gunicorn", 1, 1, 2049, "syn_retry", 30 * engine.Second, engine.Second, 30 * engine.Second},
+		// uWSGI: 1 process, listen 100 → 101 on a unix socket, no harakiri.
+		{"uwsgi", 1, 1, 101, "reject", 0, 0, 60 * engine.Second},
+	} {
+		sc := decodeText(t, "server = \""+c.server+"\""+base)
+		p := sc.Pool
+		if p.MaxProcesses != c.processes || p.Threads != c.threads || p.QueueLength != c.que || p.OnQueueFull != c.full ||
+			p.ExecutionTimeout.T() != c.exec || p.ExecutionTimeoutCheck.T() != c.check || p.ShutdownTimeLimit.T() != c.shutdown {
+			t.Errorf("%s: processes %d threads %d queue %d on_queue_full %s execution_timeout %v check %v shutdown %v, want %+v",
+				c.server, p.MaxProcesses, p.Threads, p.QueueLength, p.OnQueueFull, p.ExecutionTimeout, p.ExecutionTimeoutCheck, p.ShutdownTimeLimit, c)
+		}
+	}
+	if sc := decodeText(t, "server = \"gunicorn\""+base+"[gunicorn]\nbind = \"unix:/run/app.sock\"\n"); sc.Pool.OnQueueFull != "reject" {
+		t.Errorf("gunicorn on a unix socket: on_queue_full %q, want reject (nginx 502)", sc.Pool.OnQueueFull)
+	}
+}
+
+// TestPresetPoolKeyWins checks that a pool key the file writes wins over
+// the preset, that writing it as well as the server's key that sets it is
+// an error unless they agree, and that a scenario written with every value
+// in effect (MarshalTOML) decodes to the same scenario.
+func TestPresetPoolKeyWins(t *testing.T) {
+	sc := decodeText(t, phpFPMScenario, "pool.queue_timeout=0s", "pool.startup_time=100ms")
+	if sc.Pool.QueueTimeout != 0 || !reflect.DeepEqual(sc.Pool.StartupTime, Const(100*engine.Millisecond)) {
+		t.Errorf("queue_timeout %v startup_time %v, want the file's 0s and 100ms", sc.Pool.QueueTimeout, sc.Pool.StartupTime)
+	}
+	_, err := Decode("test.toml", []byte(phpFPMScenario), Override{Key: "pool.max_processes", Value: "5", Source: "--set"})
+	if err == nil || !strings.Contains(err.Error(), `pool.max_processes = 5: disagrees with php_fpm.max_children, which sets it for server = "php-fpm": set one of them`) {
+		t.Errorf("conflict: %v", err)
+	}
+	if _, err := Decode("test.toml", []byte(phpFPMScenario), Override{Key: "pool.max_processes", Value: "4", Source: "--set"}); err != nil {
+		t.Errorf("agreeing keys: %v", err)
+	}
+	text, _ := sc.MarshalTOML()
+	again := decodeText(t, string(text))
+	if !reflect.DeepEqual(again.Pool, sc.Pool) || *again.PHPFPM != *sc.PHPFPM {
+		t.Errorf("round trip changed the pool:\n%+v\n%+v", again.Pool, sc.Pool)
+	}
+}
+
+// TestPHPFPMEmergencyRestartCountsOnlyCrashes checks the rule that php-fpm's
+// emergency restart counts only children that die of SIGSEGV or SIGBUS
+// (fpm_children.c; measured: 6 SIGKILLs in 0.75 s, no reload): 40 % of
+// requests running past request_terminate_timeout kill their child many
+// times a minute and never restart the pool, while crashing requests (a
+// SIGSEGV) at a tenth of that rate do.
+func TestPHPFPMEmergencyRestartCountsOnlyCrashes(t *testing.T) {
+	restarts := func(sets ...string) (int, Metrics) {
+		sc := decodeText(t, phpFPMScenario, sets...)
+		res, err := Run(sc, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkConservation(t, res.Metrics)
+		n := 0
+		for _, lc := range res.Workers {
+			if lc.Why == reasonEmergency {
+				n++
+			}
+		}
+		return n, res.Metrics
+	}
+	slow := []string{`classes.page.service={ dist = "uniform", min = "0s", max = "2s" }`, `php_fpm.request_terminate_timeout="1s"`, `clients.users.rate=2.0`}
+	n, m := restarts(slow...)
+	if m.ExecTimeoutKills < 1000 || n != 0 {
+		t.Errorf("terminate-timeout kills %v, emergency restarts %d, want many kills and no restart", m.ExecTimeoutKills, n)
+	}
+	if n, m := restarts(`classes.page.crash=0.04`, `clients.users.rate=2.0`); m.Crashes < 100 || n == 0 {
+		t.Errorf("crashes %v, emergency restarts %d, want restarts", m.Crashes, n)
+	}
+	// Counting every failure, as IIS does, the same kills restart the pool.
+	if n, _ := restarts(append(slow, `pool.rapid_fail.counts="all"`)...); n == 0 {
+		t.Error("counts = all: no emergency restart from the kills")
+	}
+}

@@ -1,0 +1,133 @@
+package model
+
+import "github.com/poolsim/poolsim/engine"
+
+// Spawn is how a server's master keeps its workers (docs/model.md,
+// "Servers"), set by the server presets from the server's own setting
+// (php-fpm's pm; gunicorn and uWSGI pre-fork): it has no key of its own.
+//
+//   - "" (IIS): WAS starts a worker on demand, one at a time, when work
+//     waits and none can take it (pool.go, maybeStart).
+//   - static (php-fpm pm = static, gunicorn's arbiter, uWSGI's master): all
+//     max_processes workers start at time 0, and a worker that ends is
+//     replaced at once (fpm_children_bury → fpm_children_make; gunicorn
+//     manage_workers; measured for php-fpm: the replacement of a crashed
+//     child is forked at once).
+//   - dynamic (php-fpm pm = dynamic): Start workers at time 0; once a
+//     second (php-fpm's idle-server maintenance) one idle worker is stopped
+//     when more than MaxSpare are idle, and workers are forked when fewer
+//     than MinSpare are idle, as many at a time as the spawn rate, which
+//     starts at 1 and doubles each second while it is needed, up to 32
+//     (pm.max_spawn_rate); a worker that ends is replaced at once.
+//   - ondemand (php-fpm pm = ondemand): no worker at start; a worker is
+//     forked for each connection waiting when none is idle, up to
+//     max_processes; idle ones exit after idle_timeout
+//     (process_idle_timeout).
+type Spawn struct {
+	Mode     string // "" | static | dynamic | ondemand
+	Start    int    // dynamic: workers at time 0 (pm.start_servers)
+	MinSpare int    // dynamic: pm.min_spare_servers
+	MaxSpare int    // dynamic: pm.max_spare_servers
+}
+
+// maxSpawnRate is php-fpm's pm.max_spawn_rate default.
+const maxSpawnRate = 32
+
+// spawner is the master's maintenance tick (dynamic).
+type spawner struct {
+	w    *world
+	rate int
+}
+
+// beginSpawn starts the workers a server forks at time 0.
+func (w *world) beginSpawn() {
+	sp := w.pool.Spawn
+	switch sp.Mode {
+	case "static":
+		w.spawnMore()
+	case "dynamic":
+		for i := 0; i < min(sp.Start, w.pool.MaxProcesses); i++ {
+			w.startWorker(nil)
+		}
+		w.spawner = &spawner{w: w, rate: 1}
+		w.sim.At(engine.Second, w.spawner, 0)
+	}
+}
+
+// counted returns the workers that count toward max_processes, and how
+// many of them are starting.
+func (w *world) counted() (n, starting int) {
+	for _, wk := range w.workers {
+		if wk.countsTowardMax() {
+			n++
+			if wk.state == wStarting {
+				starting++
+			}
+		}
+	}
+	return n, starting
+}
+
+// spawnMore is maybeStart for a server with a master that forks: static
+// keeps max_processes; ondemand forks for waiting connections; dynamic
+// replaces at once only what has ended below its floor (the tick does the
+// rest).
+func (w *world) spawnMore() {
+	if w.stopped || w.sim.Now() < w.startBlocked {
+		return
+	}
+	n, starting := w.counted()
+	switch w.pool.Spawn.Mode {
+	case "static":
+		for ; n < w.pool.MaxProcesses; n++ {
+			w.startWorker(nil)
+		}
+	case "ondemand":
+		for ; n < w.pool.MaxProcesses && starting < w.queue.len(); n, starting = n+1, starting+1 {
+			w.startWorker(nil)
+		}
+	case "dynamic":
+		for ; n < min(w.pool.Spawn.Start, w.pool.MaxProcesses) && w.queue.len() > starting; n, starting = n+1, starting+1 {
+			w.startWorker(nil)
+		}
+	}
+}
+
+// replenish replaces workers that ended, for the servers whose master does.
+func (w *world) replenish() {
+	if w.pool.Spawn.Mode != "" {
+		w.spawnMore()
+	}
+}
+
+// HandleEvent is php-fpm's once-a-second idle-server maintenance (dynamic).
+func (s *spawner) HandleEvent(int) {
+	w := s.w
+	w.sim.After(engine.Second, s, 0)
+	if w.stopped {
+		return
+	}
+	sp := w.pool.Spawn
+	idle := 0
+	var last *worker
+	for _, wk := range w.workers {
+		if wk.state == wServing && wk.busy == 0 {
+			idle++
+			last = wk
+		}
+	}
+	n, _ := w.counted()
+	switch {
+	case idle > sp.MaxSpare && last != nil:
+		w.rec.event(evkIdle)
+		last.drain(false, reasonIdle)
+		s.rate = 1
+	case idle < sp.MinSpare && n < w.pool.MaxProcesses:
+		for i := 0; i < min(s.rate, sp.MinSpare-idle, w.pool.MaxProcesses-n); i++ {
+			w.startWorker(nil)
+		}
+		s.rate = min(2*s.rate, maxSpawnRate)
+	default:
+		s.rate = 1
+	}
+}

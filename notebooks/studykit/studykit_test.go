@@ -1,0 +1,87 @@
+package studykit
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/poolsim/poolsim/experiments"
+	"github.com/poolsim/poolsim/plots"
+)
+
+const scenario = `name = "Small"
+horizon = "20m"
+seed = 3
+[pool]
+threads = 4
+[classes.page]
+service = { dist = "exponential", mean = "300ms" }
+crash = 0.002
+[clients.browsers]
+kind = "poisson"
+rate = 12.0
+class = "page"
+`
+
+const experiment = `name = "Small"
+scenario = "small.toml"
+replications = 3
+baseline = "solid"
+[variants."crashy"]
+"classes.page.crash" = 0.002
+[variants."solid"]
+"classes.page.crash" = 0.0
+[[sweep]]
+key = "pool.threads"
+values = [2, 4]
+`
+
+// The tables built in memory are the sweep's summary.csv and compare.csv,
+// cell for cell, and charts drawn from them carry the footnote.
+func TestTablesAreTheCSV(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "small.toml"), []byte(scenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, err := experiments.Parse(filepath.Join(dir, "exp.toml"), []byte(experiment), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Run(context.Background(), experiments.Options{Parallel: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		mem *plots.Table
+		csv func() (*plots.Table, error)
+	}{
+		{Summary(res), func() (*plots.Table, error) { return plots.FromCSV(res.WriteSummary) }},
+		{Compare(res), func() (*plots.Table, error) { return plots.FromCSV(res.WriteCompare) }},
+	} {
+		want, err := tc.csv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(tc.mem.Columns, want.Columns) || len(tc.mem.Rows) != len(want.Rows) {
+			t.Fatalf("%s: columns or rows differ from the CSV", tc.mem.Name)
+		}
+		for i := range want.Rows {
+			if !slices.Equal(tc.mem.Rows[i], want.Rows[i]) {
+				t.Errorf("%s row %d:\n%q\nwant\n%q", tc.mem.Name, i, tc.mem.Rows[i], want.Rows[i])
+			}
+		}
+	}
+	f, err := Lines(res, "pool.threads", "rate_503")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(f.Note, "n = 3 replications") || !strings.Contains(f.Note, "horizon 20m") {
+		t.Errorf("footnote %q", f.Note)
+	}
+	if len(PNG(Differences(res, "crashes"))) == 0 {
+		t.Error("no PNG")
+	}
+}
