@@ -67,14 +67,7 @@ func TestTraceReplaysArrivals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got []float64
-		for _, line := range strings.Split(trace.String(), "\n") {
-			var at float64
-			if strings.Contains(line, " arrive ") {
-				fmt.Sscan(line, &at)
-				got = append(got, at)
-			}
-		}
+		got := arrivalTimes(trace.String())
 		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 			t.Errorf("speedup %q: arrivals at %v s, want %v", tt.speedup, got, tt.want)
 		}
@@ -153,15 +146,22 @@ func TestTraceMergesHTTPErr(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := arrivalTimes(trace.String())
+	if fmt.Sprint(got) != "[6.5 7.5 8.5]" || res.Metrics.Arrivals != 3 {
+		t.Errorf("arrivals at %v (%v), want [6.5 7.5 8.5]", got, res.Metrics.Arrivals)
+	}
+}
+
+// arrivalTimes returns the times, in seconds, of the arrivals in a run's
+// event-by-event trace.
+func arrivalTimes(trace string) []float64 {
 	var got []float64
-	for _, line := range strings.Split(trace.String(), "\n") {
+	for _, line := range strings.Split(trace, "\n") {
 		var at float64
 		if strings.Contains(line, " arrive ") {
 			fmt.Sscan(line, &at)
 			got = append(got, at)
 		}
 	}
-	if fmt.Sprint(got) != "[6.5 7.5 8.5]" || res.Metrics.Arrivals != 3 {
-		t.Errorf("arrivals at %v (%v), want [6.5 7.5 8.5]", got, res.Metrics.Arrivals)
-	}
+	return got
 }
