@@ -118,3 +118,34 @@ func TestDispersionOfPoissonArrivals(t *testing.T) {
 		}
 	}
 }
+
+// TestFitCombinedLog: nginx combined logs with $request_time fit like IIS
+// logs (seconds to the millisecond), their UTC offset changing in mid-file
+// is noted with the line, and the observed outcomes map 4xx to
+// not_modelled and 5xx to error.
+func TestFitCombinedLog(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 400; i++ {
+		zone := "+0100"
+		if i >= 300 {
+			zone = "+0200"
+		}
+		status := []int{200, 200, 304, 404, 502}[i%5]
+		fmt.Fprintf(&b, "192.0.2.%d - - [29/Mar/2026:00:%02d:%02d %s] \"GET /shop/item.php?id=%d HTTP/1.1\" %d 512 \"-\" \"curl/8\" 0.%03d\n",
+			i%250, i/60, i%60, zone, i, status, 20+i%17)
+	}
+	w, err := Read([]string{writeLog(t, t.TempDir(), "access.log", b.String())}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Classes) != 1 || w.Classes[0].Name != "shop_item_php" || w.Classes[0].All == nil {
+		t.Fatalf("classes %+v", w.Classes)
+	}
+	o := w.Observed
+	if o.OK != 240 || o.NotModelled != 80 || o.Error != 80 {
+		t.Errorf("observed %+v", o)
+	}
+	if len(w.Notes) == 0 || !strings.Contains(strings.Join(w.Notes, "\n"), "access.log:301: the UTC offset changes (100 lines") {
+		t.Errorf("notes %q", w.Notes)
+	}
+}
