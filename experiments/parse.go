@@ -3,8 +3,8 @@ package experiments
 import (
 	"fmt"
 	"path/filepath"
-	"sort"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 

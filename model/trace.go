@@ -330,32 +330,39 @@ func (d *scenarioDecoder) validateTrace(p []string, c *Client) {
 		written := c.File
 		c.File = TracePath(d.file, c.File)
 		if _, err := os.Stat(c.File); err != nil {
-			d.errorf(join(p, "file"), QuoteString(written), "cannot read the log: %s", statError(err))
+			d.errorf(join(p, "file"), QuoteString(written), "%s", statError(err))
 		}
 	}
 	if c.HTTPErr != "" {
 		written := c.HTTPErr
 		c.HTTPErr = TracePath(d.file, c.HTTPErr)
 		if _, err := os.Stat(c.HTTPErr); err != nil {
-			d.errorf(join(p, "httperr"), QuoteString(written), "cannot read the log: %s", statError(err))
+			d.errorf(join(p, "httperr"), QuoteString(written), "%s", statError(err))
 		}
 	}
 	if math.IsNaN(c.Speedup) || c.Speedup < 0 || c.Speedup > maxFactor {
 		d.errorf(join(p, "speedup"), formatTOMLFloat(c.Speedup), "must be positive and at most %g, or 0 for the log's own pace", maxFactor)
 	}
-	for key, set := range map[string]bool{"rate": c.Rate != 0, "count": c.Count != 0, "period": c.Period != 0, "profile": len(c.Profile) > 0} {
-		if set {
+	for _, k := range []struct {
+		key string
+		set bool
+	}{{"rate", c.Rate != 0}, {"count", c.Count != 0}, {"period", c.Period != 0}, {"profile", len(c.Profile) > 0}} {
+		if key, set := k.key, k.set; set {
 			d.errorf(join(p, key), "", "%s is not for trace clients: they replay the log's own arrivals", key)
 		}
 	}
 }
 
-// statError is err without the path (a relative path is resolved against
-// the scenario's directory; the message shows it as written).
+// statError says why a trace's log cannot be read, without the path (a
+// relative path is resolved against the scenario's directory; the message
+// shows it as written).
 func statError(err error) string {
+	if errors.Is(err, fs.ErrNotExist) {
+		return "no such log (a relative path is taken from the scenario file's directory)"
+	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return err.Error() + " (a relative path is relative to the scenario file)"
+	return "cannot read the log: " + err.Error()
 }

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/poolsim/poolsim/model"
+)
+
+// spec is one case: the scenario and the real configuration's settings.
+type spec struct {
+	name     string
+	env      map[string]string
+	scenario *model.Scenario
+	metrics  []string // compared
+	gate     []string // checked by -ci
+}
+
+// realRun is the part of a loadgen run.json that compare reads.
+type realRun struct {
+	Replication uint64             `json:"replication"`
+	Metrics     map[string]float64 `json:"metrics"`
+	Quality     map[string]float64 `json:"quality"`
+	Facts       map[string]float64 `json:"facts"`
+	Clean       bool               `json:"clean"`
+	Disturbed   string             `json:"disturbed"`
+}
+
+// row is one metric of one case, measured against predicted.
+type row struct {
+	caseName, metric string
+	real, sim        summary
+	diffHalf         float64 // half-width of the difference's interval
+	paired           summary // real run r − poolsim replication r (the same workload)
+	verdict          string
+	gated, failed    bool
+}
+
+type caseResult struct {
+	spec     *spec
+	runs     []realRun // clean
+	rejected []realRun
+	rows     []row
+}
+
+var defaultMetrics = []string{"rate_503", "rate_abandoned", "rate_client_timeout", "response_mean_s", "response_p90_s", "throughput_rps"}
+
+func run(o options) (int, error) {
+	names, err := caseNames(o)
+	if err != nil {
+		return 0, err
+	}
+	var all []*caseResult
+	failed := 0
+	for _, name := range names {
+		cr, err := compareCase(o, name)
+		if err != nil {
+			return 0, err
+		}
+		for _, r := range cr.rows {
+			if r.failed {
+				failed++
+			}
+			fmt.Fprintf(os.Stderr, "%-15s %-20s measured %-18s poolsim %-18s %s; paired %s\n", r.caseName, r.metric,
+				fmtCI(r.real), fmtCI(r.sim), r.verdict, fmtCI(r.paired))
+		}
+		all = append(all, cr)
+	}
+	if err := writeSummaryCSV(filepath.Join(o.results, "summary.csv"), all); err != nil {
+		return 0, err
+	}
+	if o.doc != "" {
+		if err := writeDoc(o.doc, generated(o, all)); err != nil {
+			return 0, err
+		}
+	}
+	if o.chart != "" {
+		if err := chart(all, o.chart); err != nil {
+			return 0, err
+		}
+	}
+	return failed, nil
+}
+
+func caseNames(o options) ([]string, error) {
+	if o.only != "" {
+		return strings.Split(o.only, ","), nil
+	}
+	ents, err := os.ReadDir(o.results)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range ents {
+		if _, err := os.Stat(filepath.Join(o.cases, e.Name()+".toml")); e.IsDir() && err == nil {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+func loadSpec(dir, name string) (*spec, error) {
+	sc, err := model.DecodeFile(filepath.Join(dir, name+".toml"))
+	if err != nil {
+		return nil, err
+	}
+	env, err := readEnv(filepath.Join(dir, name+".env"))
+	if err != nil {
+		return nil, err
+	}
+	s := &spec{name: name, env: env, scenario: sc, metrics: defaultMetrics}
+	if m := env["METRICS"]; m != "" {
+		s.metrics = strings.Fields(m)
+	}
+	s.gate = strings.Fields(env["GATE"])
+	return s, nil
+}
+
+// readEnv reads a case's KEY=VALUE file (shell syntax, values optionally in
+// double quotes, # comments).
+func readEnv(path string) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	env := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: %q: want KEY=VALUE", path, n, line)
+		}
+		env[k] = strings.Trim(v, `"`)
+	}
+	return env, sc.Err()
+}
+
+func compareCase(o options, name string) (*caseResult, error) {
+	s, err := loadSpec(o.cases, name)
+	if err != nil {
+		return nil, err
+	}
+	cr := &caseResult{spec: s}
+	paths, _ := filepath.Glob(filepath.Join(o.results, name, "*", "run.json"))
+	sort.Strings(paths)
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		var r realRun
+		if err := json.Unmarshal(b, &r); err != nil {
+			return nil, fmt.Errorf("%s: %v", p, err)
+		}
+		if r.Clean {
+			cr.runs = append(cr.runs, r)
+		} else {
+			cr.rejected = append(cr.rejected, r)
+		}
+	}
+	sim := make([]*model.Metrics, o.reps)
+	for rep := range sim {
+		res, err := model.Run(s.scenario, model.Options{Replication: uint64(rep)})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		sim[rep] = &res.Metrics
+	}
+	for _, m := range s.metrics {
+		var xr, xs, xp []float64
+		for _, sm := range sim {
+			v, ok := sm.Get(m)
+			if !ok {
+				return nil, fmt.Errorf("%s: METRICS: %q is not a poolsim metric", name, m)
+			}
+			xs = append(xs, v)
+		}
+		for _, r := range cr.runs {
+			xr = append(xr, r.Metrics[m])
+			if int(r.Replication) < len(xs) {
+				xp = append(xp, r.Metrics[m]-xs[r.Replication])
+			}
+		}
+		r := row{caseName: name, metric: m, real: summarize(xr, o.conf), sim: summarize(xs, o.conf), paired: summarize(xp, o.conf)}
+		r.gated = contains(s.gate, m)
+		r.diffHalf = welch(r.real, r.sim, o.conf)
+		r.verdict, r.failed = verdict(r)
+		cr.rows = append(cr.rows, r)
+	}
+	return cr, nil
+}
+
+// verdict is the paired test: real run r and replication r share their
+// workload, so their difference is free of the workload's variation, which
+// dominates a comparison of two means over a handful of real runs. A
+// gated metric fails when it disagrees or has too few runs to tell.
+func verdict(r row) (string, bool) {
+	d, half := r.paired.mean, r.paired.half
+	switch {
+	case r.paired.n < 2:
+		return fmt.Sprintf("too few clean runs (%d)", r.paired.n), r.gated
+	case r.real.mean == 0 && r.sim.mean == 0:
+		return "agrees (both 0)", false
+	case math.Abs(d) <= half:
+		return "agrees" + relText(d, half, r.sim.mean), false
+	}
+	return "DISAGREES" + relText(d, half, r.sim.mean), r.gated
+}
+
+// relText is the difference relative to poolsim's mean, with its interval.
+func relText(d, half, base float64) string {
+	if base == 0 {
+		return fmt.Sprintf(" (%+.3g ± %.2g)", d, half)
+	}
+	return fmt.Sprintf(" (%+.1f %% ± %.1f %%)", 100*d/math.Abs(base), 100*half/math.Abs(base))
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func fmtCI(s summary) string {
+	if s.n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.4g ± %.2g", s.mean, s.half)
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSummarize checks the Student-t interval against a textbook value:
+// three observations 1, 2, 3 have mean 2, s = 1 and t(0.975, 2) = 4.303,
+// so the half-width is 4.303/√3 = 2.484.
+func TestSummarize(t *testing.T) {
+	s := summarize([]float64{1, 2, 3}, 0.95)
+	if s.mean != 2 || math.Abs(s.half-2.4842) > 1e-3 {
+		t.Errorf("summarize(1, 2, 3) = %+v, want mean 2, half-width 2.484", s)
+	}
+	if s := summarize([]float64{5}, 0.95); s.half != 0 || s.n != 1 {
+		t.Errorf("one observation: %+v, want no half-width", s)
+	}
+}
+
+// TestVerdict: the verdict follows the paired interval, a gated metric
+// fails when it disagrees or cannot be judged.
+func TestVerdict(t *testing.T) {
+	mk := func(n int, mean, half float64, gated bool) row {
+		return row{paired: summary{n: n, mean: mean, half: half}, real: summary{n: n, mean: 1}, sim: summary{n: 40, mean: 1}, gated: gated}
+	}
+	tests := []struct {
+		name   string
+		r      row
+		prefix string
+		failed bool
+	}{
+		{"inside", mk(3, 0.05, 0.1, true), "agrees", false},
+		{"outside gated", mk(3, 0.2, 0.1, true), "DISAGREES", true},
+		{"outside not gated", mk(3, -0.2, 0.1, false), "DISAGREES", false},
+		{"one run gated", mk(1, 0, 0, true), "too few", true},
+		{"both zero", row{paired: summary{n: 3}, real: summary{n: 3}, sim: summary{n: 40}, gated: true}, "agrees (both 0)", false},
+	}
+	for _, tt := range tests {
+		v, failed := verdict(tt.r)
+		if !strings.HasPrefix(v, tt.prefix) || failed != tt.failed {
+			t.Errorf("%s: %q, failed %v; want %q…, failed %v", tt.name, v, failed, tt.prefix, tt.failed)
+		}
+	}
+}
+
+// TestWriteDoc replaces only the text between the markers, and refuses a
+// file without them.
+func TestWriteDoc(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "v.md")
+	os.WriteFile(p, []byte("head\n"+beginMark+"\nold\n"+endMark+"\ntail\n"), 0o644)
+	if err := writeDoc(p, "new\n"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(p)
+	if want := "head\n" + beginMark + "\n\nnew\n" + endMark + "\ntail\n"; string(b) != want {
+		t.Errorf("got %q, want %q", b, want)
+	}
+	os.WriteFile(p, []byte("no markers"), 0o644)
+	if err := writeDoc(p, "x"); err == nil {
+		t.Error("a file without markers was accepted")
+	}
+}

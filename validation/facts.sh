@@ -1,0 +1,127 @@
+#!/bin/bash
+# Measures the server behaviours poolsim's php-fpm and gunicorn presets
+# depend on, with targeted probes (curl on 127.0.0.1), and writes them to
+# RESULTS/facts.txt (default validation/results/facts.txt). About 2 minutes.
+#
+#   respawn  one worker; request A holds it 100 ms and then crashes (or, with
+#            max_requests = 1, exits), request B is sent 5 ms after A: B's
+#            latency minus a control pair's (A does not crash) is the
+#            downtime between the death and the replacement's first request.
+#   backlog  one worker held 2 s, then 20 concurrent requests: how many wait
+#            and how many get an immediate 502 (listen.backlog = 8).
+#   queued   one worker; A crashes after 300 ms while 5 requests wait in the
+#            backlog: how many of those are served.
+#   emergency php-fpm, 4 children, threshold 3 in 10 s: three 2 s requests,
+#            then three SIGSEGV crashes in the fourth child; what the 2 s
+#            requests get, and when the pool answers again.
+#   limit    request_terminate_timeout = 1s / 2s, gunicorn timeout = 1 / 2:
+#            when a hanging request ends.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RESULTS=${RESULTS:-validation/results}
+N=${N:-15}
+validation/install.sh
+TMP=$(mktemp -d /tmp/poolsim-facts.XXXXXX)
+chmod 755 "$TMP"
+export VS_STATE=$TMP VS_PORT=${VS_PORT:-18462}
+source validation/lib.sh
+trap 'vs_stop_all; rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$RESULTS"
+out=$RESULTS/facts.txt
+: >"$out.tmp"
+say() { echo "$*" | tee -a "$out.tmp" >&2; }
+
+calc() { awk "BEGIN { printf \"%.1f\", $1 }"; }
+add() { awk "BEGIN { printf \"%.6f\", $1 + $2 }"; }
+
+# t URL: status and seconds of one request
+t() { curl -s -o /dev/null -m 30 -w '%{http_code} %{time_total}\n' "$1"; }
+
+# pairs LABEL QUERY_A: N pairs, B sent 5 ms after A; prints B's mean latency
+pairs() {
+	local label=$1 qa=$2 i sum=0 n=0 lat
+	for i in $(seq "$N"); do
+		t "$VS_URL?s=100000&$qa" >/dev/null &
+		sleep 0.005
+		lat=$(t "$VS_URL?s=0" | awk '$1==200{print $2}')
+		wait
+		[ -n "$lat" ] && { sum=$(add "$sum" "$lat"); n=$((n + 1)); }
+		sleep 0.3
+	done
+	calc "1000 * $sum / $n"
+}
+
+server() { # name dir-suffix: restart with the current settings
+	vs_stop_all
+	vs_start "$TMP/$1"
+}
+
+for SERVER in php-fpm gunicorn; do
+	export SERVER
+	WORKERS=1 BACKLOG=8 MAX_REQUESTS=0 TERMINATE=0 GUNICORN_TIMEOUT=30
+	server "$SERVER-respawn"
+	ctl=$(pairs control "")
+	crash=$(pairs crash "crash=9")
+	say "$SERVER respawn after SIGKILL: B waits ${ctl} ms behind a surviving A, ${crash} ms behind a crashing one: downtime $(calc "$crash - $ctl") ms (n=$N)"
+	MAX_REQUESTS=1
+	server "$SERVER-recycle"
+	rec=$(pairs recycle "")
+	say "$SERVER respawn after max_requests: B waits ${rec} ms behind a recycling A: downtime $(calc "$rec - $ctl") ms (n=$N)"
+
+	MAX_REQUESTS=0
+	server "$SERVER-backlog"
+	t "$VS_URL?s=2000000" >/dev/null &
+	sleep 0.2
+	for i in $(seq 20); do t "$VS_URL?s=0" >"$TMP/b$i" & done
+	wait
+	ok=$(cat "$TMP"/b* | awk '$1==200' | wc -l)
+	fast502=$(cat "$TMP"/b* | awk '$1==502 && $2<0.5' | wc -l)
+	say "$SERVER backlog 8, one worker busy 2 s, 20 concurrent requests: $ok served after the wait, $fast502 got 502 at once ($(grep -c 'Resource temporarily unavailable' "$RUN/nginx-error.log") EAGAIN lines)"
+	rm -f "$TMP"/b*
+
+	t "$VS_URL?s=300000&crash=9" >"$TMP/a" &
+	sleep 0.05
+	for i in $(seq 5); do t "$VS_URL?s=10000" >"$TMP/q$i" & sleep 0.01; done
+	wait
+	say "$SERVER queued behind a dying worker: A got $(cut -d' ' -f1 "$TMP/a"), the 5 queued requests got: $(cut -d' ' -f1 "$TMP"/q* | sort | uniq -c | tr '\n' ' ')"
+	rm -f "$TMP"/q* "$TMP/a"
+done
+
+SERVER=php-fpm WORKERS=4 MAX_REQUESTS=0 FPM_ER_THRESHOLD=3 FPM_ER_INTERVAL=10s
+for pct in 0 5s; do
+	FPM_PCT=$pct
+	server "fpm-emergency-$pct"
+	for i in 1 2 3; do t "$VS_URL?s=2000000" >"$TMP/l$i" & done
+	sleep 0.3
+	for i in 1 2 3; do t "$VS_URL?s=1000&crash=11" >/dev/null; done
+	t0=$(date +%s.%N)
+	for i in $(seq 40); do
+		[ "$(t "$VS_URL?s=0" | cut -d' ' -f1)" = 200 ] && break
+		sleep 0.02
+	done
+	t1=$(date +%s.%N)
+	wait
+	say "php-fpm emergency restart (3 SIGSEGV in 10 s, process_control_timeout=$pct): the three 2 s requests in other children got $(cut -d' ' -f1 "$TMP"/l* | tr '\n' ' ')after $(cut -d' ' -f2 "$TMP"/l* | tr '\n' ' ')s; first 200 after the third crash: $(calc "($t1 - $t0) * 1000") ms"
+	grep -E 'initiating reload|sending signal|ready to handle' "$RUN/php-fpm.log" | sed 's/^/    /' | head -12 >>"$out.tmp"
+	rm -f "$TMP"/l*
+done
+FPM_ER_THRESHOLD=0 FPM_PCT=0
+
+for lim in 1s 2s; do
+	SERVER=php-fpm WORKERS=1 TERMINATE=$lim
+	server "fpm-limit-$lim"
+	ends=""
+	for i in $(seq 6); do ends="$ends $(t "$VS_URL?hang=1" | cut -d' ' -f2)"; sleep 0.$((RANDOM % 9)); done
+	say "php-fpm request_terminate_timeout=$lim: hanging requests ended (502) after$ends s; $(grep -m1 'heartbeat have been set up' "$RUN/php-fpm.log" | sed 's/.*: //')"
+done
+TERMINATE=0
+for lim in 1 2; do
+	SERVER=gunicorn WORKERS=1 GUNICORN_TIMEOUT=$lim
+	server "gun-limit-$lim"
+	ends=""
+	for i in $(seq 6); do ends="$ends $(t "$VS_URL?hang=1" | cut -d' ' -f2)"; sleep 0.$((RANDOM % 9)); done
+	say "gunicorn timeout=$lim: hanging requests ended (502) after$ends s"
+done
+vs_stop_all
+mv "$out.tmp" "$out"

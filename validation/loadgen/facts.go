@@ -1,0 +1,98 @@
+package main
+
+import (
+	"sort"
+	"time"
+)
+
+// facts measures, from one run, the server behaviours that poolsim's
+// presets depend on:
+//   - respawn_crash_ms: from the master logging a crashed worker's exit to
+//     the log line of its replacement's start (php-fpm: "child N started",
+//     logged by the master after fork; gunicorn: "Booting worker", logged by
+//     the new worker);
+//   - respawn_exit_ms: the same after a normal exit (max_requests recycle);
+//   - abandoned_unfaulted: requests that asked for no fault yet were
+//     abandoned (killed in a worker that another request's fault or a
+//     reload took down);
+//   - latency_over_service_ms_p10: the 10th percentile of a 200's latency
+//     beyond its service time: the cost of a request that did not wait
+//     (generator, nginx, the server's accept and parsing), which poolsim
+//     does not model;
+//   - hang_end_s_*: when a hanging request ended for its client (the
+//     execution limit's kill, as the client sees it), after its send.
+func facts(plan []Request, rr *runResult, events []ServerEvent, reasons map[int]string) map[string]float64 {
+	f := map[string]float64{"abandoned_unfaulted": 0}
+	var crashGaps, exitGaps []float64
+	for i, ev := range events {
+		var gaps *[]float64
+		switch ev.Kind {
+		case "crash_kill", "crash_segv", "term":
+			gaps = &crashGaps
+		case "exit":
+			gaps = &exitGaps
+		default:
+			continue
+		}
+		for _, next := range events[i+1:] {
+			if next.Kind == "start" {
+				*gaps = append(*gaps, next.At.Sub(ev.At).Seconds()*1e3)
+				break
+			}
+		}
+	}
+	f["respawn_crash_ms_mean"], f["respawn_crash_n"] = mean(crashGaps), float64(len(crashGaps))
+	f["respawn_crash_ms_max"] = quantile(crashGaps, 1)
+	f["respawn_exit_ms_mean"], f["respawn_exit_n"] = mean(exitGaps), float64(len(exitGaps))
+	f["respawn_exit_ms_max"] = quantile(exitGaps, 1)
+
+	var hangEnds, extra []float64
+	for i := range plan {
+		rq, res := &plan[i], &rr.results[i]
+		if res.status == 502 && rq.Fault == FaultNone && reasons[rq.ID] == reasonWorkerDied {
+			f["abandoned_unfaulted"]++
+		}
+		if res.status == 200 && rq.Fault == FaultNone {
+			extra = append(extra, (res.latency-rq.Service).Seconds()*1e3)
+		}
+		if rq.Fault == FaultHang && reasons[rq.ID] == reasonWorkerDied {
+			hangEnds = append(hangEnds, res.latency.Seconds())
+		}
+	}
+	f["latency_over_service_ms_p10"] = quantile(extra, 0.1)
+	f["hang_end_n"] = float64(len(hangEnds))
+	f["hang_end_s_mean"] = mean(hangEnds)
+	f["hang_end_s_min"] = quantile(hangEnds, 0)
+	f["hang_end_s_max"] = quantile(hangEnds, 1)
+	if !rr.signalAt.IsZero() {
+		f["signal_at_s"] = rr.signalAt.Sub(rr.start).Seconds()
+		// The pool's pause: the longest span around the signal with no
+		// request completing 200.
+		f["reload_gap_ms"] = completionGap(plan, rr, rr.signalAt) * 1e3
+	}
+	return f
+}
+
+// completionGap is the longest interval between consecutive 200 answers
+// that ends within 5 s after t.
+func completionGap(plan []Request, rr *runResult, t time.Time) float64 {
+	var ends []time.Time
+	for i := range plan {
+		if r := &rr.results[i]; r.status == 200 {
+			ends = append(ends, r.sent.Add(r.latency))
+		}
+	}
+	sortTimes(ends)
+	best := 0.0
+	for i := 1; i < len(ends); i++ {
+		if ends[i].Before(t) || ends[i].After(t.Add(5*time.Second)) {
+			continue
+		}
+		best = max(best, ends[i].Sub(ends[i-1]).Seconds())
+	}
+	return best
+}
+
+func sortTimes(t []time.Time) {
+	sort.Slice(t, func(i, j int) bool { return t[i].Before(t[j]) })
+}
