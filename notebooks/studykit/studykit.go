@@ -54,7 +54,10 @@ func Sweep(file string) *experiments.Results {
 	}
 	dir := filepath.Join(base, strings.TrimSuffix(filepath.Base(file), ".toml"))
 	e := Must(experiments.Load(file))
-	return Must(experiments.RunTo(context.Background(), e, dir, experiments.Options{Parallel: 2, Resume: true}))
+	// Resume the runs an earlier cell kept; the first call has none (and
+	// RunTo refuses to resume without a journal).
+	_, err := experiments.ReadJournal(dir)
+	return Must(experiments.RunTo(context.Background(), e, dir, experiments.Options{Parallel: 2, Resume: err == nil}))
 }
 
 // Summary is the results' summary as a table for the plots package: the
