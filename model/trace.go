@@ -51,8 +51,9 @@ type traceRT struct {
 	name    []byte
 	next    traceItem
 	err     error
-	skipped int // lines skipped, over all files
-	early   int // requests before the scenario's start
+	skipped int       // lines skipped, over all files
+	early   int       // requests before the scenario's start
+	first   time.Time // the log's first arrival
 	late    int
 	sent    int
 }
@@ -235,6 +236,9 @@ func (t *traceRT) scheduleNext() {
 	sim := t.c.w.sim
 	for {
 		it, ok := t.pop()
+		if ok && t.first.IsZero() {
+			t.first = it.at
+		}
 		if !ok || t.err != nil || !it.at.Before(t.end) {
 			t.close()
 			return
@@ -304,6 +308,10 @@ func (w *world) finishTraces() ([]string, error) {
 		}
 		if t.late > 0 {
 			notes = append(notes, fmt.Sprintf("clients.%s: %d requests arrived more than %v out of order and were sent late", c.name, t.late, traceWindow))
+		}
+		if t.sent == 0 {
+			notes = append(notes, fmt.Sprintf("clients.%s: no request of its log falls in the span replayed, %s to %s (start to start + horizon × speedup); the log begins at %s",
+				c.name, t.start.Format(time.RFC3339), t.end.Format(time.RFC3339), t.first.Format(time.RFC3339)))
 		}
 	}
 	return notes, nil

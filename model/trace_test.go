@@ -165,3 +165,16 @@ func arrivalTimes(trace string) []float64 {
 	}
 	return got
 }
+
+// TestTraceOutsideTheSpanNoted: a log that does not overlap the span
+// replayed sends nothing, and the run says where the log begins.
+func TestTraceOutsideTheSpanNoted(t *testing.T) {
+	sc := traceScenario(t, t.TempDir(), traceLogHead+"2026-11-25 10:00:00 /home 200 0 5\n", "")
+	res, err := Run(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Metrics.Arrivals != 0 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "the log begins at 2026-11-25T10:00:00Z") {
+		t.Errorf("arrivals %v, notes %q", res.Metrics.Arrivals, res.Notes)
+	}
+}
