@@ -63,10 +63,11 @@ func parseXML(file string, data []byte) (*node, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			// The start tag begins after any whitespace since off.
-			line := lineAt(off + int64(len(data[off:])-len(bytes.TrimLeft(data[off:], " \t\r\n"))))
-			n := &node{name: t.Name.Local, line: line}
+			begin := off + int64(len(data[off:])-len(bytes.TrimLeft(data[off:], " \t\r\n")))
+			tag := data[begin:min(int(d.InputOffset()), len(data))]
+			n := &node{name: t.Name.Local, line: lineAt(begin)}
 			for _, a := range t.Attr {
-				n.attrs = append(n.attrs, attr{a.Name.Local, a.Value, line})
+				n.attrs = append(n.attrs, attr{a.Name.Local, a.Value, lineAt(begin + attrOffset(tag, a.Name.Local))})
 			}
 			if len(stack) > 0 {
 				p := stack[len(stack)-1]
@@ -90,4 +91,23 @@ func parseXML(file string, data []byte) (*node, error) {
 func looksLikeXML(data []byte) bool {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	return strings.HasPrefix(strings.TrimLeft(string(data[:min(len(data), 512)]), " \t\r\n"), "<")
+}
+
+// attrOffset is where the attribute name (followed by '=') starts in a
+// start tag, so that a warning names the line of a tag written over
+// several lines; 0 when not found.
+func attrOffset(tag []byte, name string) int64 {
+	for i := 0; ; {
+		j := bytes.Index(tag[i:], []byte(name))
+		if j < 0 {
+			return 0
+		}
+		k := i + j
+		before := k == 0 || tag[k-1] == ' ' || tag[k-1] == '\t' || tag[k-1] == '\n' || tag[k-1] == '\r'
+		rest := bytes.TrimLeft(tag[k+len(name):], " \t\r\n")
+		if before && len(rest) > 0 && rest[0] == '=' {
+			return int64(k)
+		}
+		i = k + len(name)
+	}
 }
