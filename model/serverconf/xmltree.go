@@ -44,7 +44,8 @@ func (n *node) attr(name string) (attr, bool) {
 func parseXML(file string, data []byte) (*node, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
-	lineAt := func(off int64) int { return 1 + bytes.Count(data[:min(int(off), len(data))], []byte("\n")) }
+	lines := lineCounter{data: data, line: 1}
+	lineAt := lines.at
 	var stack []*node
 	var root *node
 	for {
@@ -110,4 +111,23 @@ func attrOffset(tag []byte, name string) int64 {
 		}
 		i = k + len(name)
 	}
+}
+
+// lineCounter turns byte offsets into line numbers, counting forward from
+// the last offset asked for (offsets mostly increase), so that a file of
+// many elements costs linear time.
+type lineCounter struct {
+	data []byte
+	off  int
+	line int
+}
+
+func (c *lineCounter) at(off int64) int {
+	o := min(int(off), len(c.data))
+	if o < c.off {
+		c.off, c.line = 0, 1
+	}
+	c.line += bytes.Count(c.data[c.off:o], []byte("\n"))
+	c.off = o
+	return c.line
 }
