@@ -308,3 +308,32 @@ func TestIISAttributeAndNestedForms(t *testing.T) {
 		}
 	}
 }
+
+// TestImportDebianPoolFile imports the php-fpm configuration that Debian's
+// php8.2-fpm package installs (php-fpm.conf and pool.d/www.conf), when it
+// is installed (validation/install.sh installs it): the package's own file
+// imports, and its pool runs 5 children of one request each (the preset's
+// reading of pm.max_children = 5).
+func TestImportDebianPoolFile(t *testing.T) {
+	files := []string{"/etc/php/8.2/fpm/php-fpm.conf", "/etc/php/8.2/fpm/pool.d/www.conf"}
+	var datas [][]byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Skipf("php8.2-fpm is not installed: %v", err)
+		}
+		datas = append(datas, data)
+	}
+	res, err := Import(files, datas, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := model.Decode("www.toml", res.Text)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, res.Text)
+	}
+	if sc.Server != "php-fpm" || sc.Pool.Name != "www" || sc.PHPFPM.MaxChildren < 1 || sc.Pool.MaxProcesses != sc.PHPFPM.MaxChildren || sc.Pool.Threads != 1 {
+		t.Errorf("server %s, pool %+v, php_fpm %+v", sc.Server, sc.Pool, sc.PHPFPM)
+	}
+	t.Logf("pm = %s, max_children = %d, %d settings warned", sc.PHPFPM.PM, sc.PHPFPM.MaxChildren, len(res.Warnings))
+}
