@@ -3,14 +3,16 @@ package serverconf
 import (
 	"errors"
 	"flag"
-	"github.com/poolsim/poolsim/internal/tomlin"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/internal/tomlin"
 	"github.com/poolsim/poolsim/model"
 )
 
@@ -336,4 +338,67 @@ func TestImportDebianPoolFile(t *testing.T) {
 		t.Errorf("server %s, pool %+v, php_fpm %+v", sc.Server, sc.Pool, sc.PHPFPM)
 	}
 	t.Logf("pm = %s, max_children = %d, %d settings warned", sc.PHPFPM.PM, sc.PHPFPM.MaxChildren, len(res.Warnings))
+}
+
+// TestGunicornReadsTheSame: for each gunicorn configuration of the tests,
+// the settings poolsim imports equal what gunicorn itself reads from it
+// (gunicorn --print-config, gunicorn 20.1 or later); a computed value,
+// which gunicorn evaluates and poolsim does not, is left at gunicorn's
+// default and warned. Skipped when gunicorn is not installed.
+func TestGunicornReadsTheSame(t *testing.T) {
+	bin, err := exec.LookPath("gunicorn")
+	if err != nil {
+		t.Skip("gunicorn is not installed (validation/install.sh installs it)")
+	}
+	for _, tt := range []struct {
+		file     string
+		args     []string
+		computed []string
+	}{
+		{"gunicorn.conf.py", []string{"-c", "testdata/gunicorn.conf.py"}, nil},
+		{"gunicorn-computed.conf.py", []string{"-c", "testdata/gunicorn-computed.conf.py"}, []string{"workers", "bind"}},
+		{"gunicorn.service", []string{"--workers", "3", "--threads=4", "--timeout", "60", "--max-requests", "500", "--max-requests-jitter", "50", "--preload", "--bind", "unix:/run/gunicorn.sock"}, nil},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			// It prints the configuration, then exits 1 as it does not
+			// load the application.
+			out, _ := exec.Command(bin, append(append([]string{"--print-config"}, tt.args...), "nosuch:app")...).Output()
+			printed := map[string]string{}
+			for _, l := range strings.Split(string(out), "\n") {
+				if k, v, ok := strings.Cut(l, "="); ok {
+					printed[strings.TrimSpace(k)] = strings.TrimSpace(v)
+				}
+			}
+			if printed["workers"] == "" {
+				t.Skipf("gunicorn --print-config printed no configuration (gunicorn before 20.1?): %s", out)
+			}
+			res, err := importFiles(t, "", tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc, err := model.Decode("g.toml", res.Text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := sc.Gunicorn
+			imported := map[string]string{
+				"workers": fmt.Sprint(g.Workers), "threads": fmt.Sprint(g.Threads), "backlog": fmt.Sprint(g.Backlog),
+				"timeout": fmt.Sprint(int(g.Timeout.T().Seconds())), "graceful_timeout": fmt.Sprint(int(g.GracefulTimeout.T().Seconds())),
+				"max_requests": fmt.Sprint(g.MaxRequests), "max_requests_jitter": fmt.Sprint(g.MaxRequestsJitter),
+				"bind": fmt.Sprintf("['%s']", g.Bind),
+			}
+			for k, v := range imported {
+				computed := false
+				for _, c := range tt.computed {
+					computed = computed || c == k
+				}
+				switch {
+				case computed && !strings.Contains(strings.Join(res.Warnings, "\n"), k+" = "):
+					t.Errorf("%s is computed but not warned: %q", k, res.Warnings)
+				case !computed && printed[k] != v:
+					t.Errorf("%s: gunicorn reads %q, poolsim imports %q", k, printed[k], v)
+				}
+			}
+		})
+	}
 }
