@@ -54,7 +54,9 @@ What a scenario can model (README.md, "The scenario file", has every key):
                pool.recycle.virtual_memory (WAS 5077)
   responses    classes.X.response_size sent at clients.X.bandwidth ("2Mbit/s"),
                holding the thread; pool.min_bytes_per_second (http.sys 240 B/s)
-  draining     pool.recycle.drain = requeue | refuse (ASP.NET Core in-process: 503)
+  draining     pool.recycle.drain = requeue | refuse (ASP.NET Core in-process: 503);
+               pool.reload = per_worker | pool_wide (php-fpm: all drain, then all
+               start after reload_delay)
   threads      pool.thread_pool = { min, max, injection, retire }: CLR thread-pool
                growth instead of a fixed threads
   full queue   pool.on_queue_full = reject | syn_retry (a full TCP backlog drops
