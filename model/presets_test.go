@@ -208,3 +208,16 @@ func TestStoryPHPFPMPool(t *testing.T) {
 		t.Errorf("without emergency restart: %d emergency exits", n)
 	}
 }
+
+// TestStoryUWSGILeak runs the shipped uWSGI story: reload-on-rss recycles
+// the leaking workers (private memory), harakiri kills the stuck ones;
+// without harakiri the stuck workers fill the listen queue.
+func TestStoryUWSGILeak(t *testing.T) {
+	m := catalogStory(t, "uwsgi-leak").Metrics
+	if m.Recycles < 100 || m.ExecTimeoutKills == 0 || m.AbandonedExecTimeout != m.ExecTimeoutKills {
+		t.Errorf("recycles %v kills %v abandoned_exec_timeout %v", m.Recycles, m.ExecTimeoutKills, m.AbandonedExecTimeout)
+	}
+	if stuck := catalogStory(t, "uwsgi-leak", "uwsgi.harakiri=0s").Metrics; stuck.RejectedQueueFull < 10*m.RejectedQueueFull {
+		t.Errorf("without harakiri: rejected %v against %v", stuck.RejectedQueueFull, m.RejectedQueueFull)
+	}
+}
