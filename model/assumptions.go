@@ -17,7 +17,7 @@ type Assumption struct {
 }
 
 // Assumptions returns the assumptions in effect in sc, in a fixed order:
-// the pool's, then each backend's and class's in name order.
+// the pool's, then each class's and backend's in name order.
 func Assumptions(sc *Scenario) []Assumption {
 	text := func(v any) string { return leafText(reflect.ValueOf(v)) }
 	p := &sc.Pool
@@ -34,6 +34,11 @@ func Assumptions(sc *Scenario) []Assumption {
 	if p.MaxProcesses > 1 {
 		out = append(out, Assumption{"pool.dispatch", text(p.Dispatch),
 			"which worker of a web garden takes a request: IIS's documentation says round-robin, its one shared queue also reads as least busy"})
+	}
+	for _, name := range sortedKeys(sc.Classes) {
+		if c := sc.Classes[name]; c != nil && c.Crash > 0 {
+			out = append(out, Assumption{"classes." + name + ".crash_at", text(c.CrashAt), "when in the request's code a crash happens: the field reports do not say"})
+		}
 	}
 	for _, name := range sortedKeys(sc.Backends) {
 		if b := sc.Backends[name]; b != nil {

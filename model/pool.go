@@ -152,7 +152,8 @@ func (w *world) pump() {
 //
 // "all_at_once" (gunicorn, php-fpm pm = static) and "always_running" (IIS
 // startMode = AlwaysRunning): every worker starts when the pool starts,
-// and one that exits is replaced at once.
+// and one that exits is replaced at once: the spawner's static mode
+// (spawn.go).
 func (w *world) maybeStart() {
 	if w.stopped || w.reloading {
 		return
@@ -165,8 +166,8 @@ func (w *world) maybeStart() {
 		}
 		return
 	}
-	if w.pool.Spawn.Mode != "" {
-		w.spawnMore() // a server's master forks (spawn.go)
+	if w.spawnMode != "" {
+		w.spawnMore() // a server's master forks, or start_mode keeps every worker (spawn.go)
 		return
 	}
 	counted, startingThreads := 0, 0
@@ -179,7 +180,7 @@ func (w *world) maybeStart() {
 		}
 	}
 	for ; counted < w.pool.MaxProcesses; counted++ {
-		if !w.keepsWorkers && counted > 0 && w.queue.len() <= startingThreads {
+		if counted > 0 && w.queue.len() <= startingThreads {
 			return // the workers on their way will take what waits
 		}
 		startingThreads += w.startWorker(nil).threads

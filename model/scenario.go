@@ -155,6 +155,7 @@ type Class struct {
 	Service Dist    `toml:"service"`
 	Backend string  `toml:"backend"`
 	Crash   float64 `toml:"crash"`
+	CrashAt string  `toml:"crash_at"` // end | start: when in the request's code a crash happens
 	Hang    float64 `toml:"hang"`
 	Lock    bool    `toml:"lock"`
 	// Allocate is held while the request runs (allocation.go).
