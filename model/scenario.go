@@ -199,6 +199,7 @@ type Client struct {
 	Timeout Duration       `toml:"timeout"` // the client gives up after this; 0: never
 	URI     string         `toml:"uri"`     // cs-uri in the HTTPERR log
 	File    string         `toml:"file"`    // trace: the log whose requests it replays
+	HTTPErr string         `toml:"httperr"` // trace: the HTTPERR log of the same span (its requests arrived too)
 	Speedup float64        `toml:"speedup"` // trace: log time runs this many times faster (0: 1)
 	// Bandwidth at which responses reach this client, such as "2Mbit/s"
 	// (bandwidth.go); "" or "0": unlimited.

@@ -314,6 +314,9 @@ func (c *cli) reportRun(arg string, fl *runFlags, sc *model.Scenario, res *model
 		for _, w := range warnings {
 			fmt.Fprintf(c.stderr, "warning: %s\n", w)
 		}
+		for _, n := range res.Notes {
+			fmt.Fprintf(c.stderr, "note: %s\n", n)
+		}
 		err = writeJSON(c.stdout, &res.Metrics)
 	} else {
 		err = writeSummary(c.stdout, sc, fl.replication, res, warnings)
