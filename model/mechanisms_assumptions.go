@@ -1,9 +1,6 @@
 package model
 
-import (
-	"reflect"
-	"slices"
-)
+import "reflect"
 
 // mechanismAssumptions are the assumptions of the mechanisms a scenario
 // uses (docs/model.md#execution-time-limit and the sections after it),
@@ -49,27 +46,4 @@ func sendsResponses(sc *Scenario) bool {
 		slow = slow || c != nil && c.Bandwidth.BytesPerSecond() > 0
 	}
 	return sized && slow
-}
-
-// serverAssumptions drops from out what is not an assumption for the
-// scenario's server: a key its preset sets from the server's own settings
-// (threads, start mode), IIS's HTTPERR naming for a server without
-// HTTPERR, and the readings of a ping or a failure window that is off.
-func serverAssumptions(sc *Scenario, out []Assumption) []Assumption {
-	p := &sc.Pool
-	drop := func(key string) {
-		out = slices.DeleteFunc(out, func(a Assumption) bool { return a.Key == key })
-	}
-	if sc.Server != "" && sc.Server != "iis" {
-		drop("pool.threads")
-		drop("pool.start_mode")
-		drop("pool.httperr_names")
-	}
-	if !p.Ping.Enabled {
-		drop("pool.ping.answered_while_hung")
-	}
-	if !p.RapidFail.Enabled {
-		drop("pool.rapid_fail.window")
-	}
-	return out
 }

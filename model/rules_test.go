@@ -2,9 +2,7 @@ package model
 
 import (
 	"bytes"
-	"io"
 	"math"
-	"os"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -114,7 +112,7 @@ func TestRestartAfterRapidFail(t *testing.T) {
 	sc.Pool.Ping.Enabled = false
 	sc.Pool.RapidFail.MaxCrashes = 1
 	sc.Pool.RapidFail.RestartAfter = Duration(10 * engine.Second)
-	res, err := Run(sc, Options{Trace: traceOut(t)})
+	res, err := Run(sc, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,13 +132,6 @@ func TestRestartAfterRapidFail(t *testing.T) {
 	if s := ws[2].Spans[0].Start; s < restart || s >= ws[0].Exit || s-restart > 10*engine.Second {
 		t.Errorf("the first worker after the restart at %v started at %v; the drained worker exited at %v", restart, s, ws[0].Exit)
 	}
-}
-
-func traceOut(t *testing.T) io.Writer {
-	if os.Getenv("TRACE") != "" {
-		return os.Stderr
-	}
-	return nil
 }
 
 // TestCommonRandomNumbersWithRetries checks the rule "a request's own draws
@@ -588,6 +579,24 @@ func TestCrashAt(t *testing.T) {
 			if m.Crashes != m.Arrivals || m.AbandonedCrash != m.Arrivals {
 				t.Errorf("start: %v crashes, %v abandoned of %v arrivals; want every one", m.Crashes, m.AbandonedCrash, m.Arrivals)
 			}
+		}
+	}
+}
+
+// TestAssumptionsFollowTheServer checks that a value the modelled server
+// sets is not listed as an assumption (docs/model.md#assumptions): a php-fpm
+// child executes one request at a time (pm's children, not poolsim's
+// threads), and php-fpm has no start mode, HTTPERR log or IIS rapid-fail
+// window.
+func TestAssumptionsFollowTheServer(t *testing.T) {
+	sc, err := Decode("fpm.toml", []byte("server = \"php-fpm\"\n[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range Assumptions(sc) {
+		switch a.Key {
+		case "pool.threads", "pool.start_mode", "pool.httperr_names", "pool.rapid_fail.window":
+			t.Errorf("php-fpm: %s = %s listed as an assumption", a.Key, a.Value)
 		}
 	}
 }

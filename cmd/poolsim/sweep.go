@@ -31,6 +31,7 @@ without .toml):
 	compare.csv     each variant against the baseline: paired differences
 	precision.csv   with --precision: the replications each point needed
 	experiment.toml and scenario.toml: the files as run, with the version
+	scenario-effective.toml  every value in effect, defaults and assumptions included
 	journal.jsonl   every finished run, for --resume
 	charts/         PNG and SVG charts
 
