@@ -44,6 +44,7 @@ func Assumptions(sc *Scenario) []Assumption {
 		out = append(out, Assumption{"pool.dispatch", text(p.Dispatch),
 			"which worker of a web garden takes a request: IIS's documentation says round-robin, its one shared queue also reads as least busy"})
 	}
+	out = append(out, mechanismAssumptions(sc)...)
 	for _, name := range sortedKeys(sc.Classes) {
 		if c := sc.Classes[name]; c != nil && c.Crash > 0 {
 			out = append(out, Assumption{"classes." + name + ".crash_at", text(c.CrashAt), "when in the request's code a crash happens: the field reports do not say"})

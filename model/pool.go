@@ -186,7 +186,7 @@ func (w *world) pump() {
 // and one that exits is replaced at once: the spawner's static mode
 // (spawn.go).
 func (w *world) maybeStart() {
-	if w.stopped {
+	if w.stopped || w.reloading {
 		return
 	}
 	now := w.sim.Now()
@@ -264,8 +264,12 @@ func (w *world) failure(kind policies.FailureKind) {
 	}
 	if d.RestartAll {
 		w.rec.event(evkEmergencyRestart)
-		for _, wk := range w.snapshotWorkers() {
-			wk.on(leEmergency, whyEmergency)
+		if w.poolWide() {
+			w.beginReload(whyEmergency) // reload.go
+		} else {
+			for _, wk := range w.snapshotWorkers() {
+				wk.on(leEmergency, whyEmergency)
+			}
 		}
 	}
 	if d.StopPool {

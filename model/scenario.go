@@ -84,6 +84,10 @@ type Pool struct {
 	// ThreadPool, when its max is set, grows a worker's threads as the CLR
 	// thread pool does instead of a fixed threads (threadpool.go).
 	ThreadPool ThreadPool `toml:"thread_pool"`
+	// Reload is how a recycle, a configuration change or an emergency
+	// restart replaces the workers (reload.go): per_worker | pool_wide.
+	Reload      string   `toml:"reload"`
+	ReloadDelay Duration `toml:"reload_delay"` // pool_wide: from the last exit until workers may start
 	// Spawn is how a server's master keeps its workers (spawn.go); the
 	// server presets set it from the server's own settings.
 	Spawn Spawn `toml:"-"`
