@@ -34,10 +34,7 @@ const (
 
 // iisMapped lists the attributes poolsim models and the key each sets
 // (docs: IIS configuration reference, applicationPools/add and children).
-var iisMapped = map[string]struct {
-	key  string
-	kind iisKind
-}{
+var iisMapped = map[string]mapping[iisKind]{
 	"name":                                    {"pool.name", kString},
 	"queueLength":                             {"pool.queue_length", kInt},
 	"enable32BitAppOnWin64":                   {"pool.bitness", kBitness},
