@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/poolsim/poolsim/internal/golden"
 	"time"
 
 	"github.com/poolsim/poolsim/engine"
@@ -137,19 +139,8 @@ func TestImportRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "golden", tt.golden)
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, res.Text, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (go test -update writes it)", err)
-			}
-			if string(want) != string(res.Text) {
-				t.Errorf("scenario differs from %s (go test -update rewrites it):\n%s", golden, res.Text)
+			if err := golden.Compare(filepath.Join("testdata", "golden", tt.golden), res.Text, *update); err != nil {
+				t.Errorf("scenario: %v\n%s", err, res.Text)
 			}
 			sc, err := model.Decode(tt.golden, res.Text)
 			if err != nil {
