@@ -63,6 +63,8 @@ type Pool struct {
 	QueueTimeout      Duration `toml:"queue_timeout"`
 	LoadBalancer      string   `toml:"load_balancer"` // http | tcp
 	Dispatch          string   `toml:"dispatch"`      // which worker of a web garden takes the next request
+	StartMode         string   `toml:"start_mode"`    // on_demand | all_at_once | always_running
+	HTTPErrNames      string   `toml:"httperr_names"` // reqqueue (Windows Server 2008 and later) | apppool (IIS 6)
 
 	// Execution time limit (exectimeout.go): "0s" off.
 	ExecutionTimeout      Duration `toml:"execution_timeout"`
@@ -149,6 +151,7 @@ type Class struct {
 	Service Dist    `toml:"service"`
 	Backend string  `toml:"backend"`
 	Crash   float64 `toml:"crash"`
+	CrashAt string  `toml:"crash_at"` // end | start: when in the request's code a crash happens
 	Hang    float64 `toml:"hang"`
 	Lock    bool    `toml:"lock"`
 	// Allocate is held while the request runs (allocation.go).

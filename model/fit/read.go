@@ -274,9 +274,9 @@ func (w *Workload) httperr(rec *accesslog.Record) {
 		o.RejectedQueueFull++
 	case model.ReasonAppOffline:
 		o.RejectedAppOffline++
-	case model.ReasonTimerAppPool:
+	case model.ReasonTimerAppPool, model.ReasonTimerReqQueue: // IIS 6 and Windows Server 2008+ names
 		o.Expired++
-	case model.ReasonAbandoned:
+	case model.ReasonAbandoned, model.ReasonAbandonedReqQueue:
 		o.Abandoned++
 	default:
 		o.HTTPErrOther++

@@ -170,8 +170,8 @@ func (w *Workload) writeObserved(b *bytes.Buffer) {
 	p("not_modelled = %d   # access log: status 4xx\n", o.NotModelled)
 	p("rejected_queue_full = %d   # HTTPERR: QueueFull\n", o.RejectedQueueFull)
 	p("rejected_app_offline = %d   # HTTPERR: AppOffline\n", o.RejectedAppOffline)
-	p("expired = %d   # HTTPERR: Timer_AppPool\n", o.Expired)
-	p("abandoned = %d   # HTTPERR: Connection_Abandoned_By_AppPool\n", o.Abandoned)
+	p("expired = %d   # HTTPERR: Timer_ReqQueue (Timer_AppPool)\n", o.Expired)
+	p("abandoned = %d   # HTTPERR: Connection_Abandoned_By_ReqQueue (_AppPool)\n", o.Abandoned)
 	p("httperr_other = %d   # HTTPERR: other reasons\n", o.HTTPErrOther)
 	keys := make([]string, 0, len(w.Statuses))
 	for k := range w.Statuses {
