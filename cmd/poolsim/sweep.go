@@ -31,8 +31,10 @@ without .toml):
 	compare.csv     each variant against the baseline: paired differences
 	precision.csv   with --precision: the replications each point needed
 	experiment.toml and scenario.toml: the files as run, with the version
+	scenario-effective.toml  the scenario with every value in effect, assumptions marked
 	journal.jsonl   every finished run, for --resume
 	charts/         PNG and SVG charts
+	report.html     with --report: the page a design review reads
 
 and prints the 503 and abandoned rates of every grid point. Results are the
 same bytes whatever --parallel is. Ctrl-C stops cleanly: the runs in
