@@ -34,6 +34,7 @@ without .toml):
 	scenario-effective.toml  every value in effect, defaults and assumptions included
 	journal.jsonl   every finished run, for --resume
 	charts/         PNG and SVG charts
+	report.html     with --report: the page a design review reads
 
 and prints the 503 and abandoned rates of every grid point. Results are the
 same bytes whatever --parallel is. Ctrl-C stops cleanly: the runs in
