@@ -38,6 +38,7 @@ func Assumptions(sc *Scenario) []Assumption {
 	add(p.RapidFail.Enabled && p.RapidFail.Policy == "iis", "pool.rapid_fail.window", p.RapidFail.Window, "whether the failure window slides or is fixed: IIS does not document it")
 	add(true, "pool.memory.base", p.Memory.Base, "a worker's private memory at start: a property of the application")
 	add(iis, "pool.httperr_names", p.HTTPErrNames, "the Windows era whose HTTPERR reason names the log uses")
+	add(true, "pool.drop_given_up", p.DropGivenUp, "whether a queued request whose client gave up leaves the queue: no source says")
 	add(true, "lock.on_contention", sc.Lock.OnContention, "what the application does when the lock is held: a property of the application")
 	if p.MaxProcesses > 1 {
 		out = append(out, Assumption{"pool.dispatch", text(p.Dispatch),

@@ -600,3 +600,42 @@ func TestAssumptionsFollowTheServer(t *testing.T) {
 		}
 	}
 }
+
+// TestDropGivenUp checks both readings of "whether a request whose client
+// gave up stays queued" (docs/model.md#requests). An overloaded pool (6/s
+// against 4 threads of 1 s) with 3 s client timeouts: by default the
+// request keeps its place and later occupies a thread for nothing; with
+// pool.drop_given_up = true it leaves the queue when its client gives up,
+// so no request starts after its client gave up while it waited, and the
+// others wait less.
+func TestDropGivenUp(t *testing.T) {
+	waits := map[bool]float64{}
+	for _, drop := range []bool{false, true} {
+		sc := baseScenario(6, engine.Second, 4, 1000, 20*engine.Minute)
+		sc.Pool.QueueTimeout = 0
+		sc.Pool.DropGivenUp = drop
+		sc.Clients["users"].Timeout = Duration(3 * engine.Second)
+		res, trace := runTraced(t, sc)
+		gaveUp := map[string]bool{}
+		late := 0
+		for _, line := range strings.Split(trace, "\n") {
+			f := strings.Fields(line)
+			switch {
+			case len(f) >= 4 && f[1] == "client" && f[2] == "timeout":
+				gaveUp[f[3]] = true
+			case len(f) >= 3 && f[1] == "start" && gaveUp[f[2]]:
+				late++
+			}
+		}
+		if len(gaveUp) < 100 {
+			t.Fatalf("drop=%v: only %d clients gave up", drop, len(gaveUp))
+		}
+		if drop && late != 0 || !drop && late < 100 {
+			t.Errorf("drop_given_up=%v: %d requests started after their client gave up", drop, late)
+		}
+		waits[drop] = res.Metrics.WaitMeanS
+	}
+	if waits[true] >= waits[false] {
+		t.Errorf("wait_mean_s %v with drop_given_up, %v without: dropping must shorten the waits", waits[true], waits[false])
+	}
+}

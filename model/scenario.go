@@ -65,6 +65,7 @@ type Pool struct {
 	Dispatch          string   `toml:"dispatch"`      // which worker of a web garden takes the next request
 	StartMode         string   `toml:"start_mode"`    // on_demand | all_at_once | always_running
 	HTTPErrNames      string   `toml:"httperr_names"` // reqqueue (Windows Server 2008 and later) | apppool (IIS 6)
+	DropGivenUp       bool     `toml:"drop_given_up"` // a queued request whose client gave up leaves the queue
 
 	// Execution time limit (exectimeout.go): "0s" off.
 	ExecutionTimeout      Duration `toml:"execution_timeout"`

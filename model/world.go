@@ -137,6 +137,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		classes:  make(map[string]*classRT),
 	}
 	w.reasonExpired, w.reasonAbandoned = HTTPErrReasons(&sc.Pool)
+	w.queue.w = w
 	w.keepsWorkers = sc.Pool.StartMode == "all_at_once" || sc.Pool.StartMode == "always_running"
 	w.spawnMode = sc.Pool.Spawn.Mode
 	if w.spawnMode == "" && w.keepsWorkers {
