@@ -170,18 +170,14 @@ func runSweep(c *cli, args []string) int {
 	f := newFlagSet("sweep", sweepUsage)
 	var fl sweepFlags
 	fl.register(f)
-	pos, status, stop := f.parse(c, args)
-	if stop {
+	arg, status, ok := f.parseOne(c, args, "experiment file or name")
+	if !ok {
 		return status
-	}
-	if len(pos) != 1 {
-		return f.usageError(c, "want one experiment file or name, got %d arguments", len(pos))
 	}
 	opt, status, ok := fl.options(c, f)
 	if !ok {
 		return status
 	}
-	arg := pos[0]
 	in, err := readInput(arg, kindExperiment)
 	if err != nil {
 		return c.errorf("%v", err)
