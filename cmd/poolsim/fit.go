@@ -83,23 +83,11 @@ func runFit(c *cli, args []string) int {
 	for _, n := range w.Notes {
 		fmt.Fprintf(c.stderr, "note: %s\n", n)
 	}
+	if err := writeResult(c.stdout, *out, text); err != nil {
+		return c.errorf("%v", err)
+	}
 	if *out == "" {
-		_, err = c.stdout.Write(text)
-		if err != nil {
-			return c.errorf("%v", err)
-		}
 		return exitOK
-	}
-	a, err := createAtomic(*out)
-	if err != nil {
-		return c.errorf("%v", err)
-	}
-	if _, err := a.Write(text); err != nil {
-		a.abort()
-		return c.errorf("%v", err)
-	}
-	if err := a.commit(); err != nil {
-		return c.errorf("%v", err)
 	}
 	fmt.Fprintf(c.stderr, "wrote %s: %d classes from %d requests\n", *out, len(w.Classes), w.Requests)
 	return exitOK
