@@ -50,12 +50,9 @@ func runFit(c *cli, args []string) int {
 	classes := f.Int("classes", fit.DefaultClasses, "how many of the busiest paths get their own class (`N`)")
 	base := f.String("base", "", "start from the scenario `FILE` that \"poolsim import\" wrote: keep its pool, replace its workload")
 	atStart := f.Bool("time-at-start", false, "combined logs' times are arrivals (Apache %t), not ends (nginx $time_local)")
-	pos, status, stop := f.parse(c, args)
-	if stop {
+	pos, status, ok := f.parseSome(c, args, "no log files")
+	if !ok {
 		return status
-	}
-	if len(pos) == 0 {
-		return f.usageError(c, "no log files")
 	}
 	if *classes < 1 {
 		return f.usageError(c, "--classes must be at least 1, not %d", *classes)
