@@ -5,13 +5,35 @@ import (
 	"github.com/poolsim/poolsim/policies"
 )
 
-// ring is the kernel (http.sys) request queue: FIFO, growable.
+// ring is the kernel (http.sys) request queue: FIFO, growable. A request
+// dropped from it (pool.drop_given_up) stays in buf, marked, until it
+// reaches the head, and is not counted.
 type ring struct {
 	buf        []*request
 	head, size int
+	gone       int    // dropped requests still in buf
+	w          *world // releases the dropped requests
 }
 
-func (q *ring) len() int { return q.size }
+// len is the number of requests waiting.
+func (q *ring) len() int { return q.size - q.gone }
+
+// drop takes r, waiting in the queue, out of the count; it leaves buf when
+// it reaches the head.
+func (q *ring) drop(r *request) {
+	r.dropped = true
+	q.gone++
+}
+
+// trim removes the dropped requests at the head and frees them.
+func (q *ring) trim() {
+	for q.gone > 0 && q.size > 0 && q.buf[q.head].dropped {
+		r := q.take()
+		q.gone--
+		r.state = stNone
+		q.w.release(r)
+	}
+}
 
 func (q *ring) push(r *request) {
 	if q.size == len(q.buf) {
@@ -25,9 +47,18 @@ func (q *ring) push(r *request) {
 	q.size++
 }
 
-func (q *ring) front() *request { return q.buf[q.head] }
+func (q *ring) front() *request {
+	q.trim()
+	return q.buf[q.head]
+}
 
 func (q *ring) pop() *request {
+	q.trim()
+	return q.take()
+}
+
+// take removes the head, dropped or not.
+func (q *ring) take() *request {
 	r := q.buf[q.head]
 	q.buf[q.head] = nil
 	q.head = (q.head + 1) % len(q.buf)
@@ -152,7 +183,8 @@ func (w *world) pump() {
 //
 // "all_at_once" (gunicorn, php-fpm pm = static) and "always_running" (IIS
 // startMode = AlwaysRunning): every worker starts when the pool starts,
-// and one that exits is replaced at once.
+// and one that exits is replaced at once: the spawner's static mode
+// (spawn.go).
 func (w *world) maybeStart() {
 	if w.stopped || w.reloading {
 		return
@@ -165,8 +197,8 @@ func (w *world) maybeStart() {
 		}
 		return
 	}
-	if w.pool.Spawn.Mode != "" {
-		w.spawnMore() // a server's master forks (spawn.go)
+	if w.spawnMode != "" {
+		w.spawnMore() // a server's master forks, or start_mode keeps every worker (spawn.go)
 		return
 	}
 	counted, startingThreads := 0, 0
@@ -179,7 +211,7 @@ func (w *world) maybeStart() {
 		}
 	}
 	for ; counted < w.pool.MaxProcesses; counted++ {
-		if !w.keepsWorkers && counted > 0 && w.queue.len() <= startingThreads {
+		if counted > 0 && w.queue.len() <= startingThreads {
 			return // the workers on their way will take what waits
 		}
 		startingThreads += w.startWorker(nil).threads

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"reflect"
 
 	"github.com/poolsim/poolsim/engine"
@@ -222,7 +223,7 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 		}
 	}
 	d.intRange([]string{"php_fpm", "listen_backlog"}, int64(f.ListenBacklog), 0, maxQueueLength-1)
-	d.intRange([]string{"php_fpm", "max_requests"}, f.MaxRequests, 0, 1<<62)
+	d.intRange([]string{"php_fpm", "max_requests"}, f.MaxRequests, 0, math.MaxInt64)
 	d.intRange([]string{"php_fpm", "emergency_restart_threshold"}, int64(f.EmergencyRestartThreshold), 0, maxCrashes)
 	d.span([]string{"php_fpm", "request_terminate_timeout"}, f.RequestTerminateTimeout, false)
 	d.span([]string{"php_fpm", "emergency_restart_interval"}, f.EmergencyRestartInterval, false)
@@ -334,8 +335,8 @@ func (d *scenarioDecoder) presetGunicorn(sc *Scenario) {
 	d.intRange(k("backlog"), int64(g.Backlog), 0, maxQueueLength-1)
 	d.span(k("timeout"), g.Timeout, false)
 	d.span(k("graceful_timeout"), g.GracefulTimeout, false)
-	d.intRange(k("max_requests"), g.MaxRequests, 0, 1<<62)
-	d.intRange(k("max_requests_jitter"), g.MaxRequestsJitter, 0, 1<<62)
+	d.intRange(k("max_requests"), g.MaxRequests, 0, math.MaxInt64)
+	d.intRange(k("max_requests_jitter"), g.MaxRequestsJitter, 0, math.MaxInt64)
 	s.pythonPreset(p, socketIsUnix(g.Bind), g.Timeout)
 	s.set([]string{"max_processes"}, "workers", func() { p.MaxProcesses = g.Workers })
 	s.set([]string{"threads"}, "threads", func() { p.Threads = g.Threads })
@@ -356,7 +357,7 @@ func (d *scenarioDecoder) presetUWSGI(sc *Scenario) {
 	d.intRange(k("threads"), int64(u.Threads), 1, maxThreads)
 	d.intRange(k("listen"), int64(u.Listen), 0, maxQueueLength-1)
 	d.span(k("harakiri"), u.Harakiri, false)
-	d.intRange(k("max_requests"), u.MaxRequests, 0, 1<<62)
+	d.intRange(k("max_requests"), u.MaxRequests, 0, math.MaxInt64)
 	d.sizeRange(k("reload_on_rss"), u.ReloadOnRSS)
 	if d.intRange(k("cheaper"), int64(u.Cheaper), 0, maxProcesses) && u.Cheaper > 0 {
 		d.warnf(k("cheaper"), intText(int64(u.Cheaper)), "the cheaper subsystem is not modelled: all %d processes run", u.Processes)

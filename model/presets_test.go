@@ -208,3 +208,41 @@ func TestStoryPHPFPMPool(t *testing.T) {
 		t.Errorf("without emergency restart: %d emergency exits", n)
 	}
 }
+
+// TestStoryUWSGILeak runs the shipped uWSGI story: reload-on-rss recycles
+// the leaking workers (private memory), harakiri kills the stuck ones;
+// without harakiri the stuck workers fill the listen queue.
+func TestStoryUWSGILeak(t *testing.T) {
+	m := catalogStory(t, "uwsgi-leak").Metrics
+	if m.Recycles < 100 || m.ExecTimeoutKills == 0 || m.AbandonedExecTimeout != m.ExecTimeoutKills {
+		t.Errorf("recycles %v kills %v abandoned_exec_timeout %v", m.Recycles, m.ExecTimeoutKills, m.AbandonedExecTimeout)
+	}
+	if stuck := catalogStory(t, "uwsgi-leak", "uwsgi.harakiri=0s").Metrics; stuck.RejectedQueueFull < 10*m.RejectedQueueFull {
+		t.Errorf("without harakiri: rejected %v against %v", stuck.RejectedQueueFull, m.RejectedQueueFull)
+	}
+}
+
+// TestPresetAssumptions checks that a server preset's Assumed block leaves
+// out what the server's own settings give (threads, start mode) and what
+// does not apply (IIS's HTTPERR naming, the ping with no ping), and keeps
+// it for IIS.
+func TestPresetAssumptions(t *testing.T) {
+	keys := func(sc *Scenario) map[string]bool {
+		m := map[string]bool{}
+		for _, a := range Assumptions(sc) {
+			m[a.Key] = true
+		}
+		return m
+	}
+	base := "\n[classes.page]\nservice = \"50ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1.0\n"
+	iis := keys(decodeText(t, "server = \"iis\""+base))
+	gun := keys(decodeText(t, "server = \"gunicorn\""+base))
+	for _, k := range []string{"pool.threads", "pool.start_mode", "pool.httperr_names", "pool.ping.answered_while_hung", "pool.rapid_fail.window"} {
+		if !iis[k] || gun[k] {
+			t.Errorf("%s: listed for iis %v, for gunicorn %v; want true, false", k, iis[k], gun[k])
+		}
+	}
+	if !gun["pool.startup_time"] {
+		t.Error("gunicorn: pool.startup_time (the application's boot) not listed")
+	}
+}

@@ -1,6 +1,6 @@
 package model
 
-// A pool-wide reload (docs/model-mechanisms.md, "Pool-wide reload"). With
+// A pool-wide reload (docs/model.md#pool-wide-reload). With
 // pool.reload = "per_worker" (IIS, the default) a recycle, a configuration
 // change or an emergency restart replaces each worker on its own: a
 // non-overlapped worker's replacement starts as soon as it has exited. With

@@ -2,9 +2,7 @@ package model
 
 import (
 	"bytes"
-	"io"
 	"math"
-	"os"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -114,7 +112,7 @@ func TestRestartAfterRapidFail(t *testing.T) {
 	sc.Pool.Ping.Enabled = false
 	sc.Pool.RapidFail.MaxCrashes = 1
 	sc.Pool.RapidFail.RestartAfter = Duration(10 * engine.Second)
-	res, err := Run(sc, Options{Trace: traceOut(t)})
+	res, err := Run(sc, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,13 +134,6 @@ func TestRestartAfterRapidFail(t *testing.T) {
 	}
 }
 
-func traceOut(t *testing.T) io.Writer {
-	if os.Getenv("TRACE") != "" {
-		return os.Stderr
-	}
-	return nil
-}
-
 // TestCommonRandomNumbersWithRetries checks the rule "a request's own draws
 // are keyed on its identity" (docs/model.md#random-numbers): two variants
 // whose rejections, and so whose retries, differ must still give every
@@ -159,13 +150,10 @@ func TestCommonRandomNumbersWithRetries(t *testing.T) {
 		sc.Clients["pollers"] = &Client{Kind: "polling", Class: "page", Count: 10, Period: Duration(5 * engine.Second), Mode: "interval"}
 		sc.Pool.RapidFail.Enabled = false
 		sc.Retry = Retry{Policy: "fixed", MaxAttempts: 3, Delay: Duration(engine.Second)}
-		var trace bytes.Buffer
-		if _, err := Run(sc, Options{Trace: &trace}); err != nil {
-			t.Fatal(err)
-		}
+		_, trace := runTraced(t, sc)
 		out := map[string]string{}
 		re := regexp.MustCompile(`arrive req=\d+ client=(\S+) sender=(\d+) n=(\d+) attempt=(\d+) (fault=\S+ service=\d+)`)
-		for _, m := range re.FindAllStringSubmatch(trace.String(), -1) {
+		for _, m := range re.FindAllStringSubmatch(trace, -1) {
 			out[strings.Join(m[1:5], "/")] = m[5]
 		}
 		return out
@@ -218,12 +206,7 @@ func TestWASEventIDs(t *testing.T) {
 		t.Errorf("5077 (virtual memory) counted %d times for private-memory recycles", n)
 	}
 
-	sc := baseScenario(2, 100*engine.Millisecond, 4, 1000, 6*engine.Hour)
-	sc.Pool.StartupTime = Dist{Kind: "uniform", Min: engine.Second, Max: 179 * engine.Second}
-	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
-	sc.Pool.Recycle.Time = Duration(10 * engine.Minute)
-	sc.Pool.RapidFail.Enabled = false
-	res, err := Run(sc, Options{})
+	res, err := Run(failingStarts(6*engine.Hour), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,14 +239,9 @@ func TestServingAvailabilityHung(t *testing.T) {
 	sc := baseScenario(0.2, engine.Second, 1, 1000, engine.Hour)
 	sc.Classes["page"].Hang = 1
 	sc.Pool.QueueTimeout = 0
-	var trace bytes.Buffer
-	res, err := Run(sc, Options{Trace: &trace})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, trace := runTraced(t, sc)
 	m := res.Metrics
-	checkConservation(t, m)
-	times := traceTimes(t, trace.String(), "arrive ")
+	times := traceTimes(t, trace, "arrive ")
 	if len(times) < 2 {
 		t.Fatalf("%d arrivals", len(times))
 	}
@@ -313,17 +291,12 @@ func TestOutagesOfNonOverlappedRecycles(t *testing.T) {
 	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
 	sc.Pool.Recycle.Time = Duration(5 * engine.Minute)
 	sc.Pool.Recycle.Overlapping = false
-	var trace bytes.Buffer
-	res, err := Run(sc, Options{Trace: &trace})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, trace := runTraced(t, sc)
 	m := res.Metrics
-	checkConservation(t, m)
 	noWorker, down := true, false
 	var start, total, recovered float64
 	var outages, ended int
-	for _, line := range strings.Split(trace.String(), "\n") {
+	for _, line := range strings.Split(trace, "\n") {
 		f := strings.Fields(line)
 		if len(f) < 3 {
 			continue
@@ -460,13 +433,8 @@ func TestStartModes(t *testing.T) {
 		sc.Pool.IdleTimeout = Duration(engine.Minute)
 		sc.Classes["page"].Crash = 0.01
 		sc.Pool.RapidFail.Enabled = false
-		var trace bytes.Buffer
-		res, err := Run(sc, Options{Trace: &trace})
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkConservation(t, res.Metrics)
-		arrivals := traceTimes(t, trace.String(), "arrive ")
+		res, trace := runTraced(t, sc)
+		arrivals := traceTimes(t, trace, "arrive ")
 		starts := workerStarts(res)
 		if len(starts) < 4 || len(arrivals) < 4 {
 			t.Fatalf("%s: %d starts, %d arrivals", mode, len(starts), len(arrivals))
@@ -564,5 +532,110 @@ func TestAssumptionsAreInEffect(t *testing.T) {
 		if !reflect.DeepEqual(back, sc) {
 			t.Errorf("%v: the effective TOML decodes to another scenario:\n%s", sets, eff)
 		}
+	}
+}
+
+// runTraced runs sc with a trace, checks that its outcomes add up, and
+// returns the result and the trace.
+func runTraced(t *testing.T, sc *Scenario) (*Result, string) {
+	t.Helper()
+	var trace bytes.Buffer
+	res, err := Run(sc, Options{Trace: &trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkConservation(t, res.Metrics)
+	return res, trace.String()
+}
+
+// TestCrashAt checks the rule "a crash happens when the request's code ends,
+// or, with crash_at = "start", as it begins" (docs/model.md#requests): every
+// request of an hour-long class crashes its worker; in ten minutes none
+// ends, so with "end" nothing crashes and every request is still in flight,
+// while with "start" each request kills its worker at once and is the only
+// request abandoned with it.
+func TestCrashAt(t *testing.T) {
+	for _, at := range []string{"end", "start"} {
+		sc := baseScenario(0.05, engine.Hour, 25, 1000, 10*engine.Minute)
+		sc.Classes["page"].Service = Const(engine.Hour)
+		sc.Classes["page"].Crash = 1
+		sc.Classes["page"].CrashAt = at
+		sc.Pool.RapidFail.Enabled = false
+		res, err := Run(sc, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := res.Metrics
+		checkConservation(t, m)
+		if m.Arrivals < 10 {
+			t.Fatalf("%s: only %v arrivals", at, m.Arrivals)
+		}
+		switch at {
+		case "end":
+			if m.Crashes != 0 || m.InFlight != m.Arrivals {
+				t.Errorf("end: %v crashes, %v of %v in flight; want none, all", m.Crashes, m.InFlight, m.Arrivals)
+			}
+		case "start":
+			if m.Crashes != m.Arrivals || m.AbandonedCrash != m.Arrivals {
+				t.Errorf("start: %v crashes, %v abandoned of %v arrivals; want every one", m.Crashes, m.AbandonedCrash, m.Arrivals)
+			}
+		}
+	}
+}
+
+// TestAssumptionsFollowTheServer checks that a value the modelled server
+// sets is not listed as an assumption (docs/model.md#assumptions): a php-fpm
+// child executes one request at a time (pm's children, not poolsim's
+// threads), and php-fpm has no start mode, HTTPERR log or IIS rapid-fail
+// window.
+func TestAssumptionsFollowTheServer(t *testing.T) {
+	sc, err := Decode("fpm.toml", []byte("server = \"php-fpm\"\n[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range Assumptions(sc) {
+		switch a.Key {
+		case "pool.threads", "pool.start_mode", "pool.httperr_names", "pool.rapid_fail.window":
+			t.Errorf("php-fpm: %s = %s listed as an assumption", a.Key, a.Value)
+		}
+	}
+}
+
+// TestDropGivenUp checks both readings of "whether a request whose client
+// gave up stays queued" (docs/model.md#requests). An overloaded pool (6/s
+// against 4 threads of 1 s) with 3 s client timeouts: by default the
+// request keeps its place and later occupies a thread for nothing; with
+// pool.drop_given_up = true it leaves the queue when its client gives up,
+// so no request starts after its client gave up while it waited, and the
+// others wait less.
+func TestDropGivenUp(t *testing.T) {
+	waits := map[bool]float64{}
+	for _, drop := range []bool{false, true} {
+		sc := baseScenario(6, engine.Second, 4, 1000, 20*engine.Minute)
+		sc.Pool.QueueTimeout = 0
+		sc.Pool.DropGivenUp = drop
+		sc.Clients["users"].Timeout = Duration(3 * engine.Second)
+		res, trace := runTraced(t, sc)
+		gaveUp := map[string]bool{}
+		late := 0
+		for _, line := range strings.Split(trace, "\n") {
+			f := strings.Fields(line)
+			switch {
+			case len(f) >= 4 && f[1] == "client" && f[2] == "timeout":
+				gaveUp[f[3]] = true
+			case len(f) >= 3 && f[1] == "start" && gaveUp[f[2]]:
+				late++
+			}
+		}
+		if len(gaveUp) < 100 {
+			t.Fatalf("drop=%v: only %d clients gave up", drop, len(gaveUp))
+		}
+		if drop && late != 0 || !drop && late < 100 {
+			t.Errorf("drop_given_up=%v: %d requests started after their client gave up", drop, late)
+		}
+		waits[drop] = res.Metrics.WaitMeanS
+	}
+	if waits[true] >= waits[false] {
+		t.Errorf("wait_mean_s %v with drop_given_up, %v without: dropping must shorten the waits", waits[true], waits[false])
 	}
 }

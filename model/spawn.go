@@ -2,23 +2,29 @@ package model
 
 import "github.com/poolsim/poolsim/engine"
 
-// Spawn is how a server's master keeps its workers where start_mode
-// (docs/model.md#start) does not say it (docs/model.md, "Servers"); the
-// php-fpm preset sets it from pm, and it has no key of its own. pm = static
-// is start_mode = "all_at_once", pm = ondemand is "on_demand" with one
-// thread per worker (a worker forked for each waiting connection).
+// Spawn is how a server's master keeps its workers (docs/model.md,
+// "Servers"), set by the server presets from the server's own setting
+// (php-fpm's pm; gunicorn and uWSGI pre-fork): it has no key of its own.
 //
-//   - "": start_mode decides.
+//   - "" (IIS): WAS starts a worker on demand, one at a time, when work
+//     waits and none can take it (pool.go, maybeStart).
+//   - static (php-fpm pm = static, gunicorn's arbiter, uWSGI's master): all
+//     max_processes workers start at time 0, and a worker that ends is
+//     replaced at once (fpm_children_bury → fpm_children_make; gunicorn
+//     manage_workers; measured for php-fpm: the replacement of a crashed
+//     child is forked at once).
 //   - dynamic (php-fpm pm = dynamic): Start workers at time 0; once a
-//     second (php-fpm's idle-server maintenance, fpm_process_ctl.c) one
-//     idle worker is stopped when more than MaxSpare are idle, and workers
-//     are forked when fewer than MinSpare are idle, min(spawn rate,
-//     MinSpare − idle) at a time, the spawn rate starting at 1 and doubling
-//     each second while it is needed, up to 32 (pm.max_spawn_rate); a
-//     worker that ends is replaced at once (fpm_children_bury), and nothing
-//     is forked for waiting requests between ticks.
+//     second (php-fpm's idle-server maintenance) one idle worker is stopped
+//     when more than MaxSpare are idle, and workers are forked when fewer
+//     than MinSpare are idle, as many at a time as the spawn rate, which
+//     starts at 1 and doubles each second while it is needed, up to 32
+//     (pm.max_spawn_rate); a worker that ends is replaced at once.
+//   - ondemand (php-fpm pm = ondemand): no worker at start; a worker is
+//     forked for each connection waiting when none is idle, up to
+//     max_processes; idle ones exit after idle_timeout
+//     (process_idle_timeout).
 type Spawn struct {
-	Mode     string // "" | dynamic
+	Mode     string // "" | static | dynamic | ondemand
 	Start    int    // dynamic: workers at time 0 (pm.start_servers)
 	MinSpare int    // dynamic: pm.min_spare_servers
 	MaxSpare int    // dynamic: pm.max_spare_servers
@@ -33,17 +39,19 @@ type spawner struct {
 	rate int
 }
 
-// beginSpawn starts the workers a dynamic pool forks at time 0.
+// beginSpawn starts the workers a server forks at time 0.
 func (w *world) beginSpawn() {
 	sp := w.pool.Spawn
-	if sp.Mode != "dynamic" {
-		return
+	switch w.spawnMode {
+	case "static":
+		w.spawnMore()
+	case "dynamic":
+		for i := 0; i < min(sp.Start, w.pool.MaxProcesses); i++ {
+			w.startWorker(nil)
+		}
+		w.spawner = &spawner{w: w, rate: 1}
+		w.sim.At(engine.Second, w.spawner, 0)
 	}
-	for i := 0; i < min(sp.Start, w.pool.MaxProcesses); i++ {
-		w.startWorker(nil)
-	}
-	w.spawner = &spawner{w: w, rate: 1}
-	w.sim.At(engine.Second, w.spawner, 0)
 }
 
 // counted returns the workers that count toward max_processes, and how
@@ -60,22 +68,34 @@ func (w *world) counted() (n, starting int) {
 	return n, starting
 }
 
-// spawnMore is maybeStart for a dynamic pool: a worker that ended below
-// start_servers is replaced at once, for waiting requests; the tick does
-// the rest.
+// spawnMore is maybeStart for a server with a master that forks: static
+// keeps max_processes; ondemand forks for waiting connections; dynamic
+// replaces at once only what has ended below its floor (the tick does the
+// rest).
 func (w *world) spawnMore() {
 	if w.stopped || w.reloading || w.sim.Now() < w.startBlocked {
 		return
 	}
 	n, starting := w.counted()
-	for ; n < min(w.pool.Spawn.Start, w.pool.MaxProcesses) && w.queue.len() > starting; n, starting = n+1, starting+1 {
-		w.startWorker(nil)
+	switch w.spawnMode {
+	case "static":
+		for ; n < w.pool.MaxProcesses; n++ {
+			w.startWorker(nil)
+		}
+	case "ondemand":
+		for ; n < w.pool.MaxProcesses && starting < w.queue.len(); n, starting = n+1, starting+1 {
+			w.startWorker(nil)
+		}
+	case "dynamic":
+		for ; n < min(w.pool.Spawn.Start, w.pool.MaxProcesses) && w.queue.len() > starting; n, starting = n+1, starting+1 {
+			w.startWorker(nil)
+		}
 	}
 }
 
-// replenish replaces workers that ended, for a dynamic pool.
+// replenish replaces workers that ended, for the servers whose master does.
 func (w *world) replenish() {
-	if w.pool.Spawn.Mode != "" {
+	if w.spawnMode != "" {
 		w.spawnMore()
 	}
 }

@@ -34,6 +34,7 @@ var (
 	enumWindow       = []string{"sliding", "fixed"}
 	enumOnTimeout    = []string{"crash", "error", "stale", "wait"}
 	enumOnContention = []string{"fail", "wait", "crash"}
+	enumCrashAt      = []string{"end", "start"}
 	enumRetry        = []string{"none", "fixed", "exponential"}
 	enumKind         = []string{"poisson", "polling", "trace"}
 	enumMode         = []string{"interval", "after_response"}
@@ -200,6 +201,7 @@ func (d *scenarioDecoder) validate(sc *Scenario) {
 			d.ref(join(p, "backend"), c.Backend, "backend", "backends", backends)
 			usedBackend[c.Backend] = true
 		}
+		d.oneOf(join(p, "crash_at"), c.CrashAt, enumCrashAt)
 		okCrash := d.prob(join(p, "crash"), c.Crash)
 		okHang := d.prob(join(p, "hang"), c.Hang)
 		if okCrash && okHang && c.Crash+c.Hang > 1 {

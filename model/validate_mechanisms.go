@@ -47,6 +47,16 @@ func (d *scenarioDecoder) validateMechanisms(sc *Scenario) {
 		}
 	}
 
+	d.validateAddressSpace(p)
+	d.oneOf(k("recycle", "drain"), p.Recycle.Drain, enumDrain)
+	d.oneOf(k("rapid_fail", "counts"), p.RapidFail.Counts, enumCounts)
+	d.validateMechanismEntries(sc)
+}
+
+// validateAddressSpace checks the keys of bitness, address space and
+// virtual memory.
+func (d *scenarioDecoder) validateAddressSpace(p *Pool) {
+	k := func(parts ...string) []string { return append([]string{"pool"}, parts...) }
 	m := p.Memory
 	switch p.Bitness {
 	case 0:
@@ -75,9 +85,11 @@ func (d *scenarioDecoder) validateMechanisms(sc *Scenario) {
 	if d.sizeRange(k("recycle", "virtual_memory"), p.Recycle.VirtualMemory) && p.Recycle.VirtualMemory > 0 && p.Recycle.VirtualMemory <= vbase {
 		d.errorf(k("recycle", "virtual_memory"), QuoteString(p.Recycle.VirtualMemory.String()), "must be more than the virtual memory at start (%s), or \"0MB\" to disable: every worker would recycle at start", vbase)
 	}
-	d.oneOf(k("recycle", "drain"), p.Recycle.Drain, enumDrain)
-	d.oneOf(k("rapid_fail", "counts"), p.RapidFail.Counts, enumCounts)
+}
 
+// validateMechanismEntries checks the mechanisms' keys of classes, clients
+// and operator events.
+func (d *scenarioDecoder) validateMechanismEntries(sc *Scenario) {
 	for _, name := range sc.ClassNames() {
 		c := sc.Classes[name]
 		if c == nil {

@@ -198,6 +198,12 @@ func (wk *worker) proceed(r *request) {
 		}
 		return
 	case u < c.c.Hang+c.c.Crash:
+		// Rule: a crash happens when the request's code ends (crash_at =
+		// "end", the default), or as it begins ("start") (docs/model.md#requests).
+		if c.c.CrashAt == "start" {
+			wk.crash(causeCrash)
+			return
+		}
 		r.crashAtEnd = true
 	}
 	if c.backend != nil {

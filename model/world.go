@@ -26,6 +26,10 @@ type world struct {
 	// keepsWorkers: start_mode starts every worker with the pool and
 	// replaces each that exits (all_at_once, always_running).
 	keepsWorkers bool
+	// spawnMode is how the workers are kept (spawn.go): the server preset's
+	// pool.Spawn.Mode, or "static" for start_mode all_at_once and
+	// always_running, or "" (on demand).
+	spawnMode string
 	// HTTPERR reasons of expired and abandoned requests (pool.httperr_names).
 	reasonExpired, reasonAbandoned string
 
@@ -133,7 +137,12 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		classes:  make(map[string]*classRT),
 	}
 	w.reasonExpired, w.reasonAbandoned = HTTPErrReasons(&sc.Pool)
+	w.queue.w = w
 	w.keepsWorkers = sc.Pool.StartMode == "all_at_once" || sc.Pool.StartMode == "always_running"
+	w.spawnMode = sc.Pool.Spawn.Mode
+	if w.spawnMode == "" && w.keepsWorkers {
+		w.spawnMode = "static"
+	}
 	start := sc.Start.UTC()
 	w.dayOffset = engine.Time(start.Hour())*engine.Hour + engine.Time(start.Minute())*engine.Minute +
 		engine.Time(start.Second())*engine.Second + engine.Time(start.Nanosecond())
@@ -226,10 +235,9 @@ func (w *world) run() (*Result, error) {
 	} else {
 		w.rec.startMeasuring(w)
 	}
-	w.beginSpawn() // counted as starts when there is no warm-up
-	if w.keepsWorkers {
-		w.maybeStart()
-	}
+	// After measuring begins, so that without a warm-up the workers started
+	// at time 0 are counted in worker_starts.
+	w.beginSpawn()
 	if err := w.simulate(); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 )
 
 func TestFromCSV(t *testing.T) {
+	t.Parallel()
 	tab, err := FromCSV(func(w io.Writer) error {
 		_, err := io.WriteString(w, "variant,n,rate_503_mean,rate_503_ci\na,3,0.1,0.01\nb,3,0.2,0.02\n")
 		return err
@@ -24,6 +26,7 @@ func TestFromCSV(t *testing.T) {
 }
 
 func TestWhere(t *testing.T) {
+	t.Parallel()
 	tab := mustRead(t, "testdata/summary.csv")
 	for _, tc := range []struct{ column, value string }{
 		{"variant", "no recycle"},
@@ -39,7 +42,7 @@ func TestWhere(t *testing.T) {
 			}
 		}
 		got := tab.Where(tc.column, tc.value)
-		if len(got.Rows) != want || !slicesEqual(got.Columns, tab.Columns) {
+		if len(got.Rows) != want || !slices.Equal(got.Columns, tab.Columns) {
 			t.Errorf("Where(%q, %q): %d rows, want %d", tc.column, tc.value, len(got.Rows), want)
 		}
 		for _, r := range got.Rows {
@@ -56,6 +59,7 @@ func TestWhere(t *testing.T) {
 // Reference adds its entry to the chart's side legend, or gives the chart
 // one.
 func TestReference(t *testing.T) {
+	t.Parallel()
 	summary := mustRead(t, "testdata/summary.csv")
 	p, err := Lines(summary, "clients.trendpage.count", "rate_503")
 	if err != nil {
@@ -115,5 +119,3 @@ func mustRead(t *testing.T, path string) *Table {
 	}
 	return tab
 }
-
-func slicesEqual(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }

@@ -231,6 +231,46 @@ func (f *flagSet) split(args []string) (flags, pos []string) {
 	return flags, pos
 }
 
+// parseOne parses the arguments of a command that takes exactly one
+// positional argument, what it is (e.g. "directory"), and returns it;
+// when parsing stops the command, ok is false and status its exit status.
+func (f *flagSet) parseOne(c *cli, args []string, what string) (arg string, status int, ok bool) {
+	pos, status, stop := f.parse(c, args)
+	if stop {
+		return "", status, false
+	}
+	if len(pos) != 1 {
+		return "", f.usageError(c, "want one %s, got %d arguments", what, len(pos)), false
+	}
+	return pos[0], exitOK, true
+}
+
+// parseSome parses the arguments of a command that takes one or more
+// positional arguments; none is a usage error saying none (e.g. "no files
+// to check").
+func (f *flagSet) parseSome(c *cli, args []string, none string) (pos []string, status int, ok bool) {
+	pos, status, stop := f.parse(c, args)
+	if stop {
+		return nil, status, false
+	}
+	if len(pos) == 0 {
+		return nil, f.usageError(c, "%s", none), false
+	}
+	return pos, exitOK, true
+}
+
+// parseNone parses the arguments of a command that takes flags only.
+func (f *flagSet) parseNone(c *cli, args []string) (status int, ok bool) {
+	pos, status, stop := f.parse(c, args)
+	if stop {
+		return status, false
+	}
+	if len(pos) > 0 {
+		return f.usageError(c, "unexpected argument %q", pos[0]), false
+	}
+	return exitOK, true
+}
+
 // usageError prints a usage error for the command and returns exitUsage.
 func (f *flagSet) usageError(c *cli, format string, a ...any) int {
 	fmt.Fprintf(c.stderr, "%s: %s\n", f.Name(), fmt.Sprintf(format, a...))

@@ -28,14 +28,10 @@ updating poolsim.
 Example:
 
 	poolsim plot out/recycle-strategies`)
-	pos, status, stop := f.parse(c, args)
-	if stop {
+	dir, status, ok := f.parseOne(c, args, "directory")
+	if !ok {
 		return status
 	}
-	if len(pos) != 1 {
-		return f.usageError(c, "want one directory, got %d arguments", len(pos))
-	}
-	dir := pos[0]
 	if _, err := os.Stat(filepath.Join(dir, experiments.SummaryFile)); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return c.errorf("%s has no %s: is it the output directory of a finished sweep?", dir, experiments.SummaryFile)
@@ -84,6 +80,7 @@ func drawSweep(dir string, res *experiments.Results) ([]string, error) {
 func drawRun(dir, arg string, fl *runFlags, sc *model.Scenario, res *model.Result, interval engine.Time, warnings []string) ([]string, error) {
 	var files []string
 	save := func(f *plots.Figure, base string) error {
+		f.Note = report.RunNote(sc, fl.replication, res)
 		if err := plots.Save(f, dir, base); err != nil {
 			return err
 		}

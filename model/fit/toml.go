@@ -3,8 +3,10 @@ package fit
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -62,7 +64,8 @@ func (w *Workload) TOML(head []byte) []byte {
 	return b.Bytes()
 }
 
-func sortedPaths(m map[string]int64) []string {
+// byCount returns m's keys, the largest count first, ties by name.
+func byCount(m map[string]int64) []string {
 	s := make([]string, 0, len(m))
 	for k := range m {
 		s = append(s, k)
@@ -83,7 +86,7 @@ func (w *Workload) writeClass(b *bytes.Buffer, c *Class) {
 	if c.Name == restClass {
 		what = "every other path, such as"
 	}
-	p("\n[classes.%s]   # %d requests (%.1f%%); %s %s\n", c.Name, c.Count, 100*share, what, strings.Join(sortedPaths(c.Paths), ", "))
+	p("\n[classes.%s]   # %d requests (%.1f%%); %s %s\n", c.Name, c.Count, 100*share, what, strings.Join(byCount(c.Paths), ", "))
 	chosen, label := c.LowLoad, fmt.Sprintf("low load, n = %d", len(c.low.x))
 	if chosen == nil {
 		chosen, label = c.All, fmt.Sprintf("every request, n = %d", len(c.all.x))
@@ -130,24 +133,33 @@ func (w *Workload) writeClients(b *bytes.Buffer) {
 			}
 			p("profile = [%s]   # the logs' rate in each hour of the day (UTC) over the mean\n", strings.Join(pts, ", "))
 		}
-		if paths := sortedPaths(c.Paths); len(paths) > 0 && strings.HasPrefix(paths[0], "/") && !strings.ContainsAny(paths[0], " \t") {
+		if paths := byCount(c.Paths); len(paths) > 0 && strings.HasPrefix(paths[0], "/") && !strings.ContainsAny(paths[0], " \t") {
 			p("uri = %s\n", model.QuoteString(paths[0]))
 		}
 	}
 	switch {
 	case w.OverDispersed():
-		p("# Note: the arrivals per minute vary %.2g times as much as Poisson arrivals would (1 ± %.2g):\n", w.Dispersion, w.DispersionSE)
+		p("# Note: the arrivals per minute vary %.2g times as much as Poisson arrivals would (index of dispersion; Poisson: 1 ± %.2g):\n", w.Dispersion, w.DispersionSE)
 		p("# they come in bursts that these Poisson clients smooth out, so queues and 503s will be understated.\n")
 		p("# Replay the log itself to keep the bursts (below).\n")
 	case w.DispersionSE > 0:
-		p("# The arrivals per minute vary as Poisson arrivals would (variance/mean %.2g, 1 ± %.2g).\n", w.Dispersion, w.DispersionSE)
+		p("# The arrivals per minute vary as Poisson arrivals would (index of dispersion %.2g; Poisson: 1 ± %.2g).\n", w.Dispersion, w.DispersionSE)
 	}
-	file := w.Files[0]
-	if abs, err := filepath.Abs(file); err == nil {
-		file = abs
+	abs := func(file string) string {
+		if a, err := filepath.Abs(file); err == nil {
+			return a
+		}
+		return file
 	}
 	p("\n# To replay the log's own arrivals and paths instead, replace the clients above with:\n")
-	p("# [clients.replay]\n# kind = \"trace\"\n# file = %s\n# class = %q   # for paths without a class of their own\n", model.QuoteString(file), restClass)
+	p("# [clients.replay]\n# kind = \"trace\"\n# file = %s\n", model.QuoteString(abs(w.AccessFiles[0])))
+	if len(w.HTTPErrFiles) > 0 {
+		p("# httperr = %s   # its requests arrived too: the 503s, expiries and abandoned ones\n", model.QuoteString(abs(w.HTTPErrFiles[0])))
+	}
+	p("# class = %q   # for paths without a class of their own\n", restClass)
+	if len(w.AccessFiles) > 1 || len(w.HTTPErrFiles) > 1 {
+		p("# (A trace client reads one access log and one HTTPERR log: concatenate the days' files,\n# W3C logs may be, to replay them all.)\n")
+	}
 }
 
 func (w *Workload) writeObserved(b *bytes.Buffer) {
@@ -163,33 +175,18 @@ func (w *Workload) writeObserved(b *bytes.Buffer) {
 	p("expired = %d   # HTTPERR: Timer_ReqQueue (Timer_AppPool)\n", o.Expired)
 	p("abandoned = %d   # HTTPERR: Connection_Abandoned_By_ReqQueue (_AppPool)\n", o.Abandoned)
 	p("httperr_other = %d   # HTTPERR: other reasons\n", o.HTTPErrOther)
-	keys := make([]string, 0, len(w.Statuses))
-	for k := range w.Statuses {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	p("# By status.substatus:")
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(w.Statuses)) {
 		p(" %s: %d;", k, w.Statuses[k])
 	}
 	p("\n")
-	days := make([]string, 0, len(w.Reasons))
-	for d := range w.Reasons {
-		days = append(days, d)
-	}
-	sort.Strings(days)
-	if len(days) > 0 {
+	if len(w.Reasons) > 0 {
 		p("# HTTPERR reasons per day (UTC):\n")
 	}
-	for _, d := range days {
+	for _, d := range slices.Sorted(maps.Keys(w.Reasons)) {
 		rs := w.Reasons[d]
-		names := make([]string, 0, len(rs))
-		for r := range rs {
-			names = append(names, r)
-		}
-		sort.Strings(names)
 		p("#   %s", d)
-		for _, r := range names {
+		for _, r := range slices.Sorted(maps.Keys(rs)) {
 			p("  %s %d", r, rs[r])
 		}
 		p("\n")

@@ -1,30 +1,19 @@
 package studykit
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/poolsim/poolsim/experiments/sweeptest"
+
 	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/plots"
 )
 
-const scenario = `name = "Small"
-horizon = "20m"
-seed = 3
-[pool]
-threads = 4
-[classes.page]
-service = { dist = "exponential", mean = "300ms" }
-crash = 0.002
-[clients.browsers]
-kind = "poisson"
-rate = 12.0
-class = "page"
-`
+const scenario = sweeptest.Scenario
 
 const experiment = `name = "Small"
 scenario = "small.toml"
@@ -39,29 +28,19 @@ key = "pool.threads"
 values = [2, 4]
 `
 
-// The tables built in memory are the sweep's summary.csv and compare.csv,
-// cell for cell, and charts drawn from them carry the footnote.
+// The tables held in memory are the sweep's summary.csv and compare.csv as
+// RunTo writes them, cell for cell, and charts drawn from them carry the
+// footnote.
 func TestTablesAreTheCSV(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "small.toml"), []byte(scenario), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	e, err := experiments.Parse(filepath.Join(dir, "exp.toml"), []byte(experiment), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := e.Run(context.Background(), experiments.Options{Parallel: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, res := sweeptest.Run(t, scenario, experiment)
 	for _, tc := range []struct {
-		mem *plots.Table
-		csv func() (*plots.Table, error)
+		mem  *plots.Table
+		file string
 	}{
-		{Summary(res), func() (*plots.Table, error) { return plots.FromCSV(res.WriteSummary) }},
-		{Compare(res), func() (*plots.Table, error) { return plots.FromCSV(res.WriteCompare) }},
+		{Summary(res), experiments.SummaryFile},
+		{Compare(res), experiments.CompareFile},
 	} {
-		want, err := tc.csv()
+		want, err := plots.ReadTable(filepath.Join(out, tc.file))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,5 +62,35 @@ func TestTablesAreTheCSV(t *testing.T) {
 	}
 	if len(PNG(Differences(res, "crashes"))) == 0 {
 		t.Error("no PNG")
+	}
+}
+
+// Sweep runs an experiment on its first call of a session and finds its
+// results on the next, without running it again.
+func TestSweepOncePerSession(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("GONB_TMP_DIR", filepath.Join(dir, "session"))
+	if err := os.WriteFile(filepath.Join(dir, "small.toml"), []byte(scenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "exp.toml")
+	if err := os.WriteFile(file, []byte(experiment), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	first := Summary(Sweep(file))
+	journal := filepath.Join(dir, "session", "exp", experiments.JournalFile)
+	before, err := os.ReadFile(journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := Summary(Sweep(file))
+	after, _ := os.ReadFile(journal)
+	if string(before) != string(after) {
+		t.Error("the second call ran the sweep again (its journal grew)")
+	}
+	for i := range first.Rows {
+		if !slices.Equal(first.Rows[i], second.Rows[i]) {
+			t.Errorf("row %d differs between the calls", i)
+		}
 	}
 }

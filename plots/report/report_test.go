@@ -1,36 +1,21 @@
 package report
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/poolsim/poolsim/experiments/sweeptest"
+
 	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/model"
 )
 
-const scenario = `# A small pool that crashes now and then.
-name    = "Small"
-horizon = "20m"
-warmup  = "1m"
-seed    = 3
-
-[pool]
-queue_length = 10
-threads      = 4
-
-[classes.page]
-service = { dist = "exponential", mean = "300ms" }
-crash   = 0.002
-
-[clients.browsers]
-kind  = "poisson"
-rate  = 12.0
-class = "page"
-`
+// scenario is sweeptest's small pool: four threads, a queue of ten, a
+// crash probability of 0.002.
+const scenario = sweeptest.Scenario
 
 const experiment = `# Does a crash probability of 0.002 cost anything?
 #
@@ -55,18 +40,7 @@ y = "crashes"
 // sweep runs the small experiment into a fresh directory.
 func sweep(t *testing.T) string {
 	t.Helper()
-	src := t.TempDir()
-	if err := os.WriteFile(filepath.Join(src, "small.toml"), []byte(scenario), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	e, err := experiments.Parse(filepath.Join(src, "exp.toml"), []byte(experiment), src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(t.TempDir(), "out")
-	if _, err := experiments.RunTo(context.Background(), e, dir, experiments.Options{Parallel: 2}); err != nil {
-		t.Fatal(err)
-	}
+	dir, _ := sweeptest.Run(t, scenario, experiment)
 	return dir
 }
 
@@ -207,7 +181,7 @@ func TestAssumptions(t *testing.T) {
 	if a, ok := got["pool.ping.answered_while_hung"]; !ok || a.Value != "false" {
 		t.Errorf("pool.ping.answered_while_hung: %+v", a)
 	}
-	if n := strings.Count(string(markedSource([]byte(scenario))), "<mark"); n != 1 {
+	if n := strings.Count(string(markedSource(sc, []byte(scenario))), "<mark"); n != 1 {
 		t.Errorf("%d lines marked, want 1 (threads = 4)", n)
 	}
 }
