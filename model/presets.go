@@ -242,6 +242,8 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 		}
 	})
 	s.set([]string{"threads"}, "", func() { p.Threads = 1 })
+	// The pool of Debian's www.conf is [www]; its log lines say so.
+	s.set([]string{"name"}, "", func() { p.Name = "www" })
 	s.set([]string{"max_processes"}, "max_children", func() { p.MaxProcesses = f.MaxChildren })
 	// A unix socket with listen.backlog = K queues K+1 connections
 	// (measured), capped by net.core.somaxconn = 4096.
