@@ -83,6 +83,9 @@ func (d *scenarioDecoder) decodeTable(path []string, raw map[string]any, rv refl
 	names, index := tomlFields(rv.Type())
 	for _, k := range d.orderedKeys(path, raw) {
 		p := join(path, k)
+		if d.phpFPMDotted(path, k, raw[k]) {
+			continue
+		}
 		i, ok := index[k]
 		if !ok {
 			d.unknownKey(p, raw, names)
