@@ -291,7 +291,7 @@ func seconds(s float64) string {
 	case math.IsInf(s, 0):
 		return "-"
 	case s == 0:
-		return "0"
+		return "0s"
 	case s < 1e-3:
 		return fmt.Sprintf("%.0fµs", s*1e6)
 	case s < 1:

@@ -68,6 +68,9 @@ rate = 5
 		{"no ok request", hung, []string{"mean                  n/a  p50  n/a  p90  n/a  p99  n/a", "  1 worker process in the whole run"}, []string{"1 worker processes"}},
 		{"iis", crashLoop("iis"), []string{"\nWAS events (System log, source WAS)\n", "5002  1", "Connection_Abandoned_By_ReqQueue"}, []string{"_AppPool"}},
 		{"php-fpm", crashLoop("emergency_restart"), []string{"\nphp-fpm log (error_log)\n", "child exited on signal 11 (SIGSEGV)", "initiating reload"}, []string{"WAS events"}},
+		// A zero duration has its unit, as every other one.
+		{"zero wait", "horizon = \"10m\"\n[pool]\nthreads = 50\nstartup_time = \"0s\"\nstart_mode = \"always_running\"\n[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n",
+			[]string{"  wait in queue (mean)  0s\n"}, nil},
 		// rate_503 says what it counts in the words of the outcome rows.
 		{"rate_503 iis", crashLoop("iis"), []string{"of arrivals got 503 (QueueFull, AppOffline, or from a worker shutting down)"}, nil},
 		{"rate_503 php-fpm", "server = \"php-fpm\"\n" + crashLoop("emergency_restart"),
