@@ -152,3 +152,47 @@ func outcomeRows(t *testing.T, summary string) (sum, arrivals int64, seen map[st
 	}
 	return sum, arrivals, seen
 }
+
+// TestObservedCheckNote checks the wording rule of docs/model.md "Checking
+// the fit": the note on requests poolsim does not model is printed only
+// when the logs held some, with their counts.
+func TestObservedCheckNote(t *testing.T) {
+	const src = `
+horizon = "10m"
+[classes.page]
+service = "10ms"
+[clients.users]
+kind = "poisson"
+rate = 1
+[observed]
+from = 2026-11-23T00:00:00Z
+to = 2026-11-23T00:10:00Z
+ok = 600
+`
+	for _, c := range []struct {
+		extra, want string
+	}{
+		{"", ""},
+		{"not_modelled = 12\nhttperr_other = 3\n", "not_modelled = 12\n  (status 4xx), httperr_other = 3 (other HTTPERR reasons)"},
+	} {
+		sc, err := model.Decode("test.toml", []byte(src+c.extra))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := model.Run(sc, model.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := writeObservedCheck(&b, sc, res); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if !strings.Contains(out, "\"differs\"") {
+			t.Fatalf("no comparison:\n%s", out)
+		}
+		if has := strings.Contains(out, "do not model") || strings.Contains(out, "does not model"); has != (c.want != "") || !strings.Contains(out, c.want) {
+			t.Errorf("%q: note wrong:\n%s", c.extra, out)
+		}
+	}
+}
