@@ -39,7 +39,8 @@ What a scenario can model (README.md, "The scenario file", has every key):
                not; shutdown_time_limit kills and abandons what is still running
   backends     latency, connections, slow episodes, timeout, on_timeout =
                error (default) | crash | stale (cache.ttl) | wait
-  lock         a system-wide lock (class lock = true): on_contention = fail | wait | crash
+  lock         a system-wide lock (class lock = true), held by the first worker that
+               needs it until it exits: on_contention = fail | wait | crash
   supervisor   pool.rapid_fail.policy = iis (stop the pool: 503 AppOffline) |
                emergency_restart (php-fpm) | backoff (CrashLoopBackOff)
   clients      poisson (rate, profile) and polling (count, period, mode, timeout),
