@@ -140,6 +140,10 @@ type Result struct {
 	BeforeWarmup WarmupEvents
 	// Notes say what trace clients skipped of their logs.
 	Notes []string
+	// RejectedDisabled is the part of rejected_app_offline refused while an
+	// operator had stopped the pool ([events] stop): HTTP.sys logs these
+	// Disabled, not AppOffline (docs/model.md#operator-actions).
+	RejectedDisabled float64
 }
 
 // SeriesRow is one interval of a run's time series. Its counts are of what

@@ -71,6 +71,11 @@ rate = 5
 		// A zero duration has its unit, as every other one.
 		{"zero wait", "horizon = \"10m\"\n[pool]\nthreads = 50\nstartup_time = \"0s\"\nstart_mode = \"always_running\"\n[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n",
 			[]string{"  wait in queue (mean)  0s\n"}, nil},
+		// An operator's stop: HTTP.sys's Disabled, not AppOffline, and the
+		// pool "not stopped" whoever stopped it.
+		{"operator stop", "horizon = \"10m\"\n[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 5\n[events.stop]\nat = \"5m\"\naction = \"stop\"\n[events.start]\nat = \"7m\"\naction = \"start\"\n",
+			[]string{"503   Disabled\n", "of arrivals got 503 (QueueFull, AppOffline, Disabled, or from a worker shutting down)", "of the time the pool was not stopped, by rapid-fail protection or an operator"},
+			[]string{"AppOffline / Disabled", "rapid-fail stop"}},
 		// rate_503 says what it counts in the words of the outcome rows.
 		{"rate_503 iis", crashLoop("iis"), []string{"of arrivals got 503 (QueueFull, AppOffline, or from a worker shutting down)"}, nil},
 		{"rate_503 php-fpm", "server = \"php-fpm\"\n" + crashLoop("emergency_restart"),
