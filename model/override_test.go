@@ -177,6 +177,13 @@ func TestOverrideErrors(t *testing.T) {
 			t.Errorf("%+v: error blamed on the file:\n%s", c.o, got)
 		}
 	}
+	// A client whose name holds a dot, addressed without quotes: the
+	// override created another entry, and the message says how to quote
+	// the name (docs/model.md, "Overrides").
+	got0 := decodeErr(t, overrideBase+"[clients.\"api.v2\"]\nkind = \"poisson\"\nrate = 1\nclass = \"trend\"\n", set("clients.api.v2.rate", "10"))
+	if want := `--set: clients.api: the scenario has no such entry (it has "api.v2", "trendpage"), so the override created one; a name with a dot is written in quotes: clients."api.v2".rate`; !strings.Contains(got0, want) {
+		t.Errorf("dotted name:\ngot  %s\nwant %s", got0, want)
+	}
 	// A file error and an override error are both reported, the file's first.
 	got := decodeErr(t, overrideBase+"[pool]\nthreads = 0\n", set("pool.queue_length", "-1"))
 	want := "test.toml:16: pool.threads = 0: must be between 1 and 1000000\n--set: pool.queue_length = -1: must be between 0 and 2147483647"
