@@ -128,7 +128,8 @@ type Result struct {
 	// have logged, by event id (5002 rapid-fail stop, 5009 crash, ...).
 	WAS []WASEvent
 	// Log counts the lines the scenario's supervisor would have logged (the
-	// WAS events for iis, php-fpm's log, Kubernetes events).
+	// WAS events for iis, php-fpm's, gunicorn's or uWSGI's log, Kubernetes
+	// events).
 	Log SupervisorLog
 	// Horizon and Warmup as run (Warmup estimated when Auto).
 	Horizon, Warmup engine.Time
