@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,8 +10,9 @@ import (
 	"github.com/poolsim/poolsim/model"
 )
 
-// summaryOf runs a scenario given as TOML and returns its summary.
-func summaryOf(t *testing.T, src string) string {
+// reportOf runs a scenario given as TOML and returns what write prints of
+// it.
+func reportOf(t *testing.T, src string, write func(io.Writer, *model.Scenario, *model.Result) error) string {
 	t.Helper()
 	sc, err := model.Decode("test.toml", []byte(src))
 	if err != nil {
@@ -21,10 +23,18 @@ func summaryOf(t *testing.T, src string) string {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	if err := writeSummary(&b, sc, 0, res, nil); err != nil {
+	if err := write(&b, sc, res); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// summaryOf runs a scenario given as TOML and returns its summary.
+func summaryOf(t *testing.T, src string) string {
+	t.Helper()
+	return reportOf(t, src, func(w io.Writer, sc *model.Scenario, res *model.Result) error {
+		return writeSummary(w, sc, 0, res, nil)
+	})
 }
 
 // TestSummaryWording checks the summary's rules of wording
@@ -180,19 +190,7 @@ ok = 600
 		{"", ""},
 		{"not_modelled = 12\nhttperr_other = 3\n", "not_modelled = 12\n  (status 4xx), httperr_other = 3 (other HTTPERR reasons)"},
 	} {
-		sc, err := model.Decode("test.toml", []byte(src+c.extra))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := model.Run(sc, model.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b strings.Builder
-		if err := writeObservedCheck(&b, sc, res); err != nil {
-			t.Fatal(err)
-		}
-		out := b.String()
+		out := reportOf(t, src+c.extra, writeObservedCheck)
 		if !strings.Contains(out, "\"differs\"") {
 			t.Fatalf("no comparison:\n%s", out)
 		}
