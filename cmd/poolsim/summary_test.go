@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -196,6 +197,31 @@ ok = 600
 		}
 		if has := strings.Contains(out, "do not model") || strings.Contains(out, "does not model"); has != (c.want != "") || !strings.Contains(out, c.want) {
 			t.Errorf("%q: note wrong:\n%s", c.extra, out)
+		}
+	}
+}
+
+// TestSummaryAppOfflineAndDisabled checks the wording rule of
+// docs/model.md "Operator actions" when both stops refused requests: the
+// row names both HTTPERR reasons and splits its count beneath, the split
+// adding up to the row.
+func TestSummaryAppOfflineAndDisabled(t *testing.T) {
+	sc, err := model.Decode("test.toml", []byte("[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &model.Result{RejectedDisabled: 4}
+	res.Metrics.RejectedAppOffline, res.Metrics.OK, res.Metrics.Arrivals = 10, 90, 100
+	var b strings.Builder
+	writeOutcomes(&b, sc, res)
+	squeezed := regexp.MustCompile(` +`).ReplaceAllString(b.String(), " ")
+	for _, want := range []string{
+		"\n rejected_app_offline 10 10.00 % 503 AppOffline / Disabled\n",
+		"\n rapid-fail stop (AppOffline) 6 6.00 %\n",
+		"\n operator stop (Disabled) 4 4.00 %\n",
+	} {
+		if !strings.Contains(squeezed, want) {
+			t.Errorf("outcomes lack %q:\n%s", want, b.String())
 		}
 	}
 }
