@@ -1,0 +1,301 @@
+package main
+
+import (
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// edit replaces the bytes [a, b) of a file with text.
+type edit struct {
+	a, b int
+	text string
+}
+
+// apply applies the edits that fall within src[a:b] to that range.
+func apply(src []byte, a, b int, edits []edit) string {
+	sort.Slice(edits, func(i, j int) bool { return edits[i].a < edits[j].a })
+	var sb strings.Builder
+	at := a
+	for _, e := range edits {
+		if e.a < a || e.b > b || e.a < at {
+			continue
+		}
+		sb.Write(src[at:e.a])
+		sb.WriteString(e.text)
+		at = e.b
+	}
+	sb.Write(src[at:b])
+	return sb.String()
+}
+
+// importLine is one import of a file being written.
+type importLine struct{ name, path string }
+
+// assemble composes every file of the source package and of the new
+// packages from the declarations placed there.
+func (s *splitter) assemble() error {
+	byDest := map[string][]*decl{}
+	for _, d := range s.decls {
+		byDest[d.dest] = append(byDest[d.dest], d)
+	}
+	for _, f := range s.files {
+		if !f.external {
+			if _, ok := byDest[f.dest]; !ok {
+				byDest[f.dest] = nil
+			}
+			s.removed = append(s.removed, filepath.Join(s.plan.Source, f.base))
+		}
+	}
+	taken := map[string]map[string]bool{} // package-level names by package
+	for _, d := range s.decls {
+		if taken[d.pkg] == nil {
+			taken[d.pkg] = map[string]bool{}
+		}
+		for _, id := range declNames(d.node) {
+			name := id.Name
+			if obj := s.info.Defs[id]; obj != nil && s.exported[obj] != "" {
+				name = s.exported[obj]
+			}
+			taken[d.pkg][name] = true
+		}
+	}
+	for _, dest := range sortedKeys(byDest) {
+		ds := byDest[dest]
+		sort.SliceStable(ds, func(i, j int) bool {
+			return ds[i].file.dest == dest && ds[j].file.dest != dest
+		})
+		text, err := s.compose(dest, ds, taken[destPkg(dest)])
+		if err != nil {
+			s.rep.problemf("%s: %v", dest, err)
+			continue
+		}
+		pkg, file, _ := strings.Cut(dest, "/")
+		s.out[filepath.Join(s.pkgDir(pkg), file)] = text
+	}
+	for _, p := range s.plan.Packages {
+		path := filepath.Join(s.pkgDir(p.Name), "doc.go")
+		if _, ok := s.out[path]; ok {
+			s.rep.problemf("%s: both the plan's package doc and declarations go there", path)
+		}
+		s.out[path] = []byte(p.Doc + "package " + p.Name + "\n")
+	}
+	return nil
+}
+
+// compose writes one file of the split from its declarations.
+func (s *splitter) compose(dest string, ds []*decl, pkgNames map[string]bool) ([]byte, error) {
+	pkg := destPkg(dest)
+	// Names a qualifier must not shadow: the package's own and the file's.
+	local := map[string]bool{}
+	for n := range pkgNames {
+		local[n] = true
+	}
+	for _, d := range ds {
+		for _, id := range plainIdents(d.node) {
+			local[id.Name] = true
+		}
+	}
+	qual := map[string]string{} // package -> qualifier
+	qualifier := func(p string) string {
+		if q, ok := qual[p]; ok {
+			return q
+		}
+		q := p
+		if local[p] {
+			q = s.plan.Aliases[p]
+			if q == "" || local[q] {
+				s.rep.problemf("%s: %s is a local name there and has no free alias in Aliases", dest, p)
+			}
+			s.rep.Aliased = append(s.rep.Aliased, fmt.Sprintf("%s: %s %q", dest, q, s.pkgPath(p)))
+		}
+		qual[p] = q
+		return q
+	}
+	imports := map[importLine]bool{}
+	var header, body strings.Builder
+	for _, f := range s.files {
+		if f.dest != dest || f.external {
+			continue
+		}
+		// The primary source's header: build constraints, package comment.
+		head := f.src[:s.off(f.ast.Package)]
+		if f.ast.Doc != nil && pkg != s.srcName {
+			s.rep.warnf("%s: the package comment of %s is dropped (the plan's Doc is used)", dest, f.base)
+			head = f.src[:s.off(f.ast.Doc.Pos())]
+		}
+		header.Write(head)
+		if len(ds) == 0 || ds[0].file != f {
+			// No declarations of its own: keep what follows its imports.
+			body.Write(f.src[s.afterImports(f):])
+		}
+	}
+	for _, d := range ds {
+		f := d.file
+		var edits []edit
+		ast.Inspect(d.node, func(n ast.Node) bool {
+			id, ok := n.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			obj := s.info.Uses[id]
+			if obj == nil {
+				obj = s.info.Defs[id]
+			}
+			if obj == nil {
+				return true
+			}
+			if pn, ok := obj.(*types.PkgName); ok {
+				l := importLine{path: pn.Imported().Path()}
+				if pn.Name() != pn.Imported().Name() {
+					l.name = pn.Name()
+				}
+				imports[l] = true
+				return true
+			}
+			name := id.Name
+			if nn := s.exported[obj]; nn != "" {
+				name = nn
+			}
+			if p, ok := s.cross1(obj, pkg); ok && obj.Parent() == s.tpkg.Scope() && s.info.Uses[id] != nil {
+				q := qualifier(p)
+				l := importLine{path: s.pkgPath(p)}
+				if q != p {
+					l.name = q
+				}
+				imports[l] = true
+				name = q + "." + name
+			}
+			if name != id.Name {
+				edits = append(edits, edit{s.off(id.Pos()), s.off(id.End()), name})
+			}
+			return true
+		})
+		body.WriteString(apply(f.src, d.a, d.b, edits))
+	}
+	for _, f := range s.files {
+		if f.dest != dest || f.external {
+			continue
+		}
+		for _, im := range f.ast.Imports {
+			if im.Name != nil && (im.Name.Name == "_" || im.Name.Name == ".") {
+				path, _ := strconv.Unquote(im.Path.Value)
+				imports[importLine{im.Name.Name, path}] = true
+			}
+		}
+	}
+	var text strings.Builder
+	text.WriteString(header.String())
+	text.WriteString("package " + pkg + "\n\n")
+	text.WriteString(s.importBlock(imports))
+	text.WriteString(body.String())
+	out, err := format.Source([]byte(text.String()))
+	if err != nil {
+		return nil, fmt.Errorf("gofmt: %v\n%s", err, text.String())
+	}
+	return out, nil
+}
+
+func (s *splitter) off(p token.Pos) int { return s.fset.Position(p).Offset }
+
+// importBlock writes imports in three groups: the standard library, other
+// modules, this module.
+func (s *splitter) importBlock(imports map[importLine]bool) string {
+	var groups [3][]string
+	for l := range imports {
+		g := 0
+		first, _, _ := strings.Cut(l.path, "/")
+		switch {
+		case l.path == s.module || strings.HasPrefix(l.path, s.module+"/"):
+			g = 2
+		case strings.Contains(first, "."):
+			g = 1
+		}
+		line := strconv.Quote(l.path)
+		if l.name != "" {
+			line = l.name + " " + line
+		}
+		groups[g] = append(groups[g], line)
+	}
+	var lines []string
+	for _, g := range groups {
+		if len(g) == 0 {
+			continue
+		}
+		sort.Slice(g, func(i, j int) bool { return importPath(g[i]) < importPath(g[j]) })
+		if len(lines) > 0 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, g...)
+	}
+	switch len(lines) {
+	case 0:
+		return ""
+	case 1:
+		return "import " + lines[0] + "\n"
+	}
+	var sb strings.Builder
+	sb.WriteString("import (\n")
+	for _, l := range lines {
+		if l != "" {
+			sb.WriteString("\t" + l)
+		}
+		sb.WriteString("\n")
+	}
+	sb.WriteString(")\n")
+	return sb.String()
+}
+
+func importPath(line string) string {
+	return line[strings.IndexByte(line, '"'):]
+}
+
+// plainIdents are the identifiers of a node that a package name could be
+// shadowed by: all but selected names, field and method names, and the
+// keys of composite literals.
+func plainIdents(n ast.Node) []*ast.Ident {
+	skip := map[*ast.Ident]bool{}
+	var ids []*ast.Ident
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			skip[n.Sel] = true
+		case *ast.FuncDecl:
+			if n.Recv != nil {
+				skip[n.Name] = true
+			}
+		case *ast.StructType:
+			for _, f := range n.Fields.List {
+				for _, id := range f.Names {
+					skip[id] = true
+				}
+			}
+		case *ast.InterfaceType:
+			for _, f := range n.Methods.List {
+				for _, id := range f.Names {
+					skip[id] = true
+				}
+			}
+		case *ast.CompositeLit:
+			for _, e := range n.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					if id, ok := kv.Key.(*ast.Ident); ok {
+						skip[id] = true
+					}
+				}
+			}
+		case *ast.Ident:
+			if !skip[n] {
+				ids = append(ids, n)
+			}
+		}
+		return true
+	})
+	return ids
+}

@@ -1,0 +1,372 @@
+package main
+
+import (
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// walk calls fn for every file of the module outside the tool itself,
+// other modules, hidden directories and testdata (unless withTestdata).
+func (s *splitter) walk(withTestdata bool, fn func(rel string) error) error {
+	self := filepath.Join("internal", "tools", "splitmodel")
+	return filepath.WalkDir(s.root, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(s.root, path)
+		if e.IsDir() {
+			if rel == "." {
+				return nil
+			}
+			if strings.HasPrefix(e.Name(), ".") && e.Name() != ".ci" || rel == self || e.Name() == "vendor" ||
+				(!withTestdata && e.Name() == "testdata") {
+				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		return fn(rel)
+	})
+}
+
+// rewriteOthers qualifies the references to moved names in every other
+// package of the module, and moves the source's external test files.
+func (s *splitter) rewriteOthers() error {
+	ext := map[string]*srcFile{}
+	for _, f := range s.files {
+		if f.external {
+			ext[filepath.Join(s.plan.Source, f.base)] = f
+		}
+	}
+	return s.walk(false, func(rel string) error {
+		if !strings.HasSuffix(rel, ".go") {
+			return nil
+		}
+		if filepath.Dir(rel) == s.plan.Source && ext[rel] == nil {
+			return nil // the source package, assembled
+		}
+		return s.rewriteFile(rel, ext[rel])
+	})
+}
+
+// pkgLevel returns the names declared at package level in a directory's Go
+// files, tests included.
+func pkgLevel(dir string) map[string]bool {
+	names := map[string]bool{}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	fset := token.NewFileSet()
+	for _, file := range files {
+		f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil {
+				continue
+			}
+			for _, id := range declNames(d) {
+				names[id.Name] = true
+			}
+		}
+	}
+	return names
+}
+
+func (s *splitter) rewriteFile(rel string, moving *srcFile) error {
+	path := filepath.Join(s.root, rel)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, src, parser.ParseComments)
+	if err != nil {
+		return err
+	}
+	off := func(p token.Pos) int { return fset.Position(p).Offset }
+	srcPath := s.pkgPath(s.srcName)
+	var spec *ast.ImportSpec
+	var gen *ast.GenDecl
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+			for _, sp := range g.Specs {
+				if is := sp.(*ast.ImportSpec); is.Path.Value == strconv.Quote(srcPath) {
+					spec, gen = is, g
+				}
+			}
+		}
+	}
+	var edits []edit
+	if moving != nil {
+		edits = append(edits, edit{off(f.Name.Pos()), off(f.Name.End()), destPkg(moving.dest) + "_test"})
+	}
+	if spec == nil {
+		if moving != nil {
+			return s.outMoved(rel, moving, src, edits)
+		}
+		return nil
+	}
+	name := s.srcName
+	if spec.Name != nil {
+		name = spec.Name.Name
+	}
+	if name == "_" || name == "." {
+		s.rep.warnf("%s: imports %s as %s; not rewritten", rel, srcPath, name)
+		return nil
+	}
+	// A file's import name is shadowed only where it is used: in the
+	// declarations that refer to moved names.
+	qualifies := func(d ast.Decl) bool {
+		found := false
+		ast.Inspect(d, func(n ast.Node) bool {
+			if se, ok := n.(*ast.SelectorExpr); ok {
+				if x, ok := se.X.(*ast.Ident); ok && x.Name == name && x.Obj == nil {
+					if _, moved := s.moved[se.Sel.Name]; moved {
+						found = true
+					}
+				}
+			}
+			return !found
+		})
+		return found
+	}
+	var local map[string]bool
+	qual := map[string]string{}
+	qualifier := func(p string) string {
+		if q, ok := qual[p]; ok {
+			return q
+		}
+		if local == nil {
+			local = pkgLevel(filepath.Dir(path))
+			for _, d := range f.Decls {
+				if !qualifies(d) {
+					continue
+				}
+				for _, id := range plainIdents(d) {
+					if id.Obj != nil || id.Name != name {
+						local[id.Name] = true
+					}
+				}
+			}
+		}
+		q := p
+		if local[p] {
+			q = s.plan.Aliases[p]
+			if q == "" || local[q] {
+				s.rep.problemf("%s: %s is a local name there and has no free alias in Aliases", rel, p)
+			}
+			s.rep.Aliased = append(s.rep.Aliased, fmt.Sprintf("%s: %s %q", rel, q, s.pkgPath(p)))
+		}
+		qual[p] = q
+		return q
+	}
+	still := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		se, ok := n.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		x, ok := se.X.(*ast.Ident)
+		if !ok || x.Name != name || x.Obj != nil {
+			return true
+		}
+		p, moved := s.moved[se.Sel.Name]
+		if !moved {
+			still = true
+			return true
+		}
+		edits = append(edits, edit{off(x.Pos()), off(x.End()), qualifier(p)})
+		return true
+	})
+	if len(qual) == 0 && moving == nil {
+		return nil
+	}
+	var lines []string
+	if still {
+		lines = append(lines, string(src[off(spec.Pos()):off(spec.End())]))
+	}
+	for _, p := range sortedKeys(qual) {
+		l := strconv.Quote(s.pkgPath(p))
+		if qual[p] != p {
+			l = qual[p] + " " + l
+		}
+		lines = append(lines, l)
+	}
+	if gen.Lparen.IsValid() {
+		edits = append(edits, edit{off(spec.Pos()), off(spec.End()), strings.Join(lines, "\n\t")})
+	} else if len(lines) == 0 {
+		edits = append(edits, edit{off(gen.Pos()), off(gen.End()), ""})
+	} else {
+		edits = append(edits, edit{off(gen.Pos()), off(gen.End()), "import (\n\t" + strings.Join(lines, "\n\t") + "\n)"})
+	}
+	if moving != nil {
+		return s.outMoved(rel, moving, src, edits)
+	}
+	out, err := format.Source([]byte(apply(src, 0, len(src), edits)))
+	if err != nil {
+		s.rep.problemf("%s: gofmt after rewriting: %v", rel, err)
+		return nil
+	}
+	s.out[rel] = out
+	s.rep.Rewritten = append(s.rep.Rewritten, rel)
+	return nil
+}
+
+// outMoved writes an external test file of the source to its destination.
+func (s *splitter) outMoved(rel string, f *srcFile, src []byte, edits []edit) error {
+	out, err := format.Source([]byte(apply(src, 0, len(src), edits)))
+	if err != nil {
+		s.rep.problemf("%s: gofmt after rewriting: %v", rel, err)
+		return nil
+	}
+	pkg, file, _ := strings.Cut(f.dest, "/")
+	s.out[filepath.Join(s.pkgDir(pkg), file)] = out
+	if dst := filepath.Join(s.pkgDir(pkg), file); dst != rel {
+		s.removed = append(s.removed, rel)
+	}
+	return nil
+}
+
+// notebooks rewrites the Go cells of the Jupyter notebooks: the qualified
+// names that moved, and the import lines.
+func (s *splitter) notebooks() error {
+	srcPath := s.pkgPath(s.srcName)
+	use := regexp.MustCompile(`\b` + s.srcName + `\.([A-Za-z_][A-Za-z0-9_]*)`)
+	imp := regexp.MustCompile(`(?m)^(\s*"[^"\n]*?\\")` + regexp.QuoteMeta(srcPath) + `(\\"[^\n]*)\n`)
+	return s.walk(false, func(rel string) error {
+		if !strings.HasSuffix(rel, ".ipynb") {
+			return nil
+		}
+		src, err := os.ReadFile(filepath.Join(s.root, rel))
+		if err != nil {
+			return err
+		}
+		used := map[string]bool{}
+		still := false
+		text := use.ReplaceAllStringFunc(string(src), func(m string) string {
+			name := m[len(s.srcName)+1:]
+			if p, ok := s.moved[name]; ok {
+				used[p] = true
+				return p + "." + name
+			}
+			still = true
+			return m
+		})
+		if len(used) == 0 {
+			return nil
+		}
+		text = imp.ReplaceAllStringFunc(text, func(line string) string {
+			sm := imp.FindStringSubmatch(line)
+			var out []string
+			if still {
+				out = append(out, line)
+			}
+			for _, p := range sortedKeys(used) {
+				out = append(out, sm[1]+s.pkgPath(p)+sm[2]+"\n")
+			}
+			return strings.Join(out, "")
+		})
+		for p := range used {
+			if !strings.Contains(text, s.pkgPath(p)) {
+				s.rep.warnf("%s: uses %s but no import line of %s was found to extend", rel, p, srcPath)
+			}
+		}
+		s.out[rel] = []byte(text)
+		s.rep.Rewritten = append(s.rep.Rewritten, rel)
+		return nil
+	})
+}
+
+// textExts are the files whose text the plan's substitutions apply to.
+var textExts = map[string]bool{".go": true, ".md": true, ".ipynb": true, ".sh": true, ".yml": true, ".yaml": true, "": true}
+
+// texts applies the plan's substitutions (and checks the moves exist).
+func (s *splitter) texts() error {
+	for _, mv := range s.plan.Moves {
+		if _, err := os.Stat(filepath.Join(s.root, mv[0])); err != nil {
+			s.rep.warnf("move %s: %v", mv[0], err)
+		}
+	}
+	if len(s.plan.Texts) == 0 {
+		return nil
+	}
+	removed := map[string]bool{}
+	for _, rel := range s.removed {
+		removed[rel] = true
+	}
+	subst := func(rel string, src []byte) {
+		text := string(src)
+		for _, t := range s.plan.Texts {
+			text = strings.ReplaceAll(text, t[0], t[1])
+		}
+		if text != string(src) {
+			s.out[rel] = []byte(text)
+			s.rep.Rewritten = append(s.rep.Rewritten, rel+" (text)")
+		}
+	}
+	for _, rel := range sortedKeys(s.out) {
+		if textExts[filepath.Ext(rel)] {
+			subst(rel, s.out[rel])
+		}
+	}
+	return s.walk(true, func(rel string) error {
+		if !textExts[filepath.Ext(rel)] || removed[rel] {
+			return nil
+		}
+		if _, ok := s.out[rel]; ok {
+			return nil
+		}
+		src, err := os.ReadFile(filepath.Join(s.root, rel))
+		if err != nil {
+			return err
+		}
+		subst(rel, src)
+		return nil
+	})
+}
+
+// write removes the source's files, writes the new ones and moves the
+// plan's testdata.
+func (s *splitter) write() error {
+	for _, rel := range s.removed {
+		if err := os.Remove(filepath.Join(s.root, rel)); err != nil {
+			return err
+		}
+	}
+	paths := make([]string, 0, len(s.out))
+	for p := range s.out {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, rel := range paths {
+		path := filepath.Join(s.root, rel)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, s.out[rel], 0o644); err != nil {
+			return err
+		}
+	}
+	for _, mv := range s.plan.Moves {
+		to := filepath.Join(s.root, mv[1])
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return err
+		}
+		if err := os.Rename(filepath.Join(s.root, mv[0]), to); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+package main
+
+// Plan says where every top-level declaration of the source package goes.
+// The tool refuses to run when a file of the source package is not listed
+// in Files, so that a file added since the plan was written is noticed
+// rather than left in the wrong package.
+type Plan struct {
+	// Source is the directory of the package that is split, relative to the
+	// module root; its package name is its base name.
+	Source string
+	// Packages are the new packages, by name, in directories under Source.
+	Packages []Package
+	// Files maps each file of Source (base name) to its destination,
+	// "pkg/file.go", where pkg is the source package's name or one of
+	// Packages.
+	Files map[string]string
+	// Decls overrides Files for single declarations: "file.go:Key" to
+	// "pkg/file.go". Key is a function, type, variable or constant name,
+	// or "Type.method"; a grouped const or var block is named by any of its
+	// names. A method whose receiver type goes to another package follows
+	// its type (to the file of the type) unless Decls names it.
+	Decls map[string]string
+	// Copies puts a copy of a test declaration in another test file too,
+	// for a small helper both sides' tests need ("file.go:Key" to
+	// "pkg/file_test.go").
+	Copies map[string]string
+	// Names gives the exported name of an unexported identifier that must
+	// be exported because it is used across the new boundary ("name" or
+	// "Type.name"); without an entry the name is capitalised, with
+	// Initialisms upper-cased.
+	Names map[string]string
+	// Aliases are the import names used in a file that already declares an
+	// identifier with the package's own name.
+	Aliases map[string]string
+	// Moves are files or directories (relative to the module root) moved
+	// as they are: testdata that follows its tests.
+	Moves [][2]string
+	// Texts are substitutions made in every text file of the module
+	// (paths in strings, comments and documents), in order.
+	Texts [][2]string
+}
+
+// Package is one of the new packages.
+type Package struct {
+	Name string
+	// Imports lists the packages of the split (the source package's name
+	// or other Packages) this one may import.
+	Imports []string
+	// Doc is the package doc comment, written to doc.go.
+	Doc string
+}
+
+// Initialisms are upper-cased as a whole when an identifier that starts
+// with one is exported.
+var Initialisms = []string{"http", "toml", "csv", "url", "utf", "id", "ip", "mser"}
+
+// poolsimPlan is the split of issue 11: the scenario contract, the HTTPERR
+// log and the queueing formulas leave package model, and the world's
+// methods go to files named for what they do.
+func poolsimPlan() *Plan {
+	return &Plan{
+		Source: "model",
+		Packages: []Package{
+			{Name: "scenario", Imports: []string{"queueing"}, Doc: scenarioDoc},
+			{Name: "httperr", Doc: httperrDoc},
+			{Name: "queueing", Doc: queueingDoc},
+		},
+		Files:   poolsimFiles,
+		Decls:   poolsimDecls,
+		Copies:  poolsimCopies,
+		Names:   map[string]string{},
+		Aliases: map[string]string{"scenario": "scn", "httperr": "httperrlog", "queueing": "qt"},
+		Moves: [][2]string{
+			{"model/testdata/scenarios", "model/scenario/testdata/scenarios"},
+			{"model/testdata/httperr.golden", "model/httperr/testdata/httperr.golden"},
+		},
+		Texts: [][2]string{
+			{"model/testdata/scenarios", "model/scenario/testdata/scenarios"},
+		},
+	}
+}
+
+const scenarioDoc = `// Package scenario is poolsim's scenario contract (DESIGN.md §3): the
+// scenario types, their TOML decoding with positioned errors and
+// suggestions, validation, units (durations, sizes, times of day,
+// bandwidths), distributions and their samplers, --set overrides, server
+// presets (php-fpm, gunicorn, uWSGI), defaults, TOML writing, and the
+// estimate of what a run of a scenario costs. It knows nothing of the
+// simulation (package model), which takes a *Scenario and runs it.
+`
+
+const httperrDoc = `// Package httperr writes and parses HTTP.sys error logs (HTTPERR) in
+// the W3C format IIS uses: the simulation logs every request that
+// http.sys turns away or abandons, and the fitting and validation tools
+// read such logs back.
+`
+
+const queueingDoc = `// Package queueing holds the exact results of queueing theory (Erlang B
+// and C, the M/M/c waiting time, M/M/c/K) that the simulator is checked
+// against and that a capacity study draws beside a simulation.
+`
