@@ -6,7 +6,9 @@ import (
 	"go/format"
 	"go/token"
 	"go/types"
+	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -79,7 +81,15 @@ func (s *splitter) assemble() error {
 		pkg, file, _ := strings.Cut(dest, "/")
 		s.out[filepath.Join(s.pkgDir(pkg), file)] = text
 	}
+	for path := range s.out {
+		if _, err := os.Stat(filepath.Join(s.root, path)); err == nil && !slices.Contains(s.removed, path) {
+			s.rep.problemf("%s exists already", path)
+		}
+	}
 	for _, p := range s.plan.Packages {
+		if p.Existing {
+			continue
+		}
 		path := filepath.Join(s.pkgDir(p.Name), "doc.go")
 		if _, ok := s.out[path]; ok {
 			s.rep.problemf("%s: both the plan's package doc and declarations go there", path)
@@ -99,7 +109,9 @@ func (s *splitter) compose(dest string, ds []*decl, pkgNames map[string]bool) ([
 	}
 	for _, d := range ds {
 		for _, id := range plainIdents(d.node) {
-			local[id.Name] = true
+			if _, isPkg := s.info.Uses[id].(*types.PkgName); !isPkg {
+				local[id.Name] = true
+			}
 		}
 	}
 	qual := map[string]string{} // package -> qualifier
@@ -159,6 +171,12 @@ func (s *splitter) compose(dest string, ds []*decl, pkgNames map[string]bool) ([
 				imports[l] = true
 				return true
 			}
+			if r := s.redirect(obj); r != "" {
+				dot := strings.LastIndexByte(r, '.')
+				imports[importLine{path: r[:dot]}] = true
+				edits = append(edits, edit{s.off(id.Pos()), s.off(id.End()), r[strings.LastIndexByte(r[:dot], '/')+1:]})
+				return true
+			}
 			name := id.Name
 			if nn := s.exported[obj]; nn != "" {
 				name = nn
@@ -177,6 +195,7 @@ func (s *splitter) compose(dest string, ds []*decl, pkgNames map[string]bool) ([
 			}
 			return true
 		})
+		edits = append(edits, s.docEdits(d)...)
 		body.WriteString(apply(f.src, d.a, d.b, edits))
 	}
 	for _, f := range s.files {
@@ -200,6 +219,48 @@ func (s *splitter) compose(dest string, ds []*decl, pkgNames map[string]bool) ([
 		return nil, fmt.Errorf("gofmt: %v\n%s", err, text.String())
 	}
 	return out, nil
+}
+
+// docEdits renames the first word of the doc comments of the renamed
+// identifiers a declaration declares ("mix64 is" becomes "Mix64 is").
+func (s *splitter) docEdits(d *decl) []edit {
+	var edits []edit
+	rename := func(doc *ast.CommentGroup, id *ast.Ident) {
+		nn := s.exported[s.info.Defs[id]]
+		if doc == nil || nn == "" || len(doc.List) == 0 {
+			return
+		}
+		c := doc.List[0]
+		if strings.HasPrefix(c.Text, "// "+id.Name+" ") {
+			a := s.off(c.Pos()) + 3
+			edits = append(edits, edit{a, a + len(id.Name), nn})
+		}
+	}
+	switch n := d.node.(type) {
+	case *ast.FuncDecl:
+		rename(n.Doc, n.Name)
+	case *ast.GenDecl:
+		for _, sp := range n.Specs {
+			doc := n.Doc
+			var ids []*ast.Ident
+			switch sp := sp.(type) {
+			case *ast.TypeSpec:
+				ids = []*ast.Ident{sp.Name}
+				if sp.Doc != nil {
+					doc = sp.Doc
+				}
+			case *ast.ValueSpec:
+				ids = sp.Names
+				if sp.Doc != nil {
+					doc = sp.Doc
+				}
+			}
+			for _, id := range ids {
+				rename(doc, id)
+			}
+		}
+	}
+	return edits
 }
 
 func (s *splitter) off(p token.Pos) int { return s.fset.Position(p).Offset }

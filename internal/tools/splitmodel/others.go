@@ -142,6 +142,15 @@ func (s *splitter) rewriteFile(rel string, moving *srcFile) error {
 		})
 		return found
 	}
+	imported := map[string]bool{}
+	for _, im := range f.Imports {
+		p, _ := strconv.Unquote(im.Path.Value)
+		n := p[strings.LastIndexByte(p, '/')+1:]
+		if im.Name != nil {
+			n = im.Name.Name
+		}
+		imported[n] = true
+	}
 	var local map[string]bool
 	qual := map[string]string{}
 	qualifier := func(p string) string {
@@ -155,7 +164,7 @@ func (s *splitter) rewriteFile(rel string, moving *srcFile) error {
 					continue
 				}
 				for _, id := range plainIdents(d) {
-					if id.Obj != nil || id.Name != name {
+					if id.Obj != nil || !imported[id.Name] {
 						local[id.Name] = true
 					}
 				}
@@ -188,6 +197,9 @@ func (s *splitter) rewriteFile(rel string, moving *srcFile) error {
 			return true
 		}
 		edits = append(edits, edit{off(x.Pos()), off(x.End()), qualifier(p)})
+		if nn, ok := s.renamed[se.Sel.Name]; ok {
+			edits = append(edits, edit{off(se.Sel.Pos()), off(se.Sel.End()), nn})
+		}
 		return true
 	})
 	if len(qual) == 0 && moving == nil {
@@ -259,6 +271,9 @@ func (s *splitter) notebooks() error {
 			name := m[len(s.srcName)+1:]
 			if p, ok := s.moved[name]; ok {
 				used[p] = true
+				if nn, ok := s.renamed[name]; ok {
+					name = nn
+				}
 				return p + "." + name
 			}
 			still = true
@@ -299,17 +314,41 @@ func (s *splitter) texts() error {
 			s.rep.warnf("move %s: %v", mv[0], err)
 		}
 	}
-	if len(s.plan.Texts) == 0 {
-		return nil
-	}
 	removed := map[string]bool{}
 	for _, rel := range s.removed {
 		removed[rel] = true
 	}
+	matched := make([]bool, len(s.plan.Texts))
+	defer func() {
+		for i, t := range s.plan.Texts {
+			if !matched[i] {
+				s.rep.warnf("Texts: %q found nowhere", t[0])
+			}
+		}
+	}()
+	// Paths of the source's files that moved, where documents name them.
+	type pathMove struct {
+		re  *regexp.Regexp
+		new string
+	}
+	var paths []pathMove
+	for _, f := range s.files {
+		pkg, file, _ := strings.Cut(f.dest, "/")
+		to := filepath.ToSlash(filepath.Join(s.pkgDir(pkg), file))
+		if from := s.plan.Source + "/" + f.base; to != from {
+			paths = append(paths, pathMove{regexp.MustCompile(`(^|[^A-Za-z0-9_./-])` + regexp.QuoteMeta(from) + `\b`), "${1}" + to})
+		}
+	}
 	subst := func(rel string, src []byte) {
 		text := string(src)
-		for _, t := range s.plan.Texts {
-			text = strings.ReplaceAll(text, t[0], t[1])
+		for _, p := range paths {
+			text = p.re.ReplaceAllString(text, p.new)
+		}
+		for i, t := range s.plan.Texts {
+			if strings.Contains(text, t[0]) {
+				matched[i] = true
+				text = strings.ReplaceAll(text, t[0], t[1])
+			}
 		}
 		if text != string(src) {
 			s.out[rel] = []byte(text)

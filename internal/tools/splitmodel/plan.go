@@ -24,6 +24,14 @@ type Plan struct {
 	// for a small helper both sides' tests need ("file.go:Key" to
 	// "pkg/file_test.go").
 	Copies map[string]string
+	// Renames gives new names to package-level identifiers that move, so
+	// that they read well with their new package's name (httperr.Writer,
+	// not httperr.HTTPErrWriter); every use in the module follows.
+	Renames map[string]string
+	// Redirects replaces a helper of the source by an equal one elsewhere
+	// in the module ("name" to "dir/of/package.Name"): its declaration is
+	// dropped and every use calls the other.
+	Redirects map[string]string
 	// Names gives the exported name of an unexported identifier that must
 	// be exported because it is used across the new boundary ("name" or
 	// "Type.name"); without an entry the name is capitalised, with
@@ -43,10 +51,16 @@ type Plan struct {
 // Package is one of the new packages.
 type Package struct {
 	Name string
+	// Dir is the package's directory relative to the module root; by
+	// default Source/Name. Existing marks a package that exists already:
+	// the split only adds files to it, which must be new.
+	Dir      string
+	Existing bool
 	// Imports lists the packages of the split (the source package's name
 	// or other Packages) this one may import.
 	Imports []string
-	// Doc is the package doc comment, written to doc.go.
+	// Doc is the package doc comment, written to doc.go (not for an
+	// Existing package).
 	Doc string
 }
 
@@ -64,17 +78,30 @@ func poolsimPlan() *Plan {
 			{Name: "scenario", Imports: []string{"queueing"}, Doc: scenarioDoc},
 			{Name: "httperr", Doc: httperrDoc},
 			{Name: "queueing", Doc: queueingDoc},
+			{Name: "engine", Dir: "engine", Existing: true},
 		},
-		Files:   poolsimFiles,
-		Decls:   poolsimDecls,
-		Copies:  poolsimCopies,
-		Names:   map[string]string{},
-		Aliases: map[string]string{"scenario": "scn", "httperr": "httperrlog", "queueing": "qt"},
+		Files:  poolsimFiles,
+		Decls:  poolsimDecls,
+		Copies: poolsimCopies,
+		Renames: map[string]string{
+			"HTTPErrWriter":    "Writer",
+			"NewHTTPErrWriter": "NewWriter",
+			"HTTPErrLine":      "Line",
+			"ParseHTTPErr":     "Parse",
+			"mix64":            "Mix64",
+		},
+		Redirects: map[string]string{"sortedKeys": "internal/tomlin.SortedKeys"},
+		Names:     map[string]string{},
+		Aliases:   map[string]string{"scenario": "scn", "httperr": "httperrlog", "queueing": "qt"},
 		Moves: [][2]string{
 			{"model/testdata/scenarios", "model/scenario/testdata/scenarios"},
 			{"model/testdata/httperr.golden", "model/httperr/testdata/httperr.golden"},
 		},
 		Texts: [][2]string{
+			{"// mix64 is in httperr.go.\n\n", ""},
+			{modelDocWas, modelDoc},
+			{"(model's [gunicorn] table, presets.go)", "(model/scenario's [gunicorn] table, presets.go)"},
+			{"[php_fpm] table, presets.go)", "[php_fpm] table, model/scenario/presets.go)"},
 			{"model/testdata/scenarios", "model/scenario/testdata/scenarios"},
 		},
 	}
@@ -99,3 +126,18 @@ const queueingDoc = `// Package queueing holds the exact results of queueing the
 // and C, the M/M/c waiting time, M/M/c/K) that the simulator is checked
 // against and that a capacity study draws beside a simulation.
 `
+
+// The first sentence of package model's doc comment, which no longer
+// holds the contract.
+const (
+	modelDocWas = `// Package model is poolsim's world: the scenario contract (DESIGN.md §3),
+// and the simulation of an application pool under load and faults on the
+// engine, reporting the metrics of DESIGN.md §5.
+`
+	modelDoc = `// Package model is poolsim's world: the simulation of an application pool
+// under load and faults on the engine, reporting the metrics of DESIGN.md
+// §5. The scenario it runs is package model/scenario (the contract of
+// DESIGN.md §3); the HTTPERR log it writes is package model/httperr; the
+// queueing formulas it is checked against are package model/queueing.
+`
+)

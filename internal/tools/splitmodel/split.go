@@ -92,6 +92,7 @@ type splitter struct {
 	exported     map[types.Object]string   // new names
 	declOf       map[types.Object]*decl
 	moved        map[string]string // exported package-level name -> new package
+	renamed      map[string]string // exported package-level name -> new name
 	out          map[string][]byte // files to write, by path relative to root
 	removed      []string          // files to remove
 }
@@ -102,7 +103,7 @@ func Split(root string, plan *Plan, dry bool) (*Report, error) {
 		srcName: filepath.Base(plan.Source), pkgs: map[string]*Package{},
 		home: map[types.Object]string{}, exported: map[types.Object]string{},
 		also: map[types.Object][]string{}, declOf: map[types.Object]*decl{},
-		moved: map[string]string{}, out: map[string][]byte{}}
+		moved: map[string]string{}, renamed: map[string]string{}, out: map[string][]byte{}}
 	for i := range plan.Packages {
 		s.pkgs[plan.Packages[i].Name] = &plan.Packages[i]
 	}
@@ -138,15 +139,15 @@ func (s *splitter) readModule() error {
 
 // pkgPath is the import path of a package of the split.
 func (s *splitter) pkgPath(name string) string {
-	if name == s.srcName {
-		return s.module + "/" + s.plan.Source
-	}
-	return s.module + "/" + s.plan.Source + "/" + name
+	return s.module + "/" + filepath.ToSlash(s.pkgDir(name))
 }
 
 func (s *splitter) pkgDir(name string) string {
 	if name == s.srcName {
 		return s.plan.Source
+	}
+	if p := s.pkgs[name]; p != nil && p.Dir != "" {
+		return p.Dir
 	}
 	return filepath.Join(s.plan.Source, name)
 }
@@ -193,6 +194,9 @@ func (s *splitter) readSource() error {
 		}
 	}
 	for _, p := range s.plan.Packages {
+		if p.Existing {
+			continue
+		}
 		if m, _ := filepath.Glob(filepath.Join(s.root, s.pkgDir(p.Name), "*.go")); len(m) > 0 {
 			s.rep.problemf("%s already holds Go files: apply the split to a checkout without it", s.pkgDir(p.Name))
 		}
@@ -299,6 +303,15 @@ func (s *splitter) place() error {
 			s.rep.problemf("%s: method %s goes to %s but its type to %s", d.file.base, d.keys[0], d.dest, t.dest)
 		}
 	}
+	kept := s.decls[:0]
+	for _, d := range s.decls {
+		if fd, ok := d.node.(*ast.FuncDecl); ok && fd.Recv == nil && s.plan.Redirects[fd.Name.Name] != "" {
+			s.rep.Moved = append(s.rep.Moved, fmt.Sprintf("%s:%s dropped for %s", d.file.base, fd.Name.Name, s.plan.Redirects[fd.Name.Name]))
+			continue
+		}
+		kept = append(kept, d)
+	}
+	s.decls = kept
 	for _, d := range s.decls {
 		d.pkg = destPkg(d.dest)
 		if d.dest != d.file.dest || d.file.dest != s.srcName+"/"+d.file.base {
@@ -462,6 +475,9 @@ func (s *splitter) cross() error {
 			if obj == nil || obj.Pkg() != s.tpkg {
 				return true
 			}
+			if s.redirect(obj) != "" {
+				return true
+			}
 			h, ok := s.cross1(obj, d.pkg)
 			if !ok {
 				return true
@@ -493,6 +509,15 @@ func (s *splitter) cross() error {
 		}
 	}
 	return nil
+}
+
+// redirect is the replacement of a redirected helper: "import/path.Name".
+func (s *splitter) redirect(obj types.Object) string {
+	r := s.plan.Redirects[obj.Name()]
+	if r == "" || obj.Parent() != s.tpkg.Scope() {
+		return ""
+	}
+	return s.module + "/" + r
 }
 
 // cross1 says whether obj, used in package pkg, lives in another package,
@@ -544,8 +569,8 @@ func (s *splitter) members(t types.Type, pkg string, d *decl, seen map[types.Typ
 }
 
 func (s *splitter) mayImport(from, to string) bool {
-	if from == s.srcName {
-		return true
+	if from == s.srcName || s.pkgs[to] != nil && s.pkgs[to].Existing {
+		return true // an existing package is below the split
 	}
 	p := s.pkgs[from]
 	for _, i := range p.Imports {
@@ -583,6 +608,7 @@ func (s *splitter) names() error {
 		objs = append(objs, obj)
 	}
 	sort.Slice(objs, func(i, j int) bool { return objs[i].Pos() < objs[j].Pos() })
+	used := map[string]bool{}
 	taken := map[string]map[string]bool{} // package-level names by package
 	for _, d := range s.decls {
 		if taken[d.pkg] == nil {
@@ -592,7 +618,34 @@ func (s *splitter) names() error {
 			taken[d.pkg][id.Name] = true
 		}
 	}
+	for _, d := range s.decls {
+		for _, id := range declNames(d.node) {
+			obj := s.info.Defs[id]
+			nn, ok := s.plan.Renames[id.Name]
+			if !ok || obj == nil || d.copy || obj.Parent() != s.tpkg.Scope() {
+				continue
+			}
+			used[id.Name] = true
+			if taken[d.pkg][nn] {
+				s.rep.problemf("renaming %s: %s already names something in package %s", id.Name, nn, d.pkg)
+			}
+			taken[d.pkg][nn] = true
+			s.exported[obj] = nn
+			if obj.Exported() {
+				s.renamed[id.Name] = nn
+			}
+			s.rep.Exported = append(s.rep.Exported, fmt.Sprintf("%s -> %s (%s, renamed)", id.Name, nn, d.dest))
+		}
+	}
+	for _, k := range sortedKeys(s.plan.Renames) {
+		if !used[k] {
+			s.rep.warnf("Renames lists %s, which is not there any more", k)
+		}
+	}
 	for _, obj := range objs {
+		if s.exported[obj] != "" {
+			continue // renamed by the plan
+		}
 		key := obj.Name()
 		owner := s.owner(obj)
 		if owner != nil {

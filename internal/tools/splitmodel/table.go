@@ -21,7 +21,6 @@ var poolsimFiles = map[string]string{
 	"decode_test.go":         "scenario/decode_test.go",
 	"input_test.go":          "scenario/input_test.go",
 	"override_test.go":       "scenario/override_test.go",
-	"presets_test.go":        "scenario/presets_test.go",
 	"units_test.go":          "scenario/units_test.go",
 
 	// The HTTPERR log.
@@ -76,6 +75,7 @@ var poolsimFiles = map[string]string{
 	"failures_test.go":           "model/failures_test.go",
 	"mechanisms_helpers_test.go": "model/mechanisms_helpers_test.go",
 	"mser_test.go":               "model/mser_test.go",
+	"presets_test.go":            "model/presets_test.go",
 	"overlap_test.go":            "model/overlap_test.go",
 	"queueing_test.go":           "model/queueing_test.go",
 	"rules_test.go":              "model/rules_test.go",
@@ -101,24 +101,34 @@ var poolsimDecls = map[string]string{
 	"observed.go:scenarioDecoder.validateObserved": "scenario/observed.go",
 	"trace.go:scenarioDecoder.validateTrace":       "scenario/trace.go",
 
-	// Tests: of the formulas alone, and of presets through a run.
-	"theory_test.go:TestTheoryErlangB":                            "queueing/theory_test.go",
-	"theory_test.go:TestTheoryErlangC":                            "queueing/theory_test.go",
-	"theory_test.go:TestTheoryMM1K":                               "queueing/theory_test.go",
-	"presets_test.go:TestPHPFPMEmergencyRestartCountsOnlyCrashes": "model/presets_test.go",
+	// The hash behind the keyed streams, used by the HTTPERR log too.
+	"httperr.go:mix64": "engine/mix.go",
+
+	// Tests of the formulas alone.
+	"theory_test.go:TestTheoryErlangB": "queueing/theory_test.go",
+	"theory_test.go:TestTheoryErlangC": "queueing/theory_test.go",
+	"theory_test.go:TestTheoryMM1K":    "queueing/theory_test.go",
 
 	// The world's queue, supervision and lock.
 	"pool.go:world.failure":        "model/supervision.go",
 	"pool.go:world.stopPool":       "model/supervision.go",
 	"pool.go:world.halt":           "model/supervision.go",
 	"pool.go:world.restartPool":    "model/supervision.go",
+	"budget.go:checkEvery":         "model/limits.go",
+	"budget.go:LimitError":         "model/limits.go",
+	"budget.go:ErrStopped":         "model/limits.go",
+	"budget.go:limits":             "model/limits.go",
+	"budget.go:newLimits":          "model/limits.go",
+	"budget.go:world.simulate":     "model/limits.go",
+	"budget.go:world.withinLimits": "model/limits.go",
+	"budget.go:world.streamRow":    "model/limits.go",
+	"budget.go:WorkerCounts":       "model/result.go",
+	"budget.go:lifeCounts":         "model/result.go",
 	"pool.go:world.releaseLock":    "model/lock.go",
 	"pool.go:world.dropLockWaiter": "model/lock.go",
 }
 
 // poolsimCopies are small test helpers both sides' tests use.
 var poolsimCopies = map[string]string{
-	"mechanisms_helpers_test.go:decodeText": "scenario/presets_test.go",
-	"presets_test.go:phpFPMScenario":        "model/presets_test.go",
-	"override_test.go:set":                  "model/rules_test.go",
+	"override_test.go:set": "model/rules_test.go",
 }
