@@ -148,9 +148,16 @@ document.getElementById("r").addEventListener("load", e => {
 </script>
 </body></html>
 HTML
-	"${browse[@]}" --allow-file-access-from-files --enable-logging=stderr --v=0 \
-		--log-net-log="$work/net-$n.json" --virtual-time-budget=5000 \
-		--dump-dom "file://$work/probe-$n.html" >"$work/dom-$n.html" 2>"$work/log-$n.txt" || true
+	# On a loaded machine the frame may not have loaded when the DOM is
+	# dumped: try again, up to three times.
+	for attempt in 1 2 3; do
+		"${browse[@]}" --allow-file-access-from-files --enable-logging=stderr --v=0 \
+			--log-net-log="$work/net-$n.json" --virtual-time-budget=10000 \
+			--dump-dom "file://$work/probe-$n.html" >"$work/dom-$n.html" 2>"$work/log-$n.txt" || true
+		if grep -q '<pre id="result">' "$work/dom-$n.html"; then
+			break
+		fi
+	done
 	result="$(python3 - "$work/dom-$n.html" "$work/log-$n.txt" "$work/net-$n.json" "$page" <<'PY'
 import html, json, re, sys
 dom, log, net, page = sys.argv[1:]

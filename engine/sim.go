@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 )
 
@@ -150,11 +151,27 @@ func (s *Sim) Step() bool {
 // Unless stopped, the clock then reads until (time passes even when nothing
 // happens), or stays where it is if until is Never or already past. It
 // returns the number of events fired. A Stop before Run has no effect.
-func (s *Sim) Run(until Time) uint64 {
+func (s *Sim) Run(until Time) uint64 { return s.RunChecked(until, 0, nil) }
+
+// RunChecked is Run that also calls check after every `every` events fired
+// and stops, as Stop does, when check returns false: a caller bounds a run
+// (events fired, memory, cancellation) at the cost of one comparison per
+// event. With a nil check it is Run.
+func (s *Sim) RunChecked(until Time, every uint64, check func() bool) uint64 {
 	s.stopped = false
 	start := s.fired
+	next := uint64(math.MaxUint64)
+	if check != nil {
+		next = s.fired + max(every, 1)
+	}
 	for !s.stopped && s.q.head() && s.q.heap[root].at <= until {
 		s.Step()
+		if s.fired >= next {
+			next = s.fired + max(every, 1)
+			if !check() {
+				s.stopped = true
+			}
+		}
 	}
 	if !s.stopped && s.now < until && until != Never {
 		s.now = until

@@ -405,3 +405,20 @@ func TestTime(t *testing.T) {
 		}
 	}
 }
+
+// RunChecked calls its check every `every` events and stops, as Stop does,
+// at the first false; the events fired are those before the stop.
+func TestRunCheckedStopsAtFirstFalse(t *testing.T) {
+	s := New(1, 0)
+	var h HandlerFunc
+	h = func(int) { s.After(1, h, 0) } // an endless chain
+	s.At(0, h, 0)
+	checks := 0
+	n := s.RunChecked(Never, 10, func() bool { checks++; return checks < 3 })
+	if n != 30 || checks != 3 || s.Now() != 29 {
+		t.Fatalf("fired %d events in %d checks, now %v; want 30 in 3, now 29", n, checks, s.Now())
+	}
+	if n := s.RunChecked(5, 10, nil); n != 0 {
+		t.Fatalf("a run to an earlier time fired %d events", n)
+	}
+}

@@ -20,19 +20,7 @@ func TestCSVFormulaEscaped(t *testing.T) {
 			t.Errorf("csvText(%q) = %q, want %q", in, got, want)
 		}
 	}
-	e := parseString(t, "scenario = \"small.toml\"\nreplications = 2\n[variants.\"=1+1\"]\n[variants.\"@x\"]\n\"pool.threads\" = 8\n", fakeSim(fakeRun))
-	res, err := e.Run(context.Background(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := res.WriteSummary(&b); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&b).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, rows := summaryOf(t, "scenario = \"small.toml\"\nreplications = 2\n[variants.\"=1+1\"]\n[variants.\"@x\"]\n\"pool.threads\" = 8\n")
 	if rows[1][0] != "'=1+1" || rows[2][0] != "'@x" {
 		t.Errorf("variant cells %q, %q", rows[1][0], rows[2][0])
 	}
@@ -41,7 +29,26 @@ func TestCSVFormulaEscaped(t *testing.T) {
 // With one replication there is no confidence interval: the CSV cells are
 // empty and the text says n/a, and why.
 func TestOneReplicationNoInterval(t *testing.T) {
-	e := parseString(t, "scenario = \"small.toml\"\nreplications = 1\n", fakeSim(fakeRun))
+	res, rows := summaryOf(t, "scenario = \"small.toml\"\nreplications = 1\n")
+	for i, col := range rows[0] {
+		if strings.HasSuffix(col, "_ci") && rows[1][i] != "" {
+			t.Errorf("%s = %q with one replication, want empty", col, rows[1][i])
+		}
+	}
+	var b bytes.Buffer
+	if err := res.Table(&b, "rate_503"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "± n/a") || !strings.Contains(b.String(), "one replication gives no confidence interval") {
+		t.Errorf("table:\n%s", b.String())
+	}
+}
+
+// summaryOf runs an experiment with the fake model and returns its results
+// and the rows of its summary.csv.
+func summaryOf(t *testing.T, src string) (*Results, [][]string) {
+	t.Helper()
+	e := parseString(t, src, fakeSim(fakeRun))
 	res, err := e.Run(context.Background(), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -54,16 +61,5 @@ func TestOneReplicationNoInterval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, col := range rows[0] {
-		if strings.HasSuffix(col, "_ci") && rows[1][i] != "" {
-			t.Errorf("%s = %q with one replication, want empty", col, rows[1][i])
-		}
-	}
-	b.Reset()
-	if err := res.Table(&b, "rate_503"); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(b.String(), "± n/a") || !strings.Contains(b.String(), "one replication gives no confidence interval") {
-		t.Errorf("table:\n%s", b.String())
-	}
+	return res, rows
 }

@@ -8,7 +8,7 @@
 //	scenario = "trend-page.toml"   # relative to this file, or a shipped scenario's name
 //	replications = 20              # default 10
 //	seed = 7                       # default 1; replaces the scenario's seed
-//	confidence = 0.95              # default 0.95
+//	confidence = 0.95              # default 0.95; from MinConfidence to MaxConfidence
 //	baseline = "time 29h"          # optional: the variant the others are compared with
 //
 //	[overrides]                    # optional: applied to every run, before the variant's

@@ -145,7 +145,8 @@ func (p Point) describe(sweeps []Sweep) string {
 // Points returns the grid points in order; a point's Index is its position.
 func (e *Experiment) Points() []Point { return e.points }
 
-// Source returns the experiment file's bytes as parsed.
+// Source returns the experiment file's bytes as parsed, without a leading
+// byte-order mark.
 func (e *Experiment) Source() []byte { return e.source }
 
 // ScenarioSource returns the base scenario's bytes.
@@ -209,14 +210,14 @@ func parse(filename string, data []byte, baseDir string, sim simulator) (*Experi
 	if !IsExperiment(doc.Raw) && isScenario(doc.Raw) {
 		return nil, tomlin.Errors{{File: filename, Msg: fmt.Sprintf("a scenario, not an experiment: run it with \"poolsim run %s\"", filename)}}
 	}
-	p := &parser{file: filename, raw: doc.Raw, keys: doc.Keys, misspelt: map[string]bool{}}
+	p := newParser(filename, doc)
 	p.strict()
 	e := &Experiment{
 		File:         filename,
 		Replications: DefaultReplications,
 		Seed:         DefaultSeed,
 		Confidence:   DefaultConfidence,
-		source:       slices.Clone(data),
+		source:       slices.Clone(doc.Data), // without a byte-order mark, which would not survive experiment.toml's header
 		sim:          sim,
 	}
 	m := doc.Raw
@@ -244,24 +245,27 @@ func parse(filename string, data []byte, baseDir string, sim simulator) (*Experi
 			return nil, err
 		}
 	}
-	return e, joinProblems(p.err(), e.validate(scLine, !structural))
+	if err := joinProblems(filename, p.err(), e.validate(scLine, !structural)); err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // joinProblems reports the problems of the file and those its scenario
 // finds in it, each line once, at most tomlin.MaxReported lines.
-func joinProblems(file, scenario error) error {
+func joinProblems(name string, fileErr, scenario error) error {
 	if scenario == nil {
-		return file
+		return fileErr
 	}
-	if file == nil {
-		return capLines(scenario)
+	if fileErr == nil {
+		return capLines(scenario, name)
 	}
-	return capLines(errors.Join(file, scenario))
+	return capLines(errors.Join(fileErr, scenario), name)
 }
 
 // capLines drops repeated lines of err and cuts it to tomlin.MaxReported
-// lines and a count of the rest.
-func capLines(err error) error {
+// lines and a count of the rest, a line naming the file name.
+func capLines(err error, name string) error {
 	lines := strings.Split(err.Error(), "\n")
 	seen := make(map[string]bool, len(lines))
 	out := lines[:0]
@@ -273,7 +277,7 @@ func capLines(err error) error {
 	}
 	if len(out) > tomlin.MaxReported {
 		more := len(out) - tomlin.MaxReported
-		out = append(out[:tomlin.MaxReported], fmt.Sprintf("%d more problems not listed (only the first %d are)", more, tomlin.MaxReported))
+		out = append(out[:tomlin.MaxReported], tomlin.CapNote(nil, name, more)[0].Error())
 	}
 	return errors.New(strings.Join(out, "\n"))
 }

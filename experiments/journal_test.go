@@ -103,3 +103,22 @@ func TestLoadSpecialFileBounded(t *testing.T) {
 		t.Errorf("Load(/dev/zero): %v", err)
 	}
 }
+
+// Rule (overwrite protection): Resume with no journal starts afresh in an
+// empty directory (as notebooks do on their first run), but never over the
+// results of a sweep that left no journal.
+func TestResumeWithoutJournal(t *testing.T) {
+	e := parseString(t, fakeExperiment, fakeSim(fakeRun))
+	if _, err := RunTo(context.Background(), e, t.TempDir(), Options{Resume: true}); err != nil {
+		t.Errorf("resume into an empty directory: %v", err)
+	}
+	dir := t.TempDir()
+	other := filepath.Join(dir, ResultsFile)
+	os.WriteFile(other, []byte("another experiment\n"), 0o644)
+	if _, err := RunTo(context.Background(), e, dir, Options{Resume: true}); err == nil || !strings.Contains(err.Error(), "nothing to resume") {
+		t.Errorf("resume over another sweep's results: %v", err)
+	}
+	if data, _ := os.ReadFile(other); string(data) != "another experiment\n" {
+		t.Error("results.csv was overwritten")
+	}
+}

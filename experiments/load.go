@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/experiments/catalog"
 	"github.com/poolsim/poolsim/internal/tomlin"
@@ -242,10 +240,12 @@ func LoadRun(dir string) (*Experiment, error) {
 		}
 		return nil, err
 	}
-	var top map[string]any
-	if _, err := toml.Decode(string(src), &top); err != nil {
-		return nil, fmt.Errorf("%s: %v", expPath, err)
+	// The whole file, header included, so that errors name its lines.
+	doc, err := tomlin.Parse(expPath, whole, tomlin.EmptyInput)
+	if err != nil {
+		return nil, err
 	}
+	top := doc.Raw
 	ref, _ := top["scenario"].(string)
 	redirected, err := redirectScenario(src, scPath)
 	if err != nil {
@@ -349,11 +349,11 @@ func redirectScenario(src []byte, path string) ([]byte, error) {
 	out.Write(src[end:])
 
 	// The rewrite changed the scenario and nothing else.
-	var before, after map[string]any
-	if _, err := toml.Decode(string(src), &before); err != nil {
-		return nil, err
+	before, after := doc.Raw, map[string]any{}
+	if d, err := tomlin.Parse("", out.Bytes(), tomlin.EmptyInput); err == nil {
+		after = d.Raw
 	}
-	if _, err := toml.Decode(out.String(), &after); err != nil || after["scenario"] != path {
+	if after["scenario"] != path {
 		return nil, errors.New("cannot rewrite the scenario value")
 	}
 	delete(before, "scenario")

@@ -116,6 +116,11 @@ func RemoveSweep(dir string) error {
 			return err
 		}
 	}
+	return removeCharts(dir)
+}
+
+// removeCharts removes the charts in dir/charts/, and no other file.
+func removeCharts(dir string) error {
 	ents, _ := os.ReadDir(filepath.Join(dir, ChartsDir))
 	for _, ent := range ents {
 		if isChart(ent.Name()) {
@@ -129,17 +134,42 @@ func RemoveSweep(dir string) error {
 
 // ReplaceSweep moves the sweep written into staging (a directory beside or
 // inside dir, on the same file system) into dir, replacing the earlier
-// sweep there only now that the new files are complete, and removes
-// staging.
+// sweep there only now that the new files are complete: each new file is
+// renamed over the old one, the old files the new sweep does not have and
+// the old charts are removed, and staging is removed.
 func ReplaceSweep(staging, dir string) error {
-	if err := RemoveSweep(dir); err != nil {
+	if err := CheckOutputDir(dir); err != nil {
 		return err
 	}
 	for _, name := range OutputFiles {
 		err := os.Rename(filepath.Join(staging, name), filepath.Join(dir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			err = os.Remove(filepath.Join(dir, name))
+		}
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 	}
+	if err := removeCharts(dir); err != nil {
+		return err
+	}
 	return os.RemoveAll(staging)
+}
+
+// ClaimOutputDir makes dir if needed, locks it (LockDir) and checks it
+// (CheckOutputDir): what a sweep or merge does before it looks at what dir
+// holds. The caller unlocks it when done.
+func ClaimOutputDir(dir string) (*DirLock, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	lock, err := LockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckOutputDir(dir); err != nil {
+		lock.Unlock()
+		return nil, err
+	}
+	return lock, nil
 }

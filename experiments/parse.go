@@ -41,7 +41,26 @@ type parser struct {
 	// misspelt: the [[sweep]] and [[chart]] tables ("sweep 2") with an
 	// unknown key, whose missing keys are then not reported again.
 	misspelt map[string]bool
+	// at and under index keys by path (pathKey): the statements of a path,
+	// and those below it, in file order, so that files with thousands of
+	// variants are read in linear time.
+	at, under map[string][]int
 }
+
+func newParser(file string, doc *tomlin.Doc) *parser {
+	p := &parser{file: file, raw: doc.Raw, keys: doc.Keys, misspelt: map[string]bool{},
+		at: make(map[string][]int, len(doc.Keys)), under: map[string][]int{}}
+	for i, k := range doc.Keys {
+		p.at[pathKey(k.Path)] = append(p.at[pathKey(k.Path)], i)
+		for n := 1; n < len(k.Path); n++ {
+			pk := pathKey(k.Path[:n])
+			p.under[pk] = append(p.under[pk], i)
+		}
+	}
+	return p
+}
+
+func pathKey(path []string) string { return strings.Join(path, "\x00") }
 
 // errorf records a problem at line with the key (as written in messages)
 // and its value (TOML text, or "").
@@ -71,8 +90,8 @@ func (p *parser) err() error {
 // line returns the line where path is first written (elem: the array
 // element it must belong to, -1 for any), or 0.
 func (p *parser) line(elem int, path ...string) int {
-	for _, k := range p.keys {
-		if (elem < 0 || k.Elem == elem) && slices.Equal(k.Path, path) {
+	for _, i := range p.at[pathKey(path)] {
+		if k := p.keys[i]; elem < 0 || k.Elem == elem {
 			return k.Line
 		}
 	}
@@ -107,14 +126,14 @@ func (p *parser) fields(e *Experiment, m map[string]any) (baseline string) {
 	}
 	if v, ok := p.integer(m, "replications"); ok {
 		if v < 1 || v > maxReplications {
-			p.errorf(p.line(-1, "replications"), "replications", valueText(v), "want 1 to %d", maxReplications)
+			p.errorf(p.line(-1, "replications"), "replications", valueText(v), "must be between 1 and %d", maxReplications)
 		} else {
 			e.Replications = int(v)
 		}
 	}
 	if v, ok := p.integer(m, "seed"); ok {
 		if v < 0 {
-			p.errorf(p.line(-1, "seed"), "seed", valueText(v), "want a non-negative integer")
+			p.errorf(p.line(-1, "seed"), "seed", valueText(v), "must be at least 0")
 		} else {
 			e.Seed = uint64(v)
 		}
@@ -125,7 +144,7 @@ func (p *parser) fields(e *Experiment, m map[string]any) (baseline string) {
 		case !isNum:
 			p.mismatch(p.line(-1, "confidence"), "confidence", v, "a number")
 		case !(c >= MinConfidence && c <= MaxConfidence):
-			p.errorf(p.line(-1, "confidence"), "confidence", valueText(v), "want a number from %g to %g, such as 0.95", MinConfidence, MaxConfidence)
+			p.errorf(p.line(-1, "confidence"), "confidence", valueText(v), "must be between %g and %g, such as 0.95", MinConfidence, MaxConfidence)
 		default:
 			e.Confidence = c
 		}
@@ -150,9 +169,9 @@ func (p *parser) strict() {
 			p.unknown(k, toml.Key(k.Path).String(), "unknown top-level key", top, topKeys)
 		case top == "sweep" && len(k.Path) >= 2 && !slices.Contains(sweepKeys, k.Path[1]):
 			p.misspelt[fmt.Sprint("sweep ", k.Elem)] = true
-			p.unknown(k, "sweep."+toml.Key(k.Path[1:2]).String(), "unknown key in [[sweep]]", k.Path[1], sweepKeys)
+			p.unknown(k, "sweep."+toml.Key(k.Path[1:2]).String(), "unknown key", k.Path[1], sweepKeys)
 		case top == "chart" && len(k.Path) >= 2 && !slices.Contains(chartKeys, k.Path[1]):
-			p.unknown(k, "chart."+toml.Key(k.Path[1:2]).String(), "unknown key in [[chart]]", k.Path[1], chartKeys)
+			p.unknown(k, "chart."+toml.Key(k.Path[1:2]).String(), "unknown key", k.Path[1], chartKeys)
 		case top == "chart" && len(k.Path) > 2:
 			p.errorf(k.Line, "chart."+toml.Key(k.Path[1:2]).String(), "", "want a string, got a table")
 		}

@@ -64,8 +64,9 @@ func (p *parser) variants(e *Experiment, m map[string]any) {
 func (p *parser) overridesIn(table map[string]any, prefix ...string) []Override {
 	what := toml.Key(prefix).String()
 	var out []Override
-	for _, k := range p.keys {
-		if k.Header || len(k.Path) <= len(prefix) || !slices.Equal(k.Path[:len(prefix)], prefix) {
+	for _, i := range p.under[pathKey(prefix)] {
+		k := p.keys[i]
+		if k.Header {
 			continue
 		}
 		if k.Depth != len(k.Path) && k.Depth > len(prefix) {

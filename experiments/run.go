@@ -48,7 +48,8 @@ type Options struct {
 	// 0: model.DefaultMaxEvents.
 	MaxEvents float64
 	// Resume (RunTo only) keeps the runs already in the output directory's
-	// journal and runs only the missing ones.
+	// journal and runs only the missing ones; with no journal it starts
+	// afresh, unless the directory holds another sweep's files.
 	Resume bool
 }
 
@@ -90,7 +91,11 @@ func RunTo(ctx context.Context, e *Experiment, dir string, opt Options) (*Result
 		j, err := ReadJournal(dir)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return nil, fmt.Errorf("%s: no journal: there is nothing to resume", dir)
+			// Nothing to resume: start afresh, but never over the files of
+			// another sweep that left no journal.
+			if old := EarlierSweep(dir); old != "" {
+				return nil, fmt.Errorf("%s holds %s but no %s: nothing to resume, and the files are not this sweep's to replace", dir, old, JournalFile)
+			}
 		case err != nil:
 			return nil, err
 		case j.Fingerprint != e.Fingerprint():
@@ -103,7 +108,7 @@ func RunTo(ctx context.Context, e *Experiment, dir string, opt Options) (*Result
 			appending = true
 		}
 	}
-	return x.runTo(ctx, dir, appending, nil)
+	return x.runTo(ctx, dir, appending, false)
 }
 
 // Merge writes into dir the sweep that the shards in shardDirs (each the
@@ -119,20 +124,15 @@ func Merge(e *Experiment, dir string, shardDirs ...string) (*Results, error) {
 	if x.done, err = e.shardRuns(shardDirs); err != nil {
 		return nil, fmt.Errorf("cannot merge: %w", err)
 	}
-	total := x.points * e.Replications
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	rows := make([]Row, 0, total)
-	for i := range total {
-		rows = append(rows, x.row(i, x.done[i]))
-	}
-	return x.runTo(context.Background(), dir, false, rows)
+	return x.runTo(context.Background(), dir, false, true)
 }
 
 // runTo runs x into dir (see RunTo); the journal is appended to, or created
-// afresh holding the runs given.
-func (x *execution) runTo(ctx context.Context, dir string, appending bool, journal []Row) (*Results, error) {
+// afresh, holding the runs already done when journalDone is set (a merge).
+func (x *execution) runTo(ctx context.Context, dir string, appending, journalDone bool) (*Results, error) {
 	e := x.e
 	if err := CheckOutputDir(dir); err != nil {
 		return nil, err
@@ -145,8 +145,8 @@ func (x *execution) runTo(ctx context.Context, dir string, appending bool, journ
 		return nil, err
 	}
 	defer jw.close()
-	if len(journal) > 0 {
-		if err := jw.append(journal); err != nil {
+	if journalDone {
+		if err := x.journalDone(jw); err != nil {
 			return nil, err
 		}
 	}
@@ -183,6 +183,25 @@ func (x *execution) runTo(ctx context.Context, dir string, appending bool, journ
 		return nil, err
 	}
 	return res, nil
+}
+
+// journalDone writes the runs already done to the journal in run order, a
+// few thousand at a time.
+func (x *execution) journalDone(jw *journalWriter) error {
+	total := x.points * x.e.Replications
+	batch := make([]Row, 0, 4096)
+	for i := range total {
+		if values, ok := x.done[i]; ok {
+			batch = append(batch, x.row(i, values))
+		}
+		if len(batch) == cap(batch) || i == total-1 {
+			if err := jw.append(batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	return nil
 }
 
 // execution is one sweep in progress. Runs are numbered

@@ -326,16 +326,17 @@ func CheckMaxEvents(v float64) error { return checkMaxEvents(v) }
 // LimitError is a run stopped because it exceeded its event budget (its
 // estimate was too low) or held too many waiting requests.
 type LimitError struct {
-	At     engine.Time // the simulated time it stopped at
-	Events uint64
-	Budget float64
-	Queued int // requests waiting, when over the memory limit
+	At       engine.Time // the simulated time it stopped at
+	Events   uint64
+	Budget   float64
+	Queued   int     // requests waiting, when over the memory limit
+	MaxBytes float64 // that limit
 }
 
 func (e *LimitError) Error() string {
 	if e.Queued > 0 {
 		return fmt.Sprintf("stopped at %s of simulated time: %d requests waiting in the queue exceed the memory limit of %s; lower pool.queue_length or the load",
-			e.At, e.Queued, bytesText(MaxMemory))
+			e.At, e.Queued, bytesText(e.MaxBytes))
 	}
 	return fmt.Sprintf("stopped at %s of simulated time after %d events, over the budget of %.3g events (the estimate before the run was lower); "+
 		"shorten the horizon or raise --max-events", e.At, e.Events, e.Budget)
@@ -348,12 +349,13 @@ var ErrStopped = errors.New("run stopped")
 type limits struct {
 	ctx      context.Context
 	budget   float64
+	maxBytes float64 // MaxMemory; tests lower it
 	seriesTo func(SeriesRow) error
 	err      error
 }
 
 func newLimits(opt Options) limits {
-	l := limits{ctx: opt.Context, budget: opt.MaxEvents, seriesTo: opt.SeriesTo}
+	l := limits{ctx: opt.Context, budget: opt.MaxEvents, maxBytes: MaxMemory, seriesTo: opt.SeriesTo}
 	if l.budget == 0 {
 		l.budget = DefaultMaxEvents
 	}
@@ -375,8 +377,8 @@ func (w *world) withinLimits() bool {
 		l.err = fmt.Errorf("%w at %s of simulated time: %w", ErrStopped, w.sim.Now(), l.ctx.Err())
 	case float64(w.sim.Fired()) > l.budget:
 		l.err = &LimitError{At: w.sim.Now(), Events: w.sim.Fired(), Budget: l.budget}
-	case float64(w.queue.len())*bytesPerRequest > MaxMemory:
-		l.err = &LimitError{At: w.sim.Now(), Queued: w.queue.len()}
+	case float64(w.queue.len())*bytesPerRequest > l.maxBytes:
+		l.err = &LimitError{At: w.sim.Now(), Queued: w.queue.len(), MaxBytes: l.maxBytes}
 	}
 	return l.err == nil
 }

@@ -185,3 +185,24 @@ func TestLifecyclesBounded(t *testing.T) {
 		t.Errorf("%d starts, %d exits counted (%v)", c.Started, exits, c.Exits)
 	}
 }
+
+// Rule (memory): a run whose queue grows past the memory limit is stopped
+// even when the estimate let it start (bypassed here, with a lower limit).
+func TestRunStopsWhenQueueOverMemory(t *testing.T) {
+	sc := baseScenario(200, engine.Second, 1, 1<<31-1, engine.Hour) // 200 a second against 1
+	w, err := newWorld(sc, Options{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.limits.maxBytes = 1 << 20 // 4096 waiting requests
+	_, err = w.run()
+	var le *LimitError
+	if !errors.As(err, &le) || le.Queued < 4096 || !strings.Contains(err.Error(), "queue_length") {
+		t.Fatalf("the run was not stopped for its queue: %v", err)
+	}
+	// Checked every checkEvery events, each of which queues at most one
+	// request.
+	if le.Queued > 4096+checkEvery {
+		t.Errorf("stopped with %d waiting, over 4096 + %d", le.Queued, checkEvery)
+	}
+}

@@ -27,7 +27,10 @@ func decodeList(t *testing.T, src string) Errors {
 // hundred problems and counts the rest (it took minutes, listing all, while
 // each error rescanned every earlier one).
 func TestManyErrorsCapped(t *testing.T) {
-	const n = 100_000
+	n := 100_000
+	if testing.Short() {
+		n = 10_000 // under the race detector
+	}
 	var b strings.Builder
 	b.WriteString(overrideBase + "[pool]\n")
 	for i := range n {
@@ -49,7 +52,10 @@ func TestManyErrorsCapped(t *testing.T) {
 // not have, in a scenario with 10⁴ classes, are reported without listing
 // every class in every message.
 func TestManyMissingReferences(t *testing.T) {
-	const n = 10_000
+	n := 10_000
+	if testing.Short() {
+		n = 1_000 // under the race detector
+	}
 	var b strings.Builder
 	for i := range n {
 		fmt.Fprintf(&b, "[classes.c%d]\nservice = \"1ms\"\n", i)

@@ -68,12 +68,16 @@ func ParseKey(key string) ([]string, error) {
 	if strings.ContainsAny(key, "\n\r") {
 		return nil, fmt.Errorf("invalid key %q: a key is one line", key)
 	}
-	var m map[string]any
-	if _, err := toml.Decode(key+" = 0", &m); err != nil {
+	doc, err := tomlin.Parse("", []byte(key+" = 0"), "missing key")
+	if err != nil {
+		var es tomlin.Errors
+		if errors.As(err, &es) && len(es) > 0 && !strings.HasPrefix(es[0].Msg, "TOML syntax") {
+			return nil, fmt.Errorf("invalid key %s: %s", tomlin.Shorten(strconv.Quote(key)), es[0].Msg)
+		}
 		return nil, fmt.Errorf("invalid key %q: want a dotted key such as pool.recycle.time or clients.\"my client\".count", key)
 	}
 	var path []string
-	cur := m
+	cur := doc.Raw
 	for {
 		if len(cur) != 1 {
 			return nil, fmt.Errorf("invalid key %q", key)
@@ -95,30 +99,28 @@ func ParseKey(key string) ([]string, error) {
 	}
 }
 
-// parseTOMLValue parses one TOML value written as text.
+// parseTOMLValue parses one TOML value written as text, through the one
+// front end of input files (so that a value nested too deep is refused
+// before it is decoded).
 func parseTOMLValue(text string) (any, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, errors.New("missing value")
 	}
-	var m map[string]any
-	md, err := toml.Decode("v = "+text+"\n", &m)
+	doc, err := tomlin.Parse("", []byte("v = "+text+"\n"), "missing value")
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, errors.New(pe.Message)
+		var es tomlin.Errors
+		if errors.As(err, &es) && len(es) > 0 {
+			return nil, errors.New(strings.TrimPrefix(es[0].Msg, "TOML syntax: "))
 		}
 		return nil, err
 	}
-	if len(m) != 1 || len(md.Keys()) == 0 || md.Keys()[0].String() != "v" {
-		return nil, errors.New("not a single TOML value")
-	}
-	v, ok := m["v"]
-	if !ok {
+	v, ok := doc.Raw["v"]
+	if !ok || len(doc.Raw) != 1 {
 		return nil, errors.New("not a single TOML value")
 	}
 	// Everything else parsed must lie inside v.
-	for _, k := range md.Keys() {
-		if k[0] != "v" {
+	for _, k := range doc.Keys {
+		if k.Path[0] != "v" {
 			return nil, errors.New("not a single TOML value")
 		}
 	}

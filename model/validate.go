@@ -44,10 +44,7 @@ func (sc *Scenario) Validate() error {
 	d := newScenarioDecoder("")
 	d.validate(sc)
 	d.sort()
-	if len(d.errs) > 0 {
-		return d.errs
-	}
-	return nil
+	return d.result()
 }
 
 // given reports whether the scenario wrote the key at path (in the file or

@@ -19,9 +19,10 @@ type arrangement struct {
 
 // arrange gives every point a category from dimension cat and a series
 // from dimension first (if >= 0) and every other dimension that varies,
-// except those in skip. Two points with the same category and series are an
-// error: the chart would hide one.
-func arrange(t *Table, pts []point, dims []string, cat, first int, skip ...int) (*arrangement, error) {
+// except those in skip. Series are labelled with the keys' readable names
+// ("recycle age 30m, shutdown time limit 90s") unless raw. Two points with
+// the same category and series are an error: the chart would hide one.
+func arrange(t *Table, pts []point, dims []string, cat, first int, raw bool, skip ...int) (*arrangement, error) {
 	values := func(d int) []string {
 		vs := make([]string, len(pts))
 		for i, p := range pts {
@@ -49,6 +50,11 @@ func arrange(t *Table, pts []point, dims []string, cat, first int, skip ...int) 
 			serDims = append(serDims, d)
 		}
 	}
+	// A first dimension of one value (the only variant) names nothing when
+	// others split the series.
+	if first >= 0 && len(serDims) > 1 && len(values(first)) == 1 {
+		serDims = serDims[1:]
+	}
 	// Order of the values of each series dimension.
 	rank := make([]map[string]int, len(serDims))
 	ordered := true
@@ -65,7 +71,7 @@ func arrange(t *Table, pts []point, dims []string, cat, first int, skip ...int) 
 	}
 	a.ordered = ordered && len(serDims) == 1
 	if len(serDims) == 1 {
-		a.heading = dims[serDims[0]]
+		a.heading = keyTitle(dims[serDims[0]], raw)
 	}
 
 	keyOf := func(p point) string {
@@ -81,7 +87,11 @@ func arrange(t *Table, pts []point, dims []string, cat, first int, skip ...int) 
 		}
 		parts := make([]string, len(serDims))
 		for k, d := range serDims {
-			parts[k] = dims[d] + "=" + p.dims[d]
+			if name := keyTitle(dims[d], raw); name != dims[d] {
+				parts[k] = name + " " + p.dims[d]
+			} else {
+				parts[k] = dims[d] + "=" + p.dims[d]
+			}
 		}
 		return strings.Join(parts, ", ")
 	}

@@ -62,7 +62,7 @@ func buildBars(t *Table, metric, x, group string, raw bool) (*Figure, barSet, er
 			return nil, barSet{}, err
 		}
 	}
-	a, err := arrange(t, pts, dims, xi, gi)
+	a, err := arrange(t, pts, dims, xi, gi, raw)
 	if err != nil {
 		return nil, barSet{}, err
 	}
@@ -81,7 +81,7 @@ func buildBars(t *Table, metric, x, group string, raw bool) (*Figure, barSet, er
 	f.X.Min, f.X.Max = -0.5, float64(len(a.cats))-0.5
 	valueRange(&f.Y, lo, hi)
 	if n := len(a.series); n > 1 {
-		l := &sideLegend{heading: keyTitle(a.heading, raw)}
+		l := &sideLegend{heading: a.heading}
 		for k, label := range a.series {
 			l.add(label, set.series[k])
 		}

@@ -135,6 +135,9 @@ func TestBarsLayout(t *testing.T) {
 }
 
 func TestDraw(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders ten PNG files: slow under the race detector (ExampleDraw draws the same in -short)")
+	}
 	dir := t.TempDir()
 	for _, f := range []string{"summary.csv", "compare.csv"} {
 		b, err := os.ReadFile(filepath.Join("testdata", f))

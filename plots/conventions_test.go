@@ -10,6 +10,7 @@ import (
 // An interval is clipped at the metric's natural bounds: no whisker below
 // 0 % (zeros.csv: 0.09 % ± 0.26 %).
 func TestIntervalsClippedAtZero(t *testing.T) {
+	t.Parallel()
 	_, set, err := buildBars(mustTable(t, "zeros.csv"), "rate_503", "variant", "", false)
 	if err != nil {
 		t.Fatal(err)
@@ -30,6 +31,7 @@ func TestIntervalsClippedAtZero(t *testing.T) {
 
 // A bar of height zero is marked, with its value, where it stands.
 func TestZeroBarsMarked(t *testing.T) {
+	t.Parallel()
 	_, set, err := buildBars(mustTable(t, "zeros.csv"), "crashes", "variant", "", false)
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +48,7 @@ func TestZeroBarsMarked(t *testing.T) {
 // Lines with the same values are told apart: the later one says which it
 // is identical to, and no two lines share a marker.
 func TestIdenticalLinesTold(t *testing.T) {
+	t.Parallel()
 	f, err := Lines(mustTable(t, "recycle-time.csv"), "pool.recycle.time", "rate_503")
 	if err != nil {
 		t.Fatal(err)
@@ -64,6 +67,7 @@ func TestIdenticalLinesTold(t *testing.T) {
 // logarithmic; a p99 spanning 0.12 s to 4.9 s likewise, with duration
 // ticks; the 503 rate, in per cent, is linear from 0.
 func TestLogAxes(t *testing.T) {
+	t.Parallel()
 	tb := mustTable(t, "recycle-time.csv")
 	for _, tc := range []struct {
 		metric     string
@@ -93,6 +97,7 @@ func TestLogAxes(t *testing.T) {
 
 // Every chart of a sweep states n, the confidence level and the horizon.
 func TestFootnote(t *testing.T) {
+	t.Parallel()
 	summary, compare := mustTable(t, "summary.csv"), mustTable(t, "compare.csv")
 	for _, c := range []Chart{{Y: "rate_503"}, {X: "clients.trendpage.count", Y: "ok"}, {Y: "rate_503", Kind: "diff"}} {
 		f, err := c.Plot(summary, compare, About{Confidence: 0.9, Horizon: "24h", Warmup: "15m"})
@@ -109,5 +114,31 @@ func TestFootnote(t *testing.T) {
 	f.Describe(About{})
 	if f.Note != "n = 3 to 40 replications per point · confidence level not recorded" {
 		t.Errorf("footnote %q", f.Note)
+	}
+}
+
+// The one variant of a sweep names no line when a sweep key splits them:
+// the lines are the recycle ages, under that heading.
+func TestOneVariantNamesNoLine(t *testing.T) {
+	t.Parallel()
+	tb, err := ParseTable(strings.NewReader(`variant,pool.recycle.time,pool.shutdown_time_limit,n,rate_abandoned_mean,rate_abandoned_ci
+base,30m,90s,8,0.05,0.001
+base,30m,3m,8,0.03,0.001
+base,1h,90s,8,0.02,0.001
+base,1h,3m,8,0.01,0.001
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Lines(tb, "pool.shutdown_time_limit", "rate_abandoned")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, e := range f.legend.entries {
+		labels = append(labels, e.label)
+	}
+	if f.legend.heading != "recycle age" || strings.Join(labels, "|") != "30m|1h" {
+		t.Errorf("legend %q: %q, want \"recycle age\": 30m, 1h", f.legend.heading, labels)
 	}
 }

@@ -27,7 +27,7 @@ func Differences(compare *Table, metric string) (*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := arrange(compare, pts, dims, 0, -1, 1)
+	a, err := arrange(compare, pts, dims, 0, -1, false, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -138,8 +138,10 @@ func goldenCharts(t *testing.T) map[string]func() (*Figure, error) {
 // (go test -run Golden -update rewrites them; -png DIR saves the charts to
 // look at). SVG, not PNG: PNG bytes change with the CPU target.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	for name, draw := range goldenCharts(t) {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			p, err := draw()
 			if err != nil {
 				t.Fatal(err)
@@ -175,6 +177,7 @@ func TestGolden(t *testing.T) {
 
 // TestChartsDeterministic draws each chart twice: the SVG must not change.
 func TestChartsDeterministic(t *testing.T) {
+	t.Parallel()
 	for name, draw := range goldenCharts(t) {
 		var svg [2]bytes.Buffer
 		for i := range svg {

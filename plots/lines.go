@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -62,7 +63,7 @@ func lines(summary *Table, x, metric string, raw bool) (*Figure, error) {
 		}
 		return nil, fmt.Errorf("plots: %s: sweep key %q mixes numbers, durations and sizes (%s)", summary.name(), x, strings.Join(distinct(raws), ", "))
 	}
-	a, err := arrange(summary, pts, dims, xi, 0) // the variant heads the series
+	a, err := arrange(summary, pts, dims, xi, 0, raw) // the variant heads the series
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +110,7 @@ func lineSeries(f *Figure, pts []point, a *arrangement, kind valueKind, xi int, 
 			continue
 		}
 		xOf := func(i int) float64 { v, _ := kind.parse(pts[i].dims[xi]); return v }
-		slices.SortStableFunc(idx, func(i, j int) int { return cmpFloat(xOf(i), xOf(j)) })
+		slices.SortStableFunc(idx, func(i, j int) int { return cmp.Compare(xOf(i), xOf(j)) })
 		l := &line{label: label, hasCI: true}
 		for _, i := range idx {
 			f.countN(pts[i].n)
@@ -132,16 +133,6 @@ func lineSeries(f *Figure, pts []point, a *arrangement, kind valueKind, xi int, 
 		out = append(out, l)
 	}
 	return out
-}
-
-func cmpFloat(x, y float64) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
 }
 
 // sameLine reports whether two lines have the same points and intervals,

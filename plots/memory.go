@@ -67,10 +67,24 @@ func Memory(rows []model.SeriesRow, workers []model.Lifecycle, interval engine.T
 	if top == 0 {
 		top = 1
 	}
-	// Events in a strip above the memory.
+	// Events in a strip above the memory; the pool's stops shaded, and
+	// marked where each began.
 	strip := top * 1.12
 	if err := eventStrip(f, legend, workers, engine.FromSeconds(s.x1[len(s.x1)-1]*s.scale), s.scale, strip); err != nil {
 		return nil, err
+	}
+	if shade := stoppedShading(s); len(shade.boxes) > 0 {
+		xys := make(plotter.XYs, len(shade.boxes))
+		for i, b := range shade.boxes {
+			xys[i] = plotter.XY{X: b.x0, Y: top * 1.06} // a row of their own, below the exits
+		}
+		stops, err := plotter.NewScatter(xys)
+		if err != nil {
+			return nil, fmt.Errorf("plots: rapid-fail stops: %w", err)
+		}
+		stops.GlyphStyle = exitKinds[2].glyph
+		f.Add(shade, stops)
+		legend.add(fmt.Sprintf("rapid-fail stop (%d)", len(xys)), glyphThumb(stops.GlyphStyle), shade)
 	}
 	f.setLegend(legend)
 	s.timeAxis(f)
@@ -85,9 +99,11 @@ type eventKind struct {
 	exit int // the index in exitKinds of the exits it marks
 }
 
-// runEvents are marked in this order; idle exits are not events.
+// runEvents are marked in this order; idle exits are not events, and the
+// pool's stops are marked from the time series (a stop may find no worker
+// alive to stop).
 var runEvents = []eventKind{
-	{"crash", 0}, {"kill", 1}, {"rapid-fail stop", 2}, {"recycle", 4},
+	{"crash", 0}, {"kill", 1}, {"recycle", 4},
 }
 
 // eventStrip adds a row of markers at height y: one per distinct time at

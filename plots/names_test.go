@@ -12,6 +12,7 @@ import (
 // metric added to model without one fails here rather than reaching a
 // chart as "rate new thing (count)".
 func TestEveryMetricIsNamed(t *testing.T) {
+	t.Parallel()
 	for _, m := range model.MetricNames() {
 		info, ok := metrics[m]
 		if !ok {
@@ -41,6 +42,7 @@ func metricIndex(name string) (int, bool) {
 // Rates are fractions drawn as percentages, bounded by 0 % and 100 %;
 // counts and times are bounded below by 0.
 func TestMetricUnits(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		metric, unit string
 		scale        float64
@@ -67,6 +69,7 @@ func TestMetricUnits(t *testing.T) {
 }
 
 func TestKeyNames(t *testing.T) {
+	t.Parallel()
 	for key, want := range map[string]string{
 		"clients.arrivals.rate":       "arrival rate (requests/s)",
 		"clients.trendpage.count":     "polling clients (clients)",
@@ -86,6 +89,7 @@ func TestKeyNames(t *testing.T) {
 // "120mb" and "1.5TB" were "not a number", and any unknown value was
 // labelled MB).
 func TestValueKinds(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		values []string
 		kind   valueKind
@@ -126,6 +130,7 @@ func TestValueKinds(t *testing.T) {
 // A duration axis spanning more than a decade is logarithmic, labelled
 // with durations; a linear one with round durations.
 func TestKindTicks(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		ticks  kindTicks
 		lo, hi float64

@@ -11,6 +11,7 @@ import (
 )
 
 func TestFromCSV(t *testing.T) {
+	t.Parallel()
 	tab, err := FromCSV(func(w io.Writer) error {
 		_, err := io.WriteString(w, "variant,n,rate_503_mean,rate_503_ci\na,3,0.1,0.01\nb,3,0.2,0.02\n")
 		return err
@@ -24,6 +25,7 @@ func TestFromCSV(t *testing.T) {
 }
 
 func TestWhere(t *testing.T) {
+	t.Parallel()
 	tab := mustRead(t, "testdata/summary.csv")
 	for _, tc := range []struct{ column, value string }{
 		{"variant", "no recycle"},
@@ -56,6 +58,7 @@ func TestWhere(t *testing.T) {
 // Reference adds its entry to the chart's side legend, or gives the chart
 // one.
 func TestReference(t *testing.T) {
+	t.Parallel()
 	summary := mustRead(t, "testdata/summary.csv")
 	p, err := Lines(summary, "clients.trendpage.count", "rate_503")
 	if err != nil {

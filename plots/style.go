@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"cmp"
 	"image/color"
 	"math"
 	"slices"
@@ -218,13 +219,7 @@ func sortValues(values []string) (sorted []string, ordered bool) {
 	slices.SortStableFunc(sorted, func(a, b string) int {
 		x, _ := number(a)
 		y, _ := number(b)
-		switch {
-		case x < y:
-			return -1
-		case x > y:
-			return 1
-		}
-		return 0
+		return cmp.Compare(x, y)
 	})
 	return sorted, true
 }

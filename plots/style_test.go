@@ -123,7 +123,7 @@ y,1,fast,3,4,0.1
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := arrange(tb, pts, dims, 0, 1) // x: variant; series: a first, then b
+	a, err := arrange(tb, pts, dims, 0, 1, false) // x: variant; series: a first, then b
 	if err != nil {
 		t.Fatal(err)
 	}

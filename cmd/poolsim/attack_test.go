@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/experiments"
+	"github.com/poolsim/poolsim/plots"
 )
 
 // Rule (output directory): a sweep never follows a symbolic link inside
@@ -94,6 +95,18 @@ func TestSweepOverwriteProtection(t *testing.T) {
 				t.Errorf("%s was changed", c.file)
 			}
 		})
+	}
+}
+
+// --resume into a directory that does not exist refuses and leaves none.
+func TestSweepResumeNothingLeavesNoDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "b")
+	status, _, stderr := poolsim(t, "sweep", smallSweep, "-o", dir, "-q", "--resume")
+	if status != 1 || !strings.Contains(stderr, "nothing to resume") {
+		t.Errorf("exit %d, stderr %q", status, stderr)
+	}
+	if _, err := os.Lstat(filepath.Dir(dir)); err == nil {
+		t.Error("a refused --resume left the directories it made")
 	}
 }
 
@@ -341,5 +354,21 @@ func TestTraceBounded(t *testing.T) {
 	}
 	if got := b.String(); !strings.HasPrefix(got, "abcd\nabcd\n\n… trace cut at") || strings.Count(got, "trace cut") != 1 {
 		t.Errorf("trace %q", got)
+	}
+}
+
+// The chart kinds are listed once, by experiments (ChartKinds), and plots
+// draws every one of them: they are passed through as they are
+// (report.ChartsOf).
+func TestChartKindsAgree(t *testing.T) {
+	dir := t.TempDir()
+	runOK(t, "sweep", smallSweep, "-o", dir, "-q")
+	for _, kind := range experiments.ChartKinds() {
+		charts := []plots.Chart{{Title: "kind " + kind, Y: "rate_503", Kind: kind}}
+		// This sweep has no numeric axis for a line chart to need; what
+		// matters is that plots knows the kind.
+		if _, err := plots.Draw(dir, charts, plots.About{}); err != nil && strings.Contains(err.Error(), "unknown kind") {
+			t.Errorf("kind %q: %v", kind, err)
+		}
 	}
 }

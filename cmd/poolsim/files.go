@@ -19,10 +19,10 @@ type input struct {
 	shipped bool
 }
 
-// kinds of input, for messages.
+// kind of a catalog entry, for messages.
 const (
-	kindScenario   = experiments.KindScenario
-	kindExperiment = experiments.KindExperiment
+	kindScenario   = "scenario"
+	kindExperiment = "experiment"
 )
 
 // readInput reads arg as a file, or else as the name of a shipped scenario

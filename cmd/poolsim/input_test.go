@@ -100,32 +100,35 @@ func TestFileNameWithNewline(t *testing.T) {
 }
 
 // TestRunHeaderNewlineName: a sweep of an experiment file whose name holds
-// a newline writes an experiment.toml whose header still reads back (the
-// name broke the comment line).
+// a newline, or whose text starts with a byte-order mark, writes an
+// experiment.toml that reads back (the name broke the comment line; the
+// mark, after the header, broke the TOML).
 func TestRunHeaderNewlineName(t *testing.T) {
-	dir := t.TempDir()
-	for _, f := range []string{"small.toml", "sweep.toml"} {
-		data, err := os.ReadFile(filepath.Join("testdata", f))
-		if err != nil {
-			t.Fatal(err)
+	for _, c := range []struct{ name, prefix string }{{"my\nsweep.toml", ""}, {"bom.toml", "\xef\xbb\xbf"}} {
+		dir := t.TempDir()
+		for _, f := range []string{"small.toml", "sweep.toml"} {
+			data, err := os.ReadFile(filepath.Join("testdata", f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := f
+			if f == "sweep.toml" {
+				name, data = c.name, append([]byte(c.prefix), data...)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
-		name := f
-		if f == "sweep.toml" {
-			name = "my\nsweep.toml"
+		out := filepath.Join(dir, "out")
+		if status, _, stderr := poolsim(t, "sweep", filepath.Join(dir, c.name), "-o", out, "-q"); status != 0 {
+			t.Fatalf("%q: sweep: status %d\n%s", c.name, status, stderr)
 		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			t.Fatal(err)
+		h, _, err := experiments.ReadRunHeader(out)
+		if err != nil || h.File != c.name {
+			t.Fatalf("%q: header file %q: %v", c.name, h.File, err)
 		}
-	}
-	out := filepath.Join(dir, "out")
-	if status, _, stderr := poolsim(t, "sweep", filepath.Join(dir, "my\nsweep.toml"), "-o", out, "-q"); status != 0 {
-		t.Fatalf("sweep: status %d\n%s", status, stderr)
-	}
-	h, _, err := experiments.ReadRunHeader(out)
-	if err != nil || h.File != "my\nsweep.toml" {
-		t.Fatalf("header file %q: %v", h.File, err)
-	}
-	if _, err := experiments.LoadRun(out); err != nil {
-		t.Errorf("LoadRun: %v", err)
+		if _, err := experiments.LoadRun(out); err != nil {
+			t.Errorf("%q: LoadRun: %v", c.name, err)
+		}
 	}
 }

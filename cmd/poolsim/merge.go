@@ -53,27 +53,30 @@ func runMerge(c *cli, args []string) int {
 	if err != nil {
 		return c.errorf("cannot merge: %v", err)
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return c.errorf("%v", err)
-	}
-	lock, err := experiments.LockDir(out)
+	lock, err := experiments.ClaimOutputDir(out)
 	if err != nil {
 		return c.errorf("%v", err)
 	}
 	defer lock.Unlock()
-	if err := experiments.CheckOutputDir(out); err != nil {
-		return c.errorf("%v", err)
-	}
-	if !*force {
-		if old := experiments.EarlierSweep(out); old != "" {
+	target := out
+	if old := experiments.EarlierSweep(out); old != "" {
+		if !*force {
 			return c.errorf("%s holds an earlier sweep (%s): --force replaces it", out, old)
 		}
-	} else if err := experiments.RemoveSweep(out); err != nil {
-		return c.errorf("%v", err)
+		// The merged sweep replaces the earlier one once complete.
+		if target, err = os.MkdirTemp(out, ".poolsim-new-"); err != nil {
+			return c.errorf("%v", err)
+		}
+		defer os.RemoveAll(target)
 	}
-	res, err := experiments.Merge(e, out, pos...)
+	res, err := experiments.Merge(e, target, pos...)
 	if err != nil {
 		return c.errorf("cannot merge: %v", err)
+	}
+	if target != out {
+		if err := experiments.ReplaceSweep(target, out); err != nil {
+			return c.errorf("cannot replace the earlier sweep in %s: %v", out, err)
+		}
 	}
 	fmt.Fprintf(c.stdout, "merged %d shard directories: %d runs\n\n", len(pos), len(e.Points())*e.Replications)
 	return c.finishSweep(res, out)

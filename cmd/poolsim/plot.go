@@ -84,6 +84,7 @@ func drawSweep(dir string, res *experiments.Results) ([]string, error) {
 func drawRun(dir, arg string, fl *runFlags, sc *model.Scenario, res *model.Result, interval engine.Time, warnings []string) ([]string, error) {
 	var files []string
 	save := func(f *plots.Figure, base string) error {
+		f.Note = report.RunNote(sc, fl.replication, res)
 		if err := plots.Save(f, dir, base); err != nil {
 			return err
 		}

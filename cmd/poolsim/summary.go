@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -132,7 +133,7 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	fmt.Fprintf(t, "  rapid_fail_trips\t%s\temergency_restarts\t%s\tlock_conflicts\t%s\n",
 		count(m.RapidFailTrips)+beforeWarmup(res.BeforeWarmup.RapidFailTrips), count(m.EmergencyRestarts), count(m.LockConflicts))
 	t.Flush()
-	writeExits(bw, res.Workers)
+	writeExits(bw, res.WorkerCounts)
 
 	fmt.Fprintf(bw, "\n%s\n", res.Log.Name)
 	n := 0
@@ -158,36 +159,29 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	return bw.Flush()
 }
 
-// writeExits summarizes how the run's worker processes ended.
-func writeExits(w io.Writer, workers []model.Lifecycle) {
-	if len(workers) == 0 {
+// writeExits summarizes how the run's worker processes ended, from the
+// counts of every start and exit (the lifecycles kept may be fewer).
+func writeExits(w io.Writer, c model.WorkerCounts) {
+	if c.Started == 0 {
 		fmt.Fprint(w, "  no worker process started\n")
 		return
 	}
-	var reasons []string
 	counts := map[string]int{}
-	alive := 0
-	for _, l := range workers {
-		if l.Exit == engine.Never {
-			alive++
-			continue
-		}
-		why := l.Why
+	exited := 0
+	for why, n := range c.Exits {
 		if why == "" {
 			why = "unknown"
 		}
-		if counts[why] == 0 {
-			reasons = append(reasons, why)
-		}
-		counts[why]++
+		counts[why] += n
+		exited += n
 	}
-	slices.Sort(reasons)
+	reasons := slices.Sorted(maps.Keys(counts))
 	parts := make([]string, 0, len(reasons))
 	for _, r := range reasons {
 		parts = append(parts, fmt.Sprintf("%s %d", r, counts[r]))
 	}
 	fmt.Fprintf(w, "  %s in the whole run, warm-up included: %d alive at the horizon",
-		plural(len(workers), "worker process", "worker processes"), alive)
+		plural(c.Started, "worker process", "worker processes"), c.Started-exited)
 	if len(parts) > 0 {
 		fmt.Fprintf(w, "; exits by reason: %s", strings.Join(parts, ", "))
 	}

@@ -39,6 +39,12 @@ same bytes whatever --parallel is. Ctrl-C stops cleanly: the runs in
 progress finish, the finished ones are kept, and --resume completes the
 sweep later.
 
+The output directory is locked while the sweep runs; poolsim never writes
+through a symbolic link in it, and refuses a directory holding an earlier
+sweep's files unless --force (which replaces them once the new sweep is
+complete) or --resume is given. A sweep has at most 10,000,000 runs, and
+every run is held to the event budget (--max-events).
+
 FILE is an experiment file (TOML); NAME an experiment shipped with poolsim
 ("poolsim list" shows them).
 
@@ -80,7 +86,7 @@ func (s *sweepFlags) register(f *flagSet) {
 	f.Float64Var(&s.precision, "precision", 0, "add replications until the confidence half-width of --metric is within\n`X` of its mean (such as 0.05) at every grid point")
 	f.StringVar(&s.metric, "metric", "rate_503", "the `METRIC` that --precision applies to")
 	f.IntVar(&s.maxReplications, "max-replications", 0, "with --precision, at most `N` replications per grid point\n(0: "+strconv.Itoa(experiments.DefaultMaxReplications)+")")
-	f.Float64Var(&s.maxEvents, "max-events", 0, "refuse a grid point whose runs are expected to take more than `N` events,\nand stop a run that takes more (0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
+	f.Var((*eventBudget)(&s.maxEvents), "max-events", "refuse a grid point whose runs are expected to take more than `N` events,\nand stop a run that takes more (0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
 	f.BoolVar(&s.quiet, "q", false, "print no progress on stderr")
 	f.BoolVar(&s.force, "force", false, "replace the results of an earlier sweep in the output directory\n(once the new ones are complete)")
 	f.BoolVar(&s.resume, "resume", false, "complete an interrupted sweep in the output directory: keep its\nfinished runs and run only the missing ones")
@@ -217,22 +223,19 @@ func defaultOutput(arg string, opt experiments.Options) string {
 // forced sweep replaces the earlier one only once its files are complete.
 func (c *cli) sweepInto(e *experiments.Experiment, arg, out string, opt experiments.Options, force, report bool) int {
 	created := missingAncestor(out)
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return c.errorf("%v", err)
-	}
-	lock, err := experiments.LockDir(out)
+	lock, err := experiments.ClaimOutputDir(out)
 	if err != nil {
 		return c.errorf("%v", err)
 	}
 	defer lock.Unlock()
-	if err := experiments.CheckOutputDir(out); err != nil {
-		return c.errorf("%v", err)
-	}
 	old := experiments.EarlierSweep(out)
 	switch {
 	case opt.Resume:
 		if _, err := experiments.ReadJournal(out); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
+				if old == "" {
+					discardFailedSweep(out, created) // the directory made for nothing
+				}
 				return c.errorf("%s has no %s: there is nothing to resume (run the sweep without --resume)", out, experiments.JournalFile)
 			}
 			return c.errorf("cannot resume: %v", err)

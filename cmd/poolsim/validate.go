@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/BurntSushi/toml"
-
+	"github.com/poolsim/poolsim/experiments"
+	"github.com/poolsim/poolsim/internal/tomlin"
 	"github.com/poolsim/poolsim/model"
 )
 
@@ -22,6 +22,11 @@ sweep value applied to it. A scenario whose run would exceed the event
 budget of "poolsim run" is an error too. Prints "FILE: ok" for a file
 without errors, and its warnings (values that IIS would refuse but poolsim
 models). Exits 1 if any file has an error.
+
+Every input is a regular file of at most `+strconv.Itoa(tomlin.MaxFileBytes>>20)+` MB of UTF-8 text, nested at
+most `+strconv.Itoa(tomlin.MaxDepth)+` deep, without control characters in keys or strings; past the first
+`+strconv.Itoa(tomlin.MaxReported)+` problems of a file, one last line counts the others. A file name that
+is not printable text is quoted.
 
 Examples:
 
@@ -74,7 +79,7 @@ func (c *cli) validate(arg string, maxEvents float64) bool {
 			c.printErrors(err)
 			return false
 		}
-		if err := e.CheckBudget(); err != nil {
+		if err := e.CheckRuns(experiments.Options{MaxEvents: maxEvents}); err != nil {
 			c.errorf("%v", err)
 			return false
 		}
@@ -97,22 +102,10 @@ func (c *cli) validate(arg string, maxEvents float64) bool {
 	return true
 }
 
-// experimentOnlyKeys are the top-level keys of an experiment file that a
-// scenario file does not have.
-var experimentOnlyKeys = []string{"scenario", "replications", "confidence", "baseline", "overrides", "variants", "sweep", "chart"}
-
 // isExperiment reports whether a TOML document is an experiment file: one
 // with a top-level key that only experiments have ("scenario", "variants",
 // "sweep" …). A document that does not parse is not one.
 func isExperiment(data []byte) bool {
-	var top map[string]any
-	if _, err := toml.Decode(string(data), &top); err != nil {
-		return false
-	}
-	for _, k := range experimentOnlyKeys {
-		if _, ok := top[k]; ok {
-			return true
-		}
-	}
-	return false
+	doc, err := tomlin.Parse("", data, "")
+	return err == nil && experiments.IsExperiment(doc.Raw)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"strconv"
@@ -25,7 +26,7 @@ const MaxFileBytes = 16 << 20
 func ReadFile(path string) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, err
+		return nil, pathError(path, err)
 	}
 	if !st.Mode().IsRegular() {
 		what := "not a regular file"
@@ -43,17 +44,28 @@ func ReadFile(path string) ([]byte, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, pathError(path, err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
 	if err != nil {
-		return nil, err
+		return nil, pathError(path, err)
 	}
 	if len(data) > MaxFileBytes {
 		return nil, tooLarge(path)
 	}
 	return data, nil
+}
+
+// pathError words an error of the file system as "FILE: what", the file
+// name quoted when it is not printable text; errors.Is still sees the
+// cause (fs.ErrNotExist …).
+func pathError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s: %w", SafeName(path), err)
 }
 
 func tooLarge(name string) Errors {

@@ -2,6 +2,7 @@ package tomlin
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -139,6 +140,16 @@ func TestReadFileSpecial(t *testing.T) {
 	}
 }
 
+// TestReadFileMissing: a file that is not there is named (quoted when its
+// name is not printable text) and still reads as fs.ErrNotExist.
+func TestReadFileMissing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "no\nsuch.toml")
+	_, err := ReadFile(path)
+	if !errors.Is(err, fs.ErrNotExist) || !strings.HasPrefix(err.Error(), strconv.Quote(path)+": ") {
+		t.Errorf("got %v", err)
+	}
+}
+
 // TestErrorShape: FILE:LINE: KEY = VALUE: message, a file name that is not
 // printable text quoted so that it cannot split the line or reach the
 // terminal.
@@ -232,4 +243,30 @@ l = "\"[x]"
 	if !slices.Equal(got, want) {
 		t.Errorf("scanKeys:\n got %q\nwant %q", got, want)
 	}
+}
+
+// FuzzParse: Parse never panics, and for every document it accepts the
+// scanner agrees with the TOML library on every key statement (a
+// disagreement would leave every key without a line).
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"a = 1\n[b]\nc = { d = [1, { e = 2 }] }\n[[f]]\ng = '''x\ny'''\n",
+		"a.\"b.c\".'d' = \"\"\"\n[x]\n\"\"\"\n",
+		"a = [\n  1, # ]\n  [2, [3]],\n]\n",
+		"\xef\xbb\xbfa = 1",
+		"[" + strings.Repeat("a.", 40) + "b]",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := Parse("f.toml", data, "empty")
+		if err != nil {
+			return
+		}
+		for _, k := range doc.Keys {
+			if k.Line <= 0 {
+				t.Fatalf("key %q without a line in %q", k.Path, data)
+			}
+		}
+	})
 }

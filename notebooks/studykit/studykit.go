@@ -1,6 +1,6 @@
 // Package studykit is what poolsim's study notebooks share: it runs an
 // experiment once per notebook session, hands its results to the plots
-// package as tables held in memory (no CSV written and read back), and
+// package as tables held in memory (no file written and read back), and
 // draws the charts with footnotes that say what they rest on (the number
 // of replications, the confidence level, the horizon).
 //
@@ -20,9 +20,10 @@ package studykit
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/poolsim/poolsim/experiments"
@@ -54,55 +55,34 @@ func Sweep(file string) *experiments.Results {
 	}
 	dir := filepath.Join(base, strings.TrimSuffix(filepath.Base(file), ".toml"))
 	e := Must(experiments.Load(file))
-	return Must(experiments.RunTo(context.Background(), e, dir, experiments.Options{Parallel: 2, Resume: true}))
+	// The first call runs the sweep; later ones resume it, which runs
+	// nothing once it is complete.
+	_, err := experiments.ReadJournal(dir)
+	resume := !errors.Is(err, fs.ErrNotExist)
+	return Must(experiments.RunTo(context.Background(), e, dir, experiments.Options{Parallel: 2, Resume: resume}))
 }
 
 // Summary is the results' summary as a table for the plots package: the
-// columns and cells of summary.csv, built in memory.
+// cells of summary.csv, made in memory by the writer of that file (no file
+// is written, and the cells are those of the file, byte for byte). It
+// stops the cell when there is no summary.
 func Summary(res *experiments.Results) *plots.Table {
-	t := &plots.Table{Name: res.Experiment.Name + " (summary)"}
-	t.Columns = append([]string{"variant"}, res.Experiment.SweepKeys()...)
-	t.Columns = append(t.Columns, "n")
-	for _, m := range res.Metrics {
-		t.Columns = append(t.Columns, m+"_mean", m+"_ci")
-	}
-	for _, s := range res.Summary {
-		row := append([]string{s.Point.Variant}, s.Point.Sweep...)
-		row = append(row, strconv.Itoa(s.N))
-		for i := range s.Mean {
-			row = append(row, num(s.Mean[i]), num(s.CI[i]))
-		}
-		t.Rows = append(t.Rows, row)
-	}
+	t := Must(plots.FromCSV(res.WriteSummary))
+	t.Name = res.Experiment.Name + " (summary)"
 	return t
 }
 
 // Compare is the results' paired differences from the baseline as a table
-// for the plots package (compare.csv's columns), or nil without a
-// baseline.
+// for the plots package (compare.csv's cells, made in memory), or nil
+// without a baseline.
 func Compare(res *experiments.Results) *plots.Table {
 	if res.Compare == nil {
 		return nil
 	}
-	t := &plots.Table{Name: res.Experiment.Name + " (compare)"}
-	t.Columns = append([]string{"variant", "baseline"}, res.Experiment.SweepKeys()...)
-	t.Columns = append(t.Columns, "n")
-	for _, m := range res.Metrics {
-		t.Columns = append(t.Columns, m+"_diff", m+"_diff_ci", m+"_unpaired_ci")
-	}
-	for _, d := range res.Compare {
-		row := append([]string{d.Point.Variant, d.Baseline}, d.Point.Sweep...)
-		row = append(row, strconv.Itoa(d.N))
-		for i := range d.Diff {
-			row = append(row, num(d.Diff[i]), num(d.DiffCI[i]), num(d.UnpairedCI[i]))
-		}
-		t.Rows = append(t.Rows, row)
-	}
+	t := Must(plots.FromCSV(res.WriteCompare))
+	t.Name = res.Experiment.Name + " (compare)"
 	return t
 }
-
-// num writes a float as the sweep's tables do (experiments.FormatFloat).
-func num(f float64) string { return experiments.FormatFloat(f) }
 
 // Chart draws a chart of the results, with its footnote.
 func Chart(res *experiments.Results, c plots.Chart) (*plots.Figure, error) {

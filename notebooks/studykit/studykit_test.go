@@ -39,8 +39,9 @@ key = "pool.threads"
 values = [2, 4]
 `
 
-// The tables built in memory are the sweep's summary.csv and compare.csv,
-// cell for cell, and charts drawn from them carry the footnote.
+// The tables held in memory are the sweep's summary.csv and compare.csv as
+// RunTo writes them, cell for cell, and charts drawn from them carry the
+// footnote.
 func TestTablesAreTheCSV(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "small.toml"), []byte(scenario), 0o644); err != nil {
@@ -50,18 +51,19 @@ func TestTablesAreTheCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.Run(context.Background(), experiments.Options{Parallel: 2})
+	out := filepath.Join(dir, "out")
+	res, err := experiments.RunTo(context.Background(), e, out, experiments.Options{Parallel: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		mem *plots.Table
-		csv func() (*plots.Table, error)
+		mem  *plots.Table
+		file string
 	}{
-		{Summary(res), func() (*plots.Table, error) { return plots.FromCSV(res.WriteSummary) }},
-		{Compare(res), func() (*plots.Table, error) { return plots.FromCSV(res.WriteCompare) }},
+		{Summary(res), experiments.SummaryFile},
+		{Compare(res), experiments.CompareFile},
 	} {
-		want, err := tc.csv()
+		want, err := plots.ReadTable(filepath.Join(out, tc.file))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,5 +85,35 @@ func TestTablesAreTheCSV(t *testing.T) {
 	}
 	if len(PNG(Differences(res, "crashes"))) == 0 {
 		t.Error("no PNG")
+	}
+}
+
+// Sweep runs an experiment on its first call of a session and finds its
+// results on the next, without running it again.
+func TestSweepOncePerSession(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("GONB_TMP_DIR", filepath.Join(dir, "session"))
+	if err := os.WriteFile(filepath.Join(dir, "small.toml"), []byte(scenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "exp.toml")
+	if err := os.WriteFile(file, []byte(experiment), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	first := Summary(Sweep(file))
+	journal := filepath.Join(dir, "session", "exp", experiments.JournalFile)
+	before, err := os.ReadFile(journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := Summary(Sweep(file))
+	after, _ := os.ReadFile(journal)
+	if string(before) != string(after) {
+		t.Error("the second call ran the sweep again (its journal grew)")
+	}
+	for i := range first.Rows {
+		if !slices.Equal(first.Rows[i], second.Rows[i]) {
+			t.Errorf("row %d differs between the calls", i)
+		}
 	}
 }

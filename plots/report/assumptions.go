@@ -19,7 +19,8 @@ type Assumption struct {
 }
 
 // assumptionKeys are the scenario keys whose values are poolsim's
-// assumptions (docs/model.md says why each is one).
+// assumptions (the README's scenario table says why each is one). When
+// the model states its assumptions itself, this list should come from it.
 var assumptionKeys = []struct{ key, why string }{
 	{"pool.threads", "IIS has no such setting: poolsim's limit on the requests one worker executes at once"},
 	{"pool.dispatch", "how requests are spread over the workers of a web garden is not documented"},

@@ -2,10 +2,8 @@ package report
 
 import (
 	"bytes"
-	"fmt"
 	"html/template"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -110,26 +108,10 @@ func writePage(dir string, p *page) (string, error) {
 	if err := render(&b, p); err != nil {
 		return "", err
 	}
-	path := filepath.Join(dir, File)
-	f, err := os.CreateTemp(dir, "."+File+".*.tmp")
-	if err != nil {
-		return "", fmt.Errorf("report: %w", err)
+	if err := writeFile(dir, File, b.Bytes()); err != nil {
+		return "", err
 	}
-	_, err = f.Write(b.Bytes())
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("report: writing %s: %w", path, err)
-	}
-	return path, nil
+	return filepath.Join(dir, File), nil
 }
 
 func render(w io.Writer, p *page) error {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -85,6 +86,8 @@ func SaveRunInputs(dir string, in RunInputs, source []byte) error {
 	return writeFile(dir, "scenario.toml", source)
 }
 
+// writeFile writes dir/name through a temporary file renamed into place,
+// so that a reader never sees half a file.
 func writeFile(dir, name string, data []byte) error {
 	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
 	if err != nil {
@@ -192,7 +195,7 @@ func runPage(r *Run, opt Options) (*page, error) {
 		return nil, err
 	}
 	for _, f := range figs {
-		f.Note = fmt.Sprintf("one run · seed %d, replication %d · horizon %s, warm-up %s", sc.Seed, r.Inputs.Replication, res.Horizon, res.Warmup)
+		f.Note = RunNote(sc, r.Inputs.Replication, res)
 		ch, err := figure(f)
 		if err != nil {
 			return nil, err
@@ -219,6 +222,12 @@ func runPage(r *Run, opt Options) (*page, error) {
 		p.Command = r.Inputs.Command(r.Dir)
 	}
 	return p, nil
+}
+
+// RunNote is the footnote of a chart of one run: "one run · seed 1,
+// replication 0 · horizon 12h0m0s, warm-up 15m0s".
+func RunNote(sc *model.Scenario, replication uint64, res *model.Result) string {
+	return fmt.Sprintf("one run · seed %d, replication %d · horizon %s, warm-up %s", sc.Seed, replication, res.Horizon, res.Warmup)
 }
 
 // runFigures are the charts of one run: time series, worker timeline (with
@@ -260,7 +269,10 @@ func metricsGrid(m *model.Metrics) *grid {
 		v := values[i] * plots.MetricScale(name)
 		unit := plots.MetricLabel(name)
 		text := strconv.FormatFloat(v, 'g', 6, 64) + " " + unit
-		if unit == "count" {
+		switch {
+		case math.IsNaN(v):
+			text = "n/a (nothing to measure)"
+		case unit == "count":
 			text = strconv.FormatFloat(v, 'g', 6, 64)
 		}
 		g.Rows = append(g.Rows, []template.HTML{
