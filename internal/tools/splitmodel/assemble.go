@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -79,7 +80,14 @@ func (s *splitter) assemble() error {
 			continue
 		}
 		pkg, file, _ := strings.Cut(dest, "/")
-		s.out[filepath.Join(s.pkgDir(pkg), file)] = text
+		path := filepath.Join(s.pkgDir(pkg), file)
+		for _, t := range s.plan.FileTexts[filepath.ToSlash(path)] {
+			if !bytes.Contains(text, []byte(t[0])) {
+				s.rep.warnf("FileTexts[%q]: %q not found", path, t[0])
+			}
+			text = bytes.ReplaceAll(text, []byte(t[0]), []byte(t[1]))
+		}
+		s.out[path] = text
 	}
 	for path := range s.out {
 		if _, err := os.Stat(filepath.Join(s.root, path)); err == nil && !slices.Contains(s.removed, path) {
@@ -176,6 +184,12 @@ func (s *splitter) compose(dest string, ds []*decl, pkgNames map[string]bool) ([
 				imports[importLine{path: r[:dot]}] = true
 				edits = append(edits, edit{s.off(id.Pos()), s.off(id.End()), r[strings.LastIndexByte(r[:dot], '/')+1:]})
 				return true
+			}
+			if sub := s.plan.Substitutes[pkg+":"+obj.Name()]; sub != "" && s.info.Uses[id] != nil {
+				if _, across := s.cross1(obj, pkg); across {
+					edits = append(edits, edit{s.off(id.Pos()), s.off(id.End()), sub})
+					return true
+				}
 			}
 			name := id.Name
 			if nn := s.exported[obj]; nn != "" {

@@ -32,6 +32,13 @@ type Plan struct {
 	// in the module ("name" to "dir/of/package.Name"): its declaration is
 	// dropped and every use calls the other.
 	Redirects map[string]string
+	// Substitutes lets a test of one package call its own helper where it
+	// called a test helper that goes to another package: "pkg:name" to
+	// "other" (the call must fit both; the build checks it).
+	Substitutes map[string]string
+	// FileTexts are substitutions made in one file of the result (by its
+	// path relative to the module root), for what a move changes in it.
+	FileTexts map[string][][2]string
 	// Names gives the exported name of an unexported identifier that must
 	// be exported because it is used across the new boundary ("name" or
 	// "Type.name"); without an entry the name is capitalised, with
@@ -66,7 +73,7 @@ type Package struct {
 
 // Initialisms are upper-cased as a whole when an identifier that starts
 // with one is exported.
-var Initialisms = []string{"http", "toml", "csv", "url", "utf", "id", "ip", "mser"}
+var Initialisms = []string{"http", "php", "toml", "csv", "url", "utf", "id", "ip", "mser"}
 
 // poolsimPlan is the split of issue 11: the scenario contract, the HTTPERR
 // log and the queueing formulas leave package model, and the world's
@@ -90,9 +97,17 @@ func poolsimPlan() *Plan {
 			"ParseHTTPErr":     "Parse",
 			"mix64":            "Mix64",
 		},
-		Redirects: map[string]string{"sortedKeys": "internal/tomlin.SortedKeys"},
-		Names:     map[string]string{},
-		Aliases:   map[string]string{"scenario": "scn", "httperr": "httperrlog", "queueing": "qt"},
+		Redirects:   map[string]string{"sortedKeys": "internal/tomlin.SortedKeys"},
+		Substitutes: map[string]string{"model:decodeOK": "decodeText"},
+		FileTexts: map[string][][2]string{
+			// It reads the README from the package's directory.
+			"model/scenario/keys_doc_test.go": {{`"../README.md"`, `"../../README.md"`}},
+		},
+		Names: map[string]string{
+			"httpErrNamesAppPool":  "NamesAppPool",
+			"httpErrNamesReqQueue": "NamesReqQueue",
+		},
+		Aliases: map[string]string{"scenario": "scn", "httperr": "httperrlog", "queueing": "qt"},
 		Moves: [][2]string{
 			{"model/testdata/scenarios", "model/scenario/testdata/scenarios"},
 			{"model/testdata/httperr.golden", "model/httperr/testdata/httperr.golden"},
@@ -111,9 +126,9 @@ const scenarioDoc = `// Package scenario is poolsim's scenario contract (DESIGN.
 // scenario types, their TOML decoding with positioned errors and
 // suggestions, validation, units (durations, sizes, times of day,
 // bandwidths), distributions and their samplers, --set overrides, server
-// presets (php-fpm, gunicorn, uWSGI), defaults, TOML writing, and the
-// estimate of what a run of a scenario costs. It knows nothing of the
-// simulation (package model), which takes a *Scenario and runs it.
+// presets (php-fpm, gunicorn, uWSGI), defaults, the assumptions in
+// effect, and TOML writing. It knows nothing of the simulation (package
+// model), which takes a *Scenario and runs it.
 `
 
 const httperrDoc = `// Package httperr writes and parses HTTP.sys error logs (HTTPERR) in

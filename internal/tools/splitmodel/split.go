@@ -488,6 +488,9 @@ func (s *splitter) cross() error {
 				s.rep.problemf("%s: %s (to %s) uses %s (to %s): %s may not import %s", at, d.keys[0], d.dest, id.Name, s.declOf[obj].dest, d.pkg, h)
 				return true
 			}
+			if od := s.declOf[obj]; od != nil && od.file.test && s.plan.Substitutes[d.pkg+":"+obj.Name()] != "" {
+				return true
+			}
 			if od := s.declOf[obj]; od != nil && od.file.test {
 				s.rep.problemf("%s: %s (to %s) uses the test helper %s (to %s) across packages", at, d.keys[0], d.dest, id.Name, od.dest)
 				return true

@@ -4,6 +4,7 @@ package main
 // this table was written stops the tool until it is placed here.
 var poolsimFiles = map[string]string{
 	// The scenario contract.
+	"assumptions.go":         "scenario/assumptions.go",
 	"bandwidth.go":           "scenario/bandwidth.go",
 	"decode.go":              "scenario/decode.go",
 	"decodefield.go":         "scenario/decodefield.go",
@@ -20,6 +21,8 @@ var poolsimFiles = map[string]string{
 	"validate_mechanisms.go": "scenario/validate_mechanisms.go",
 	"decode_test.go":         "scenario/decode_test.go",
 	"input_test.go":          "scenario/input_test.go",
+	"keys_doc_test.go":       "scenario/keys_doc_test.go",
+	"observed_test.go":       "scenario/observed_test.go",
 	"override_test.go":       "scenario/override_test.go",
 	"units_test.go":          "scenario/units_test.go",
 
@@ -46,11 +49,13 @@ var poolsimFiles = map[string]string{
 	"exectimeout.go":   "model/exectimeout.go",
 	"hist.go":          "model/hist.go",
 	"keyed.go":         "model/keyed.go",
+	"lifecycle.go":     "model/lifecycle.go",
 	"metrics.go":       "model/metrics.go",
 	"mser.go":          "model/mser.go",
 	"observed.go":      "model/observed.go",
 	"pool.go":          "model/queue.go",
 	"recorder.go":      "model/recorder.go",
+	"reload.go":        "model/reload.go",
 	"request.go":       "model/request.go",
 	"result.go":        "model/result.go",
 	"run.go":           "model/run.go",
@@ -73,11 +78,13 @@ var poolsimFiles = map[string]string{
 	"events_test.go":             "model/events_test.go",
 	"exectimeout_test.go":        "model/exectimeout_test.go",
 	"failures_test.go":           "model/failures_test.go",
+	"lifecycle_test.go":          "model/lifecycle_test.go",
 	"mechanisms_helpers_test.go": "model/mechanisms_helpers_test.go",
 	"mser_test.go":               "model/mser_test.go",
 	"presets_test.go":            "model/presets_test.go",
 	"overlap_test.go":            "model/overlap_test.go",
 	"queueing_test.go":           "model/queueing_test.go",
+	"reload_test.go":             "model/reload_test.go",
 	"rules_test.go":              "model/rules_test.go",
 	"smoke_test.go":              "model/smoke_test.go",
 	"spawn_test.go":              "model/spawn_test.go",
@@ -100,6 +107,12 @@ var poolsimDecls = map[string]string{
 	"trace.go:TracePath":                           "scenario/trace.go",
 	"observed.go:scenarioDecoder.validateObserved": "scenario/observed.go",
 	"trace.go:scenarioDecoder.validateTrace":       "scenario/trace.go",
+
+	// Tests of the comparison with logs run the simulation.
+	"observed_test.go:TestCompareObservedScalesToTheMeasuredSpan": "model/observed_test.go",
+
+	// Which HTTPERR reasons a pool logs is the simulation's choice.
+	"httperr.go:HTTPErrReasons": "model/request.go",
 
 	// The hash behind the keyed streams, used by the HTTPERR log too.
 	"httperr.go:mix64": "engine/mix.go",
@@ -130,5 +143,6 @@ var poolsimDecls = map[string]string{
 
 // poolsimCopies are small test helpers both sides' tests use.
 var poolsimCopies = map[string]string{
-	"override_test.go:set": "model/rules_test.go",
+	"override_test.go:set":              "model/rules_test.go",
+	"observed_test.go:observedScenario": "model/observed_test.go",
 }
