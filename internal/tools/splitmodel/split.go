@@ -66,14 +66,15 @@ type srcFile struct {
 
 // decl is a top-level declaration of the source package (not an import).
 type decl struct {
-	file *srcFile
-	node ast.Decl
-	keys []string
-	dest string // "pkg/file.go"
-	pkg  string
-	recv string // receiver type name of a method
-	copy bool   // a copy (Plan.Copies) of the declaration before it
-	a, b int    // byte range of its text, leading comments included
+	file   *srcFile
+	node   ast.Decl
+	keys   []string
+	dest   string // "pkg/file.go"
+	pkg    string
+	recv   string // receiver type name of a method
+	copy   bool   // a copy (Plan.Copies) of the declaration before it
+	placed bool   // by Plan.Decls
+	a, b   int    // byte range of its text, leading comments included
 }
 
 type splitter struct {
@@ -269,7 +270,7 @@ func (s *splitter) place() error {
 						s.rep.problemf("Decls[%q]: %v", f.base+":"+k, err)
 						continue
 					}
-					dc.dest = dest
+					dc.dest, dc.placed = dest, true
 				}
 			}
 			s.decls = append(s.decls, dc)
@@ -465,6 +466,7 @@ func (s *splitter) cross() error {
 			s.members(tn.Type().Underlying(), pkg, s.declOf[obj], map[types.Type]bool{})
 		}
 	}
+	s.follow()
 	for _, d := range s.decls {
 		ast.Inspect(d.node, func(n ast.Node) bool {
 			id, ok := n.(*ast.Ident)
@@ -521,6 +523,66 @@ func (s *splitter) redirect(obj types.Object) string {
 		return ""
 	}
 	return s.module + "/" + r
+}
+
+// follow moves an unexported helper (a function, constant or variable
+// that the plan does not place) to the package of its users when they all
+// go to one other package: so a helper added beside the code that uses it
+// follows that code. It repeats until nothing moves, for chains of
+// helpers.
+func (s *splitter) follow() {
+	users := map[types.Object][]*decl{}
+	for _, d := range s.decls {
+		seen := map[types.Object]bool{}
+		ast.Inspect(d.node, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if obj := s.info.Uses[id]; obj != nil && obj.Parent() == s.tpkg.Scope() && !seen[obj] {
+					seen[obj] = true
+					users[obj] = append(users[obj], d)
+				}
+			}
+			return true
+		})
+	}
+	for changed := true; changed; {
+		changed = false
+	decls:
+		for _, d := range s.decls {
+			if d.placed || d.copy || d.recv != "" {
+				continue
+			}
+			var target *decl
+			for _, id := range declNames(d.node) {
+				obj := s.info.Defs[id]
+				if obj == nil || obj.Exported() || id.Name == "_" || id.Name == "init" || s.redirect(obj) != "" {
+					continue decls
+				}
+				if _, isType := obj.(*types.TypeName); isType || len(s.also[obj]) > 0 {
+					continue decls
+				}
+				for _, u := range users[obj] {
+					if u == d {
+						continue
+					}
+					if u.pkg == d.pkg || target != nil && u.pkg != target.pkg {
+						continue decls
+					}
+					if target == nil && u.file.test == d.file.test {
+						target = u
+					}
+				}
+			}
+			if target == nil {
+				continue
+			}
+			s.rep.Moved = append(s.rep.Moved, fmt.Sprintf("%s:%s follows its users -> %s", d.file.base, strings.Join(d.keys, ","), target.dest))
+			d.dest, d.pkg = target.dest, target.pkg
+			for _, id := range declNames(d.node) {
+				s.home[s.info.Defs[id]] = d.pkg
+			}
+			changed = true
+		}
+	}
 }
 
 // cross1 says whether obj, used in package pkg, lives in another package,

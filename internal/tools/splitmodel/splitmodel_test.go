@@ -55,7 +55,10 @@ func Run(t *Thing) int {
 import "strings"
 
 // Parse makes a thing.
-func Parse(s string) *Thing { return &Thing{N: len(strings.TrimSpace(s)), note: s} }
+func Parse(s string) *Thing { return &Thing{N: len(trim(s)), note: s} }
+
+// trim is Parse's helper.
+func trim(s string) string { return strings.TrimSpace(s) }
 
 func use() int { return Run(Parse("x")) }
 `,
@@ -148,7 +151,7 @@ func TestSplitToy(t *testing.T) {
 	}
 	for path, want := range map[string]string{
 		"src/b.go":                 "func Run(t *contract.Thing) int {\n\t_ = fmt.Sprint(t.Note)\n\treturn t.Double() + contract.Helper(1)",
-		"src/contract/parse.go":    "// Parse makes a thing.\nfunc Parse(s string) *Thing { return &Thing{N: len(strings.TrimSpace(s)), Note: s} }",
+		"src/contract/parse.go":    "// Parse makes a thing.\nfunc Parse(s string) *Thing { return &Thing{N: len(trim(s)), Note: s} }\n\n// trim is Parse's helper.\nfunc trim(",
 		"src/contract/a.go":        "// Helper doubles x.\nfunc Helper(",
 		"src/contract/doc.go":      "// Package contract is the toy contract.\npackage contract\n",
 		"src/contract/ext_test.go": "package contract_test",
@@ -165,6 +168,9 @@ func TestSplitToy(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(filepath.Join(dir, "user/u.go")); !strings.Contains(string(got), "ct.Parse(\"x\")") || !strings.Contains(string(got), "(see src/contract/a.go)") {
 		t.Errorf("user/u.go not rewritten:\n%s", got)
+	}
+	if !strings.Contains(strings.Join(rep.Moved, "\n"), "c.go:trim follows its users -> contract/parse.go") {
+		t.Errorf("moved %q, want trim to follow Parse", rep.Moved)
 	}
 	for _, gone := range []string{"src/a.go", "src/a_test.go", "src/ext_test.go"} {
 		if _, err := os.Stat(filepath.Join(dir, gone)); err == nil {
@@ -191,7 +197,7 @@ func TestSplitRefuses(t *testing.T) {
 			want: "contract may not import src",
 		},
 		"test helper across packages": {
-			extra: map[string]string{"src/h_test.go": "package src\n\nfunc four() int { return helper(2) }\n",
+			extra: map[string]string{"src/h_test.go": "package src\n\nimport \"testing\"\n\nfunc four() int { return helper(2) }\n\nfunc TestFourHere(t *testing.T) { _ = four() }\n",
 				"src/b_test.go": "package src\n\nimport \"testing\"\n\nfunc TestFour(t *testing.T) { _ = four() }\n"},
 			plan: func(p *Plan) { p.Files["h_test.go"] = "contract/h_test.go" },
 			want: "uses the test helper four",
