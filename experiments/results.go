@@ -259,7 +259,10 @@ const (
 	PrecisionFile  = "precision.csv"
 	ExperimentFile = "experiment.toml"
 	ScenarioFile   = "scenario.toml"
-	JournalFile    = "journal.jsonl"
+	// EffectiveScenarioFile is the base scenario with every value in
+	// effect, defaults included, and poolsim's assumptions listed.
+	EffectiveScenarioFile = "scenario-effective.toml"
+	JournalFile           = "journal.jsonl"
 )
 
 // rowWriter writes results.csv rows.

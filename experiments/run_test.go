@@ -66,8 +66,8 @@ func TestParallelInvariance(t *testing.T) {
 					t.Errorf("%s differs between Parallel 1 and 4", name)
 				}
 			}
-			if len(files[0]) != len(files[1]) || len(files[0]) != 5 {
-				t.Errorf("files: %d and %d, want 5 each", len(files[0]), len(files[1]))
+			if len(files[0]) != len(files[1]) || len(files[0]) != 6 {
+				t.Errorf("files: %d and %d, want 6 each", len(files[0]), len(files[1]))
 			}
 			if !slices.EqualFunc(journals[0].Runs, journals[1].Runs, func(a, b Row) bool {
 				return a.Run == b.Run && sameValues(a.Values, b.Values)

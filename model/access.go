@@ -39,5 +39,9 @@ func traceRequests(c *Client) float64 {
 	if err != nil {
 		return 0
 	}
-	return float64(fi.Size()) / 100
+	n := float64(fi.Size()) / 100
+	if fi, err := os.Stat(c.HTTPErr); err == nil {
+		n += float64(fi.Size()) / 100
+	}
+	return n
 }

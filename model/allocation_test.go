@@ -80,7 +80,7 @@ func TestVirtualMemoryRecycle(t *testing.T) {
 	if n, _ := wasCount(res, 5077); n != 1 || res.Metrics.Recycles != 1 {
 		t.Errorf("5077 %d, recycles %v, want 1 1", n, res.Metrics.Recycles)
 	}
-	if len(res.Workers) != 2 || res.Workers[0].Why != reasonVirtualMemory || res.Workers[0].Exit != 9*engine.Second {
+	if len(res.Workers) != 2 || res.Workers[0].Why != whyVirtualMemory.String() || res.Workers[0].Exit != 9*engine.Second {
 		t.Errorf("workers %+v, want the first recycled at 9 s after its 5th request", res.Workers)
 	}
 }

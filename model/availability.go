@@ -37,7 +37,7 @@ func (w *world) canServe() bool {
 		return true
 	}
 	for _, wk := range w.workers {
-		if wk.state == wServing && wk.hung < wk.threads {
+		if wk.state.serving() && wk.hung < wk.threads {
 			return true
 		}
 	}

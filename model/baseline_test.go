@@ -97,5 +97,5 @@ func TestBaselineMatchesErlangC(t *testing.T) {
 	for i := range xs {
 		xs[i] = mm4Baseline(200000, uint64(i+1))
 	}
-	checkCI(t, "baseline wait", xs, MMcWait(4, 3.6, 1))
+	checkCI(t, "baseline wait", xs, MMcWait(4, 3.6, 1), 0.125)
 }

@@ -122,7 +122,7 @@ rate = 1.0
 func TestDefaults(t *testing.T) {
 	sc := decodeOK(t, minimal)
 	want := NewScenario()
-	want.Classes = map[string]*Class{"page": {Service: Const(40 * engine.Millisecond)}}
+	want.Classes = map[string]*Class{"page": {Service: Const(40 * engine.Millisecond), CrashAt: "end"}}
 	want.Clients = map[string]*Client{"users": {Kind: "poisson", Rate: 1, Class: "page", Mode: "interval", URI: "/users"}}
 	if !reflect.DeepEqual(sc, want) {
 		t.Errorf("got  %+v\nwant %+v", sc, want)
@@ -147,7 +147,9 @@ func TestDefaults(t *testing.T) {
 		{"idle_timeout", p.IdleTimeout, Duration(20 * engine.Minute)},
 		{"queue_timeout", p.QueueTimeout, Duration(2 * engine.Minute)},
 		{"load_balancer", p.LoadBalancer, "http"},
-		{"dispatch", p.Dispatch, "least_busy"},
+		{"dispatch", p.Dispatch, "round_robin"},
+		{"start_mode", p.StartMode, "on_demand"},
+		{"httperr_names", p.HTTPErrNames, "reqqueue"},
 		{"ping", p.Ping, Ping{Enabled: true, Interval: Duration(30 * engine.Second), ResponseTime: Duration(90 * engine.Second)}},
 		{"rapid_fail", p.RapidFail, RapidFail{Policy: "iis", Enabled: true, MaxCrashes: 5, Interval: Duration(5 * engine.Minute), RestartAfter: Duration(engine.Never), Window: "sliding", Counts: "supervisor"}},
 		{"recycle", p.Recycle, Recycle{Time: Duration(29 * engine.Hour), Overlapping: true, Drain: "requeue"}},

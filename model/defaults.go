@@ -27,8 +27,16 @@ func DefaultStart() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UT
 //     ASP.NET's request limits decide it); poolsim makes it the worker's
 //     concurrency limit.
 //   - startup_time = "2s" is how long a worker takes to become ready.
-//   - dispatch = "least_busy": which worker of a web garden takes the next
-//     request.
+//   - dispatch = "round_robin": a web garden's requests go to its workers
+//     in turn, as "Features of the Windows Process Activation Service"
+//     describes IIS web gardens (research/iis-app-pools.md rule 7);
+//     least_busy is offered as the other reading of IIS's pull model.
+//   - start_mode = "on_demand" is IIS's startMode default (OnDemand);
+//     poolsim starts as many workers of a web garden at once as the
+//     waiting requests need.
+//   - httperr_names = "reqqueue": Windows Server 2008 and later write
+//     Connection_Abandoned_By_ReqQueue and Timer_ReqQueue; "apppool" gives
+//     IIS 6's _AppPool names.
 //   - memory.base = "120MB", no leak, no limit.
 //   - rapid_fail.window = "sliding" (IIS does not document which).
 //   - lock.on_contention = "fail"; retry.policy = "none" (with
@@ -55,7 +63,9 @@ func NewScenario() *Scenario {
 			IdleTimeout:       Duration(20 * engine.Minute),
 			QueueTimeout:      Duration(2 * engine.Minute),
 			LoadBalancer:      "http",
-			Dispatch:          "least_busy",
+			Dispatch:          "round_robin",
+			StartMode:         "on_demand",
+			HTTPErrNames:      "reqqueue",
 			// The mechanisms of issue 14, each off or IIS's (docs/model.md):
 			// no execution limit (ASP.NET's 110 s applies only when the
 			// application sets it, and aborts), http.sys MinBytesPerSecond
@@ -98,9 +108,10 @@ func NewScenario() *Scenario {
 	}
 }
 
-// NewClass returns a class with its defaults: no backend, no faults, no
+// NewClass returns a class with its defaults: no backend, no faults (a crash,
+// when one is set, happens when the code ends: crash_at = "end"), no
 // lock. Its service must still be set.
-func NewClass() *Class { return &Class{} }
+func NewClass() *Class { return &Class{CrashAt: "end"} }
 
 // NewBackend returns a backend with its defaults: unlimited connections, a
 // 30 s call timeout whose expiry the application answers with a 500 (a

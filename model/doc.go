@@ -9,11 +9,11 @@
 // queue (http.sys). A request that finds a free thread of a serving worker
 // starts at once; otherwise it waits, FIFO, if fewer than queue_length wait,
 // and is rejected with 503 QueueFull if not. A queued request that waits
-// longer than queue_timeout expires (Timer_AppPool). Queued requests survive
+// longer than queue_timeout expires (Timer_ReqQueue). Queued requests survive
 // a worker's death.
 //
-// Workers (max_processes of them, a web garden) start on demand, taking
-// startup_time; one not ready within startup_time_limit is killed and the
+// Workers (max_processes of them, a web garden) start on demand or with
+// the pool (start_mode), taking startup_time; one not ready within startup_time_limit is killed and the
 // kill counts as a failure. Each runs at most threads requests at once. This
 // thread count is poolsim's concurrency limit per process: IIS itself has no
 // such setting (the CLR thread pool and ASP.NET's request limits play its
@@ -26,7 +26,7 @@
 // on_timeout says. With probability hang a request never finishes; with
 // probability crash its code kills the worker when it ends. Every request
 // executing in a worker that dies is abandoned
-// (Connection_Abandoned_By_AppPool), with its cause recorded.
+// (Connection_Abandoned_By_ReqQueue), with its cause recorded.
 //
 // Memory: a worker starts at memory.base and keeps memory.per_request per
 // request served. An allocation past memory.limit crashes the worker: the

@@ -14,12 +14,12 @@ package model
 
 // refusing reports whether wk answers the requests it is given with 503.
 func (wk *worker) refusing() bool {
-	return wk.state == wDraining && wk.w.refuseDrain
+	return wk.state.draining() && wk.w.refuseDrain
 }
 
 // takesRequests reports whether dispatch may give wk a request.
 func (wk *worker) takesRequests() bool {
-	return wk.state == wServing || wk.state == wDraining && wk.w.refuseDrain
+	return wk.state.serving() || wk.state.draining() && wk.w.refuseDrain
 }
 
 // refuse answers r with 503 from a worker shutting down.
@@ -31,6 +31,6 @@ func (wk *worker) refuse(r *request) {
 	}
 	w.finish(r, outRefused, causeNone)
 	if wk.busy == 0 {
-		wk.exit(wk.why, causeNone)
+		wk.on(leEmpty, wk.why)
 	}
 }

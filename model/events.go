@@ -49,9 +49,9 @@ func (ev *eventRT) HandleEvent(int) {
 	}
 	switch ev.e.Action {
 	case "recycle", "config_change":
-		reason := reasonManual
+		reason := whyManual
 		if ev.e.Action == "config_change" {
-			reason = reasonConfig
+			reason = whyConfig
 		}
 		for _, wk := range w.snapshotWorkers() {
 			wk.recycle(reason)

@@ -58,6 +58,3 @@ func (wk *worker) execTimeout(r *request) {
 	r.detach()
 	wk.complete(r, outError)
 }
-
-// whyExecTimeout is how a worker killed by the execution limit ends.
-const whyExecTimeout = "exec_timeout"

@@ -57,11 +57,11 @@ func TestExecutionTimeoutKillWorker(t *testing.T) {
 	if m.AbandonedExecTimeout != 3 || m.Abandoned != 3 || m.ExecTimeoutKills != 2 || m.ExecTimeouts != 2 {
 		t.Errorf("abandoned_exec_timeout %v abandoned %v kills %v timeouts %v, want 3 3 2 2", m.AbandonedExecTimeout, m.Abandoned, m.ExecTimeoutKills, m.ExecTimeouts)
 	}
-	if len(res.Workers) < 2 || res.Workers[0].Why != whyExecTimeout || res.Workers[0].Exit != 3*engine.Second ||
+	if len(res.Workers) < 2 || res.Workers[0].Why != whyExecTimeout.String() || res.Workers[0].Exit != 3*engine.Second ||
 		res.Workers[1].Exit != 8*engine.Second {
 		t.Errorf("workers %+v, want the first killed at 3 s and the second at 8 s\n%s", res.Workers, trace)
 	}
-	if got := lines(trace, "Connection_Abandoned_By_AppPool"); len(got) != 3 {
+	if got := lines(trace, ReasonAbandonedReqQueue); len(got) != 3 {
 		t.Errorf("HTTPERR has %d abandoned lines, want 3", len(got))
 	}
 }

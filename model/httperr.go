@@ -25,24 +25,41 @@ const (
 	maxURIBytes     = 4096
 )
 
-// HTTPERR reasons that poolsim logs.
+// HTTPERR reasons that poolsim logs. Windows Server 2008 and later write
+// the _ReqQueue names, IIS 6 on Windows Server 2003 the _AppPool names
+// (KB 820729: "specific to Windows Vista and later ... Windows Server 2008
+// and later"); pool.httperr_names chooses.
 const (
-	ReasonQueueFull    = "QueueFull"
-	ReasonAppOffline   = "AppOffline"
-	ReasonTimerAppPool = "Timer_AppPool"
-	ReasonAbandoned    = "Connection_Abandoned_By_AppPool"
+	ReasonQueueFull         = "QueueFull"
+	ReasonAppOffline        = "AppOffline"
+	ReasonTimerAppPool      = "Timer_AppPool"
+	ReasonAbandoned         = "Connection_Abandoned_By_AppPool"
+	ReasonTimerReqQueue     = "Timer_ReqQueue"
+	ReasonAbandonedReqQueue = "Connection_Abandoned_By_ReqQueue"
 	// ReasonDisabled: an administrator stopped the pool ([events] stop).
 	ReasonDisabled = "Disabled"
 	// ReasonMinBytes: a response sent more slowly than MinBytesPerSecond.
-	ReasonMinBytes = "Timer_MinBytesPerSecond"
+	ReasonMinBytes       = "Timer_MinBytesPerSecond"
+	httpErrNamesAppPool  = "apppool"
+	httpErrNamesReqQueue = "reqqueue"
 )
+
+// HTTPErrReasons returns the HTTPERR reasons the pool logs for a request
+// that expired in the queue and for one abandoned by a dying worker, as
+// pool.httperr_names says ("reqqueue", the default, or "apppool").
+func HTTPErrReasons(p *Pool) (expired, abandoned string) {
+	if p.HTTPErrNames == httpErrNamesAppPool {
+		return ReasonTimerAppPool, ReasonAbandoned
+	}
+	return ReasonTimerReqQueue, ReasonAbandonedReqQueue
+}
 
 // httpErrStatus returns the sc-status HTTP.sys logs with reason.
 func httpErrStatus(reason string) (string, bool) {
 	switch reason {
 	case ReasonQueueFull, ReasonAppOffline, ReasonDisabled:
 		return "503", true
-	case ReasonTimerAppPool, ReasonAbandoned, ReasonMinBytes:
+	case ReasonTimerAppPool, ReasonAbandoned, ReasonTimerReqQueue, ReasonAbandonedReqQueue, ReasonMinBytes:
 		return "-", true
 	}
 	return "", false
@@ -58,8 +75,11 @@ func httpErrStatus(reason string) (string, bool) {
 //	reason                           sc-status  when
 //	QueueFull                        503        the pool's queue was full
 //	AppOffline                       503        rapid-fail protection stopped the pool
-//	Timer_AppPool                    -          the request waited too long in the queue
-//	Connection_Abandoned_By_AppPool  -          the worker executing it died
+//	Timer_ReqQueue                   -          the request waited too long in the queue
+//	Connection_Abandoned_By_ReqQueue -          the worker executing it died
+//
+// (Timer_AppPool and Connection_Abandoned_By_AppPool with
+// pool.httperr_names = "apppool", as IIS 6 wrote them.)
 //
 // The file starts with the W3C directives that real files carry (the KB says
 // there are none, but HTTP.sys writes them):
@@ -123,14 +143,15 @@ func NewHTTPErrWriter(w io.Writer, start time.Time, siteID int, queueName string
 
 // Log writes the line of a request from client clientID, for method and uri,
 // that HTTP.sys ended at virtual time at with reason (one of QueueFull,
-// AppOffline, Timer_AppPool, Connection_Abandoned_By_AppPool); the status
+// AppOffline, Timer_ReqQueue, Connection_Abandoned_By_ReqQueue, or their
+// _AppPool forms); the status
 // column follows from the reason. The first call writes the directives, with
 // #Date the time of this first line.
 func (h *HTTPErrWriter) Log(at engine.Time, clientID int, method, uri, reason string) error {
 	status, ok := httpErrStatus(reason)
 	if !ok {
-		return fmt.Errorf("httperr: reason %q: not one poolsim logs; allowed: %s, %s, %s, %s, %s, %s",
-			reason, ReasonQueueFull, ReasonAppOffline, ReasonTimerAppPool, ReasonAbandoned, ReasonDisabled, ReasonMinBytes)
+		return fmt.Errorf("httperr: reason %q: not one poolsim logs; allowed: %s, %s, %s, %s, %s, %s, %s, %s",
+			reason, ReasonQueueFull, ReasonAppOffline, ReasonTimerReqQueue, ReasonAbandonedReqQueue, ReasonTimerAppPool, ReasonAbandoned, ReasonDisabled, ReasonMinBytes)
 	}
 	if h.err != nil {
 		return h.err

@@ -213,7 +213,7 @@ func TestHTTPErrLogErrors(t *testing.T) {
 	var buf bytes.Buffer
 	h := NewHTTPErrWriter(&buf, httpErrStart, 1, "p", rand.New(rand.NewPCG(1, 1)))
 	err := h.Log(0, 1, "GET", "/", "Connection_Dropped")
-	if err == nil || !strings.Contains(err.Error(), "allowed: QueueFull, AppOffline, Timer_AppPool, Connection_Abandoned_By_AppPool") {
+	if err == nil || !strings.Contains(err.Error(), "allowed: QueueFull, AppOffline, Timer_ReqQueue, Connection_Abandoned_By_ReqQueue, Timer_AppPool, Connection_Abandoned_By_AppPool") {
 		t.Errorf("unknown reason: error %v", err)
 	}
 	h.Flush()

@@ -10,14 +10,7 @@ import (
 // is killed at its startup limit, the old worker keeps serving and is
 // recycled again an age later, rather than never again.
 func TestFailedOverlapRecyclesAgain(t *testing.T) {
-	const horizon = 24 * engine.Hour
-	sc := baseScenario(2, 100*engine.Millisecond, 4, 1000, horizon)
-	// Half the starts take longer than the 90 s limit.
-	sc.Pool.StartupTime = Dist{Kind: "uniform", Min: engine.Second, Max: 179 * engine.Second}
-	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
-	sc.Pool.Recycle.Time = Duration(10 * engine.Minute)
-	sc.Pool.RapidFail.Enabled = false
-	res, err := Run(sc, Options{})
+	res, err := Run(failingStarts(24*engine.Hour), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,4 +23,16 @@ func TestFailedOverlapRecyclesAgain(t *testing.T) {
 	if m.Recycles < 100 || m.StartupKills < 20 {
 		t.Errorf("recycles %v and startup kills %v: recycling stopped after a failed overlap", m.Recycles, m.StartupKills)
 	}
+}
+
+// failingStarts is a pool recycled every 10 minutes, overlapped, half of
+// whose starts take longer than the 90 s startup limit, without rapid-fail
+// protection.
+func failingStarts(horizon engine.Time) *Scenario {
+	sc := baseScenario(2, 100*engine.Millisecond, 4, 1000, horizon)
+	sc.Pool.StartupTime = Dist{Kind: "uniform", Min: engine.Second, Max: 179 * engine.Second}
+	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
+	sc.Pool.Recycle.Time = Duration(10 * engine.Minute)
+	sc.Pool.RapidFail.Enabled = false
+	return sc
 }

@@ -132,7 +132,7 @@ func (w *world) pump() {
 		w.rec.level(w)
 		wk.execute(w.queue.pop())
 	}
-	if w.queue.len() > 0 {
+	if w.queue.len() > 0 || w.keepsWorkers {
 		w.maybeStart()
 		if w.threadPool {
 			w.starved()
@@ -141,8 +141,19 @@ func (w *world) pump() {
 	w.servingChanged()
 }
 
-// maybeStart starts a worker on demand: WAS starts one when requests arrive
-// and no worker can take them, up to max_processes.
+// maybeStart starts workers, up to max_processes (docs/model.md#start).
+//
+// start_mode = "on_demand" (IIS's default): WAS starts a worker when
+// requests wait and no worker can take them. A web garden starts as many at
+// once as the waiting requests need: another worker starts while the
+// requests waiting outnumber the threads of the workers already starting
+// (poolsim's assumption; IIS documents only that workers start when
+// requests arrive).
+//
+// "all_at_once" (gunicorn, php-fpm pm = static) and "always_running" (IIS
+// startMode = AlwaysRunning): every worker starts when the pool starts,
+// and one that exits is replaced at once: the spawner's static mode
+// (spawn.go).
 func (w *world) maybeStart() {
 	if w.stopped {
 		return
@@ -155,24 +166,24 @@ func (w *world) maybeStart() {
 		}
 		return
 	}
-	if w.pool.Spawn.Mode != "" {
-		w.spawnMore() // a server's master forks (spawn.go)
+	if w.spawnMode != "" {
+		w.spawnMore() // a server's master forks, or start_mode keeps every worker (spawn.go)
 		return
 	}
-	counted := 0
+	counted, startingThreads := 0, 0
 	for _, wk := range w.workers {
-		if wk.countsTowardMax() {
+		if wk.state.countsTowardMax() {
 			counted++
-			if wk.state == wStarting {
-				return // one is on its way
+			if wk.state == lsStarting {
+				startingThreads += wk.threads
 			}
 		}
 	}
-	if counted < w.pool.MaxProcesses {
-		if counted > 0 && w.queue.len() == 0 {
-			return // a web garden grows only when work waits
+	for ; counted < w.pool.MaxProcesses; counted++ {
+		if counted > 0 && w.queue.len() <= startingThreads {
+			return // the workers on their way will take what waits
 		}
-		w.startWorker(nil)
+		startingThreads += w.startWorker(nil).threads
 	}
 }
 
@@ -223,7 +234,7 @@ func (w *world) failure(kind policies.FailureKind) {
 	if d.RestartAll {
 		w.rec.event(evkEmergencyRestart)
 		for _, wk := range w.snapshotWorkers() {
-			wk.drain(false, reasonEmergency)
+			wk.on(leEmergency, whyEmergency)
 		}
 	}
 	if d.StopPool {
@@ -256,7 +267,7 @@ func (w *world) halt() {
 		w.finish(r, outRejectedOffline, causeNone)
 	}
 	for _, wk := range w.snapshotWorkers() {
-		wk.drain(false, reasonStopped)
+		wk.on(leStop, whyStopped)
 	}
 	w.servingChanged()
 }

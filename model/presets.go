@@ -363,8 +363,8 @@ var vocabulary = map[string]map[string]string{
 	"iis": {
 		"rejected_queue_full":  "503 QueueFull",
 		"rejected_app_offline": "503 AppOffline",
-		"expired":              "503 Timer_AppPool",
-		"abandoned":            "Connection_Abandoned_By_AppPool",
+		"expired":              "Timer_ReqQueue (Timer_AppPool with httperr_names = \"apppool\")",
+		"abandoned":            "Connection_Abandoned_By_ReqQueue (_AppPool with httperr_names = \"apppool\")",
 		"rejected_shutdown":    "503 from a worker shutting down (ANCM)",
 	},
 	"php-fpm": {

@@ -149,7 +149,7 @@ func TestPHPFPMEmergencyRestartCountsOnlyCrashes(t *testing.T) {
 		checkConservation(t, res.Metrics)
 		n := 0
 		for _, lc := range res.Workers {
-			if lc.Why == reasonEmergency {
+			if lc.Why == whyEmergency.String() {
 				n++
 			}
 		}

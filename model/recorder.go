@@ -175,21 +175,21 @@ func (rec *recorder) event(k int) {
 	}
 }
 
-func (rec *recorder) recycle(reason string) {
+func (rec *recorder) recycle(reason exitReason) {
 	switch reason {
-	case reasonTime:
+	case whyTime:
 		rec.event(evkRecycleTime)
-	case reasonRequests:
+	case whyRequests:
 		rec.event(evkRecycleRequests)
-	case reasonSchedule:
+	case whySchedule:
 		rec.event(evkRecycleSchedule)
-	case reasonMemory:
+	case whyMemory:
 		rec.event(evkRecycleMemory)
-	case reasonVirtualMemory:
+	case whyVirtualMemory:
 		rec.event(evkRecycleVirtual)
-	case reasonManual:
+	case whyManual:
 		rec.event(evkRecycleManual)
-	case reasonConfig:
+	case whyConfig:
 		rec.event(evkRecycleConfig)
 	}
 }
@@ -260,7 +260,7 @@ func (rec *recorder) closeRow(w *world) {
 	row.Stopped = rec.curStop
 	for _, wk := range w.workers {
 		row.BusyThreads += wk.busy
-		if wk.state != wDead {
+		if wk.state != lsDead {
 			row.WorkersAlive++
 			row.Threads += wk.threads
 		}

@@ -202,9 +202,9 @@ func (w *world) logHTTPErr(r *request, o outcome, c cause) {
 			reason = ReasonDisabled // stopped by an operator, not by rapid-fail protection
 		}
 	case outExpired:
-		reason = ReasonTimerAppPool
+		reason = w.reasonExpired
 	case outAbandoned:
-		reason = ReasonAbandoned
+		reason = w.reasonAbandoned
 		if c == causeMinSendRate {
 			reason = ReasonMinBytes
 		}

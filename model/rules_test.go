@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -158,13 +159,10 @@ func TestCommonRandomNumbersWithRetries(t *testing.T) {
 		sc.Clients["pollers"] = &Client{Kind: "polling", Class: "page", Count: 10, Period: Duration(5 * engine.Second), Mode: "interval"}
 		sc.Pool.RapidFail.Enabled = false
 		sc.Retry = Retry{Policy: "fixed", MaxAttempts: 3, Delay: Duration(engine.Second)}
-		var trace bytes.Buffer
-		if _, err := Run(sc, Options{Trace: &trace}); err != nil {
-			t.Fatal(err)
-		}
+		_, trace := runTraced(t, sc)
 		out := map[string]string{}
 		re := regexp.MustCompile(`arrive req=\d+ client=(\S+) sender=(\d+) n=(\d+) attempt=(\d+) (fault=\S+ service=\d+)`)
-		for _, m := range re.FindAllStringSubmatch(trace.String(), -1) {
+		for _, m := range re.FindAllStringSubmatch(trace, -1) {
 			out[strings.Join(m[1:5], "/")] = m[5]
 		}
 		return out
@@ -217,12 +215,7 @@ func TestWASEventIDs(t *testing.T) {
 		t.Errorf("5077 (virtual memory) counted %d times for private-memory recycles", n)
 	}
 
-	sc := baseScenario(2, 100*engine.Millisecond, 4, 1000, 6*engine.Hour)
-	sc.Pool.StartupTime = Dist{Kind: "uniform", Min: engine.Second, Max: 179 * engine.Second}
-	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
-	sc.Pool.Recycle.Time = Duration(10 * engine.Minute)
-	sc.Pool.RapidFail.Enabled = false
-	res, err := Run(sc, Options{})
+	res, err := Run(failingStarts(6*engine.Hour), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,14 +248,9 @@ func TestServingAvailabilityHung(t *testing.T) {
 	sc := baseScenario(0.2, engine.Second, 1, 1000, engine.Hour)
 	sc.Classes["page"].Hang = 1
 	sc.Pool.QueueTimeout = 0
-	var trace bytes.Buffer
-	res, err := Run(sc, Options{Trace: &trace})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, trace := runTraced(t, sc)
 	m := res.Metrics
-	checkConservation(t, m)
-	times := traceTimes(t, trace.String(), "arrive ")
+	times := traceTimes(t, trace, "arrive ")
 	if len(times) < 2 {
 		t.Fatalf("%d arrivals", len(times))
 	}
@@ -312,17 +300,12 @@ func TestOutagesOfNonOverlappedRecycles(t *testing.T) {
 	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
 	sc.Pool.Recycle.Time = Duration(5 * engine.Minute)
 	sc.Pool.Recycle.Overlapping = false
-	var trace bytes.Buffer
-	res, err := Run(sc, Options{Trace: &trace})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, trace := runTraced(t, sc)
 	m := res.Metrics
-	checkConservation(t, m)
 	noWorker, down := true, false
 	var start, total, recovered float64
 	var outages, ended int
-	for _, line := range strings.Split(trace.String(), "\n") {
+	for _, line := range strings.Split(trace, "\n") {
 		f := strings.Fields(line)
 		if len(f) < 3 {
 			continue
@@ -436,6 +419,175 @@ func TestEmergencyRestartCountsOnlyFaultSignals(t *testing.T) {
 	for _, l := range seg.Log.Lines {
 		if strings.HasPrefix(l.Text, "failed processes threshold") && float64(l.Count) != seg.Metrics.EmergencyRestarts {
 			t.Errorf("php-fpm log: %d reloads, emergency_restarts %v", l.Count, seg.Metrics.EmergencyRestarts)
+		}
+	}
+}
+
+// TestStartModes checks the start rules of a web garden
+// (docs/model.md#start). Four workers of one thread, 10 s start-ups, and
+// a load that needs all four from the first seconds:
+//
+//   - on_demand: the first four arrivals each find the waiting requests
+//     outnumbering the threads on their way, so all four workers start
+//     within the first four arrivals, not one start-up after another;
+//   - all_at_once and always_running: all four start at time 0, before any
+//     request, and a worker that crashes is replaced at the same instant.
+func TestStartModes(t *testing.T) {
+	for _, mode := range []string{"on_demand", "all_at_once", "always_running"} {
+		sc := baseScenario(3, engine.Second, 1, 1000, 10*engine.Minute)
+		sc.Pool.MaxProcesses = 4
+		sc.Pool.StartMode = mode
+		sc.Pool.StartupTime = Const(10 * engine.Second)
+		sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
+		sc.Pool.IdleTimeout = Duration(engine.Minute)
+		sc.Classes["page"].Crash = 0.01
+		sc.Pool.RapidFail.Enabled = false
+		res, trace := runTraced(t, sc)
+		arrivals := traceTimes(t, trace, "arrive ")
+		starts := workerStarts(res)
+		if len(starts) < 4 || len(arrivals) < 4 {
+			t.Fatalf("%s: %d starts, %d arrivals", mode, len(starts), len(arrivals))
+		}
+		last := starts[3].Seconds()
+		if mode == "on_demand" {
+			if last > arrivals[3]+1e-6 {
+				t.Errorf("on_demand: the 4th worker started at %.3f s, after the 4th arrival at %.3f s", last, arrivals[3])
+			}
+			continue
+		}
+		if last != 0 {
+			t.Errorf("%s: the 4th worker started at %v s, want 0", mode, last)
+		}
+		replaced := 0
+		for _, l := range res.Workers {
+			if l.Why != "crash" {
+				continue
+			}
+			for _, s := range starts {
+				if s == l.Exit {
+					replaced++
+					break
+				}
+			}
+		}
+		if res.Metrics.Crashes == 0 || float64(replaced) != res.Metrics.Crashes {
+			t.Errorf("%s: %d of %v crashed workers replaced at the instant they died", mode, replaced, res.Metrics.Crashes)
+		}
+	}
+}
+
+// TestHTTPErrNames checks the rule "HTTPERR reason names follow
+// pool.httperr_names" (docs/model.md#outcomes): Windows Server 2008 and
+// later (the default, "reqqueue") write Timer_ReqQueue and
+// Connection_Abandoned_By_ReqQueue; "apppool" writes IIS 6's
+// Timer_AppPool and Connection_Abandoned_By_AppPool. The backoff crash
+// loop both expires and abandons requests.
+func TestHTTPErrNames(t *testing.T) {
+	for _, tc := range []struct{ names, expired, abandoned string }{
+		{"reqqueue", "Timer_ReqQueue", "Connection_Abandoned_By_ReqQueue"},
+		{"apppool", "Timer_AppPool", "Connection_Abandoned_By_AppPool"},
+	} {
+		sc := decodeStory(t, "crash-loop", "pool.rapid_fail.policy=backoff", `pool.httperr_names="`+tc.names+`"`)
+		var log bytes.Buffer
+		res, err := Run(sc, Options{HTTPErr: &log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines, err := ParseHTTPErr(&log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := CountReasons(lines)
+		if float64(got[tc.expired]) != res.Metrics.Expired || float64(got[tc.abandoned]) != res.Metrics.Abandoned || res.Metrics.Expired == 0 || res.Metrics.Abandoned == 0 {
+			t.Errorf("%s: reasons %v, want %v %s and %v %s", tc.names, got, res.Metrics.Expired, tc.expired, res.Metrics.Abandoned, tc.abandoned)
+		}
+	}
+}
+
+// TestAssumptionsAreInEffect checks the rule "every value that is an
+// assumption rather than a server setting is shown as in effect"
+// (docs/model.md#assumptions): each listed key is a scenario key, and
+// setting it to the listed value changes nothing, so the list shows the
+// values the run uses; the effective TOML decodes back to the same
+// scenario, defaults included.
+func TestAssumptionsAreInEffect(t *testing.T) {
+	for _, sets := range [][]string{nil, {"pool.threads=7", "pool.max_processes=3", `pool.dispatch="least_busy"`, `pool.start_mode="all_at_once"`}} {
+		sc := decodeStory(t, "slow-backend", sets...)
+		as := Assumptions(sc)
+		keys := map[string]bool{}
+		for _, a := range as {
+			keys[a.Key] = true
+			again := decodeStory(t, "slow-backend", append(append([]string(nil), sets...), a.Key+"="+a.Value)...)
+			if !reflect.DeepEqual(again, sc) {
+				t.Errorf("%v: %s = %s is not the value in effect", sets, a.Key, a.Value)
+			}
+		}
+		for _, k := range []string{"pool.threads", "pool.start_mode", "pool.ping.answered_while_hung", "pool.rapid_fail.window", "backends.historian.on_timeout"} {
+			if !keys[k] {
+				t.Errorf("%v: %s not among the assumptions", sets, k)
+			}
+		}
+		if keys["pool.dispatch"] != (sc.Pool.MaxProcesses > 1) {
+			t.Errorf("%v: dispatch listed = %v with %d processes", sets, keys["pool.dispatch"], sc.Pool.MaxProcesses)
+		}
+		eff, err := EffectiveTOML(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := Decode("effective.toml", eff)
+		if err != nil {
+			t.Fatalf("effective TOML does not decode: %v\n%s", err, eff)
+		}
+		if !reflect.DeepEqual(back, sc) {
+			t.Errorf("%v: the effective TOML decodes to another scenario:\n%s", sets, eff)
+		}
+	}
+}
+
+// runTraced runs sc with a trace, checks that its outcomes add up, and
+// returns the result and the trace.
+func runTraced(t *testing.T, sc *Scenario) (*Result, string) {
+	t.Helper()
+	var trace bytes.Buffer
+	res, err := Run(sc, Options{Trace: &trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkConservation(t, res.Metrics)
+	return res, trace.String()
+}
+
+// TestCrashAt checks the rule "a crash happens when the request's code ends,
+// or, with crash_at = "start", as it begins" (docs/model.md#requests): every
+// request of an hour-long class crashes its worker; in ten minutes none
+// ends, so with "end" nothing crashes and every request is still in flight,
+// while with "start" each request kills its worker at once and is the only
+// request abandoned with it.
+func TestCrashAt(t *testing.T) {
+	for _, at := range []string{"end", "start"} {
+		sc := baseScenario(0.05, engine.Hour, 25, 1000, 10*engine.Minute)
+		sc.Classes["page"].Service = Const(engine.Hour)
+		sc.Classes["page"].Crash = 1
+		sc.Classes["page"].CrashAt = at
+		sc.Pool.RapidFail.Enabled = false
+		res, err := Run(sc, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := res.Metrics
+		checkConservation(t, m)
+		if m.Arrivals < 10 {
+			t.Fatalf("%s: only %v arrivals", at, m.Arrivals)
+		}
+		switch at {
+		case "end":
+			if m.Crashes != 0 || m.InFlight != m.Arrivals {
+				t.Errorf("end: %v crashes, %v of %v in flight; want none, all", m.Crashes, m.InFlight, m.Arrivals)
+			}
+		case "start":
+			if m.Crashes != m.Arrivals || m.AbandonedCrash != m.Arrivals {
+				t.Errorf("start: %v crashes, %v abandoned of %v arrivals; want every one", m.Crashes, m.AbandonedCrash, m.Arrivals)
+			}
 		}
 	}
 }

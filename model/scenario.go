@@ -63,6 +63,8 @@ type Pool struct {
 	QueueTimeout      Duration `toml:"queue_timeout"`
 	LoadBalancer      string   `toml:"load_balancer"` // http | tcp
 	Dispatch          string   `toml:"dispatch"`      // which worker of a web garden takes the next request
+	StartMode         string   `toml:"start_mode"`    // on_demand | all_at_once | always_running
+	HTTPErrNames      string   `toml:"httperr_names"` // reqqueue (Windows Server 2008 and later) | apppool (IIS 6)
 
 	// Execution time limit (exectimeout.go): "0s" off.
 	ExecutionTimeout      Duration `toml:"execution_timeout"`
@@ -149,6 +151,7 @@ type Class struct {
 	Service Dist    `toml:"service"`
 	Backend string  `toml:"backend"`
 	Crash   float64 `toml:"crash"`
+	CrashAt string  `toml:"crash_at"` // end | start: when in the request's code a crash happens
 	Hang    float64 `toml:"hang"`
 	Lock    bool    `toml:"lock"`
 	// Allocate is held while the request runs (allocation.go).
@@ -192,6 +195,7 @@ type Client struct {
 	Timeout Duration       `toml:"timeout"` // the client gives up after this; 0: never
 	URI     string         `toml:"uri"`     // cs-uri in the HTTPERR log
 	File    string         `toml:"file"`    // trace: the log whose requests it replays
+	HTTPErr string         `toml:"httperr"` // trace: the HTTPERR log of the same span (its requests arrived too)
 	Speedup float64        `toml:"speedup"` // trace: log time runs this many times faster (0: 1)
 	// Bandwidth at which responses reach this client, such as "2Mbit/s"
 	// (bandwidth.go); "" or "0": unlimited.

@@ -41,14 +41,3 @@ func checkConservation(t *testing.T, m Metrics) {
 		t.Errorf("abandoned causes add up to %v, abandoned %v", causes, m.Abandoned)
 	}
 }
-
-func TestSmokeMM4(t *testing.T) {
-	sc := baseScenario(3.6, engine.Second, 4, 1<<30, 20000*engine.Second)
-	res, err := Run(sc, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := res.Metrics
-	checkConservation(t, m)
-	t.Logf("%+v", m)
-}

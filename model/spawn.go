@@ -42,7 +42,7 @@ type spawner struct {
 // beginSpawn starts the workers a server forks at time 0.
 func (w *world) beginSpawn() {
 	sp := w.pool.Spawn
-	switch sp.Mode {
+	switch w.spawnMode {
 	case "static":
 		w.spawnMore()
 	case "dynamic":
@@ -58,9 +58,9 @@ func (w *world) beginSpawn() {
 // many of them are starting.
 func (w *world) counted() (n, starting int) {
 	for _, wk := range w.workers {
-		if wk.countsTowardMax() {
+		if wk.state.countsTowardMax() {
 			n++
-			if wk.state == wStarting {
+			if wk.state == lsStarting {
 				starting++
 			}
 		}
@@ -77,7 +77,7 @@ func (w *world) spawnMore() {
 		return
 	}
 	n, starting := w.counted()
-	switch w.pool.Spawn.Mode {
+	switch w.spawnMode {
 	case "static":
 		for ; n < w.pool.MaxProcesses; n++ {
 			w.startWorker(nil)
@@ -95,7 +95,7 @@ func (w *world) spawnMore() {
 
 // replenish replaces workers that ended, for the servers whose master does.
 func (w *world) replenish() {
-	if w.pool.Spawn.Mode != "" {
+	if w.spawnMode != "" {
 		w.spawnMore()
 	}
 }
@@ -111,7 +111,7 @@ func (s *spawner) HandleEvent(int) {
 	idle := 0
 	var last *worker
 	for _, wk := range w.workers {
-		if wk.state == wServing && wk.busy == 0 {
+		if wk.state.serving() && wk.busy == 0 {
 			idle++
 			last = wk
 		}
@@ -120,7 +120,7 @@ func (s *spawner) HandleEvent(int) {
 	switch {
 	case idle > sp.MaxSpare && last != nil:
 		w.rec.event(evkIdle)
-		last.drain(false, reasonIdle)
+		last.on(leIdle, whyIdle)
 		s.rate = 1
 	case idle < sp.MinSpare && n < w.pool.MaxProcesses:
 		for i := 0; i < min(s.rate, sp.MinSpare-idle, w.pool.MaxProcesses-n); i++ {

@@ -36,13 +36,24 @@ const confidence = 0.999
 
 // checkCI fails the test unless exact lies in the conf-level t-interval of
 // xs, and logs the comparison.
-func checkCI(t *testing.T, what string, xs []float64, exact float64) {
+//
+// It also fails when the half-width exceeds maxHalf, so that a simulator
+// whose estimates scatter more than they should (a variance doubled widens
+// the interval √2 = 1.41 times) cannot pass by widening its interval. Each
+// caller's maxHalf is 1.25 times the half-width its fixed streams gave when
+// the check was written: above the few per cent by which a correct change
+// of the streams moves it (the relative standard error of s from n = 20
+// replications is 1/√38 ≈ 16 %), below √2.
+func checkCI(t *testing.T, what string, xs []float64, exact, maxHalf float64) {
 	t.Helper()
 	mean, half := stattest.MeanCI(xs, confidence)
 	t.Logf("%s: measured %.6g ± %.3g (%.1f %% CI, n = %d), exact %.6g", what, mean, half, 100*confidence, len(xs), exact)
 	if math.Abs(mean-exact) > half {
 		t.Errorf("%s: measured %.6g ± %.3g does not contain the exact %.6g (|diff| = %.3g half-widths)",
 			what, mean, half, exact, math.Abs(mean-exact)/half)
+	}
+	if half > maxHalf {
+		t.Errorf("%s: half-width %.3g exceeds %.3g: the estimates scatter more than they did", what, half, maxHalf)
 	}
 }
 

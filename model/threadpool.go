@@ -30,7 +30,7 @@ func (w *world) initialThreads() int {
 func (w *world) starved() {
 	tp := w.pool.ThreadPool
 	for _, wk := range w.workers {
-		if wk.state == wServing && wk.busy >= wk.threads && wk.threads < tp.Max && !w.sim.Pending(wk.tInject) {
+		if wk.state.serving() && wk.busy >= wk.threads && wk.threads < tp.Max && !w.sim.Pending(wk.tInject) {
 			wk.tInject = w.sim.After(tp.Injection.T(), wk, evInject)
 		}
 	}
@@ -40,7 +40,7 @@ func (w *world) starved() {
 func (wk *worker) inject() {
 	w := wk.w
 	wk.tInject = engine.Timer{}
-	if wk.state != wServing || w.queue.len() == 0 || wk.busy < wk.threads || wk.threads >= w.pool.ThreadPool.Max {
+	if !wk.state.serving() || w.queue.len() == 0 || wk.busy < wk.threads || wk.threads >= w.pool.ThreadPool.Max {
 		return
 	}
 	wk.threads++

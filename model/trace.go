@@ -14,7 +14,10 @@ import (
 	"github.com/poolsim/poolsim/model/accesslog"
 )
 
-// A trace client (kind = "trace") replays the requests of logs: each
+// A trace client (kind = "trace") replays the requests of logs: file, the
+// access log, and optionally httperr, the HTTPERR log of the same span,
+// whose requests (503s, expiries, abandoned connections) arrived too and
+// are missing from the access log; the two are merged in time. Each
 // request arrives at the time the log says it did and belongs to the class
 // that poolsim fit would give its path (accesslog.AppendClassName), or to
 // the client's class when the scenario has no class of that name.
@@ -48,8 +51,9 @@ type traceRT struct {
 	name    []byte
 	next    traceItem
 	err     error
-	skipped int // lines skipped, over all files
-	early   int // requests before the scenario's start
+	skipped int       // lines skipped, over all files
+	early   int       // requests before the scenario's start
+	first   time.Time // the log's first arrival
 	late    int
 	sent    int
 }
@@ -119,12 +123,19 @@ func (h *traceHeap) pop() traceItem {
 }
 
 // TracePath resolves a trace client's file relative to the scenario file
-// that names it.
+// that names it, as an absolute path, so that the scenario a sweep records
+// in its output directory still finds it.
 func TracePath(scenarioFile, file string) string {
-	if file == "" || filepath.IsAbs(file) || scenarioFile == "" {
+	if file == "" || filepath.IsAbs(file) {
 		return file
 	}
-	return filepath.Join(filepath.Dir(scenarioFile), file)
+	if scenarioFile != "" {
+		file = filepath.Join(filepath.Dir(scenarioFile), file)
+	}
+	if abs, err := filepath.Abs(file); err == nil {
+		return abs
+	}
+	return file
 }
 
 // newTrace opens a trace client's log.
@@ -135,15 +146,21 @@ func newTrace(c *clientRT) (*traceRT, error) {
 		t.speedup = 1
 	}
 	t.end = t.start.Add(time.Duration(float64(sc.Horizon.T()) * t.speedup))
-	f, err := os.Open(c.c.File)
-	if err != nil {
-		return nil, fmt.Errorf("clients.%s.file: %v", c.name, err)
-	}
-	tf := &traceFile{name: c.c.File, f: f, r: accesslog.NewReader(c.c.File, f, accesslog.Options{})}
-	t.files = append(t.files, tf)
-	if err := t.advance(tf); err != nil {
-		t.close()
-		return nil, err
+	for _, file := range []struct{ key, path string }{{"file", c.c.File}, {"httperr", c.c.HTTPErr}} {
+		if file.path == "" {
+			continue
+		}
+		f, err := os.Open(file.path)
+		if err != nil {
+			t.close()
+			return nil, fmt.Errorf("clients.%s.%s: %v", c.name, file.key, err)
+		}
+		tf := &traceFile{name: file.path, f: f, r: accesslog.NewReader(file.path, f, accesslog.Options{})}
+		t.files = append(t.files, tf)
+		if err := t.advance(tf); err != nil {
+			t.close()
+			return nil, err
+		}
 	}
 	return t, nil
 }
@@ -219,6 +236,9 @@ func (t *traceRT) scheduleNext() {
 	sim := t.c.w.sim
 	for {
 		it, ok := t.pop()
+		if ok && t.first.IsZero() {
+			t.first = it.at
+		}
 		if !ok || t.err != nil || !it.at.Before(t.end) {
 			t.close()
 			return
@@ -281,13 +301,17 @@ func (w *world) finishTraces() ([]string, error) {
 			return nil, fmt.Errorf("clients.%s: %w", c.name, t.err)
 		}
 		if t.skipped > 0 {
-			notes = append(notes, fmt.Sprintf("clients.%s: %d malformed lines of %s skipped", c.name, t.skipped, c.c.File))
+			notes = append(notes, fmt.Sprintf("clients.%s: %d malformed lines of its logs skipped", c.name, t.skipped))
 		}
 		if t.early > 0 {
 			notes = append(notes, fmt.Sprintf("clients.%s: %d requests before the scenario's start skipped", c.name, t.early))
 		}
 		if t.late > 0 {
 			notes = append(notes, fmt.Sprintf("clients.%s: %d requests arrived more than %v out of order and were sent late", c.name, t.late, traceWindow))
+		}
+		if t.sent == 0 {
+			notes = append(notes, fmt.Sprintf("clients.%s: no request of its log falls in the span replayed, %s to %s (start to start + horizon × speedup); the log begins at %s",
+				c.name, t.start.Format(time.RFC3339), t.end.Format(time.RFC3339), t.first.Format(time.RFC3339)))
 		}
 	}
 	return notes, nil
@@ -300,6 +324,9 @@ func (d *scenarioDecoder) validateTrace(p []string, c *Client) {
 		if c.File != "" {
 			d.errorf(join(p, "file"), QuoteString(c.File), `file is for trace clients (kind = "trace")`)
 		}
+		if c.HTTPErr != "" {
+			d.errorf(join(p, "httperr"), QuoteString(c.HTTPErr), `httperr is for trace clients (kind = "trace")`)
+		}
 		if c.Speedup != 0 {
 			d.errorf(join(p, "speedup"), formatTOMLFloat(c.Speedup), `speedup is for trace clients (kind = "trace")`)
 		}
@@ -308,11 +335,17 @@ func (d *scenarioDecoder) validateTrace(p []string, c *Client) {
 	if c.File == "" {
 		d.errorf(join(p, "file"), "", "required: the log to replay (W3C extended, HTTPERR or combined)")
 	} else {
+		written := c.File
 		c.File = TracePath(d.file, c.File)
-		if _, err := os.Stat(c.File); errors.Is(err, fs.ErrNotExist) {
-			d.errorf(join(p, "file"), QuoteString(c.File), "no such log (a relative path is taken from the scenario file's directory)")
-		} else if err != nil {
-			d.errorf(join(p, "file"), QuoteString(c.File), "cannot read the log: %v", errors.Unwrap(err))
+		if _, err := os.Stat(c.File); err != nil {
+			d.errorf(join(p, "file"), QuoteString(written), "%s", statError(err))
+		}
+	}
+	if c.HTTPErr != "" {
+		written := c.HTTPErr
+		c.HTTPErr = TracePath(d.file, c.HTTPErr)
+		if _, err := os.Stat(c.HTTPErr); err != nil {
+			d.errorf(join(p, "httperr"), QuoteString(written), "%s", statError(err))
 		}
 	}
 	if math.IsNaN(c.Speedup) || c.Speedup < 0 || c.Speedup > maxFactor {
@@ -326,4 +359,18 @@ func (d *scenarioDecoder) validateTrace(p []string, c *Client) {
 			d.errorf(join(p, key), "", "%s is not for trace clients: they replay the log's own arrivals", key)
 		}
 	}
+}
+
+// statError says why a trace's log cannot be read, without the path (a
+// relative path is resolved against the scenario's directory; the message
+// shows it as written).
+func statError(err error) string {
+	if errors.Is(err, fs.ErrNotExist) {
+		return "no such log (a relative path is taken from the scenario file's directory)"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return "cannot read the log: " + err.Error()
 }

@@ -67,14 +67,7 @@ func TestTraceReplaysArrivals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got []float64
-		for _, line := range strings.Split(trace.String(), "\n") {
-			var at float64
-			if strings.Contains(line, " arrive ") {
-				fmt.Sscan(line, &at)
-				got = append(got, at)
-			}
-		}
+		got := arrivalTimes(trace.String())
 		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 			t.Errorf("speedup %q: arrivals at %v s, want %v", tt.speedup, got, tt.want)
 		}
@@ -131,5 +124,57 @@ func TestTraceMemoryFlat(t *testing.T) {
 	// 180 000 more lines of about 45 bytes: loading them would take 8 MB.
 	if large > small+1<<20 {
 		t.Errorf("20 000 lines allocate %d bytes, 200 000 lines %d: not flat", small, large)
+	}
+}
+
+// TestTraceMergesHTTPErr: a trace client with httperr replays the HTTPERR
+// log's requests too (the requests HTTP.sys answered never reached the
+// access log), merged in time with the access log's, each at its logged
+// time.
+func TestTraceMergesHTTPErr(t *testing.T) {
+	dir := t.TempDir()
+	httperr := "#Software: Microsoft HTTP API 2.0\n#Version: 1.0\n#Date: 2026-11-23 00:00:00\n" +
+		"#Fields: date time c-ip c-port s-ip s-port cs-version cs-method cs-uri sc-status s-siteid s-reason s-queuename\n" +
+		"2026-11-23 00:00:07 10.1.2.3 50000 10.0.0.5 80 HTTP/1.1 GET /home 503 1 QueueFull p\n"
+	if err := os.WriteFile(filepath.Join(dir, "httperr1.log"), []byte(httperr), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	log := traceLogHead + "2026-11-23 00:00:06 /home 200 0 0\n2026-11-23 00:00:08 /home 200 0 0\n"
+	sc := traceScenario(t, dir, log, "httperr = \"httperr1.log\"\n")
+	var trace bytes.Buffer
+	res, err := Run(sc, Options{Trace: &trace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := arrivalTimes(trace.String())
+	if fmt.Sprint(got) != "[6.5 7.5 8.5]" || res.Metrics.Arrivals != 3 {
+		t.Errorf("arrivals at %v (%v), want [6.5 7.5 8.5]", got, res.Metrics.Arrivals)
+	}
+}
+
+// arrivalTimes returns the times, in seconds, of the arrivals in a run's
+// event-by-event trace.
+func arrivalTimes(trace string) []float64 {
+	var got []float64
+	for _, line := range strings.Split(trace, "\n") {
+		var at float64
+		if strings.Contains(line, " arrive ") {
+			fmt.Sscan(line, &at)
+			got = append(got, at)
+		}
+	}
+	return got
+}
+
+// TestTraceOutsideTheSpanNoted: a log that does not overlap the span
+// replayed sends nothing, and the run says where the log begins.
+func TestTraceOutsideTheSpanNoted(t *testing.T) {
+	sc := traceScenario(t, t.TempDir(), traceLogHead+"2026-11-25 10:00:00 /home 200 0 5\n", "")
+	res, err := Run(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Metrics.Arrivals != 0 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "the log begins at 2026-11-25T10:00:00Z") {
+		t.Errorf("arrivals %v, notes %q", res.Metrics.Arrivals, res.Notes)
 	}
 }

@@ -28,10 +28,13 @@ const (
 var (
 	enumLoadBalancer = []string{"http", "tcp"}
 	enumDispatch     = []string{"least_busy", "round_robin"}
+	enumStartMode    = []string{"on_demand", "all_at_once", "always_running"}
+	enumHTTPErrNames = []string{"reqqueue", "apppool"}
 	enumPolicy       = []string{"iis", "emergency_restart", "backoff"}
 	enumWindow       = []string{"sliding", "fixed"}
 	enumOnTimeout    = []string{"crash", "error", "stale", "wait"}
 	enumOnContention = []string{"fail", "wait", "crash"}
+	enumCrashAt      = []string{"end", "start"}
 	enumRetry        = []string{"none", "fixed", "exponential"}
 	enumKind         = []string{"poisson", "polling", "trace"}
 	enumMode         = []string{"interval", "after_response"}
@@ -198,6 +201,7 @@ func (d *scenarioDecoder) validate(sc *Scenario) {
 			d.ref(join(p, "backend"), c.Backend, "backend", "backends", backends)
 			usedBackend[c.Backend] = true
 		}
+		d.oneOf(join(p, "crash_at"), c.CrashAt, enumCrashAt)
 		okCrash := d.prob(join(p, "crash"), c.Crash)
 		okHang := d.prob(join(p, "hang"), c.Hang)
 		if okCrash && okHang && c.Crash+c.Hang > 1 {
@@ -286,6 +290,8 @@ func (d *scenarioDecoder) validatePool(sc *Scenario) {
 	d.span(k("queue_timeout"), pool.QueueTimeout, false)
 	d.oneOf(k("load_balancer"), pool.LoadBalancer, enumLoadBalancer)
 	d.oneOf(k("dispatch"), pool.Dispatch, enumDispatch)
+	d.oneOf(k("start_mode"), pool.StartMode, enumStartMode)
+	d.oneOf(k("httperr_names"), pool.HTTPErrNames, enumHTTPErrNames)
 
 	ping := pool.Ping
 	d.span(k("ping", "interval"), ping.Interval, ping.Enabled)

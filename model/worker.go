@@ -5,38 +5,12 @@ import (
 	"github.com/poolsim/poolsim/policies"
 )
 
-type wState int
-
-const (
-	wStarting wState = iota
-	wServing
-	wDraining
-	wDead
-)
-
-// Recycle and exit reasons, as lifecycles and WAS events name them.
-const (
-	reasonTime      = "time"
-	reasonRequests  = "requests"
-	reasonSchedule  = "schedule"
-	reasonMemory    = "private_memory"
-	reasonEmergency = "emergency_restart"
-	reasonStopped   = "rapid_fail"
-	reasonIdle      = "idle"
-	// reasonVirtualMemory is recycling.periodicRestart.memory (WAS 5077).
-	reasonVirtualMemory = "virtual_memory"
-	// reasonManual and reasonConfig are operator actions (events.go):
-	// a manual recycle (WAS 5080) and a configuration change (WAS 5079).
-	reasonManual = "manual"
-	reasonConfig = "config_change"
-)
-
 // worker is one worker process (w3wp) of the pool.
 type worker struct {
 	w       *world
 	id      int
 	threads int
-	state   wState
+	state   lifeState
 	started engine.Time
 	epoch   int // the pool's epoch when it started (see world.epoch)
 	busy    int // threads holding a request (hung ones included)
@@ -46,10 +20,11 @@ type worker struct {
 	memory  int64
 	limits  policies.RecycleLimits
 
-	recycling   bool // a recycle is under way (replacement starting, or draining)
-	overlapDone bool // draining after an overlapped recycle: no longer counts toward max_processes
-	replaces    *worker
-	why         string // how it ends (recycle reason)
+	replaces *worker    // the worker an overlapped replacement replaces
+	why      exitReason // how it ends
+	// endCause and failKind describe the failure being applied (fail).
+	endCause cause
+	failKind policies.FailureKind
 
 	idleSince engine.Time
 	idleArmed bool
@@ -75,20 +50,14 @@ const (
 func (wk *worker) Busy() int { return wk.busy }
 func (wk *worker) Free() int { return wk.threads - wk.busy }
 
-// countsTowardMax: a worker drained by a stop of the pool takes no requests
-// and no longer counts, so the restarted pool starts a new worker when work
-// arrives (docs/model.md#rapid-fail).
-func (wk *worker) countsTowardMax() bool {
-	return wk.state == wStarting && wk.replaces == nil ||
-		wk.state == wServing && !(wk.recycling && wk.overlapDone) ||
-		wk.state == wDraining && !wk.overlapDone && wk.why != reasonStopped
-}
-
 func (w *world) startWorker(replaces *worker) *worker {
 	now := w.sim.Now()
 	w.nextWorkerID++
 	wk := &worker{w: w, id: w.nextWorkerID, threads: w.initialThreads(), started: now, epoch: w.epoch,
-		memory: int64(w.pool.Memory.Base), replaces: replaces}
+		memory: int64(w.pool.Memory.Base), replaces: replaces, state: lsStarting}
+	if replaces != nil {
+		wk.state = lsReplacing
+	}
 	wk.limits = w.recycle.Draw(w.sim.Stream("recycle"))
 	w.workers = append(w.workers, wk)
 	wk.life = w.rec.workerStart(wk)
@@ -108,31 +77,32 @@ func (w *world) startWorker(replaces *worker) *worker {
 func (wk *worker) HandleEvent(kind int) {
 	switch kind {
 	case evReady:
-		wk.ready()
+		wk.on(leReady, whyNone)
 	case evStartLimit:
 		wk.w.rec.event(evkStartupKill)
-		wk.fail("startup_limit", causeNone, policies.FailStartupLimit)
+		wk.fail(whyStartupLimit, causeNone, policies.FailStartupLimit)
 	case evAge:
-		wk.recycle(reasonTime)
+		wk.recycle(whyTime)
 	case evIdle:
 		wk.idleCheck()
 	case evShutdownLimit:
 		wk.w.rec.event(evkShutdownKill)
-		wk.fail("shutdown_limit", causeShutdown, policies.FailShutdownLimit)
+		wk.fail(whyShutdownLimit, causeShutdown, policies.FailShutdownLimit)
 	case evPing:
 		wk.ping()
 	case evPingKill:
 		wk.w.rec.event(evkPingKill)
-		wk.fail("ping", causePing, policies.FailPing)
+		wk.fail(whyPing, causePing, policies.FailPing)
 	case evInject:
 		wk.inject()
 	}
 }
 
-func (wk *worker) ready() {
+// enterServing is the entry into serving from a start: the timers of a
+// ready worker, its predecessor's drain, and the queued work.
+func (wk *worker) enterServing() {
 	w := wk.w
 	now := w.sim.Now()
-	wk.state = wServing
 	w.rec.phase(wk, PhaseServing)
 	w.servingChanged()
 	if w.trace != nil {
@@ -149,13 +119,10 @@ func (wk *worker) ready() {
 	wk.idleSince = now
 	if old := wk.replaces; old != nil {
 		wk.replaces = nil
-		if old.state == wServing {
-			old.overlapDone = true
-			old.drain(true, old.why)
-		}
+		old.on(leReplacementReady, whyNone)
 	}
 	if w.stopped {
-		wk.drain(false, reasonStopped)
+		wk.on(leStop, whyStopped)
 		return
 	}
 	w.pump()
@@ -228,6 +195,12 @@ func (wk *worker) proceed(r *request) {
 		}
 		return
 	case u < c.c.Hang+c.c.Crash:
+		// Rule: a crash happens when the request's code ends (crash_at =
+		// "end", the default), or as it begins ("start") (docs/model.md#requests).
+		if c.c.CrashAt == "start" {
+			wk.crash(causeCrash)
+			return
+		}
 		r.crashAtEnd = true
 	}
 	if c.backend != nil {
@@ -270,21 +243,21 @@ func (wk *worker) completeAs(r *request, o outcome, c cause) {
 	wk.served++
 	wk.memory += int64(w.pool.Memory.PerRequest)
 	w.finish(r, o, c)
-	if wk.state == wDraining {
+	if wk.state.draining() {
 		if wk.busy == 0 {
-			wk.exit(wk.why, causeNone)
+			wk.on(leEmpty, wk.why)
 		}
 		return
 	}
-	if wk.state != wServing {
+	if !wk.state.serving() {
 		return
 	}
 	if wk.limits.Requests > 0 && wk.served >= wk.limits.Requests {
-		wk.recycle(reasonRequests)
+		wk.recycle(whyRequests)
 	} else if pm := w.pool.Recycle.PrivateMemory; pm > 0 && wk.memory >= int64(pm) {
-		wk.recycle(reasonMemory)
+		wk.recycle(whyMemory)
 	} else if vm := w.pool.Recycle.VirtualMemory; vm > 0 && wk.virtual() >= int64(vm) {
-		wk.recycle(reasonVirtualMemory)
+		wk.recycle(whyVirtualMemory)
 	}
 	w.pump()
 	wk.armIdle()
@@ -292,41 +265,32 @@ func (wk *worker) completeAs(r *request, o outcome, c cause) {
 
 // recycle starts a recycle of a serving worker: overlapped (a replacement
 // starts; wk drains once it is ready) or not (wk drains, the replacement
-// starts when it has exited).
-func (wk *worker) recycle(reason string) {
-	w := wk.w
-	if wk.state != wServing || wk.recycling || w.stopped {
+// starts when it has exited). A stopped pool recycles nothing.
+func (wk *worker) recycle(reason exitReason) {
+	if wk.w.stopped {
 		return
 	}
-	wk.recycling = true
-	wk.why = reason
+	if wk.w.pool.Recycle.Overlapping {
+		wk.on(leRecycle, reason)
+		return
+	}
+	wk.on(leRecycleNow, reason)
+}
+
+// traceRecycle counts and traces a recycle that starts.
+func (wk *worker) traceRecycle(reason exitReason) {
+	w := wk.w
 	w.rec.recycle(reason)
 	if w.trace != nil {
 		w.tracef("worker %d recycle %s", wk.id, reason)
 	}
-	if w.pool.Recycle.Overlapping {
-		w.startWorker(wk)
-		return
-	}
-	wk.drain(false, reason)
 }
 
-// drain stops wk taking requests; it exits when its last one finishes, or
-// is killed at shutdown_time_limit.
-func (wk *worker) drain(overlapped bool, why string) {
+// enterDraining is the entry into a draining state: wk takes no more
+// requests; it exits when its last one finishes, or is killed at
+// shutdown_time_limit.
+func (wk *worker) enterDraining() {
 	w := wk.w
-	if wk.state == wDead || wk.state == wDraining {
-		return
-	}
-	if wk.state == wStarting {
-		wk.why = why
-		wk.exit(why, causeNone)
-		return
-	}
-	wk.state = wDraining
-	wk.recycling = true
-	wk.overlapDone = overlapped
-	wk.why = why
 	w.rec.phase(wk, PhaseDraining)
 	w.servingChanged()
 	if w.trace != nil {
@@ -334,7 +298,7 @@ func (wk *worker) drain(overlapped bool, why string) {
 	}
 	w.sim.Cancel(wk.tAge)
 	if wk.busy == 0 {
-		wk.exit(why, causeNone)
+		wk.on(leEmpty, wk.why)
 		return
 	}
 	if lim := w.pool.ShutdownTimeLimit.T(); lim > 0 {
@@ -354,42 +318,28 @@ func (wk *worker) crash(c cause) {
 		kind = policies.FailKilled
 	}
 	w.rec.event(evkCrash)
-	wk.fail("crash", c, kind)
+	wk.fail(whyCrash, c, kind)
 }
 
-// fail ends the process at once, abandoning its requests, and reports the
-// failure to the supervisor before anything restarts, so that a back-off
-// or a stopped pool holds back the next start.
-func (wk *worker) fail(why string, c cause, kind policies.FailureKind) {
+// fail ends the process at once, abandoning its requests with cause c, and
+// reports the failure to the supervisor before anything restarts, so that
+// a back-off or a stopped pool holds back the next start.
+func (wk *worker) fail(why exitReason, c cause, kind policies.FailureKind) {
+	wk.endCause, wk.failKind = c, kind
+	wk.on(leFail, why)
+}
+
+// end is the entry into dead: wk leaves the pool, its requests are
+// abandoned (cause endCause), a failure goes to the supervisor, and the
+// worker is replaced if its end calls for it. prev is the state it left.
+func (wk *worker) end(prev lifeState, e lifeEvent) {
 	w := wk.w
-	wk.end(why, c)
-	// Rule: a worker from before a restart of the pool does not count
-	// against the restarted pool (docs/model.md#rapid-fail).
-	if wk.epoch == w.epoch {
-		w.failure(kind)
-	}
-	w.pump()
-	w.replenish()
-}
-
-// exit removes wk from the pool. Requests still executing are abandoned
-// with cause c.
-func (wk *worker) exit(why string, c cause) {
-	wk.end(why, c)
-	wk.w.pump()
-	wk.w.replenish()
-}
-
-// end is exit without handing queued work to the remaining workers.
-func (wk *worker) end(why string, c cause) {
-	w := wk.w
-	if wk.state == wDead {
-		return
-	}
-	wasStarting := wk.state == wStarting
-	wk.state = wDead
 	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill, wk.tInject} {
 		w.sim.Cancel(t)
+	}
+	c := causeNone
+	if e == leFail {
+		c = wk.endCause
 	}
 	for len(wk.exec) > 0 {
 		r := wk.exec[len(wk.exec)-1]
@@ -402,39 +352,33 @@ func (wk *worker) end(why string, c cause) {
 			break
 		}
 	}
-	w.rec.workerExit(wk, why)
+	w.rec.workerExit(wk, wk.why.String())
 	w.servingChanged()
 	if w.trace != nil {
-		w.tracef("worker %d exit %s", wk.id, why)
+		w.tracef("worker %d exit %s", wk.id, wk.why)
 	}
 	for _, x := range w.workers {
 		if x.replaces == wk {
-			x.replaces = nil // the replacement of a dead worker is an ordinary start now
+			x.on(leOrphaned, whyNone)
 		}
 	}
-	// A worker whose replacement never got ready keeps serving.
 	// A worker whose replacement never got ready keeps serving, and its age
 	// trigger starts again (the request and memory triggers fire again at
 	// its next completion).
-	if old := wk.replaces; wasStarting && old != nil && old.state == wServing {
-		w.rec.event(evkFailedOverlap)
-		old.recycling = false
-		if old.limits.Age > 0 {
-			old.tAge = w.sim.After(old.limits.Age, old, evAge)
-		}
+	if old := wk.replaces; prev.starting() && old != nil && old.state.serving() {
+		old.on(leReplacementFailed, whyNone)
 	}
 	// A non-overlapped recycle starts the replacement once the old one is gone.
-	if !wk.overlapDone && isRecycle(why) && !w.stopped {
+	if prev != lsDrainOverlapped && wk.why.replaced() && !w.stopped {
 		w.startWorker(nil)
 	}
-}
-
-func isRecycle(why string) bool {
-	switch why {
-	case reasonTime, reasonRequests, reasonSchedule, reasonMemory, reasonEmergency, reasonVirtualMemory, reasonManual, reasonConfig:
-		return true
+	// Rule: a worker from before a restart of the pool does not count
+	// against the restarted pool (docs/model.md#rapid-fail).
+	if e == leFail && wk.epoch == w.epoch {
+		w.failure(wk.failKind)
 	}
-	return false
+	w.pump()
+	w.replenish()
 }
 
 // armIdle arms the idle check once wk has nothing to do. The check is lazy:
@@ -442,7 +386,9 @@ func isRecycle(why string) bool {
 func (wk *worker) armIdle() {
 	w := wk.w
 	it := w.pool.IdleTimeout.T()
-	if it <= 0 || wk.busy > 0 || wk.state != wServing {
+	// A pool that keeps its workers does not shut them for idleness
+	// (docs/model.md#start).
+	if it <= 0 || wk.busy > 0 || !wk.state.serving() || w.keepsWorkers {
 		return
 	}
 	wk.idleSince = w.sim.Now()
@@ -455,7 +401,7 @@ func (wk *worker) armIdle() {
 func (wk *worker) idleCheck() {
 	w := wk.w
 	wk.idleArmed = false
-	if wk.state != wServing || wk.busy > 0 {
+	if !wk.state.serving() || wk.busy > 0 {
 		return
 	}
 	due := wk.idleSince.Add(w.pool.IdleTimeout.T())
@@ -465,7 +411,7 @@ func (wk *worker) idleCheck() {
 		return
 	}
 	w.rec.event(evkIdle)
-	wk.drain(false, reasonIdle)
+	wk.on(leIdle, whyIdle)
 }
 
 // ping is WAS's health check: a worker whose every thread hangs cannot
@@ -474,7 +420,7 @@ func (wk *worker) idleCheck() {
 func (wk *worker) ping() {
 	w := wk.w
 	p := w.pool.Ping
-	if wk.state == wDead {
+	if wk.state == lsDead {
 		return
 	}
 	if wk.hung >= wk.threads && !p.AnsweredWhileHung {

@@ -23,6 +23,15 @@ type world struct {
 	// tcpReset: HTTP.sys refuses by resetting the connection
 	// (load_balancer = "tcp") rather than answering 503.
 	tcpReset bool
+	// keepsWorkers: start_mode starts every worker with the pool and
+	// replaces each that exits (all_at_once, always_running).
+	keepsWorkers bool
+	// spawnMode is how the workers are kept (spawn.go): the server preset's
+	// pool.Spawn.Mode, or "static" for start_mode all_at_once and
+	// always_running, or "" (on demand).
+	spawnMode string
+	// HTTPERR reasons of expired and abandoned requests (pool.httperr_names).
+	reasonExpired, reasonAbandoned string
 
 	queue         ring
 	busyTotal     int // busy threads over all workers
@@ -91,7 +100,7 @@ func (w *world) HandleEvent(kind int) {
 			w.tracef("schedule recycle")
 		}
 		for _, wk := range w.snapshotWorkers() {
-			wk.recycle(reasonSchedule)
+			wk.recycle(whySchedule)
 		}
 		w.sim.At(policies.NextScheduled(w.sim.Now(), w.dayOffset, w.schedule), w, evSchedule)
 	case evTick:
@@ -125,6 +134,12 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		interval: opt.Interval,
 		limits:   newLimits(opt),
 		classes:  make(map[string]*classRT),
+	}
+	w.reasonExpired, w.reasonAbandoned = HTTPErrReasons(&sc.Pool)
+	w.keepsWorkers = sc.Pool.StartMode == "all_at_once" || sc.Pool.StartMode == "always_running"
+	w.spawnMode = sc.Pool.Spawn.Mode
+	if w.spawnMode == "" && w.keepsWorkers {
+		w.spawnMode = "static"
 	}
 	start := sc.Start.UTC()
 	w.dayOffset = engine.Time(start.Hour())*engine.Hour + engine.Time(start.Minute())*engine.Minute +
@@ -210,7 +225,6 @@ func (w *world) run() (*Result, error) {
 		sim.At(policies.NextScheduled(0, w.dayOffset, w.schedule), w, evSchedule)
 	}
 	w.scheduleEvents()
-	w.beginSpawn()
 	if w.interval > 0 {
 		sim.At(0, w, evTick)
 	}
@@ -219,6 +233,9 @@ func (w *world) run() (*Result, error) {
 	} else {
 		w.rec.startMeasuring(w)
 	}
+	// After measuring begins, so that without a warm-up the workers started
+	// at time 0 are counted in worker_starts.
+	w.beginSpawn()
 	if err := w.simulate(); err != nil {
 		return nil, err
 	}

@@ -8,25 +8,24 @@ const (
 	DispatchRoundRobin = "round_robin"
 )
 
-// NewDispatch returns the dispatch policy called name ("least_busy", the
-// default when empty, or "round_robin"). Each call returns a new policy with
+// NewDispatch returns the dispatch policy called name ("round_robin", the
+// default when empty, or "least_busy"). Each call returns a new policy with
 // its own state.
 //
 // What IIS does: a web garden's worker processes all read from the one
-// HTTP.sys request queue of their application pool; a request is not pushed
-// to a worker but taken by whichever worker asks for the next one. The
-// "Features of the Windows Process Activation Service" article describes the
-// result as requests spread over the processes round-robin. A worker asks
-// when it has a thread free, so the pull is best approximated by giving the
-// request to the worker with the fewest busy threads (least_busy);
-// round_robin is offered for comparison with servers that push requests in
-// turn.
+// HTTP.sys request queue of their application pool. The "Features of the
+// Windows Process Activation Service" article describes the result as
+// requests spread over the processes round-robin
+// (research/iis-app-pools.md rule 7, source S13), so round_robin is the
+// default. Since a worker takes a request when it has a thread free, the
+// pull can also be read as "the least busy worker takes it": least_busy is
+// offered as that reading.
 func NewDispatch(name string) (Dispatch, error) {
 	switch name {
-	case "", DispatchLeastBusy:
-		return LeastBusy{}, nil
-	case DispatchRoundRobin:
+	case "", DispatchRoundRobin:
 		return &RoundRobin{}, nil
+	case DispatchLeastBusy:
+		return LeastBusy{}, nil
 	}
 	return nil, fmt.Errorf("dispatch %q: unknown; allowed: %s, %s", name, DispatchLeastBusy, DispatchRoundRobin)
 }

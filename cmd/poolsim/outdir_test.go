@@ -111,7 +111,7 @@ func TestOutputStaysInDir(t *testing.T) {
 		"charts/chart.png", "charts/chart.svg", // "../.."
 		"charts/tmp-poolsim-absolute-chart.png", "charts/tmp-poolsim-absolute-chart.svg",
 		"charts/windows.png", "charts/windows.svg",
-		"compare.csv", "experiment.toml", "journal.jsonl", "results.csv", "scenario.toml", "summary.csv",
+		"compare.csv", "experiment.toml", "journal.jsonl", "results.csv", "scenario-effective.toml", "scenario.toml", "summary.csv",
 	}
 	for _, dir := range []string{out, merged} {
 		got := filesUnder(t, dir)

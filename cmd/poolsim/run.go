@@ -16,8 +16,11 @@ import (
 const runUsage = `poolsim run [FILE|NAME] [flags]
 
 Simulates one scenario and prints what happened: the outcome of every
-request with its HTTP status and HTTPERR reason, rates, response times,
-worker events and the WAS events the run would have logged.
+request with its HTTP status and HTTPERR reason, rates, availability and
+outages, response times, worker events, the lines the supervisor would have
+logged (WAS events for IIS, php-fpm's log, Kubernetes events), and the
+values in effect that are poolsim's assumptions rather than server settings
+("Assumed"). Every rule is written down in docs/model.md.
 
 FILE is a scenario file (TOML); NAME is a scenario shipped with poolsim
 ("poolsim list" shows them). With neither, the default scenario runs: a
@@ -25,15 +28,17 @@ trend page polling a realtime database that is sometimes slow.
 
 What a scenario can model (README.md, "The scenario file", has every key):
 
-  queue        http.sys queue_length (503 QueueFull) and queue_timeout (Timer_AppPool)
-  workers      max_processes x threads, startup_time and its limit, idle_timeout
+  queue        http.sys queue_length (503 QueueFull) and queue_timeout (Timer_ReqQueue)
+  workers      max_processes x threads, start_mode = on_demand | all_at_once |
+               always_running, dispatch = round_robin | least_busy,
+               startup_time and its limit, idle_timeout
   faults       crash and hang probabilities per class; a hung worker fails the
                ping (pool.ping) and is killed; a leak (memory.per_request) up to
                memory.limit crashes the worker
   recycling    time, requests, private_memory, schedule, jitter; overlapped or
                not; shutdown_time_limit kills and abandons what is still running
   backends     latency, connections, slow episodes, timeout, on_timeout =
-               crash | error | stale (cache.ttl) | wait
+               error (default) | crash | stale (cache.ttl) | wait
   lock         a system-wide lock (class lock = true): on_contention = fail | wait | crash
   supervisor   pool.rapid_fail.policy = iis (stop the pool: 503 AppOffline) |
                emergency_restart (php-fpm) | backoff (CrashLoopBackOff)
@@ -286,6 +291,9 @@ func (c *cli) reportRun(arg string, fl *runFlags, sc *model.Scenario, res *model
 	if fl.json {
 		for _, w := range warnings {
 			fmt.Fprintf(c.stderr, "warning: %s\n", w)
+		}
+		for _, n := range res.Notes {
+			fmt.Fprintf(c.stderr, "note: %s\n", n)
 		}
 		err = writeJSON(c.stdout, &res.Metrics)
 	} else {

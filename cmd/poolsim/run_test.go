@@ -31,7 +31,7 @@ func TestRunDefaultScenario(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("exit status %d\n%s", status, stderr)
 	}
-	for _, want := range []string{"Trend page", "Outcomes", "AppOffline", "Connection_Abandoned_By_AppPool", "WAS events", "p99"} {
+	for _, want := range []string{"Trend page", "Outcomes", "AppOffline", "Connection_Abandoned_By_ReqQueue", "WAS events", "p99"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}

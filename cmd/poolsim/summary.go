@@ -67,6 +67,31 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	fmt.Fprintf(bw, ": requests arriving in the %s after the warm-up are counted\n", res.Horizon-res.Warmup)
 	fmt.Fprintf(bw, "  seed %d, replication %d, %d events\n", sc.Seed, replication, int64(m.Events))
 
+	writeOutcomes(bw, sc, m)
+	t := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+	writeRates(bw, t, m)
+	writeWorkers(bw, t, res)
+	writeLog(bw, t, res.Log)
+
+	fmt.Fprint(bw, "\nAssumed (poolsim's assumptions, not server settings; docs/model.md#assumptions)\n")
+	for _, a := range model.Assumptions(sc) {
+		fmt.Fprintf(t, "  %s = %s\t%s\n", a.Key, a.Value, a.Why)
+	}
+	t.Flush()
+
+	warnings = append(slices.Clip(warnings), res.Warnings...)
+	if len(warnings) > 0 {
+		fmt.Fprint(bw, "\nWarnings\n")
+		for _, w := range warnings {
+			fmt.Fprintf(bw, "  %s\n", w)
+		}
+	}
+	return bw.Flush()
+}
+
+// writeOutcomes writes the table of outcomes: every request in one row,
+// with its HTTP status and the HTTPERR reason of the era in effect.
+func writeOutcomes(bw io.Writer, sc *model.Scenario, m *model.Metrics) {
 	fmt.Fprint(bw, "\nOutcomes\n")
 	share := func(n float64) string {
 		if m.Arrivals == 0 {
@@ -90,12 +115,22 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	if m.RejectedTCPReset > 0 {
 		row("rejected_tcp_reset", m.RejectedTCPReset, "-", "(connection reset, no 503, no HTTPERR line)")
 	}
-	row("expired", m.Expired, "-", "Timer_AppPool")
-	row("abandoned", m.Abandoned, "-", "Connection_Abandoned_By_AppPool")
+	if m.RejectedShutdown > 0 {
+		row("rejected_shutdown", m.RejectedShutdown, "503", "(from a worker shutting down)")
+	}
+	expired, abandoned := model.HTTPErrReasons(&sc.Pool)
+	row("expired", m.Expired, "-", expired)
+	row("abandoned", m.Abandoned, "-", abandoned)
 	sub("crash", m.AbandonedCrash)
 	sub("shutdown time limit", m.AbandonedShutdown)
 	sub("ping kill", m.AbandonedPing)
 	sub("memory limit", m.AbandonedMemory)
+	if m.AbandonedExecTimeout > 0 {
+		sub("execution time limit", m.AbandonedExecTimeout)
+	}
+	if m.AbandonedMinSendRate > 0 {
+		sub("slow send (Timer_MinBytesPerSecond)", m.AbandonedMinSendRate)
+	}
 	row("client_timeout", m.ClientTimeout, "-", "(the client gave up first)")
 	row("in_flight", m.InFlight, "-", "(unfinished at the horizon)")
 	row("arrivals", m.Arrivals, "", "")
@@ -103,8 +138,10 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 		sub("retries", m.Retries)
 	}
 	tab.write(bw, "  ")
-	t := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
+}
 
+// writeRates writes the rates, availability and response times.
+func writeRates(bw io.Writer, t *tabwriter.Writer, m *model.Metrics) {
 	fmt.Fprint(bw, "\nRates\n")
 	fmt.Fprintf(t, "  rate_503\t%s\tof arrivals got 503 (QueueFull or AppOffline)\n", percent(m.Rate503))
 	fmt.Fprintf(t, "  rate_abandoned\t%s\tof arrivals were abandoned by a dying worker\n", percent(m.RateAbandoned))
@@ -125,7 +162,12 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 		fmt.Fprintf(t, "  age of stale data (mean)\t%s\n", seconds(m.StaleAgeMeanS))
 	}
 	t.Flush()
+}
 
+// writeWorkers writes the worker events, with those before the warm-up
+// beside the counts that leave them out.
+func writeWorkers(bw io.Writer, t *tabwriter.Writer, res *model.Result) {
+	m := &res.Metrics
 	fmt.Fprint(bw, "\nWorkers\n")
 	fmt.Fprintf(t, "  worker_starts\t%s\tcrashes\t%s\trecycles\t%s\n", count(m.WorkerStarts)+beforeWarmup(res.BeforeWarmup.WorkerStarts),
 		count(m.Crashes)+beforeWarmup(res.BeforeWarmup.Crashes), count(m.Recycles))
@@ -134,10 +176,14 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 		count(m.RapidFailTrips)+beforeWarmup(res.BeforeWarmup.RapidFailTrips), count(m.EmergencyRestarts), count(m.LockConflicts))
 	t.Flush()
 	writeExits(bw, res.WorkerCounts)
+}
 
-	fmt.Fprintf(bw, "\n%s\n", res.Log.Name)
+// writeLog writes the lines the supervisor would have logged, under the
+// name of its own log.
+func writeLog(bw io.Writer, t *tabwriter.Writer, log model.SupervisorLog) {
+	fmt.Fprintf(bw, "\n%s\n", log.Name)
 	n := 0
-	for _, e := range res.Log.Lines {
+	for _, e := range log.Lines {
 		if e.Count == 0 {
 			continue
 		}
@@ -148,15 +194,6 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	if n == 0 {
 		fmt.Fprint(bw, "  none\n")
 	}
-
-	warnings = append(slices.Clip(warnings), res.Warnings...)
-	if len(warnings) > 0 {
-		fmt.Fprint(bw, "\nWarnings\n")
-		for _, w := range warnings {
-			fmt.Fprintf(bw, "  %s\n", w)
-		}
-	}
-	return bw.Flush()
 }
 
 // writeExits summarizes how the run's worker processes ended, from the

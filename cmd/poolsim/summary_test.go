@@ -64,7 +64,7 @@ rate = 5
 		not       []string
 	}{
 		{"no ok request", hung, []string{"mean                  n/a  p50  n/a  p90  n/a  p99  n/a", "  1 worker process in the whole run"}, []string{"1 worker processes"}},
-		{"iis", crashLoop("iis"), []string{"\nWAS events (System log, source WAS)\n", "5002  1"}, nil},
+		{"iis", crashLoop("iis"), []string{"\nWAS events (System log, source WAS)\n", "5002  1", "Connection_Abandoned_By_ReqQueue"}, []string{"_AppPool"}},
 		{"php-fpm", crashLoop("emergency_restart"), []string{"\nphp-fpm log (error_log)\n", "child exited on signal 11 (SIGSEGV)", "initiating reload"}, []string{"WAS events"}},
 		{"kubernetes", crashLoop("backoff"), []string{"\nKubernetes events (kubectl get events)\n", "BackOff"}, []string{"WAS events"}},
 	} {

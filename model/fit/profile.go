@@ -1,19 +1,22 @@
 package fit
 
 import (
+	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/model"
 )
 
-// rateAndProfile sets the mean arrival rate over the logs' span and, when
-// the logs cover every hour of the day for at least half an hour, the rate
-// multiplier of each hour of the day (UTC): the hour's arrivals per second
-// of the span that fell in it, over the mean rate. It then measures the
-// dispersion of the per-minute counts against that expectation.
+// rateAndProfile sets the mean arrival rate over the logs' span and the
+// rate multiplier of each hour of the day (UTC) that the logs cover for at
+// least half an hour: the hour's arrivals per second of the span that fell
+// in it, over the mean rate (1 for the hours not covered; no profile when
+// fewer than two hours are). It then measures the dispersion of the
+// per-minute counts against that expectation.
 func (w *Workload) rateAndProfile() {
 	span := w.To.Sub(w.From).Seconds()
 	total := float64(w.Requests + w.HTTPErr)
@@ -33,42 +36,78 @@ func (w *Workload) rateAndProfile() {
 		exposure[t.UTC().Hour()] += next.Sub(t).Seconds()
 		t = next
 	}
-	for _, e := range exposure {
-		if e < 1800 {
-			w.Notes = append(w.Notes, "the logs do not cover every hour of the day: the rate is constant (no time-of-day profile)")
-			w.dispersion(func(time.Time) float64 { return 1 })
-			return
-		}
-	}
 	var f [24]float64
+	var missing []string
 	for h := range f {
-		f[h] = math.Round(count[h]/exposure[h]/w.Rate*1000) / 1000
-		w.Profile = append(w.Profile, model.ProfilePoint{At: model.TimeOfDay(engine.Time(h) * engine.Hour), Factor: f[h]})
-	}
-	w.dispersion(func(t time.Time) float64 { return f[t.UTC().Hour()] })
-}
-
-// dispersion is Pearson's X² of the whole minutes' counts against rate ×
-// factor, over its degrees of freedom: about 1 ± √(2/(M−1)) for Poisson
-// arrivals.
-func (w *Workload) dispersion(factor func(time.Time) float64) {
-	first := w.From.Truncate(time.Minute).Add(time.Minute)
-	var x2 float64
-	m := 0
-	for t := first; !t.Add(time.Minute).After(w.To); t = t.Add(time.Minute) {
-		e := w.Rate * factor(t) * 60
-		if e <= 0 {
-			continue
+		f[h] = 1
+		if exposure[h] >= 1800 {
+			f[h] = math.Round(count[h]/exposure[h]/w.Rate*1000) / 1000
+		} else {
+			missing = append(missing, fmt.Sprintf("%02d:00", h))
 		}
-		n := float64(w.minutes[t.Unix()/60])
-		x2 += (n - e) * (n - e) / e
-		m++
 	}
-	if m < 10 {
+	if len(missing) >= 23 {
+		w.Notes = append(w.Notes, "the logs cover less than two whole hours: the rate is constant (no time-of-day profile)")
+		w.dispersion()
 		return
 	}
-	w.Dispersion = x2 / float64(m-1)
-	w.DispersionSE = math.Sqrt(2 / float64(m-1))
+	if len(missing) > 0 {
+		w.Notes = append(w.Notes, fmt.Sprintf("the logs do not cover the hours from %s (UTC) for half an hour: their profile factor is 1, the mean rate", strings.Join(missing, ", ")))
+	}
+	for h := range f {
+		w.Profile = append(w.Profile, model.ProfilePoint{At: model.TimeOfDay(engine.Time(h) * engine.Hour), Factor: f[h]})
+	}
+	w.dispersion()
+}
+
+// dispersionNeighbours is how many minutes on each side give a minute's
+// expected count: a local mean follows the rate's slow changes (a profile
+// that steps within an hour), so that only bursts within minutes count.
+const dispersionNeighbours = 5
+
+// chi2Median is the median of the chi-squared distribution with one
+// degree of freedom, and chi2MedianSE the standard error of a sample
+// median of M of them times √M (1/(2 f(m)), f its density at the median).
+const (
+	chi2Median   = 0.454936
+	chi2MedianSE = 1.0614
+)
+
+// dispersion is the index of dispersion of the whole minutes' arrival
+// counts: each minute's count n against the mean ē of its 2k neighbours
+// gives (n − ē)²/ē, which for Poisson arrivals (and ē of 10 or more) is
+// about (1 + 1/2k) χ²₁, the local mean's own noise adding its 1/2k share.
+// The index is the median of these over the minutes, divided by that of
+// (1 + 1/2k) χ²₁: about 1 for Poisson arrivals, more for bursts. The
+// median ignores the few minutes next to a step in the rate (a profile
+// that changes at 07:30), which would dominate a mean. Its standard error
+// is that of a sample median (neighbouring terms share minutes, so it is
+// approximate).
+func (w *Workload) dispersion() {
+	first := w.From.Truncate(time.Minute).Add(time.Minute).Unix() / 60
+	last := w.To.Truncate(time.Minute).Unix()/60 - 1 // the last whole minute
+	const k = dispersionNeighbours
+	var terms []float64
+	for t := first + k; t <= last-k; t++ {
+		var sum float64
+		for d := int64(1); d <= k; d++ {
+			sum += float64(w.minutes[t-d] + w.minutes[t+d])
+		}
+		e := sum / (2 * k)
+		if e < 10 {
+			continue
+		}
+		n := float64(w.minutes[t])
+		terms = append(terms, (n-e)*(n-e)/e)
+	}
+	if len(terms) < 30 {
+		return
+	}
+	sort.Float64s(terms)
+	median := terms[len(terms)/2]
+	scale := chi2Median * (1 + 1.0/(2*k))
+	w.Dispersion = median / scale
+	w.DispersionSE = chi2MedianSE / math.Sqrt(float64(len(terms))) / chi2Median
 }
 
 // OverDispersed reports whether the per-minute counts vary more than

@@ -44,16 +44,18 @@ const minLowLoad = 100
 
 // Workload is what Read found in the logs.
 type Workload struct {
-	Files    []string
-	From, To time.Time // first and last arrival
-	Requests int64     // access-log requests
-	HTTPErr  int64     // HTTPERR lines
-	Classes  []*Class  // busiest first, the rest class last
-	Rate     float64   // arrivals (access and HTTPERR) per second over From..To
-	Profile  []model.ProfilePoint
-	// Dispersion is the variance-to-mean ratio of the per-minute arrival
-	// counts against the profile's expectation (1 for Poisson arrivals),
-	// with its standard error under Poisson; 0 when too few minutes.
+	Files []string
+	// AccessFiles and HTTPErrFiles are the files of each kind, in order.
+	AccessFiles, HTTPErrFiles []string
+	From, To                  time.Time // first and last arrival
+	Requests                  int64     // access-log requests
+	HTTPErr                   int64     // HTTPERR lines
+	Classes                   []*Class  // busiest first, the rest class last
+	Rate                      float64   // arrivals (access and HTTPERR) per second over From..To
+	Profile                   []model.ProfilePoint
+	// Dispersion is the index of dispersion of the per-minute arrival
+	// counts (1 for Poisson arrivals; see dispersion), with its standard
+	// error; 0 when too few minutes.
 	Dispersion, DispersionSE float64
 	LowLoadMax               int // the most arrivals in a minute counted as low load
 	Observed                 model.Observed
@@ -91,8 +93,8 @@ func (s *reservoir) add(v float64) {
 	}
 }
 
-// Read reads the logs twice: once for the paths, arrivals and outcomes,
-// once for the time-taken of each class.
+// Read reads the logs twice: once for the paths, arrivals and outcomes
+// (scan), once for the time-taken of each class (sample), then fits.
 func Read(files []string, opt Options) (*Workload, error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("no log files")
@@ -101,14 +103,35 @@ func Read(files []string, opt Options) (*Workload, error) {
 		opt.Classes = DefaultClasses
 	}
 	w := &Workload{Files: files, Statuses: map[string]int64{}, Reasons: map[string]map[string]int64{}, minutes: map[int64]int32{}}
-	counts := map[string]int64{}
-	paths := map[string]map[string]int64{}
-	name := []byte(nil)
-	for _, file := range files {
-		taken, access := 0, 0
+	counts, paths, err := w.scan(opt)
+	if err != nil {
+		return nil, err
+	}
+	w.makeClasses(counts, paths, opt.Classes)
+	w.rateAndProfile()
+	w.LowLoadMax = w.lowLoadThreshold()
+	if err := w.sample(opt); err != nil {
+		return nil, err
+	}
+	for _, c := range w.Classes {
+		if err := c.fit(); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// scan counts the requests by class name (with a few of each name's paths),
+// the arrivals per minute, the span and the outcomes.
+func (w *Workload) scan(opt Options) (counts map[string]int64, paths map[string]map[string]int64, err error) {
+	counts, paths = map[string]int64{}, map[string]map[string]int64{}
+	var name []byte
+	for _, file := range w.Files {
+		taken, access, httperr := 0, 0, 0
 		err := eachRecord(file, opt, w, func(rec *accesslog.Record) {
 			at := rec.Start()
 			if len(rec.Reason) > 0 {
+				httperr++
 				w.HTTPErr++
 				w.httperr(rec)
 				at = rec.End
@@ -139,24 +162,33 @@ func Read(files []string, opt Options) (*Workload, error) {
 			w.minutes[at.Unix()/60]++
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if access > 0 {
+			w.AccessFiles = append(w.AccessFiles, file)
+		}
+		if httperr > 0 {
+			w.HTTPErrFiles = append(w.HTTPErrFiles, file)
 		}
 		if access > 0 && taken == 0 {
-			return nil, fmt.Errorf("%s: no request has a time-taken: service times cannot be fitted (IIS: add the time-taken field to the site's logging fields; nginx: end log_format with $request_time; Apache: with %%D)", file)
+			return nil, nil, fmt.Errorf("%s: no request has a time-taken: service times cannot be fitted (IIS: add the time-taken field to the site's logging fields; nginx: end log_format with $request_time; Apache: with %%D)", file)
 		}
 	}
 	if w.Requests == 0 {
-		return nil, fmt.Errorf("%s: no access-log request: fit needs W3C extended or combined access logs (HTTPERR logs only add outcomes)", strings.Join(files, ", "))
+		return nil, nil, fmt.Errorf("%s: no access-log request: fit needs W3C extended or combined access logs (HTTPERR logs only add outcomes)", strings.Join(w.Files, ", "))
 	}
-	w.makeClasses(counts, paths, opt.Classes)
-	w.rateAndProfile()
-	w.LowLoadMax = w.lowLoadThreshold()
+	return counts, paths, nil
+}
+
+// sample keeps each class's time-taken values, of every request and of
+// the requests that arrived at low load.
+func (w *Workload) sample(opt Options) error {
 	byName := map[string]*Class{}
 	for _, c := range w.Classes {
 		byName[c.Name] = c
 	}
-	rest := w.Classes[len(w.Classes)-1]
-	for _, file := range files {
+	var name []byte
+	for _, file := range w.Files {
 		err := eachRecord(file, opt, nil, func(rec *accesslog.Record) {
 			if len(rec.Reason) > 0 || !rec.HasTaken {
 				return
@@ -164,7 +196,7 @@ func Read(files []string, opt Options) (*Workload, error) {
 			name = accesslog.AppendClassName(name[:0], rec.Path)
 			c := byName[string(name)]
 			if c == nil {
-				c = rest
+				c = byName[restClass] // every name without a class of its own
 			}
 			v := rec.Taken.Seconds()
 			c.all.add(v)
@@ -174,15 +206,10 @@ func Read(files []string, opt Options) (*Workload, error) {
 			c.res = max(c.res, rec.Resolution)
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	for _, c := range w.Classes {
-		if err := c.fit(); err != nil {
-			return nil, err
-		}
-	}
-	return w, nil
+	return nil
 }
 
 // eachRecord calls fn for each record of file; with w, it notes what the
@@ -248,9 +275,9 @@ func (w *Workload) httperr(rec *accesslog.Record) {
 		o.RejectedQueueFull++
 	case model.ReasonAppOffline:
 		o.RejectedAppOffline++
-	case model.ReasonTimerAppPool:
+	case model.ReasonTimerAppPool, model.ReasonTimerReqQueue: // IIS 6 and Windows Server 2008+ names
 		o.Expired++
-	case model.ReasonAbandoned:
+	case model.ReasonAbandoned, model.ReasonAbandonedReqQueue:
 		o.Abandoned++
 	default:
 		o.HTTPErrOther++

@@ -2,10 +2,13 @@ package fit
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func writeLog(t *testing.T, dir, name, text string) string {
@@ -83,6 +86,66 @@ func TestClassesBusiestFirst(t *testing.T) {
 		t.Errorf("classes %v", got)
 	}
 	if len(w.Notes) == 0 || !strings.Contains(w.Notes[0], "u.log: 1 malformed lines skipped (of 301); first: ") || !strings.Contains(w.Notes[0], "u.log:302:") {
+		t.Errorf("notes %q", w.Notes)
+	}
+}
+
+// TestDispersionOfPoissonArrivals: Poisson arrivals, at a constant rate
+// or with the rate stepping tenfold in mid-hour, have an index of
+// dispersion within 3 standard errors of 1 and are not noted as bursty
+// (the local mean and the median keep the step from counting as a burst).
+func TestDispersionOfPoissonArrivals(t *testing.T) {
+	for _, step := range []bool{false, true} {
+		r := rand.New(rand.NewPCG(1, 2))
+		w := &Workload{minutes: map[int64]int32{}}
+		base := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+		for at := 0.0; at < 86400; {
+			rate := 7.0
+			if step && at > 7.5*3600 {
+				rate = 70
+			}
+			at += r.ExpFloat64() / rate
+			tt := base.Add(time.Duration(at * 1e9))
+			w.minutes[tt.Unix()/60]++
+			if w.From.IsZero() {
+				w.From = tt
+			}
+			w.To = tt
+		}
+		w.dispersion()
+		if w.DispersionSE > 0.1 || math.Abs(w.Dispersion-1) > 3*w.DispersionSE || w.OverDispersed() {
+			t.Errorf("step %v: index %g ± %g, want 1", step, w.Dispersion, w.DispersionSE)
+		}
+	}
+}
+
+// TestFitCombinedLog: nginx combined logs with $request_time fit like IIS
+// logs (seconds to the millisecond), their UTC offset changing in mid-file
+// is noted with the line, and the observed outcomes map 4xx to
+// not_modelled and 5xx to error.
+func TestFitCombinedLog(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 400; i++ {
+		zone := "+0100"
+		if i >= 300 {
+			zone = "+0200"
+		}
+		status := []int{200, 200, 304, 404, 502}[i%5]
+		fmt.Fprintf(&b, "192.0.2.%d - - [29/Mar/2026:00:%02d:%02d %s] \"GET /shop/item.php?id=%d HTTP/1.1\" %d 512 \"-\" \"curl/8\" 0.%03d\n",
+			i%250, i/60, i%60, zone, i, status, 20+i%17)
+	}
+	w, err := Read([]string{writeLog(t, t.TempDir(), "access.log", b.String())}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Classes) != 1 || w.Classes[0].Name != "shop_item_php" || w.Classes[0].All == nil {
+		t.Fatalf("classes %+v", w.Classes)
+	}
+	o := w.Observed
+	if o.OK != 240 || o.NotModelled != 80 || o.Error != 80 {
+		t.Errorf("observed %+v", o)
+	}
+	if len(w.Notes) == 0 || !strings.Contains(strings.Join(w.Notes, "\n"), "access.log:301: the UTC offset changes (100 lines") {
 		t.Errorf("notes %q", w.Notes)
 	}
 }

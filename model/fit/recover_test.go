@@ -69,59 +69,77 @@ func TestFitRecoversPoolsimLogs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkServiceFits(t, w)
+	checkRateAndProfile(t, w)
+	checkObservedAndText(t, w, res)
+}
+
+// within checks an estimate against the truth within 4 standard errors,
+// and that the standard error is at most maxRel of the truth (else the
+// check would mean little).
+func within(t *testing.T, what string, got, want, se, maxRel float64) {
+	t.Helper()
+	if se > maxRel*math.Abs(want) {
+		t.Errorf("%s: standard error %.3g is over %.0f%% of %.4g: too loose to mean anything", what, se, 100*maxRel, want)
+	}
+	if math.Abs(got-want) > 4*se {
+		t.Errorf("%s = %.5g, want %.5g ± 4×%.3g", what, got, want, se)
+	} else {
+		t.Logf("%s = %.5g, true %.5g (SE %.2g)", what, got, want, se)
+	}
+}
+
+func candidate(t *testing.T, f *Fitted, kind string) Candidate {
+	t.Helper()
+	for _, c := range f.Candidates {
+		if c.Dist.Kind == kind {
+			return c
+		}
+	}
+	t.Fatalf("no %s candidate", kind)
+	return Candidate{}
+}
+
+// checkServiceFits: the low-load fits recover the true parameters; every
+// request's fit is biased up by the waits.
+func checkServiceFits(t *testing.T, w *Workload) {
 	classes := map[string]*Class{}
 	for _, c := range w.Classes {
 		classes[c.Name] = c
 	}
-	within := func(what string, got, want, se, maxRel float64) {
-		t.Helper()
-		if se > maxRel*math.Abs(want) {
-			t.Errorf("%s: standard error %.3g is over %.0f%% of %.4g: too loose to mean anything", what, se, 100*maxRel, want)
-		}
-		if math.Abs(got-want) > 4*se {
-			t.Errorf("%s = %.5g, want %.5g ± 4×%.3g", what, got, want, se)
-		} else {
-			t.Logf("%s = %.5g, true %.5g (SE %.2g)", what, got, want, se)
-		}
-	}
-	param := func(f *Fitted, kind string) Candidate {
-		for _, c := range f.Candidates {
-			if c.Dist.Kind == kind {
-				return c
-			}
-		}
-		t.Fatalf("no %s candidate", kind)
-		return Candidate{}
-	}
-
 	trend, orders := classes["trend_data_ashx"], classes["api_orders"]
 	if trend == nil || orders == nil || trend.LowLoad == nil || orders.LowLoad == nil {
 		t.Fatalf("classes %v: want trend_data_ashx and api_orders, each with a low-load fit", w.Classes)
 	}
 	// Lognormal mean 40 ms, cv 1: sigma² = ln 2, mu = ln 0.04 − sigma²/2.
 	s2 := math.Log(2)
-	ln := param(trend.LowLoad, "lognormal")
-	within("trend mu", ln.Params[0], math.Log(0.040)-s2/2, ln.StdErr[0], 0.01)
-	within("trend sigma", ln.Params[1], math.Sqrt(s2), ln.StdErr[1], 0.02)
+	ln := candidate(t, trend.LowLoad, "lognormal")
+	within(t, "trend mu", ln.Params[0], math.Log(0.040)-s2/2, ln.StdErr[0], 0.01)
+	within(t, "trend sigma", ln.Params[1], math.Sqrt(s2), ln.StdErr[1], 0.02)
 	if trend.LowLoad.Best().Dist.Kind != "lognormal" {
 		t.Errorf("trend: AIC chose %s, want lognormal", trend.LowLoad.Best().Dist.Kind)
 	}
-	g := param(orders.LowLoad, "gamma")
-	within("orders shape", g.Params[0], 2, g.StdErr[0], 0.05)
-	within("orders rate", g.Params[1], 2/0.200, g.StdErr[1], 0.05)
+	g := candidate(t, orders.LowLoad, "gamma")
+	within(t, "orders shape", g.Params[0], 2, g.StdErr[0], 0.05)
+	within(t, "orders rate", g.Params[1], 2/0.200, g.StdErr[1], 0.05)
 
 	// Every request's fit includes the waits: its mean is higher.
-	all := param(trend.All, "lognormal")
+	all := candidate(t, trend.All, "lognormal")
 	if lowMean, allMean := ln.Dist.Expected().Seconds(), all.Dist.Expected().Seconds(); allMean < lowMean*1.02 {
 		t.Errorf("every request's mean %.4g s is not above the low-load mean %.4g s: no queueing seen", allMean, lowMean)
 	} else {
 		t.Logf("mean service: low load %.4g s, every request %.4g s", lowMean, allMean)
 	}
 
+}
+
+// checkRateAndProfile: the rate and each hour's factor are within 4
+// Poisson standard errors; Poisson arrivals are not called bursty.
+func checkRateAndProfile(t *testing.T, w *Workload) {
 	// Rate: the profile's mean factor is (6×0.1 + 12×1 + 6×0.5)/24 = 0.65.
 	span := w.To.Sub(w.From).Seconds()
 	n := float64(w.Requests + w.HTTPErr)
-	within("rate", w.Rate, 11*0.65, math.Sqrt(n)/span, 0.01)
+	within(t, "rate", w.Rate, 11*0.65, math.Sqrt(n)/span, 0.01)
 	trueFactor := func(h int) float64 {
 		switch {
 		case h < 6:
@@ -134,12 +152,17 @@ func TestFitRecoversPoolsimLogs(t *testing.T) {
 	for h, pt := range w.Profile {
 		// One hour's count is Poisson: the factor's SE is √count/(3600 × rate).
 		count := trueFactor(h) * w.Rate * 3600
-		within("profile "+pt.At.String(), pt.Factor, trueFactor(h), math.Sqrt(count)/3600/w.Rate+0.0005, 0.06)
+		within(t, "profile "+pt.At.String(), pt.Factor, trueFactor(h), math.Sqrt(count)/3600/w.Rate+0.0005, 0.06)
 	}
 	if w.OverDispersed() {
 		t.Errorf("Poisson arrivals reported over-dispersed: %g ± %g", w.Dispersion, w.DispersionSE)
 	}
 
+}
+
+// checkObservedAndText: the logs hold exactly what the run counted, and
+// the written scenario decodes with its [observed] table.
+func checkObservedAndText(t *testing.T, w *Workload, res *model.Result) {
 	// The logs hold exactly what the run counted (nothing in flight at the end).
 	m := res.Metrics
 	o := w.Observed

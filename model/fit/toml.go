@@ -136,18 +136,27 @@ func (w *Workload) writeClients(b *bytes.Buffer) {
 	}
 	switch {
 	case w.OverDispersed():
-		p("# Note: the arrivals per minute vary %.2g times as much as Poisson arrivals would (1 ± %.2g):\n", w.Dispersion, w.DispersionSE)
+		p("# Note: the arrivals per minute vary %.2g times as much as Poisson arrivals would (index of dispersion; Poisson: 1 ± %.2g):\n", w.Dispersion, w.DispersionSE)
 		p("# they come in bursts that these Poisson clients smooth out, so queues and 503s will be understated.\n")
 		p("# Replay the log itself to keep the bursts (below).\n")
 	case w.DispersionSE > 0:
-		p("# The arrivals per minute vary as Poisson arrivals would (variance/mean %.2g, 1 ± %.2g).\n", w.Dispersion, w.DispersionSE)
+		p("# The arrivals per minute vary as Poisson arrivals would (index of dispersion %.2g; Poisson: 1 ± %.2g).\n", w.Dispersion, w.DispersionSE)
 	}
-	file := w.Files[0]
-	if abs, err := filepath.Abs(file); err == nil {
-		file = abs
+	abs := func(file string) string {
+		if a, err := filepath.Abs(file); err == nil {
+			return a
+		}
+		return file
 	}
 	p("\n# To replay the log's own arrivals and paths instead, replace the clients above with:\n")
-	p("# [clients.replay]\n# kind = \"trace\"\n# file = %s\n# class = %q   # for paths without a class of their own\n", model.QuoteString(file), restClass)
+	p("# [clients.replay]\n# kind = \"trace\"\n# file = %s\n", model.QuoteString(abs(w.AccessFiles[0])))
+	if len(w.HTTPErrFiles) > 0 {
+		p("# httperr = %s   # its requests arrived too: the 503s, expiries and abandoned ones\n", model.QuoteString(abs(w.HTTPErrFiles[0])))
+	}
+	p("# class = %q   # for paths without a class of their own\n", restClass)
+	if len(w.AccessFiles) > 1 || len(w.HTTPErrFiles) > 1 {
+		p("# (A trace client reads one access log and one HTTPERR log: concatenate the days' files,\n# W3C logs may be, to replay them all.)\n")
+	}
 }
 
 func (w *Workload) writeObserved(b *bytes.Buffer) {
@@ -160,8 +169,8 @@ func (w *Workload) writeObserved(b *bytes.Buffer) {
 	p("not_modelled = %d   # access log: status 4xx\n", o.NotModelled)
 	p("rejected_queue_full = %d   # HTTPERR: QueueFull\n", o.RejectedQueueFull)
 	p("rejected_app_offline = %d   # HTTPERR: AppOffline\n", o.RejectedAppOffline)
-	p("expired = %d   # HTTPERR: Timer_AppPool\n", o.Expired)
-	p("abandoned = %d   # HTTPERR: Connection_Abandoned_By_AppPool\n", o.Abandoned)
+	p("expired = %d   # HTTPERR: Timer_ReqQueue (Timer_AppPool)\n", o.Expired)
+	p("abandoned = %d   # HTTPERR: Connection_Abandoned_By_ReqQueue (_AppPool)\n", o.Abandoned)
 	p("httperr_other = %d   # HTTPERR: other reasons\n", o.HTTPErrOther)
 	keys := make([]string, 0, len(w.Statuses))
 	for k := range w.Statuses {

@@ -108,41 +108,10 @@ func importIIS(file string, data []byte, pool string) (*Result, error) {
 	if root.name != "configuration" {
 		return nil, fmt.Errorf("%s:%d: the root element is <%s>: not an IIS configuration (applicationHost.config starts with <configuration>)", file, root.line, root.name)
 	}
-	var section *node
-	if s := root.child("system.applicationHost"); s != nil {
-		section = s.child("applicationPools")
+	section, chosen, err := iisPool(file, root, pool)
+	if err != nil {
+		return nil, err
 	}
-	if section == nil {
-		return nil, fmt.Errorf("%s:%d: no <system.applicationHost><applicationPools> section: pools are configured in applicationHost.config (a site's web.config has none)", file, root.line)
-	}
-	var adds []*node
-	var names []string
-	for _, c := range section.children {
-		if c.name == "add" {
-			a, _ := c.attr("name")
-			adds = append(adds, c)
-			names = append(names, a.value)
-		}
-	}
-	var chosen *node
-	switch {
-	case len(adds) == 0:
-		return nil, fmt.Errorf("%s:%d: <applicationPools> has no pool (<add name=\"...\">)", file, section.line)
-	case pool != "":
-		for i, n := range names {
-			if strings.EqualFold(n, pool) { // IIS pool names are case-insensitive
-				chosen = adds[i]
-			}
-		}
-		if chosen == nil {
-			return nil, fmt.Errorf("%s: no pool named %q (pools: %s)", file, pool, strings.Join(names, ", "))
-		}
-	case len(adds) == 1:
-		chosen = adds[0]
-	default:
-		return nil, &PoolsError{File: file, Pools: names}
-	}
-
 	b := newBuilder(file)
 	values := map[string]iisValue{}
 	var order []string
@@ -190,6 +159,40 @@ func importIIS(file string, data []byte, pool string) (*Result, error) {
 	b.sortWarnings() // defaults and the pool's <add> interleave
 	return &Result{Server: "iis", Pool: name, Warnings: b.warnings,
 		Text: b.text(fmt.Sprintf("Imported by poolsim import from %s, application pool %q.\nEach value comes from the attribute named in its comment (applicationPoolDefaults merged under\nthe pool's <add>, as IIS does); what the file leaves out keeps poolsim's default, which is IIS's.", file, name))}, nil
+}
+
+// iisPool finds the <applicationPools> section and the pool's <add>: the
+// one named pool (case-insensitively, as IIS compares), or the only one.
+func iisPool(file string, root *node, pool string) (section, chosen *node, err error) {
+	if s := root.child("system.applicationHost"); s != nil {
+		section = s.child("applicationPools")
+	}
+	if section == nil {
+		return nil, nil, fmt.Errorf("%s:%d: no <system.applicationHost><applicationPools> section: pools are configured in applicationHost.config (a site's web.config has none)", file, root.line)
+	}
+	var adds []*node
+	var names []string
+	for _, c := range section.children {
+		if c.name == "add" {
+			a, _ := c.attr("name")
+			adds = append(adds, c)
+			names = append(names, a.value)
+		}
+	}
+	switch {
+	case len(adds) == 0:
+		return nil, nil, fmt.Errorf("%s:%d: <applicationPools> has no pool (<add name=\"...\">)", file, section.line)
+	case pool != "":
+		for i, n := range names {
+			if strings.EqualFold(n, pool) {
+				return section, adds[i], nil
+			}
+		}
+		return nil, nil, fmt.Errorf("%s: no pool named %q (pools: %s)", file, pool, strings.Join(names, ", "))
+	case len(adds) == 1:
+		return section, adds[0], nil
+	}
+	return nil, nil, &PoolsError{File: file, Pools: names}
 }
 
 // flattenIIS records n's attributes as dotted names ("processModel.idleTimeout"),

@@ -3,14 +3,16 @@ package serverconf
 import (
 	"errors"
 	"flag"
-	"github.com/poolsim/poolsim/internal/tomlin"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/internal/tomlin"
 	"github.com/poolsim/poolsim/model"
 )
 
@@ -281,4 +283,122 @@ func FuzzIIS(f *testing.F) {
 func FuzzPHPFPM(f *testing.F) { fuzzImport(f, "www.conf", "busy-pools.conf", "php-fpm.conf") }
 func FuzzGunicorn(f *testing.F) {
 	fuzzImport(f, "gunicorn.conf.py", "gunicorn.service", "gunicorn-computed.conf.py")
+}
+
+// TestIISAttributeAndNestedForms: a child element's attribute may also be
+// written on <add> with a dotted name (processModel.idleTimeout), as
+// appcmd and PowerShell name it; both forms set the same key, and the
+// pool's own value wins over the defaults' in either form.
+func TestIISAttributeAndNestedForms(t *testing.T) {
+	for _, tt := range []struct{ name, add string }{
+		{"nested", `<add name="p"><processModel idleTimeout="00:05:00"/><recycling><periodicRestart time="12:00:00"/></recycling></add>`},
+		{"attribute", `<add name="p" processModel.idleTimeout="00:05:00" recycling.periodicRestart.time="12:00:00"/>`},
+	} {
+		cfg := `<configuration><system.applicationHost><applicationPools>` + tt.add +
+			`<applicationPoolDefaults><processModel idleTimeout="01:00:00"/></applicationPoolDefaults>` +
+			`</applicationPools></system.applicationHost></configuration>`
+		res, err := Import([]string{tt.name + ".config"}, [][]byte{[]byte(cfg)}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := model.Decode("x.toml", res.Text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc.Pool.IdleTimeout != model.Duration(5*engine.Minute) || sc.Pool.Recycle.Time != model.Duration(12*engine.Hour) {
+			t.Errorf("%s: idle %v, recycle %v", tt.name, sc.Pool.IdleTimeout, sc.Pool.Recycle.Time)
+		}
+	}
+}
+
+// TestImportDebianPoolFile imports the php-fpm configuration that Debian's
+// php8.2-fpm package installs (php-fpm.conf and pool.d/www.conf), when it
+// is installed (validation/install.sh installs it): the package's own file
+// imports, and its pool runs 5 children of one request each (the preset's
+// reading of pm.max_children = 5).
+func TestImportDebianPoolFile(t *testing.T) {
+	files := []string{"/etc/php/8.2/fpm/php-fpm.conf", "/etc/php/8.2/fpm/pool.d/www.conf"}
+	var datas [][]byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Skipf("php8.2-fpm is not installed: %v", err)
+		}
+		datas = append(datas, data)
+	}
+	res, err := Import(files, datas, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := model.Decode("www.toml", res.Text)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, res.Text)
+	}
+	if sc.Server != "php-fpm" || sc.Pool.Name != "www" || sc.PHPFPM.MaxChildren < 1 || sc.Pool.MaxProcesses != sc.PHPFPM.MaxChildren || sc.Pool.Threads != 1 {
+		t.Errorf("server %s, pool %+v, php_fpm %+v", sc.Server, sc.Pool, sc.PHPFPM)
+	}
+	t.Logf("pm = %s, max_children = %d, %d settings warned", sc.PHPFPM.PM, sc.PHPFPM.MaxChildren, len(res.Warnings))
+}
+
+// TestGunicornReadsTheSame: for each gunicorn configuration of the tests,
+// the settings poolsim imports equal what gunicorn itself reads from it
+// (gunicorn --print-config, gunicorn 20.1 or later); a computed value,
+// which gunicorn evaluates and poolsim does not, is left at gunicorn's
+// default and warned. Skipped when gunicorn is not installed.
+func TestGunicornReadsTheSame(t *testing.T) {
+	bin, err := exec.LookPath("gunicorn")
+	if err != nil {
+		t.Skip("gunicorn is not installed (validation/install.sh installs it)")
+	}
+	for _, tt := range []struct {
+		file     string
+		args     []string
+		computed []string
+	}{
+		{"gunicorn.conf.py", []string{"-c", "testdata/gunicorn.conf.py"}, nil},
+		{"gunicorn-computed.conf.py", []string{"-c", "testdata/gunicorn-computed.conf.py"}, []string{"workers", "bind"}},
+		{"gunicorn.service", []string{"--workers", "3", "--threads=4", "--timeout", "60", "--max-requests", "500", "--max-requests-jitter", "50", "--preload", "--bind", "unix:/run/gunicorn.sock"}, nil},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			// It prints the configuration, then exits 1 as it does not
+			// load the application.
+			out, _ := exec.Command(bin, append(append([]string{"--print-config"}, tt.args...), "nosuch:app")...).Output()
+			printed := map[string]string{}
+			for _, l := range strings.Split(string(out), "\n") {
+				if k, v, ok := strings.Cut(l, "="); ok {
+					printed[strings.TrimSpace(k)] = strings.TrimSpace(v)
+				}
+			}
+			if printed["workers"] == "" {
+				t.Skipf("gunicorn --print-config printed no configuration (gunicorn before 20.1?): %s", out)
+			}
+			res, err := importFiles(t, "", tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc, err := model.Decode("g.toml", res.Text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := sc.Gunicorn
+			imported := map[string]string{
+				"workers": fmt.Sprint(g.Workers), "threads": fmt.Sprint(g.Threads), "backlog": fmt.Sprint(g.Backlog),
+				"timeout": fmt.Sprint(int(g.Timeout.T().Seconds())), "graceful_timeout": fmt.Sprint(int(g.GracefulTimeout.T().Seconds())),
+				"max_requests": fmt.Sprint(g.MaxRequests), "max_requests_jitter": fmt.Sprint(g.MaxRequestsJitter),
+				"bind": fmt.Sprintf("['%s']", g.Bind),
+			}
+			for k, v := range imported {
+				computed := false
+				for _, c := range tt.computed {
+					computed = computed || c == k
+				}
+				switch {
+				case computed && !strings.Contains(strings.Join(res.Warnings, "\n"), k+" = "):
+					t.Errorf("%s is computed but not warned: %q", k, res.Warnings)
+				case !computed && printed[k] != v:
+					t.Errorf("%s: gunicorn reads %q, poolsim imports %q", k, printed[k], v)
+				}
+			}
+		})
+	}
 }

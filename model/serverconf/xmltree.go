@@ -44,7 +44,8 @@ func (n *node) attr(name string) (attr, bool) {
 func parseXML(file string, data []byte) (*node, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
-	lineAt := func(off int64) int { return 1 + bytes.Count(data[:min(int(off), len(data))], []byte("\n")) }
+	lines := lineCounter{data: data, line: 1}
+	lineAt := lines.at
 	var stack []*node
 	var root *node
 	for {
@@ -63,10 +64,11 @@ func parseXML(file string, data []byte) (*node, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			// The start tag begins after any whitespace since off.
-			line := lineAt(off + int64(len(data[off:])-len(bytes.TrimLeft(data[off:], " \t\r\n"))))
-			n := &node{name: t.Name.Local, line: line}
+			begin := off + int64(len(data[off:])-len(bytes.TrimLeft(data[off:], " \t\r\n")))
+			tag := data[begin:min(int(d.InputOffset()), len(data))]
+			n := &node{name: t.Name.Local, line: lineAt(begin)}
 			for _, a := range t.Attr {
-				n.attrs = append(n.attrs, attr{a.Name.Local, a.Value, line})
+				n.attrs = append(n.attrs, attr{a.Name.Local, a.Value, lineAt(begin + attrOffset(tag, a.Name.Local))})
 			}
 			if len(stack) > 0 {
 				p := stack[len(stack)-1]
@@ -90,4 +92,42 @@ func parseXML(file string, data []byte) (*node, error) {
 func looksLikeXML(data []byte) bool {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	return strings.HasPrefix(strings.TrimLeft(string(data[:min(len(data), 512)]), " \t\r\n"), "<")
+}
+
+// attrOffset is where the attribute name (followed by '=') starts in a
+// start tag, so that a warning names the line of a tag written over
+// several lines; 0 when not found.
+func attrOffset(tag []byte, name string) int64 {
+	for i := 0; ; {
+		j := bytes.Index(tag[i:], []byte(name))
+		if j < 0 {
+			return 0
+		}
+		k := i + j
+		before := k == 0 || tag[k-1] == ' ' || tag[k-1] == '\t' || tag[k-1] == '\n' || tag[k-1] == '\r'
+		rest := bytes.TrimLeft(tag[k+len(name):], " \t\r\n")
+		if before && len(rest) > 0 && rest[0] == '=' {
+			return int64(k)
+		}
+		i = k + len(name)
+	}
+}
+
+// lineCounter turns byte offsets into line numbers, counting forward from
+// the last offset asked for (offsets mostly increase), so that a file of
+// many elements costs linear time.
+type lineCounter struct {
+	data []byte
+	off  int
+	line int
+}
+
+func (c *lineCounter) at(off int64) int {
+	o := min(int(off), len(c.data))
+	if o < c.off {
+		c.off, c.line = 0, 1
+	}
+	c.line += bytes.Count(c.data[c.off:o], []byte("\n"))
+	c.off = o
+	return c.line
 }

@@ -207,7 +207,7 @@ func TestAssumptions(t *testing.T) {
 	if a, ok := got["pool.ping.answered_while_hung"]; !ok || a.Value != "false" {
 		t.Errorf("pool.ping.answered_while_hung: %+v", a)
 	}
-	if n := strings.Count(string(markedSource([]byte(scenario))), "<mark"); n != 1 {
+	if n := strings.Count(string(markedSource(sc, []byte(scenario))), "<mark"); n != 1 {
 		t.Errorf("%d lines marked, want 1 (threads = 4)", n)
 	}
 }

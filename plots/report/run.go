@@ -206,7 +206,7 @@ func runPage(r *Run, opt Options) (*page, error) {
 	if len(r.Inputs.Set) > 0 {
 		p.ScenarioName += " with --set " + strings.Join(r.Inputs.Set, ", --set ")
 	}
-	p.ScenarioSource = markedSource(r.Source)
+	p.ScenarioSource = markedSource(sc, r.Source)
 	p.Assumptions = Assumptions(sc, r.Source)
 	p.Facts = [][2]string{
 		{"poolsim version of the run", r.Inputs.Version},

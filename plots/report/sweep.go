@@ -76,7 +76,7 @@ func sweepPage(s *Sweep, opt Options) (*page, error) {
 		p.Warnings = append(p.Warnings, prose(fmt.Sprintf("Chart %q could not be drawn: %v", c.Title, err)))
 	}
 	p.ScenarioName = experiments.ScenarioFile + " (" + s.Header.ScenarioFile + ")"
-	p.ScenarioSource = markedSource(s.ScenarioSource)
+	p.ScenarioSource = markedSource(s.Scenario, s.ScenarioSource)
 	if s.Scenario != nil {
 		p.Assumptions = Assumptions(s.Scenario, s.ScenarioSource)
 	}

@@ -1,0 +1,66 @@
+package model
+
+import (
+	"bytes"
+	"reflect"
+)
+
+// Assumption is a value in effect that is poolsim's assumption rather than
+// a setting of the server being modelled: no server configures it, or the
+// server's documentation does not say which of two readings it follows.
+// The summary of `poolsim run` lists them under "Assumed", and the
+// effective scenario of a sweep records them (docs/model.md#assumptions).
+type Assumption struct {
+	Key   string // dotted scenario key
+	Value string // as TOML writes it
+	Why   string // why it is an assumption
+}
+
+// Assumptions returns the assumptions in effect in sc, in a fixed order:
+// the pool's, then each class's and backend's in name order.
+func Assumptions(sc *Scenario) []Assumption {
+	text := func(v any) string { return leafText(reflect.ValueOf(v)) }
+	p := &sc.Pool
+	out := []Assumption{
+		{"pool.threads", text(p.Threads), "requests one worker executes at once: IIS has no such setting (the CLR thread pool and ASP.NET's limits decide)"},
+		{"pool.startup_time", text(p.StartupTime), "how long the application takes to start: a property of the application, not a setting"},
+		{"pool.start_mode", text(p.StartMode), "how many workers of a web garden start at once on demand is poolsim's rule; IIS documents only that they start when requests arrive"},
+		{"pool.ping.answered_while_hung", text(p.Ping.AnsweredWhileHung), "whether a worker whose threads all hang answers pings: IIS does not document it"},
+		{"pool.rapid_fail.window", text(p.RapidFail.Window), "whether the failure window slides or is fixed: IIS does not document it"},
+		{"pool.memory.base", text(p.Memory.Base), "a worker's private memory at start: a property of the application"},
+		{"pool.httperr_names", text(p.HTTPErrNames), "the Windows era whose HTTPERR reason names the log uses"},
+		{"lock.on_contention", text(sc.Lock.OnContention), "what the application does when the lock is held: a property of the application"},
+	}
+	if p.MaxProcesses > 1 {
+		out = append(out, Assumption{"pool.dispatch", text(p.Dispatch),
+			"which worker of a web garden takes a request: IIS's documentation says round-robin, its one shared queue also reads as least busy"})
+	}
+	for _, name := range sortedKeys(sc.Classes) {
+		if c := sc.Classes[name]; c != nil && c.Crash > 0 {
+			out = append(out, Assumption{"classes." + name + ".crash_at", text(c.CrashAt), "when in the request's code a crash happens: the field reports do not say"})
+		}
+	}
+	for _, name := range sortedKeys(sc.Backends) {
+		if b := sc.Backends[name]; b != nil {
+			out = append(out, Assumption{"backends." + name + ".on_timeout", text(b.OnTimeout), "what the application does when a call times out: a property of the application"})
+		}
+	}
+	return out
+}
+
+// EffectiveTOML returns sc as TOML with every value in effect, defaults
+// included, followed by its assumptions as comments, for a record of what
+// was run (a sweep's scenario-effective.toml).
+func EffectiveTOML(sc *Scenario) ([]byte, error) {
+	out, err := sc.MarshalTOML()
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.Write(out)
+	b.WriteString("\n# Assumed: values that are poolsim's assumptions rather than server settings\n")
+	for _, a := range Assumptions(sc) {
+		b.WriteString("#   " + a.Key + " = " + a.Value + ": " + a.Why + "\n")
+	}
+	return b.Bytes(), nil
+}
