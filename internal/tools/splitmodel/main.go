@@ -14,7 +14,7 @@
 //
 // Usage (from the module root, on a clean checkout):
 //
-//	go run ./internal/tools/splitmodel [-n] [-root DIR]
+//	go run ./internal/tools/splitmodel [-n] [-guess] [-root DIR]
 package main
 
 import (
@@ -27,9 +27,14 @@ import (
 func main() {
 	root := flag.String("root", ".", "the module root")
 	dry := flag.Bool("n", false, "check the plan and report; change nothing")
+	guessing := flag.Bool("guess", false, "place the files of model/ that the plan does not list by what they use, instead of refusing them")
 	flag.Parse()
 	start := time.Now()
-	rep, err := Split(*root, poolsimPlan(), *dry)
+	split := Split
+	if *guessing {
+		split = SplitGuessing
+	}
+	rep, err := split(*root, poolsimPlan(), *dry)
 	if rep != nil {
 		rep.print(os.Stdout)
 	}

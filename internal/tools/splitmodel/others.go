@@ -112,9 +112,23 @@ func (s *splitter) rewriteFile(rel string, moving *srcFile) error {
 	if moving != nil {
 		edits = append(edits, edit{off(f.Name.Pos()), off(f.Name.End()), destPkg(moving.dest) + "_test"})
 	}
+	// Comments that name a moved identifier as model.Name.
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			for _, m := range s.docRef().FindAllStringSubmatchIndex(c.Text, -1) {
+				if text, ok := s.docRename(c.Text[m[2]:m[3]]); ok {
+					edits = append(edits, edit{off(c.Pos()) + m[0], off(c.Pos()) + m[1], text})
+				}
+			}
+		}
+	}
 	if spec == nil {
 		if moving != nil {
 			return s.outMoved(rel, moving, src, edits)
+		}
+		if len(edits) > 0 {
+			s.out[rel] = []byte(apply(src, 0, len(src), edits))
+			s.rep.Rewritten = append(s.rep.Rewritten, rel+" (comments)")
 		}
 		return nil
 	}
@@ -203,6 +217,10 @@ func (s *splitter) rewriteFile(rel string, moving *srcFile) error {
 		return true
 	})
 	if len(qual) == 0 && moving == nil {
+		if len(edits) > 0 {
+			s.out[rel] = []byte(apply(src, 0, len(src), edits))
+			s.rep.Rewritten = append(s.rep.Rewritten, rel+" (comments)")
+		}
 		return nil
 	}
 	var lines []string
@@ -234,6 +252,23 @@ func (s *splitter) rewriteFile(rel string, moving *srcFile) error {
 	s.out[rel] = out
 	s.rep.Rewritten = append(s.rep.Rewritten, rel)
 	return nil
+}
+
+// docRef matches model.Name in comments and documents.
+func (s *splitter) docRef() *regexp.Regexp {
+	return regexp.MustCompile(`\b` + regexp.QuoteMeta(s.srcName) + `\.([A-Z][A-Za-z0-9_]*)\b`)
+}
+
+// docRename is how documents name a moved identifier: "scenario.Decode".
+func (s *splitter) docRename(name string) (string, bool) {
+	p, ok := s.moved[name]
+	if !ok {
+		return "", false
+	}
+	if nn, ok := s.renamed[name]; ok {
+		name = nn
+	}
+	return p + "." + name, true
 }
 
 // outMoved writes an external test file of the source to its destination.
@@ -341,6 +376,14 @@ func (s *splitter) texts() error {
 	}
 	subst := func(rel string, src []byte) {
 		text := string(src)
+		if filepath.Ext(rel) == ".md" {
+			text = s.docRef().ReplaceAllStringFunc(text, func(m string) string {
+				if t, ok := s.docRename(m[len(s.srcName)+1:]); ok {
+					return t
+				}
+				return m
+			})
+		}
 		for _, p := range paths {
 			text = p.re.ReplaceAllString(text, p.new)
 		}
@@ -406,6 +449,58 @@ func (s *splitter) write() error {
 		if err := os.Rename(filepath.Join(s.root, mv[0]), to); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// fileRefs warns of comments in the split packages that name a file
+// ("see decode.go") that is no longer in the same directory.
+func (s *splitter) fileRefs() error {
+	re := regexp.MustCompile(`\b([a-z][a-z0-9_]*\.go)\b`)
+	removed := map[string]bool{}
+	for _, rel := range s.removed {
+		removed[rel] = true
+	}
+	dirs := map[string]bool{s.plan.Source: true}
+	for _, p := range s.plan.Packages {
+		dirs[s.pkgDir(p.Name)] = true
+	}
+	// where each file of the split ends, by base name
+	where := map[string][]string{}
+	for _, rel := range sortedKeys(s.out) {
+		if dirs[filepath.Dir(rel)] && !strings.HasSuffix(rel, "_test.go") {
+			where[filepath.Base(rel)] = append(where[filepath.Base(rel)], rel)
+		}
+	}
+	for _, rel := range sortedKeys(s.out) {
+		dir := filepath.Dir(rel)
+		if filepath.Ext(rel) != ".go" || !dirs[dir] {
+			continue
+		}
+		lines := strings.Split(string(s.out[rel]), "\n")
+		for i, line := range lines {
+			c := strings.Index(line, "//")
+			if c < 0 {
+				continue
+			}
+			comment := line[c:]
+			for _, m := range re.FindAllStringSubmatch(comment, -1) {
+				name := filepath.Join(dir, m[1])
+				if _, ok := s.out[name]; ok || strings.Contains(comment, "/"+m[1]) {
+					continue
+				}
+				if _, err := os.Stat(filepath.Join(s.root, name)); err == nil && !removed[name] {
+					continue
+				}
+				if w := where[m[1]]; len(w) == 1 {
+					comment = regexp.MustCompile(`\b`+regexp.QuoteMeta(m[1])).ReplaceAllString(comment, filepath.ToSlash(w[0]))
+					continue
+				}
+				s.rep.warnf("%s:%d: the comment names %s, which is not in %s", rel, i+1, m[1], dir)
+			}
+			lines[i] = line[:c] + comment
+		}
+		s.out[rel] = []byte(strings.Join(lines, "\n"))
 	}
 	return nil
 }

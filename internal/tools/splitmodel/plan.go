@@ -118,6 +118,8 @@ func poolsimPlan() *Plan {
 			{"(model's [gunicorn] table, presets.go)", "(model/scenario's [gunicorn] table, presets.go)"},
 			{"[php_fpm] table, presets.go)", "[php_fpm] table, model/scenario/presets.go)"},
 			{"model/testdata/scenarios", "model/scenario/testdata/scenarios"},
+			{"waits and none can take it (pool.go, maybeStart)", "waits and none can take it (model/queue.go, maybeStart)"},
+			{"instead of a fixed threads (threadpool.go)", "instead of a fixed threads (model/threadpool.go)"},
 		},
 	}
 }

@@ -94,22 +94,33 @@ type splitter struct {
 	declOf       map[types.Object]*decl
 	moved        map[string]string // exported package-level name -> new package
 	renamed      map[string]string // exported package-level name -> new name
+	guessing     bool              // place the files the plan does not list
 	out          map[string][]byte // files to write, by path relative to root
 	removed      []string          // files to remove
 }
 
 // Split applies plan to the module at root (or only reports, if dry).
 func Split(root string, plan *Plan, dry bool) (*Report, error) {
+	return split(root, plan, dry, false)
+}
+
+// SplitGuessing is Split that places the files the plan does not list
+// (see guess) instead of refusing them.
+func SplitGuessing(root string, plan *Plan, dry bool) (*Report, error) {
+	return split(root, plan, dry, true)
+}
+
+func split(root string, plan *Plan, dry, guessing bool) (*Report, error) {
 	s := &splitter{root: root, plan: plan, rep: &Report{}, fset: token.NewFileSet(),
 		srcName: filepath.Base(plan.Source), pkgs: map[string]*Package{},
 		home: map[types.Object]string{}, exported: map[types.Object]string{},
 		also: map[types.Object][]string{}, declOf: map[types.Object]*decl{},
-		moved: map[string]string{}, renamed: map[string]string{}, out: map[string][]byte{}}
+		guessing: guessing, moved: map[string]string{}, renamed: map[string]string{}, out: map[string][]byte{}}
 	for i := range plan.Packages {
 		s.pkgs[plan.Packages[i].Name] = &plan.Packages[i]
 	}
-	steps := []func() error{s.readModule, s.readSource, s.place, s.check, s.cross, s.names,
-		s.assemble, s.rewriteOthers, s.notebooks, s.texts}
+	steps := []func() error{s.readModule, s.readSource, s.check, s.guess, s.place, s.cross, s.names,
+		s.assemble, s.rewriteOthers, s.notebooks, s.texts, s.fileRefs}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return s.rep, err
@@ -178,8 +189,12 @@ func (s *splitter) readSource() error {
 			test: strings.HasSuffix(e.Name(), "_test.go"), external: f.Name.Name == s.srcName+"_test"}
 		seen[sf.base] = true
 		dest, ok := s.plan.Files[sf.base]
+		if !ok && s.guessing {
+			s.files = append(s.files, sf) // placed by guess
+			continue
+		}
 		if !ok {
-			s.rep.problemf("%s/%s is not in the plan: add it to Files (table.go)", s.plan.Source, sf.base)
+			s.rep.problemf("%s/%s is not in the plan: add it to Files (table.go), or run with -guess", s.plan.Source, sf.base)
 			continue
 		}
 		if err := s.checkDest(dest, sf.test); err != nil {
@@ -220,6 +235,52 @@ func (s *splitter) checkDest(dest string, test bool) error {
 }
 
 func destPkg(dest string) string { p, _, _ := strings.Cut(dest, "/"); return p }
+
+// guess places a file the plan does not list by what it refers to: with
+// the simulation if it uses anything that stays in the source package,
+// else with the one new package it uses (the contract first), else in the
+// source package. A test file goes with what it tests the same way.
+func (s *splitter) guess() error {
+	byFile := map[string]*srcFile{}
+	for _, f := range s.files {
+		byFile[s.fset.File(f.ast.Pos()).Name()] = f
+	}
+	for _, f := range s.files {
+		if f.dest != "" {
+			continue
+		}
+		uses := map[string]int{}
+		ast.Inspect(f.ast, func(n ast.Node) bool {
+			id, ok := n.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			obj := s.info.Uses[id]
+			if obj == nil || obj.Pkg() != s.tpkg || obj.Parent() != s.tpkg.Scope() {
+				return true
+			}
+			if g := byFile[s.fset.Position(obj.Pos()).Filename]; g != nil && g != f && g.dest != "" {
+				uses[destPkg(g.dest)]++
+			}
+			return true
+		})
+		pkg := s.srcName
+		if uses[s.srcName] == 0 {
+			for _, p := range s.plan.Packages {
+				if uses[p.Name] > 0 && !p.Existing {
+					pkg = p.Name
+					break
+				}
+			}
+		}
+		if f.external {
+			pkg = s.srcName // its references are model.X, not counted here
+		}
+		f.dest = pkg + "/" + f.base
+		s.rep.warnf("%s/%s is not in the plan: guessed %s (uses: %v); add it to Files (table.go)", s.plan.Source, f.base, f.dest, uses)
+	}
+	return nil
+}
 
 // place lists the declarations and gives each its destination.
 func (s *splitter) place() error {

@@ -257,3 +257,25 @@ func TestPoolsimPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitGuess checks that with -guess a file the plan does not list
+// goes with what it uses: the contract alone to the contract, anything of
+// the simulation to the simulation.
+func TestSplitGuess(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, toyModule)
+	writeTree(t, dir, map[string]string{
+		"src/d.go": "package src\n\n// Size is a thing's size.\nfunc Size(t *Thing) int { return t.N }\n",
+		"src/e.go": "package src\n\n// Twice runs twice.\nfunc Twice(t *Thing) int { return 2 * Run(t) }\n",
+	})
+	rep, err := SplitGuessing(dir, toyPlan(), false)
+	if err != nil {
+		t.Fatalf("%v: %q", err, rep.Problems)
+	}
+	goCmd(t, dir, "vet", "./...")
+	for _, path := range []string{"src/contract/d.go", "src/e.go"} {
+		if _, err := os.Stat(filepath.Join(dir, path)); err != nil {
+			t.Errorf("%v; warnings %q", err, rep.Warnings)
+		}
+	}
+}
