@@ -312,6 +312,9 @@ func replaceTop4(h []entry, e entry) {
 		h[i] = entry{aa ^ (aa^ba)&Time(m), ak ^ (ak^bk)&m}
 		i = first + int(l01^(l01^(2+l23))&m)
 	}
+	// The sift up of up4, written out: calling it (even inlined) changes
+	// the register allocation of the tournament above and spills to the
+	// stack on every level.
 	for i > 3 {
 		p := i>>2 + 2
 		if !e.before(&h[p]) {

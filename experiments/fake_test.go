@@ -58,6 +58,17 @@ func countingRun(n *atomic.Int64, run func(*model.Scenario, uint64) (model.Metri
 	}
 }
 
+// cancellingRun is fakeRun that calls cancel when the nth run starts.
+func cancellingRun(n int64, cancel context.CancelFunc) func(*model.Scenario, uint64) (model.Metrics, error) {
+	var started atomic.Int64
+	return func(sc *model.Scenario, rep uint64) (model.Metrics, error) {
+		if started.Add(1) == n {
+			cancel()
+		}
+		return fakeRun(sc, rep)
+	}
+}
+
 // readDir returns the files of dir by name.
 func readDir(t testing.TB, dir string) map[string][]byte {
 	t.Helper()

@@ -91,16 +91,7 @@ func FuzzParseExperiment(f *testing.F) {
 			}
 			return
 		}
-		n := len(e.Variants)
-		for _, s := range e.Sweeps {
-			n *= len(s.Values)
-			if len(s.Values) != len(s.Labels) {
-				t.Fatalf("sweep %s: %d values, %d labels", s.Key, len(s.Values), len(s.Labels))
-			}
-		}
-		if len(e.Points()) != n || n == 0 {
-			t.Fatalf("%d points, want %d", len(e.Points()), n)
-		}
+		checkGrid(t, e)
 		if !bytes.Equal(e.Source(), bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))) {
 			t.Fatal("Source() is not the file parsed")
 		}

@@ -24,15 +24,23 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		n := len(e.Variants)
-		for _, s := range e.Sweeps {
-			n *= len(s.Values)
-			if len(s.Values) != len(s.Labels) {
-				t.Fatalf("sweep %s: %d values, %d labels", s.Key, len(s.Values), len(s.Labels))
-			}
-		}
-		if len(e.Points()) != n || n == 0 {
-			t.Fatalf("%d points, want %d", len(e.Points()), n)
-		}
+		checkGrid(t, e)
 	})
+}
+
+// checkGrid checks that an experiment that parsed has a label for every
+// swept value and as many points as variants times swept values, and at
+// least one.
+func checkGrid(t *testing.T, e *Experiment) {
+	t.Helper()
+	n := len(e.Variants)
+	for _, s := range e.Sweeps {
+		n *= len(s.Values)
+		if len(s.Values) != len(s.Labels) {
+			t.Fatalf("sweep %s: %d values, %d labels", s.Key, len(s.Values), len(s.Labels))
+		}
+	}
+	if len(e.Points()) != n || n == 0 {
+		t.Fatalf("%d points, want %d", len(e.Points()), n)
+	}
 }

@@ -23,5 +23,4 @@ var modelSimulator = simulator{
 	},
 }
 
-func shippedExperiment(name string) ([]byte, bool) { return catalog.Experiment(name) }
-func shippedScenario(name string) ([]byte, bool)   { return catalog.Scenario(name) }
+func shippedScenario(name string) ([]byte, bool) { return catalog.Scenario(name) }

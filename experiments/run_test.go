@@ -371,13 +371,7 @@ func TestCancelAndResume(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var started atomic.Int64
-	e := parseString(t, fakeExperiment, fakeSim(func(sc *model.Scenario, rep uint64) (model.Metrics, error) {
-		if started.Add(1) == 13 {
-			cancel()
-		}
-		return fakeRun(sc, rep)
-	}))
+	e := parseString(t, fakeExperiment, fakeSim(cancellingRun(13, cancel)))
 	dir := t.TempDir()
 	_, err := RunTo(ctx, e, dir, Options{Parallel: 3})
 	if !errors.Is(err, context.Canceled) {
@@ -428,13 +422,7 @@ func TestCancelAndResume(t *testing.T) {
 func TestRunCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var n atomic.Int64
-	e := parseString(t, fakeExperiment, fakeSim(func(sc *model.Scenario, rep uint64) (model.Metrics, error) {
-		if n.Add(1) == 5 {
-			cancel()
-		}
-		return fakeRun(sc, rep)
-	}))
+	e := parseString(t, fakeExperiment, fakeSim(cancellingRun(5, cancel)))
 	r, err := e.Run(ctx, Options{Parallel: 1})
 	if !errors.Is(err, context.Canceled) || r == nil || len(r.Rows) != 5 || r.Summary != nil {
 		t.Fatalf("Run: %v, %+v", err, r)

@@ -101,3 +101,25 @@ func TestStory32BitAllocation(t *testing.T) {
 		}
 	}
 }
+
+// TestAllocationAssumptionsListed checks that the address-space model's
+// assumptions are listed in the summary's Assumed block when the address
+// space is limited, and not otherwise.
+func TestAllocationAssumptionsListed(t *testing.T) {
+	has := func(sc *Scenario, key string) bool {
+		for _, a := range Assumptions(sc) {
+			if a.Key == key {
+				return true
+			}
+		}
+		return false
+	}
+	sc := handScenario(1, engine.Second, engine.Minute)
+	if has(sc, "pool.memory.fragmentation") {
+		t.Error("fragmentation listed for an unlimited address space")
+	}
+	sc.Pool.Bitness = 32
+	if !has(sc, "pool.memory.fragmentation") || !has(sc, "pool.memory.virtual_base") {
+		t.Error("fragmentation and virtual_base not listed for a 32-bit worker")
+	}
+}

@@ -17,24 +17,34 @@ type Assumption struct {
 }
 
 // Assumptions returns the assumptions in effect in sc, in a fixed order:
-// the pool's, then each class's and backend's in name order.
+// the pool's, then each class's and backend's in name order. A value that
+// the server modelled sets (a php-fpm child's one request at a time, a
+// gunicorn worker's threads) or that does not apply (the rapid-fail window
+// of another supervisor) is not listed.
 func Assumptions(sc *Scenario) []Assumption {
 	text := func(v any) string { return leafText(reflect.ValueOf(v)) }
 	p := &sc.Pool
-	out := []Assumption{
-		{"pool.threads", text(p.Threads), "requests one worker executes at once: IIS has no such setting (the CLR thread pool and ASP.NET's limits decide)"},
-		{"pool.startup_time", text(p.StartupTime), "how long the application takes to start: a property of the application, not a setting"},
-		{"pool.start_mode", text(p.StartMode), "how many workers of a web garden start at once on demand is poolsim's rule; IIS documents only that they start when requests arrive"},
-		{"pool.ping.answered_while_hung", text(p.Ping.AnsweredWhileHung), "whether a worker whose threads all hang answers pings: IIS does not document it"},
-		{"pool.rapid_fail.window", text(p.RapidFail.Window), "whether the failure window slides or is fixed: IIS does not document it"},
-		{"pool.memory.base", text(p.Memory.Base), "a worker's private memory at start: a property of the application"},
-		{"pool.httperr_names", text(p.HTTPErrNames), "the Windows era whose HTTPERR reason names the log uses"},
-		{"lock.on_contention", text(sc.Lock.OnContention), "what the application does when the lock is held: a property of the application"},
+	iis := sc.Server == "" || sc.Server == "iis"
+	var out []Assumption
+	add := func(when bool, key string, v any, why string) {
+		if when {
+			out = append(out, Assumption{key, text(v), why})
+		}
 	}
+	add(iis, "pool.threads", p.Threads, "requests one worker executes at once: IIS has no such setting (the CLR thread pool and ASP.NET's limits decide)")
+	add(true, "pool.startup_time", p.StartupTime, "how long the application takes to start: a property of the application, not a setting")
+	add(iis, "pool.start_mode", p.StartMode, "how many workers of a web garden start at once on demand is poolsim's rule; IIS documents only that they start when requests arrive")
+	add(p.Ping.Enabled, "pool.ping.answered_while_hung", p.Ping.AnsweredWhileHung, "whether a worker whose threads all hang answers pings: IIS does not document it")
+	add(p.RapidFail.Enabled && p.RapidFail.Policy == "iis", "pool.rapid_fail.window", p.RapidFail.Window, "whether the failure window slides or is fixed: IIS does not document it")
+	add(true, "pool.memory.base", p.Memory.Base, "a worker's private memory at start: a property of the application")
+	add(iis, "pool.httperr_names", p.HTTPErrNames, "the Windows era whose HTTPERR reason names the log uses")
+	add(true, "pool.drop_given_up", p.DropGivenUp, "whether a queued request whose client gave up leaves the queue: no source says")
+	add(true, "lock.on_contention", sc.Lock.OnContention, "what the application does when the lock is held: a property of the application")
 	if p.MaxProcesses > 1 {
 		out = append(out, Assumption{"pool.dispatch", text(p.Dispatch),
 			"which worker of a web garden takes a request: IIS's documentation says round-robin, its one shared queue also reads as least busy"})
 	}
+	out = append(out, mechanismAssumptions(sc)...)
 	for _, name := range sortedKeys(sc.Classes) {
 		if c := sc.Classes[name]; c != nil && c.Crash > 0 {
 			out = append(out, Assumption{"classes." + name + ".crash_at", text(c.CrashAt), "when in the request's code a crash happens: the field reports do not say"})

@@ -160,7 +160,7 @@ func TestDefaults(t *testing.T) {
 		{"on_execution_timeout", p.OnExecutionTimeout, "abort"},
 		{"min_bytes_per_second", p.MinBytesPerSecond, int64(240)},
 		{"on_queue_full", p.OnQueueFull, "reject"},
-		{"thread_pool", p.ThreadPool, ThreadPool{Injection: Duration(500 * engine.Millisecond)}},
+		{"thread_pool", p.ThreadPool, ThreadPool{Injection: Duration(500 * engine.Millisecond), Retire: Duration(20 * engine.Second)}},
 		{"lock", sc.Lock, Lock{OnContention: "fail"}},
 		{"retry", sc.Retry, Retry{Policy: "none", MaxAttempts: 3, Delay: Duration(engine.Second), MaxDelay: Duration(30 * engine.Second)}},
 	}

@@ -73,7 +73,8 @@ func NewScenario() *Scenario {
 			OnExecutionTimeout: "abort",
 			MinBytesPerSecond:  240,
 			OnQueueFull:        "reject",
-			ThreadPool:         ThreadPool{Injection: Duration(500 * engine.Millisecond)},
+			Reload:             "per_worker",
+			ThreadPool:         ThreadPool{Injection: Duration(500 * engine.Millisecond), Retire: Duration(20 * engine.Second)},
 			Ping: Ping{
 				Enabled:      true,
 				Interval:     Duration(30 * engine.Second),

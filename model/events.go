@@ -53,6 +53,10 @@ func (ev *eventRT) HandleEvent(int) {
 		if ev.e.Action == "config_change" {
 			reason = whyConfig
 		}
+		if w.poolWide() {
+			w.beginReload(reason) // reload.go
+			return
+		}
 		for _, wk := range w.snapshotWorkers() {
 			wk.recycle(reason)
 		}

@@ -1,8 +1,9 @@
 package model
 
-import "github.com/poolsim/poolsim/policies"
-
-import "github.com/poolsim/poolsim/engine"
+import (
+	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/policies"
+)
 
 // The execution time limit (docs/model.md, "Execution time limit"): a
 // request still on its thread pool.execution_timeout after it started is

@@ -145,3 +145,15 @@ rate = 0.5
 		t.Errorf("mean kill delay %.4f s, want 1.1665 ± %.4f", mean, half)
 	}
 }
+
+// TestStoryHungRequestsExecutionTimeout runs the shipped hung-requests
+// story with ASP.NET's executionTimeout (110 s, checked every 15 s): every
+// hung request is aborted with a 500 before its threads run out, so no
+// worker fails the ping and nothing is abandoned.
+func TestStoryHungRequestsExecutionTimeout(t *testing.T) {
+	base := catalogStory(t, "hung-requests").Metrics
+	m := catalogStory(t, "hung-requests", "pool.execution_timeout=110s", "pool.execution_timeout_check=15s").Metrics
+	if base.PingKills == 0 || m.PingKills != 0 || m.Abandoned != 0 || m.ExecTimeouts == 0 || m.Error == 0 {
+		t.Errorf("ping kills %v → %v, abandoned %v, exec_timeouts %v, error %v", base.PingKills, m.PingKills, m.Abandoned, m.ExecTimeouts, m.Error)
+	}
+}

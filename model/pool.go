@@ -5,13 +5,35 @@ import (
 	"github.com/poolsim/poolsim/policies"
 )
 
-// ring is the kernel (http.sys) request queue: FIFO, growable.
+// ring is the kernel (http.sys) request queue: FIFO, growable. A request
+// dropped from it (pool.drop_given_up) stays in buf, marked, until it
+// reaches the head, and is not counted.
 type ring struct {
 	buf        []*request
 	head, size int
+	gone       int    // dropped requests still in buf
+	w          *world // releases the dropped requests
 }
 
-func (q *ring) len() int { return q.size }
+// len is the number of requests waiting.
+func (q *ring) len() int { return q.size - q.gone }
+
+// drop takes r, waiting in the queue, out of the count; it leaves buf when
+// it reaches the head.
+func (q *ring) drop(r *request) {
+	r.dropped = true
+	q.gone++
+}
+
+// trim removes the dropped requests at the head and frees them.
+func (q *ring) trim() {
+	for q.gone > 0 && q.size > 0 && q.buf[q.head].dropped {
+		r := q.take()
+		q.gone--
+		r.state = stNone
+		q.w.release(r)
+	}
+}
 
 func (q *ring) push(r *request) {
 	if q.size == len(q.buf) {
@@ -25,9 +47,18 @@ func (q *ring) push(r *request) {
 	q.size++
 }
 
-func (q *ring) front() *request { return q.buf[q.head] }
+func (q *ring) front() *request {
+	q.trim()
+	return q.buf[q.head]
+}
 
 func (q *ring) pop() *request {
+	q.trim()
+	return q.take()
+}
+
+// take removes the head, dropped or not.
+func (q *ring) take() *request {
 	r := q.buf[q.head]
 	q.buf[q.head] = nil
 	q.head = (q.head + 1) % len(q.buf)
@@ -155,7 +186,7 @@ func (w *world) pump() {
 // and one that exits is replaced at once: the spawner's static mode
 // (spawn.go).
 func (w *world) maybeStart() {
-	if w.stopped {
+	if w.stopped || w.reloading {
 		return
 	}
 	now := w.sim.Now()
@@ -233,8 +264,12 @@ func (w *world) failure(kind policies.FailureKind) {
 	}
 	if d.RestartAll {
 		w.rec.event(evkEmergencyRestart)
-		for _, wk := range w.snapshotWorkers() {
-			wk.on(leEmergency, whyEmergency)
+		if w.poolWide() {
+			w.beginReload(whyEmergency) // reload.go
+		} else {
+			for _, wk := range w.snapshotWorkers() {
+				wk.on(leEmergency, whyEmergency)
+			}
 		}
 	}
 	if d.StopPool {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"reflect"
 
 	"github.com/poolsim/poolsim/engine"
@@ -93,16 +94,25 @@ const (
 	// SIGTERM: at the master's next wake-up (measured 49 ± 13 ms under load,
 	// up to 1 s on an idle master).
 	phpWakeup = 50 * engine.Millisecond
+	// phpReExec is php-fpm's reload from the master's exec to "ready to
+	// handle connections" (measured 70–80 ms).
+	phpReExec = 75 * engine.Millisecond
 	// phpMinHeartbeat is php-fpm's FPM_PCTL_MIN_HEARTBEAT (fpm_process_ctl.h).
 	phpMinHeartbeat = 130 * engine.Millisecond
 	// arbiterTick is how often gunicorn's arbiter and uWSGI's master check
 	// their workers' timeouts (gunicorn: the arbiter sleeps at most 1 s
-	// between murder_workers; uWSGI: the master's cycle of 1 s).
+	// between murder_workers; uWSGI: the master's cycle of 1 s). Measured
+	// for gunicorn with timeout = 2 s: hung requests ended 2.16–3.15 s after
+	// their start, mean 2.64 s (docs/validation.md, gun-timeout).
 	arbiterTick = engine.Second
-	// pythonBoot is poolsim's assumption for a forked Python worker's boot
-	// (the application is imported in the master with preload, else in the
-	// worker; 100 ms is a small application).
-	pythonBoot = 100 * engine.Millisecond
+	// pythonBoot is a forked Python worker's boot, from its fork to its
+	// first request: measured 3.9 ms (mean, ± 4.1) for gunicorn 20.1 sync
+	// workers of a small WSGI application after a crash (docs/validation.md,
+	// gun-crash); uWSGI, which forks from its master the same way, is
+	// assumed alike. A large application imported after the fork (gunicorn
+	// without --preload, uWSGI with lazy-apps) takes its import time more:
+	// set pool.startup_time.
+	pythonBoot = 4 * engine.Millisecond
 )
 
 // applyServer fills the pool's keys from the server's preset, where the
@@ -213,14 +223,24 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 		}
 	}
 	d.intRange([]string{"php_fpm", "listen_backlog"}, int64(f.ListenBacklog), 0, maxQueueLength-1)
-	d.intRange([]string{"php_fpm", "max_requests"}, f.MaxRequests, 0, 1<<62)
+	d.intRange([]string{"php_fpm", "max_requests"}, f.MaxRequests, 0, math.MaxInt64)
 	d.intRange([]string{"php_fpm", "emergency_restart_threshold"}, int64(f.EmergencyRestartThreshold), 0, maxCrashes)
 	d.span([]string{"php_fpm", "request_terminate_timeout"}, f.RequestTerminateTimeout, false)
 	d.span([]string{"php_fpm", "emergency_restart_interval"}, f.EmergencyRestartInterval, false)
 	d.span([]string{"php_fpm", "process_control_timeout"}, f.ProcessControlTimeout, false)
 	d.span([]string{"php_fpm", "process_idle_timeout"}, f.ProcessIdleTimeout, f.PM == "ondemand")
 
-	p.Spawn = Spawn{Mode: f.PM, Start: f.StartServers, MinSpare: f.MinSpareServers, MaxSpare: f.MaxSpareServers}
+	if f.PM == "dynamic" {
+		p.Spawn = Spawn{Mode: "dynamic", Start: f.StartServers, MinSpare: f.MinSpareServers, MaxSpare: f.MaxSpareServers}
+	}
+	// pm = static forks every child at start and replaces a dead one at
+	// once (fpm_children_make; measured).
+	s.set([]string{"start_mode"}, "pm", func() {
+		p.StartMode = "on_demand"
+		if f.PM == "static" {
+			p.StartMode = "all_at_once"
+		}
+	})
 	s.set([]string{"threads"}, "", func() { p.Threads = 1 })
 	s.set([]string{"max_processes"}, "max_children", func() { p.MaxProcesses = f.MaxChildren })
 	// A unix socket with listen.backlog = K queues K+1 connections
@@ -255,10 +275,13 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	s.set([]string{"recycle", "time"}, "", func() { p.Recycle.Time = 0 })
 	s.set([]string{"recycle", "requests"}, "max_requests", func() { p.Recycle.Requests = f.MaxRequests })
 	s.set([]string{"recycle", "overlapping"}, "", func() { p.Recycle.Overlapping = false })
+	// A reload (SIGUSR2, an emergency restart) stops every child, then
+	// re-execs the master (measured: 70–80 ms from exec to ready).
+	s.set([]string{"reload"}, "", func() { p.Reload = "pool_wide" })
+	s.set([]string{"reload_delay"}, "", func() { p.ReloadDelay = Duration(phpReExec) })
 	on := f.EmergencyRestartThreshold > 0 && f.EmergencyRestartInterval > 0
 	s.set([]string{"rapid_fail", "policy"}, "", func() { p.RapidFail.Policy = "emergency_restart" })
 	s.set([]string{"rapid_fail", "enabled"}, "emergency_restart_threshold", func() { p.RapidFail.Enabled = on })
-	s.set([]string{"rapid_fail", "counts"}, "", func() { p.RapidFail.Counts = "crashes" })
 	s.set([]string{"rapid_fail", "max_crashes"}, "emergency_restart_threshold", func() {
 		p.RapidFail.MaxCrashes = max(f.EmergencyRestartThreshold, 1)
 	})
@@ -277,7 +300,9 @@ func socketIsUnix(addr string) bool {
 // rapid-fail, no periodic or idle recycle; a full TCP backlog drops SYNs, a
 // full unix socket backlog refuses (nginx: 502).
 func (s preset) pythonPreset(p *Pool, unix bool, timeout Duration) {
-	p.Spawn = Spawn{Mode: "static"}
+	// The arbiter (master) forks every worker at start and one for each
+	// that exits (gunicorn's manage_workers; uWSGI's master).
+	s.set([]string{"start_mode"}, "", func() { p.StartMode = "all_at_once" })
 	s.set([]string{"startup_time"}, "", func() { p.StartupTime = Const(pythonBoot) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
 	s.set([]string{"idle_timeout"}, "", func() { p.IdleTimeout = 0 })
@@ -310,8 +335,8 @@ func (d *scenarioDecoder) presetGunicorn(sc *Scenario) {
 	d.intRange(k("backlog"), int64(g.Backlog), 0, maxQueueLength-1)
 	d.span(k("timeout"), g.Timeout, false)
 	d.span(k("graceful_timeout"), g.GracefulTimeout, false)
-	d.intRange(k("max_requests"), g.MaxRequests, 0, 1<<62)
-	d.intRange(k("max_requests_jitter"), g.MaxRequestsJitter, 0, 1<<62)
+	d.intRange(k("max_requests"), g.MaxRequests, 0, math.MaxInt64)
+	d.intRange(k("max_requests_jitter"), g.MaxRequestsJitter, 0, math.MaxInt64)
 	s.pythonPreset(p, socketIsUnix(g.Bind), g.Timeout)
 	s.set([]string{"max_processes"}, "workers", func() { p.MaxProcesses = g.Workers })
 	s.set([]string{"threads"}, "threads", func() { p.Threads = g.Threads })
@@ -332,7 +357,7 @@ func (d *scenarioDecoder) presetUWSGI(sc *Scenario) {
 	d.intRange(k("threads"), int64(u.Threads), 1, maxThreads)
 	d.intRange(k("listen"), int64(u.Listen), 0, maxQueueLength-1)
 	d.span(k("harakiri"), u.Harakiri, false)
-	d.intRange(k("max_requests"), u.MaxRequests, 0, 1<<62)
+	d.intRange(k("max_requests"), u.MaxRequests, 0, math.MaxInt64)
 	d.sizeRange(k("reload_on_rss"), u.ReloadOnRSS)
 	if d.intRange(k("cheaper"), int64(u.Cheaper), 0, maxProcesses) && u.Cheaper > 0 {
 		d.warnf(k("cheaper"), intText(int64(u.Cheaper)), "the cheaper subsystem is not modelled: all %d processes run", u.Processes)
@@ -349,35 +374,33 @@ func (d *scenarioDecoder) presetUWSGI(sc *Scenario) {
 	s.set([]string{"shutdown_time_limit"}, "", func() { p.ShutdownTimeLimit = Duration(60 * engine.Second) })
 }
 
-// Vocabulary is how a server and the proxy in front of it name an outcome,
-// for summaries: IIS's HTTPERR reasons, nginx's statuses for the others.
-func Vocabulary(server, metric string) string {
+// Vocabulary is how a server, and the proxy in front of it, name an
+// outcome (a metric name such as "rejected_queue_full"), for summaries:
+// the HTTP status the client sees and the reason; ok is false where the
+// server has no word of its own (IIS's are the HTTPERR reasons).
+func Vocabulary(server, metric string) (status, reason string, ok bool) {
 	v, ok := vocabulary[server][metric]
-	if !ok {
-		return ""
-	}
-	return v
+	return v[0], v[1], ok
 }
 
-var vocabulary = map[string]map[string]string{
-	"iis": {
-		"rejected_queue_full":  "503 QueueFull",
-		"rejected_app_offline": "503 AppOffline",
-		"expired":              "Timer_ReqQueue (Timer_AppPool with httperr_names = \"apppool\")",
-		"abandoned":            "Connection_Abandoned_By_ReqQueue (_AppPool with httperr_names = \"apppool\")",
-		"rejected_shutdown":    "503 from a worker shutting down (ANCM)",
-	},
+// vocabulary: for php-fpm, nginx's statuses and error-log messages
+// (measured: a full unix-socket backlog is an immediate 502 with EAGAIN, a
+// dead child a 502 with a reset, fastcgi_read_timeout a 504); for gunicorn
+// and uWSGI behind nginx, a dead worker is a 502 and a full TCP backlog
+// drops SYNs until proxy_connect_timeout gives 504.
+var vocabulary = map[string]map[string][2]string{
 	"php-fpm": {
-		"rejected_queue_full": "nginx 502: connect() to the socket failed (11: Resource temporarily unavailable), backlog full",
-		"expired":             "nginx 504: fastcgi_read_timeout while waiting in the backlog",
-		"abandoned":           "nginx 502: recv() failed (104: Connection reset by peer), the child died",
+		"rejected_queue_full":  {"502", "nginx: connect() to the socket failed (11: Resource temporarily unavailable): backlog full"},
+		"expired":              {"504", "nginx: upstream timed out (fastcgi_read_timeout) while waiting in the backlog"},
+		"abandoned":            {"502", "nginx: recv() failed (104: Connection reset by peer): the child died"},
+		"rejected_app_offline": {"502", "nginx: no child accepts (pool stopped)"},
 	},
 	"gunicorn": {
-		"rejected_queue_full": "backlog full: nginx 504 after proxy_connect_timeout (TCP: SYNs dropped and retried), or 502 (unix socket)",
-		"abandoned":           "nginx 502: upstream prematurely closed connection, the worker died",
+		"rejected_queue_full": {"504", "backlog full: SYNs dropped and retried until nginx's proxy_connect_timeout (502 at once on a unix socket)"},
+		"abandoned":           {"502", "nginx: upstream prematurely closed connection: the worker died"},
 	},
 	"uwsgi": {
-		"rejected_queue_full": "listen queue full: nginx 502 (unix socket), or 504 after SYN retries (TCP)",
-		"abandoned":           "nginx 502: upstream prematurely closed connection, the worker died",
+		"rejected_queue_full": {"502", "listen queue full: nginx 502 at once on a unix socket (504 after SYN retries over TCP)"},
+		"abandoned":           {"502", "nginx: upstream prematurely closed connection: the worker died"},
 	},
 }

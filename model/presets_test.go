@@ -56,8 +56,11 @@ func TestPresetPHPFPM(t *testing.T) {
 		{"recycle.time", p.Recycle.Time, Duration(0)},
 		{"recycle.requests", p.Recycle.Requests, int64(500)},
 		{"recycle.overlapping", p.Recycle.Overlapping, false},
+		{"reload", p.Reload, "pool_wide"},
+		{"reload_delay", p.ReloadDelay, Duration(75 * engine.Millisecond)},
+		{"start_mode", p.StartMode, "all_at_once"},
 		{"rapid_fail", p.RapidFail, RapidFail{Policy: "emergency_restart", Enabled: true, MaxCrashes: 3,
-			Interval: Duration(10 * engine.Second), RestartAfter: Duration(engine.Never), Window: "sliding", Counts: "crashes"}},
+			Interval: Duration(10 * engine.Second), RestartAfter: Duration(engine.Never), Window: "sliding", Counts: "supervisor"}},
 	}
 	for _, c := range checks {
 		if !reflect.DeepEqual(c.got, c.want) {
@@ -163,8 +166,83 @@ func TestPHPFPMEmergencyRestartCountsOnlyCrashes(t *testing.T) {
 	if n, m := restarts(`classes.page.crash=0.04`, `clients.users.rate=2.0`); m.Crashes < 100 || n == 0 {
 		t.Errorf("crashes %v, emergency restarts %d, want restarts", m.Crashes, n)
 	}
-	// Counting every failure, as IIS does, the same kills restart the pool.
-	if n, _ := restarts(append(slow, `pool.rapid_fail.counts="all"`)...); n == 0 {
-		t.Error("counts = all: no emergency restart from the kills")
+	// IIS's rapid-fail protection, which counts every kill, stops the pool
+	// on the same kills.
+	if _, m := restarts(append(slow, `pool.rapid_fail.policy="iis"`)...); m.RapidFailTrips == 0 {
+		t.Error("policy iis: the kills do not trip rapid-fail protection")
+	}
+}
+
+// TestStoryGunicornTimeout runs the shipped gunicorn story: reports past
+// the 30 s timeout kill their worker (abandoned_exec_timeout), which the
+// arbiter replaces at once; with a 120 s timeout almost none is killed.
+func TestStoryGunicornTimeout(t *testing.T) {
+	res := catalogStory(t, "gunicorn-timeout")
+	m := res.Metrics
+	if m.ExecTimeoutKills < 20 || m.AbandonedExecTimeout < m.ExecTimeoutKills || m.WorkerStarts != 4+m.ExecTimeoutKills {
+		t.Errorf("kills %v abandoned_exec_timeout %v starts %v, want kills, each replaced", m.ExecTimeoutKills, m.AbandonedExecTimeout, m.WorkerStarts)
+	}
+	if fix := catalogStory(t, "gunicorn-timeout", "gunicorn.timeout=120s").Metrics; fix.ExecTimeoutKills > m.ExecTimeoutKills/10 {
+		t.Errorf("timeout 120s: kills %v against %v", fix.ExecTimeoutKills, m.ExecTimeoutKills)
+	}
+}
+
+// TestStoryPHPFPMPool runs the shipped php-fpm story: segfaulting children
+// trip the emergency restart, a full backlog of 9 refuses (nginx 502);
+// without the emergency restart no pool-wide restart happens.
+func TestStoryPHPFPMPool(t *testing.T) {
+	emergency := func(res *Result) int {
+		n := 0
+		for _, lc := range res.Workers {
+			if lc.Why == whyEmergency.String() {
+				n++
+			}
+		}
+		return n
+	}
+	res := catalogStory(t, "php-fpm-pool")
+	if m := res.Metrics; emergency(res) == 0 || m.RejectedQueueFull == 0 || m.Crashes == 0 {
+		t.Errorf("emergency exits %d rejected %v crashes %v", emergency(res), m.RejectedQueueFull, m.Crashes)
+	}
+	if n := emergency(catalogStory(t, "php-fpm-pool", "php_fpm.emergency_restart_threshold=0")); n != 0 {
+		t.Errorf("without emergency restart: %d emergency exits", n)
+	}
+}
+
+// TestStoryUWSGILeak runs the shipped uWSGI story: reload-on-rss recycles
+// the leaking workers (private memory), harakiri kills the stuck ones;
+// without harakiri the stuck workers fill the listen queue.
+func TestStoryUWSGILeak(t *testing.T) {
+	m := catalogStory(t, "uwsgi-leak").Metrics
+	if m.Recycles < 100 || m.ExecTimeoutKills == 0 || m.AbandonedExecTimeout != m.ExecTimeoutKills {
+		t.Errorf("recycles %v kills %v abandoned_exec_timeout %v", m.Recycles, m.ExecTimeoutKills, m.AbandonedExecTimeout)
+	}
+	if stuck := catalogStory(t, "uwsgi-leak", "uwsgi.harakiri=0s").Metrics; stuck.RejectedQueueFull < 10*m.RejectedQueueFull {
+		t.Errorf("without harakiri: rejected %v against %v", stuck.RejectedQueueFull, m.RejectedQueueFull)
+	}
+}
+
+// TestPresetAssumptions checks that a server preset's Assumed block leaves
+// out what the server's own settings give (threads, start mode) and what
+// does not apply (IIS's HTTPERR naming, the ping with no ping), and keeps
+// it for IIS.
+func TestPresetAssumptions(t *testing.T) {
+	keys := func(sc *Scenario) map[string]bool {
+		m := map[string]bool{}
+		for _, a := range Assumptions(sc) {
+			m[a.Key] = true
+		}
+		return m
+	}
+	base := "\n[classes.page]\nservice = \"50ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1.0\n"
+	iis := keys(decodeText(t, "server = \"iis\""+base))
+	gun := keys(decodeText(t, "server = \"gunicorn\""+base))
+	for _, k := range []string{"pool.threads", "pool.start_mode", "pool.httperr_names", "pool.ping.answered_while_hung", "pool.rapid_fail.window"} {
+		if !iis[k] || gun[k] {
+			t.Errorf("%s: listed for iis %v, for gunicorn %v; want true, false", k, iis[k], gun[k])
+		}
+	}
+	if !gun["pool.startup_time"] {
+		t.Error("gunicorn: pool.startup_time (the application's boot) not listed")
 	}
 }

@@ -31,6 +31,7 @@ const (
 	evkRecycleConfig
 	evkAdminStop
 	evkThreadInjected
+	evkThreadRetired
 	evkSynDrop
 	evkFailedOverlap
 	numEventKinds
@@ -353,6 +354,7 @@ func (rec *recorder) result(w *world) *Result {
 	m.MinSendRateCuts = float64(e[evkMinSendRate])
 	m.AdminStops = float64(e[evkAdminStop])
 	m.ThreadsInjected = float64(e[evkThreadInjected])
+	m.ThreadsRetired = float64(e[evkThreadRetired])
 	m.SynDrops = float64(e[evkSynDrop])
 	m.PingKills = float64(e[evkPingKill])
 	m.RapidFailTrips = float64(e[evkRapidFail])

@@ -77,6 +77,7 @@ type request struct {
 	fault   float64
 	service engine.Time
 
+	dropped    bool // left the queue when its client gave up (pool.drop_given_up)
 	crashAtEnd bool
 	staleAge   engine.Time
 	tClient    engine.Timer
@@ -108,6 +109,7 @@ func (r *request) HandleEvent(kind int) {
 		}
 		r.stopSyn()
 		r.w.finish(r, outClientTimeout, causeNone)
+		r.w.givenUp(r)
 	case evBackendDone:
 		r.class.backend.done(r)
 	case evBackendTimeout:
@@ -215,3 +217,19 @@ func (w *world) logHTTPErr(r *request, o outcome, c cause) {
 }
 
 func (r *request) clientID() int { return r.client.idBase + r.poller }
+
+// givenUp applies pool.drop_given_up to a request whose client has just
+// given up: by default it keeps its place in the queue (poolsim's
+// assumption; docs/model.md#requests); with drop_given_up HTTP.sys drops it
+// from the queue as its connection closes.
+func (w *world) givenUp(r *request) {
+	if !w.pool.DropGivenUp || r.state != stQueued || r.dropped {
+		return
+	}
+	w.rec.level(w)
+	w.queue.drop(r)
+	if w.trace != nil {
+		w.tracef("dropped req=%d", r.id)
+	}
+	w.servingChanged()
+}

@@ -63,6 +63,7 @@ type Metrics struct {
 	MinSendRateCuts  float64 `metric:"min_send_rate_cuts"`
 	AdminStops       float64 `metric:"admin_stops"`        // stop actions of [events]
 	ThreadsInjected  float64 `metric:"threads_injected"`   // threads added by pool.thread_pool
+	ThreadsRetired   float64 `metric:"threads_retired"`    // idle threads retired by it
 	SynDrops         float64 `metric:"syn_drops"`          // SYNs dropped by a full backlog (on_queue_full = "syn_retry")
 	RejectedTCPReset float64 `metric:"rejected_tcp_reset"` // refused by a connection reset (load_balancer = "tcp"): an outcome of its own, not a 503
 	QueueMean        float64 `metric:"queue_mean"`

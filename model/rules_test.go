@@ -2,9 +2,7 @@ package model
 
 import (
 	"bytes"
-	"io"
 	"math"
-	"os"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -114,7 +112,7 @@ func TestRestartAfterRapidFail(t *testing.T) {
 	sc.Pool.Ping.Enabled = false
 	sc.Pool.RapidFail.MaxCrashes = 1
 	sc.Pool.RapidFail.RestartAfter = Duration(10 * engine.Second)
-	res, err := Run(sc, Options{Trace: traceOut(t)})
+	res, err := Run(sc, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,13 +132,6 @@ func TestRestartAfterRapidFail(t *testing.T) {
 	if s := ws[2].Spans[0].Start; s < restart || s >= ws[0].Exit || s-restart > 10*engine.Second {
 		t.Errorf("the first worker after the restart at %v started at %v; the drained worker exited at %v", restart, s, ws[0].Exit)
 	}
-}
-
-func traceOut(t *testing.T) io.Writer {
-	if os.Getenv("TRACE") != "" {
-		return os.Stderr
-	}
-	return nil
 }
 
 // TestCommonRandomNumbersWithRetries checks the rule "a request's own draws
@@ -589,5 +580,62 @@ func TestCrashAt(t *testing.T) {
 				t.Errorf("start: %v crashes, %v abandoned of %v arrivals; want every one", m.Crashes, m.AbandonedCrash, m.Arrivals)
 			}
 		}
+	}
+}
+
+// TestAssumptionsFollowTheServer checks that a value the modelled server
+// sets is not listed as an assumption (docs/model.md#assumptions): a php-fpm
+// child executes one request at a time (pm's children, not poolsim's
+// threads), and php-fpm has no start mode, HTTPERR log or IIS rapid-fail
+// window.
+func TestAssumptionsFollowTheServer(t *testing.T) {
+	sc, err := Decode("fpm.toml", []byte("server = \"php-fpm\"\n[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range Assumptions(sc) {
+		switch a.Key {
+		case "pool.threads", "pool.start_mode", "pool.httperr_names", "pool.rapid_fail.window":
+			t.Errorf("php-fpm: %s = %s listed as an assumption", a.Key, a.Value)
+		}
+	}
+}
+
+// TestDropGivenUp checks both readings of "whether a request whose client
+// gave up stays queued" (docs/model.md#requests). An overloaded pool (6/s
+// against 4 threads of 1 s) with 3 s client timeouts: by default the
+// request keeps its place and later occupies a thread for nothing; with
+// pool.drop_given_up = true it leaves the queue when its client gives up,
+// so no request starts after its client gave up while it waited, and the
+// others wait less.
+func TestDropGivenUp(t *testing.T) {
+	waits := map[bool]float64{}
+	for _, drop := range []bool{false, true} {
+		sc := baseScenario(6, engine.Second, 4, 1000, 20*engine.Minute)
+		sc.Pool.QueueTimeout = 0
+		sc.Pool.DropGivenUp = drop
+		sc.Clients["users"].Timeout = Duration(3 * engine.Second)
+		res, trace := runTraced(t, sc)
+		gaveUp := map[string]bool{}
+		late := 0
+		for _, line := range strings.Split(trace, "\n") {
+			f := strings.Fields(line)
+			switch {
+			case len(f) >= 4 && f[1] == "client" && f[2] == "timeout":
+				gaveUp[f[3]] = true
+			case len(f) >= 3 && f[1] == "start" && gaveUp[f[2]]:
+				late++
+			}
+		}
+		if len(gaveUp) < 100 {
+			t.Fatalf("drop=%v: only %d clients gave up", drop, len(gaveUp))
+		}
+		if drop && late != 0 || !drop && late < 100 {
+			t.Errorf("drop_given_up=%v: %d requests started after their client gave up", drop, late)
+		}
+		waits[drop] = res.Metrics.WaitMeanS
+	}
+	if waits[true] >= waits[false] {
+		t.Errorf("wait_mean_s %v with drop_given_up, %v without: dropping must shorten the waits", waits[true], waits[false])
 	}
 }

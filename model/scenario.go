@@ -65,6 +65,7 @@ type Pool struct {
 	Dispatch          string   `toml:"dispatch"`      // which worker of a web garden takes the next request
 	StartMode         string   `toml:"start_mode"`    // on_demand | all_at_once | always_running
 	HTTPErrNames      string   `toml:"httperr_names"` // reqqueue (Windows Server 2008 and later) | apppool (IIS 6)
+	DropGivenUp       bool     `toml:"drop_given_up"` // a queued request whose client gave up leaves the queue
 
 	// Execution time limit (exectimeout.go): "0s" off.
 	ExecutionTimeout      Duration `toml:"execution_timeout"`
@@ -83,6 +84,10 @@ type Pool struct {
 	// ThreadPool, when its max is set, grows a worker's threads as the CLR
 	// thread pool does instead of a fixed threads (threadpool.go).
 	ThreadPool ThreadPool `toml:"thread_pool"`
+	// Reload is how a recycle, a configuration change or an emergency
+	// restart replaces the workers (reload.go): per_worker | pool_wide.
+	Reload      string   `toml:"reload"`
+	ReloadDelay Duration `toml:"reload_delay"` // pool_wide: from the last exit until workers may start
 	// Spawn is how a server's master keeps its workers (spawn.go); the
 	// server presets set it from the server's own settings.
 	Spawn Spawn `toml:"-"`

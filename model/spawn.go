@@ -73,7 +73,7 @@ func (w *world) counted() (n, starting int) {
 // replaces at once only what has ended below its floor (the tick does the
 // rest).
 func (w *world) spawnMore() {
-	if w.stopped || w.sim.Now() < w.startBlocked {
+	if w.stopped || w.reloading || w.sim.Now() < w.startBlocked {
 		return
 	}
 	n, starting := w.counted()
@@ -104,7 +104,7 @@ func (w *world) replenish() {
 func (s *spawner) HandleEvent(int) {
 	w := s.w
 	w.sim.After(engine.Second, s, 0)
-	if w.stopped {
+	if w.stopped || w.reloading {
 		return
 	}
 	sp := w.pool.Spawn

@@ -27,13 +27,17 @@ func starts(res *Result) []engine.Time {
 	return ts
 }
 
-// TestSpawnStaticReplacesAtOnce checks the static rule: every worker is
-// forked at time 0, and a worker that dies is replaced at once, with no
-// request waiting (php-fpm pm = static, measured; gunicorn's arbiter). Two
-// workers at 0; a request at 1 s crashes its worker at 1.1 s; the third
-// worker starts at 1.1 s.
+// TestSpawnStaticReplacesAtOnce checks php-fpm's pm = static, which the
+// preset makes start_mode = "all_at_once": every worker is forked at time
+// 0, and a worker that dies is replaced at once, with no request waiting
+// (measured; gunicorn's arbiter likewise). Two workers at 0; a request at
+// 1 s crashes its worker at 1.1 s; the third worker starts at 1.1 s.
 func TestSpawnStaticReplacesAtOnce(t *testing.T) {
-	sc := spawnScenario(Spawn{Mode: "static"}, 2, 100*engine.Millisecond)
+	sc := spawnScenario(Spawn{}, 2, 100*engine.Millisecond)
+	sc.Pool.StartMode = "all_at_once"
+	if p := decodeText(t, phpFPMScenario).Pool; p.StartMode != "all_at_once" {
+		t.Fatalf("php-fpm pm = static: start_mode %q", p.StartMode)
+	}
 	sc.Classes["page"].Crash = 1
 	res, _ := runAt(t, sc, engine.Second)
 	got := starts(res)
@@ -42,20 +46,21 @@ func TestSpawnStaticReplacesAtOnce(t *testing.T) {
 	}
 	// IIS's on-demand rule starts one worker, for the request, and none
 	// after the crash while nothing waits.
-	sc.Pool.Spawn = Spawn{}
+	sc.Pool.StartMode = "on_demand"
 	res, _ = runAt(t, sc, engine.Second)
 	if got := starts(res); len(got) != 1 || got[0] != engine.Second {
 		t.Errorf("on demand: starts %v, want [1s]", got)
 	}
 }
 
-// TestSpawnOndemandForksPerConnection checks the ondemand rule: a worker
-// is forked for each waiting connection when none is idle (php-fpm's
-// fpm_pctl_on_socket_accept), so three requests at 0 start three workers
-// at 0 and each waits only the 12 ms fork; IIS starts one and the others
-// wait for it.
+// TestSpawnOndemandForksPerConnection checks php-fpm's pm = ondemand,
+// which the preset makes start_mode = "on_demand" with one thread per
+// worker: a worker is forked for each waiting connection when none is idle
+// (fpm_pctl_on_socket_accept), so three requests at 0 start three workers
+// at 0 and each waits only the 12 ms fork.
 func TestSpawnOndemandForksPerConnection(t *testing.T) {
-	sc := spawnScenario(Spawn{Mode: "ondemand"}, 5, engine.Second)
+	sc := spawnScenario(Spawn{}, 5, engine.Second)
+	sc.Pool.StartMode = "on_demand"
 	res, _ := runAt(t, sc, 0, 0, 0)
 	if got := starts(res); len(got) != 3 || got[2] != 0 {
 		t.Errorf("starts %v, want three at 0", got)

@@ -43,3 +43,32 @@ func TestThreadPoolFixedWithoutMax(t *testing.T) {
 		t.Errorf("threads_injected %v wait_mean %v, want 0 0", m.ThreadsInjected, m.WaitMeanS)
 	}
 }
+
+// TestThreadPoolRetire checks the rule "an idle thread above min retires
+// after retire": the four requests of TestThreadPoolInjection end by 20 s;
+// the retirement armed at the first injection (0.5 s) fires at 20.5 s with
+// every thread idle and retires one, the next at 40.5 s another, leaving
+// min = 1.
+func TestThreadPoolRetire(t *testing.T) {
+	sc := handScenario(25, 10*engine.Second, 60*engine.Second)
+	sc.Pool.ThreadPool = ThreadPool{Min: 1, Max: 3, Injection: Duration(500 * engine.Millisecond), Retire: Duration(20 * engine.Second)}
+	res, trace := runAt(t, sc, 0, 0, 0, 0)
+	at := timesOf(trace, "thread retired")
+	if res.Metrics.ThreadsRetired != 2 || len(at) != 2 || !near(at[0], 20.5) || !near(at[1], 40.5) {
+		t.Errorf("threads_retired %v at %v, want 2 at [20.5 40.5]", res.Metrics.ThreadsRetired, at)
+	}
+}
+
+// TestStoryThreadPoolStarvation runs the shipped story: each slow episode
+// of the database queues requests while threads are injected one per
+// 500 ms; raising the minimum removes the wait for injection.
+func TestStoryThreadPoolStarvation(t *testing.T) {
+	m := catalogStory(t, "threadpool-starvation").Metrics
+	fix := catalogStory(t, "threadpool-starvation", "pool.thread_pool.min=50").Metrics
+	if m.ThreadsInjected < 50 || m.ThreadsRetired < 50 || fix.ThreadsInjected > m.ThreadsInjected/10 {
+		t.Errorf("threads_injected %v retired %v, with min 50: injected %v", m.ThreadsInjected, m.ThreadsRetired, fix.ThreadsInjected)
+	}
+	if m.WaitMeanS < 20*fix.WaitMeanS || m.Arrivals != fix.Arrivals {
+		t.Errorf("wait_mean_s %v against %v with min 50: want starvation to show", m.WaitMeanS, fix.WaitMeanS)
+	}
+}

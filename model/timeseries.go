@@ -15,7 +15,7 @@ import (
 var SeriesHeader = [...]string{
 	"start_s", "time", "arrivals", "ok", "stale", "error", "rejected", "expired",
 	"abandoned", "client_timeout", "queue_max", "busy_threads", "workers_alive",
-	"oldest_memory_mb", "stopped", "response_mean_s",
+	"oldest_memory_mb", "stopped", "response_mean_s", "threads",
 }
 
 // SeriesCSV writes time-series rows as CSV, one at a time: pass its Write
@@ -65,6 +65,7 @@ func (s *SeriesCSV) Write(r SeriesRow) error {
 	if r.OK > 0 {
 		row[15] = strconv.FormatFloat(r.ResponseSumS/float64(r.OK), 'f', 6, 64)
 	}
+	row[16] = strconv.Itoa(r.Threads)
 	return s.w.Write(row)
 }
 

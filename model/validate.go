@@ -273,7 +273,7 @@ func (d *scenarioDecoder) validatePool(sc *Scenario) {
 	if strings.TrimSpace(pool.Name) == "" {
 		d.errorf(k("name"), QuoteString(pool.Name), "must not be empty (it names the queue in the HTTPERR log)")
 	}
-	if d.intRange(k("queue_length"), int64(pool.QueueLength), 0, maxQueueLength) && (pool.QueueLength < 10 || pool.QueueLength > 65535) {
+	if d.intRange(k("queue_length"), int64(pool.QueueLength), 0, maxQueueLength) && (pool.QueueLength < 10 || pool.QueueLength > 65535) && (sc.Server == "" || sc.Server == "iis") {
 		d.warnf(k("queue_length"), intText(int64(pool.QueueLength)), "IIS allows 10 to 65535; poolsim simulates it anyway")
 	}
 	d.intRange(k("max_processes"), int64(pool.MaxProcesses), 1, maxProcesses)

@@ -7,6 +7,7 @@ var (
 	enumOnExecTimeout = []string{"abort", "kill_worker"}
 	enumOnQueueFull   = []string{"reject", "syn_retry"}
 	enumDrain         = []string{"requeue", "refuse"}
+	enumReload        = []string{"per_worker", "pool_wide"}
 	enumCounts        = []string{"supervisor", "all", "crashes"}
 	enumAction        = []string{"config_change", "recycle", "stop", "start"}
 )
@@ -27,6 +28,8 @@ func (d *scenarioDecoder) validateMechanisms(sc *Scenario) {
 		d.errorf(k("min_bytes_per_second"), intText(p.MinBytesPerSecond), `must be at least 0 (0: no minimum; http.sys's default is 240)`)
 	}
 	d.oneOf(k("on_queue_full"), p.OnQueueFull, enumOnQueueFull)
+	d.oneOf(k("reload"), p.Reload, enumReload)
+	d.span(k("reload_delay"), p.ReloadDelay, false)
 	d.span(k("connect_timeout"), p.ConnectTimeout, false)
 
 	tp := p.ThreadPool
@@ -38,11 +41,22 @@ func (d *scenarioDecoder) validateMechanisms(sc *Scenario) {
 	case tp.Max > 0:
 		d.intRange(k("thread_pool", "min"), int64(tp.Min), 1, int64(tp.Max))
 		d.span(k("thread_pool", "injection"), tp.Injection, true)
+		d.span(k("thread_pool", "retire"), tp.Retire, false)
 		if d.given(k("threads")) && d.raw != nil {
 			d.warnf(k("threads"), intText(int64(p.Threads)), "is not used: pool.thread_pool sets the threads")
 		}
 	}
 
+	d.validateAddressSpace(p)
+	d.oneOf(k("recycle", "drain"), p.Recycle.Drain, enumDrain)
+	d.oneOf(k("rapid_fail", "counts"), p.RapidFail.Counts, enumCounts)
+	d.validateMechanismEntries(sc)
+}
+
+// validateAddressSpace checks the keys of bitness, address space and
+// virtual memory.
+func (d *scenarioDecoder) validateAddressSpace(p *Pool) {
+	k := func(parts ...string) []string { return append([]string{"pool"}, parts...) }
 	m := p.Memory
 	switch p.Bitness {
 	case 0:
@@ -71,9 +85,11 @@ func (d *scenarioDecoder) validateMechanisms(sc *Scenario) {
 	if d.sizeRange(k("recycle", "virtual_memory"), p.Recycle.VirtualMemory) && p.Recycle.VirtualMemory > 0 && p.Recycle.VirtualMemory <= vbase {
 		d.errorf(k("recycle", "virtual_memory"), QuoteString(p.Recycle.VirtualMemory.String()), "must be more than the virtual memory at start (%s), or \"0MB\" to disable: every worker would recycle at start", vbase)
 	}
-	d.oneOf(k("recycle", "drain"), p.Recycle.Drain, enumDrain)
-	d.oneOf(k("rapid_fail", "counts"), p.RapidFail.Counts, enumCounts)
+}
 
+// validateMechanismEntries checks the mechanisms' keys of classes, clients
+// and operator events.
+func (d *scenarioDecoder) validateMechanismEntries(sc *Scenario) {
 	for _, name := range sc.ClassNames() {
 		c := sc.Classes[name]
 		if c == nil {

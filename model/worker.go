@@ -30,7 +30,7 @@ type worker struct {
 	idleArmed bool
 
 	tReady, tStartLimit, tAge, tIdle, tShutdown, tPing, tPingKill engine.Timer
-	tInject                                                       engine.Timer // thread injection (threadpool.go)
+	tInject, tRetire                                              engine.Timer // thread injection and retirement (threadpool.go)
 	held                                                          int64        // bytes held by running requests' allocations (allocation.go)
 	life                                                          int          // index in the recorder's lifecycles
 }
@@ -44,6 +44,7 @@ const (
 	evPing
 	evPingKill
 	evInject
+	evRetire
 )
 
 // Busy and Free let dispatch policies see the worker.
@@ -95,6 +96,8 @@ func (wk *worker) HandleEvent(kind int) {
 		wk.fail(whyPing, causePing, policies.FailPing)
 	case evInject:
 		wk.inject()
+	case evRetire:
+		wk.retire()
 	}
 }
 
@@ -334,7 +337,7 @@ func (wk *worker) fail(why exitReason, c cause, kind policies.FailureKind) {
 // worker is replaced if its end calls for it. prev is the state it left.
 func (wk *worker) end(prev lifeState, e lifeEvent) {
 	w := wk.w
-	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill, wk.tInject} {
+	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill, wk.tInject, wk.tRetire} {
 		w.sim.Cancel(t)
 	}
 	c := causeNone
@@ -368,10 +371,13 @@ func (wk *worker) end(prev lifeState, e lifeEvent) {
 	if old := wk.replaces; prev.starting() && old != nil && old.state.serving() {
 		old.on(leReplacementFailed, whyNone)
 	}
-	// A non-overlapped recycle starts the replacement once the old one is gone.
-	if prev != lsDrainOverlapped && wk.why.replaced() && !w.stopped {
+	// A non-overlapped recycle starts the replacement once the old one is
+	// gone.
+	if prev != lsDrainOverlapped && wk.why.replaced() && !w.stopped && !w.reloading {
 		w.startWorker(nil)
 	}
+	// A pool-wide reload starts the workers once every one is gone.
+	w.reloaded()
 	// Rule: a worker from before a restart of the pool does not count
 	// against the restarted pool (docs/model.md#rapid-fail).
 	if e == leFail && wk.epoch == w.epoch {

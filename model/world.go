@@ -61,6 +61,7 @@ type world struct {
 	synDrop      bool // pool.on_queue_full = "syn_retry"
 	adminStopped bool // stopped by an operator action, not by rapid-fail protection
 	spawner      *spawner
+	reloading    bool // a pool-wide reload waits for its workers to exit (reload.go)
 
 	classes  map[string]*classRT
 	backends []*backendRT
@@ -136,6 +137,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		classes:  make(map[string]*classRT),
 	}
 	w.reasonExpired, w.reasonAbandoned = HTTPErrReasons(&sc.Pool)
+	w.queue.w = w
 	w.keepsWorkers = sc.Pool.StartMode == "all_at_once" || sc.Pool.StartMode == "always_running"
 	w.spawnMode = sc.Pool.Spawn.Mode
 	if w.spawnMode == "" && w.keepsWorkers {

@@ -23,13 +23,7 @@ type arrangement struct {
 // ("recycle age 30m, shutdown time limit 90s") unless raw. Two points with
 // the same category and series are an error: the chart would hide one.
 func arrange(t *Table, pts []point, dims []string, cat, first int, raw bool, skip ...int) (*arrangement, error) {
-	values := func(d int) []string {
-		vs := make([]string, len(pts))
-		for i, p := range pts {
-			vs[i] = p.dims[d]
-		}
-		return distinct(vs)
-	}
+	values := func(d int) []string { return dimValues(pts, d) }
 	a := &arrangement{catOf: make([]int, len(pts)), serOf: make([]int, len(pts))}
 
 	if cat == 0 { // variants keep the experiment's order
@@ -38,37 +32,8 @@ func arrange(t *Table, pts []point, dims []string, cat, first int, raw bool, ski
 		a.cats, _ = sortValues(values(cat))
 	}
 
-	var serDims []int
-	if first >= 0 {
-		serDims = append(serDims, first)
-	}
-	for d := range dims {
-		if d == cat || d == first || slices.Contains(skip, d) {
-			continue
-		}
-		if len(values(d)) > 1 {
-			serDims = append(serDims, d)
-		}
-	}
-	// A first dimension of one value (the only variant) names nothing when
-	// others split the series.
-	if first >= 0 && len(serDims) > 1 && len(values(first)) == 1 {
-		serDims = serDims[1:]
-	}
-	// Order of the values of each series dimension.
-	rank := make([]map[string]int, len(serDims))
-	ordered := true
-	for k, d := range serDims {
-		vs, num := sortValues(values(d))
-		if d == 0 {
-			vs, num = values(d), false
-		}
-		ordered = ordered && num
-		rank[k] = map[string]int{}
-		for i, v := range vs {
-			rank[k][v] = i
-		}
-	}
+	serDims := seriesDims(len(dims), values, cat, first, skip)
+	rank, ordered := rankValues(serDims, values)
 	a.ordered = ordered && len(serDims) == 1
 	if len(serDims) == 1 {
 		a.heading = keyTitle(dims[serDims[0]], raw)
@@ -80,20 +45,6 @@ func arrange(t *Table, pts []point, dims []string, cat, first int, raw bool, ski
 			parts[k] = p.dims[d]
 		}
 		return strings.Join(parts, "\x00")
-	}
-	label := func(p point) string {
-		if len(serDims) == 1 {
-			return p.dims[serDims[0]]
-		}
-		parts := make([]string, len(serDims))
-		for k, d := range serDims {
-			if name := keyTitle(dims[d], raw); name != dims[d] {
-				parts[k] = name + " " + p.dims[d]
-			} else {
-				parts[k] = dims[d] + "=" + p.dims[d]
-			}
-		}
-		return strings.Join(parts, ", ")
 	}
 	// Distinct series, sorted by the rank of each dimension's value.
 	type ser struct {
@@ -110,7 +61,7 @@ func arrange(t *Table, pts []point, dims []string, cat, first int, raw bool, ski
 		for j, d := range serDims {
 			r[j] = rank[j][p.dims[d]]
 		}
-		sers = append(sers, ser{key: k, label: label(p), ranks: r})
+		sers = append(sers, ser{key: k, label: seriesLabel(p, serDims, dims, raw), ranks: r})
 	}
 	slices.SortStableFunc(sers, func(x, y ser) int { return slices.Compare(x.ranks, y.ranks) })
 	for _, s := range sers {
@@ -129,6 +80,77 @@ func arrange(t *Table, pts []point, dims []string, cat, first int, raw bool, ski
 		seen[at] = i
 	}
 	return a, nil
+}
+
+// dimValues returns the distinct values of dimension d among pts, in
+// order of first appearance.
+func dimValues(pts []point, d int) []string {
+	vs := make([]string, len(pts))
+	for i, p := range pts {
+		vs[i] = p.dims[d]
+	}
+	return distinct(vs)
+}
+
+// seriesDims returns the dimensions that split the series: first (if
+// >= 0), then every other dimension of more than one value, except cat
+// and those in skip.
+func seriesDims(nDims int, values func(d int) []string, cat, first int, skip []int) []int {
+	var serDims []int
+	if first >= 0 {
+		serDims = append(serDims, first)
+	}
+	for d := range nDims {
+		if d == cat || d == first || slices.Contains(skip, d) {
+			continue
+		}
+		if len(values(d)) > 1 {
+			serDims = append(serDims, d)
+		}
+	}
+	// A first dimension of one value (the only variant) names nothing when
+	// others split the series.
+	if first >= 0 && len(serDims) > 1 && len(values(first)) == 1 {
+		serDims = serDims[1:]
+	}
+	return serDims
+}
+
+// rankValues orders the values of each series dimension: variants (0) in
+// the experiment's order, others sorted. ordered says whether all are
+// numbers.
+func rankValues(serDims []int, values func(d int) []string) (rank []map[string]int, ordered bool) {
+	rank = make([]map[string]int, len(serDims))
+	ordered = true
+	for k, d := range serDims {
+		vs, num := sortValues(values(d))
+		if d == 0 {
+			vs, num = values(d), false
+		}
+		ordered = ordered && num
+		rank[k] = map[string]int{}
+		for i, v := range vs {
+			rank[k][v] = i
+		}
+	}
+	return rank, ordered
+}
+
+// seriesLabel names p's series: the value alone when one dimension splits
+// the series, else "name value" (or "key=value") for each, comma-separated.
+func seriesLabel(p point, serDims []int, dims []string, raw bool) string {
+	if len(serDims) == 1 {
+		return p.dims[serDims[0]]
+	}
+	parts := make([]string, len(serDims))
+	for k, d := range serDims {
+		if name := keyTitle(dims[d], raw); name != dims[d] {
+			parts[k] = name + " " + p.dims[d]
+		} else {
+			parts[k] = dims[d] + "=" + p.dims[d]
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // describe names a point by its dimensions: "variant=a, key=20".

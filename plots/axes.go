@@ -145,13 +145,7 @@ func (t kindTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 		return ticks
 	}
-	step := steps[len(steps)-1]
-	for _, s := range steps {
-		if (hi-lo)/s <= 6 {
-			step = s
-			break
-		}
-	}
+	step := firstStep(steps, hi-lo, 6)
 	for v := math.Ceil(lo/step-1e-9) * step; v <= hi+step*1e-9; v += step {
 		if math.Abs(v) < step*1e-9 {
 			v = 0

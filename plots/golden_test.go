@@ -3,12 +3,13 @@ package plots
 import (
 	"bytes"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/poolsim/poolsim/internal/golden"
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/model"
@@ -156,20 +157,10 @@ func TestGolden(t *testing.T) {
 				}
 			}
 			path := filepath.Join("testdata", name+".golden.svg")
-			if *update {
-				if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -run Golden -update to create it)", err)
-			}
-			if !bytes.Equal(got.Bytes(), want) {
+			if err := golden.Compare(path, got.Bytes(), *update); err != nil {
 				out := filepath.Join(t.TempDir(), name+".svg")
 				os.WriteFile(out, got.Bytes(), 0o644)
-				t.Errorf("%s differs from %s (%s); got written to %s", name, path, firstDiff(got.String(), string(want)), out)
+				t.Errorf("%v; got written to %s", err, out)
 			}
 		})
 	}
@@ -190,17 +181,7 @@ func TestChartsDeterministic(t *testing.T) {
 			}
 		}
 		if !bytes.Equal(svg[0].Bytes(), svg[1].Bytes()) {
-			t.Errorf("%s: two drawings differ (%s)", name, firstDiff(svg[0].String(), svg[1].String()))
+			t.Errorf("%s: two drawings differ (%s)", name, golden.FirstDiff(svg[0].Bytes(), svg[1].Bytes()))
 		}
 	}
-}
-
-func firstDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := range min(len(al), len(bl)) {
-		if al[i] != bl[i] {
-			return fmt.Sprintf("line %d: %.120q vs %.120q", i+1, al[i], bl[i])
-		}
-	}
-	return fmt.Sprintf("%d lines vs %d", len(al), len(bl))
 }

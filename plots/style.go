@@ -313,6 +313,17 @@ func formatTick(v float64, decimals int, big bool) string {
 	return strconv.FormatFloat(v, 'f', decimals, 64)
 }
 
+// firstStep returns the first of steps (ascending) that cuts span into at
+// most n steps, or the last.
+func firstStep(steps []float64, span float64, n int) float64 {
+	for _, s := range steps {
+		if span/s <= float64(n) {
+			return s
+		}
+	}
+	return steps[len(steps)-1]
+}
+
 // stepTicks labels multiples of the first step in steps that gives at most
 // eight labels, with minor ticks at a fifth (or quarter) of it.
 type stepTicks []float64
@@ -321,13 +332,7 @@ func (st stepTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(hi > lo) || math.IsInf(hi-lo, 0) || len(st) == 0 {
 		return nil
 	}
-	step := st[len(st)-1]
-	for _, s := range st {
-		if (hi-lo)/s <= 8 {
-			step = s
-			break
-		}
-	}
+	step := firstStep(st, hi-lo, 8)
 	for (hi-lo)/step > 8 {
 		step *= 2
 	}

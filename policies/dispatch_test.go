@@ -84,3 +84,17 @@ func TestDispatchConformanceAndAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestDispatchDefaultRoundRobin checks the rule "a web garden's requests are
+// spread round-robin by default" (docs/model.md#dispatch; "Features of the
+// Windows Process Activation Service"): the policy of an empty name is
+// round_robin.
+func TestDispatchDefaultRoundRobin(t *testing.T) {
+	d, err := policies.NewDispatch("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := d.(*policies.RoundRobin); !ok {
+		t.Errorf("NewDispatch(\"\") = %T, want *RoundRobin", d)
+	}
+}

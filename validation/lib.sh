@@ -45,13 +45,15 @@ vs_track() {
 }
 
 # vs_prio CMD...: run CMD at the suite's priority. VS_PRIO=rt (the default):
-# SCHED_FIFO priority 1 (chrt), so that the compilers sharing the machine do
-# not delay the wake-ups of servers and generator, which sleep nearly all
-# the time (the kernel still keeps 5 % of each second for others);
+# SCHED_FIFO priority VS_RTPRIO (chrt; 1 for the servers, 2 for the
+# generator, so that a server's own work, such as gunicorn forking workers,
+# does not delay the generator's sends), so that the compilers sharing the
+# machine do not delay the wake-ups of servers and generator, which sleep
+# nearly all the time (the kernel still keeps 5 % of each second for others);
 # VS_PRIO=nice: nice -n VS_NICE (default -5); anything else: as is.
 vs_prio() {
 	case ${VS_PRIO:-rt} in
-	rt) chrt -f 1 "$@" ;;
+	rt) chrt -f "${VS_RTPRIO:-1}" "$@" ;;
 	nice) nice -n "${VS_NICE:--5}" "$@" ;;
 	*) "$@" ;;
 	esac

@@ -52,7 +52,7 @@ one_run() (
 	local run=$TMP/$case-$rep
 	rm -rf "$run"
 	vs_start "$run"
-	vs_prio "$TMP/loadgen" -scenario "validation/cases/$case.toml" -replication "$rep" -url "$VS_URL" \
+	VS_RTPRIO=2 vs_prio "$TMP/loadgen" -scenario "validation/cases/$case.toml" -replication "$rep" -url "$VS_URL" \
 		-server "$SERVER" -run "$run" -out "$out" -crash-signal "$CRASH_SIGNAL" ${SIGNAL:+-signal "$SIGNAL"} ${LOADGEN_FLAGS:-}
 	vs_stop_all
 	cp "$run"/*.log "$out"/ 2>/dev/null || true

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/poolsim/poolsim/internal/golden"
 )
 
 // modelBad is the catalogue of bad scenarios whose messages the model
@@ -62,17 +64,8 @@ func TestBadInput(t *testing.T) {
 				file := filepath.ToSlash(file)
 				stderr := checkBad(t, kind, file)
 				sidecar := strings.TrimSuffix(file, ".toml") + ".stderr"
-				if *update {
-					if err := os.WriteFile(sidecar, []byte(stderr), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(sidecar)
-				if err != nil {
-					t.Fatalf("%v (go test -update writes it)", err)
-				}
-				if stderr != string(want) {
-					t.Errorf("stderr:\n%s\nwant (%s):\n%s", stderr, sidecar, want)
+				if err := golden.Compare(sidecar, []byte(stderr), *update); err != nil {
+					t.Errorf("stderr: %v\ngot:\n%s", err, stderr)
 				}
 			})
 		}

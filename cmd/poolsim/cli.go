@@ -231,6 +231,32 @@ func (f *flagSet) split(args []string) (flags, pos []string) {
 	return flags, pos
 }
 
+// parseOne parses the arguments of a command that takes exactly one
+// positional argument, what it is (e.g. "directory"), and returns it;
+// when parsing stops the command, ok is false and status its exit status.
+func (f *flagSet) parseOne(c *cli, args []string, what string) (arg string, status int, ok bool) {
+	pos, status, stop := f.parse(c, args)
+	if stop {
+		return "", status, false
+	}
+	if len(pos) != 1 {
+		return "", f.usageError(c, "want one %s, got %d arguments", what, len(pos)), false
+	}
+	return pos[0], exitOK, true
+}
+
+// parseNone parses the arguments of a command that takes flags only.
+func (f *flagSet) parseNone(c *cli, args []string) (status int, ok bool) {
+	pos, status, stop := f.parse(c, args)
+	if stop {
+		return status, false
+	}
+	if len(pos) > 0 {
+		return f.usageError(c, "unexpected argument %q", pos[0]), false
+	}
+	return exitOK, true
+}
+
 // usageError prints a usage error for the command and returns exitUsage.
 func (f *flagSet) usageError(c *cli, format string, a ...any) int {
 	fmt.Fprintf(c.stderr, "%s: %s\n", f.Name(), fmt.Sprintf(format, a...))

@@ -28,8 +28,9 @@ HTTPERR log, or an nginx/Apache combined log ending in the request time
             includes queueing and network time, so the default is fitted to
             the requests that arrived in the quietest quarter of minutes
   clients   one Poisson client per class; the hourly profile when the logs
-            cover a day or more; a note when arrivals are burstier than
-            Poisson, and a commented trace client that replays the log
+            cover two hours or more (an hour not covered gets 1); a note
+            when arrivals are burstier than Poisson, and a commented trace
+            client that replays the log
   observed  ok (1xx-3xx), error (5xx), not_modelled (4xx), HTTPERR reasons;
             the comments give every status.substatus and the reasons per day
 

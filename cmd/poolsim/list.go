@@ -14,12 +14,8 @@ func runList(c *cli, args []string) int {
 Lists the scenarios and experiments shipped with poolsim, with one line on
 each. Give a name to "poolsim run" (scenarios) or "poolsim sweep"
 (experiments); the default scenario is marked with *.`)
-	pos, status, stop := f.parse(c, args)
-	if stop {
+	if status, ok := f.parseNone(c, args); !ok {
 		return status
-	}
-	if len(pos) > 0 {
-		return f.usageError(c, "unexpected argument %q", pos[0])
 	}
 	var scenarios, experiments []catalog.Entry
 	for _, e := range catalog.List() {

@@ -28,14 +28,10 @@ updating poolsim.
 Example:
 
 	poolsim plot out/recycle-strategies`)
-	pos, status, stop := f.parse(c, args)
-	if stop {
+	dir, status, ok := f.parseOne(c, args, "directory")
+	if !ok {
 		return status
 	}
-	if len(pos) != 1 {
-		return f.usageError(c, "want one directory, got %d arguments", len(pos))
-	}
-	dir := pos[0]
 	if _, err := os.Stat(filepath.Join(dir, experiments.SummaryFile)); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return c.errorf("%s has no %s: is it the output directory of a finished sweep?", dir, experiments.SummaryFile)

@@ -42,14 +42,10 @@ Examples:
 // runReport implements "poolsim report".
 func runReport(c *cli, args []string) int {
 	f := newFlagSet("report", reportUsage)
-	pos, status, stop := f.parse(c, args)
-	if stop {
+	dir, status, ok := f.parseOne(c, args, "directory")
+	if !ok {
 		return status
 	}
-	if len(pos) != 1 {
-		return f.usageError(c, "want one directory, got %d arguments", len(pos))
-	}
-	dir := pos[0]
 	var (
 		path string
 		err  error

@@ -45,6 +45,28 @@ What a scenario can model (README.md, "The scenario file", has every key):
   clients      poisson (rate, profile) and polling (count, period, mode, timeout),
                trace (file: replay a log's arrivals and paths, speedup),
                retry.policy = none | fixed | exponential
+  exec limit   pool.execution_timeout, on_execution_timeout = abort (ASP.NET: 500)
+               | kill_worker (php-fpm, uWSGI harakiri, gunicorn timeout), checked
+               exactly or every execution_timeout_check (php-fpm's heartbeat)
+  memory       classes.X.allocate held while running; pool.bitness = 32 | 64 or
+               memory.address_space, virtual_base, virtual_growth, fragmentation:
+               an allocation that does not fit crashes the worker;
+               pool.recycle.virtual_memory (WAS 5077)
+  responses    classes.X.response_size sent at clients.X.bandwidth ("2Mbit/s"),
+               holding the thread; pool.min_bytes_per_second (http.sys 240 B/s)
+  draining     pool.recycle.drain = requeue | refuse (ASP.NET Core in-process: 503);
+               pool.reload = per_worker | pool_wide (php-fpm: all drain, then all
+               start after reload_delay)
+  threads      pool.thread_pool = { min, max, injection, retire }: CLR thread-pool
+               growth instead of a fixed threads
+  full queue   pool.on_queue_full = reject | syn_retry (a full TCP backlog drops
+               SYNs, retried after 1, 2, 4 s ... until connect_timeout)
+  operators    [events.NAME] at = "2h", action = config_change | recycle | stop | start
+  servers      server = iis | php-fpm | gunicorn | uwsgi, with the server's own
+               settings in [php_fpm], [gunicorn] or [uwsgi] (pm, max_children,
+               listen_backlog, request_terminate_timeout, workers, backlog,
+               timeout, harakiri, ...); the summary names outcomes as nginx
+               in front reports them (502, 504)
 
 The same scenario, flags and seed give byte-identical output.
 
@@ -75,8 +97,8 @@ func (r *runFlags) register(f *flagSet) {
 	f.BoolVar(&r.json, "json", false, "print the metrics as one flat JSON object instead of the summary")
 	f.Var(&r.seed, "seed", "random seed `N`, replacing the scenario's seed")
 	f.Var(&r.sets, "set", "override a scenario value: `key=value` with a dotted key and a TOML value\n(a bare word is a string); repeat for several")
-	f.StringVar(&r.httperr, "httperr", "", "write the run's HTTPERR log (IIS format) to `FILE` (- for standard output)")
-	f.StringVar(&r.accesslog, "accesslog", "", "write the run's access log (IIS W3C extended format, with time-taken) to `FILE`")
+	f.StringVar(&r.httperr, "httperr", "", "write the run's HTTPERR log (IIS format) to `FILE`\n(- for standard output), the warm-up included")
+	f.StringVar(&r.accesslog, "accesslog", "", "write the run's access log (IIS W3C extended format, with time-taken) to `FILE`\n(- for standard output), the warm-up included")
 	f.StringVar(&r.timeseries, "timeseries", "", "write a CSV time series, one row per --interval, to `FILE` (- for standard output)")
 	f.DurationVar(&r.interval, "interval", time.Minute, "width of a time-series row (with --timeseries or --plot)")
 	f.StringVar(&r.trace, "trace", "", "write an event-by-event log of the run to `FILE` (- for standard output;\nlarge: for debugging a scenario; cut at 1 GB)")

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/poolsim/poolsim/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -164,19 +166,8 @@ func (s *scriptState) exec(line string) {
 		if s.arg(args, 0) != "stdout" {
 			s.fatalf("golden compares stdout only")
 		}
-		path := filepath.Join(s.golden, s.arg(args, 1))
-		if *update {
-			if err := os.WriteFile(path, []byte(s.stdout), 0o644); err != nil {
-				s.fatalf("%v", err)
-			}
-			return
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			s.fatalf("%v (go test -update writes it)", err)
-		}
-		if s.stdout != string(want) {
-			s.fatalf("stdout differs from %s (go test -update rewrites it)\ngot:\n%s\nwant:\n%s", path, s.stdout, want)
+		if err := golden.Compare(filepath.Join(s.golden, s.arg(args, 1)), []byte(s.stdout), *update); err != nil {
+			s.fatalf("stdout: %v\ngot:\n%s", err, s.stdout)
 		}
 	case "exists":
 		if len(args) == 0 {

@@ -106,12 +106,26 @@ func writeOutcomes(bw io.Writer, sc *model.Scenario, m *model.Metrics) {
 	sub := func(name string, n float64) {
 		tab.add("  "+name, count(n), share(n), "", "")
 	}
-	tab.add("outcome", "requests", "share", "HTTP", "HTTPERR reason")
+	reasonHead := "HTTPERR reason"
+	if sc.Server != "" && sc.Server != "iis" {
+		reasonHead = "what the client sees (nginx in front)"
+	}
+	tab.add("outcome", "requests", "share", "HTTP", reasonHead)
+	// said names an outcome in the server's own words (model.Vocabulary).
+	said := func(name string, n float64, status, reason string) {
+		if st, r, ok := model.Vocabulary(sc.Server, name); ok {
+			status, reason = st, r
+		}
+		row(name, n, status, reason)
+	}
 	row("ok", m.OK, "200", "")
 	row("stale", m.Stale, "200", "(served from the cache)")
 	row("error", m.Error, "500", "")
-	row("rejected_queue_full", m.RejectedQueueFull, "503", "QueueFull")
-	row("rejected_app_offline", m.RejectedAppOffline, "503", "AppOffline")
+	said("rejected_queue_full", m.RejectedQueueFull, "503", "QueueFull")
+	said("rejected_app_offline", m.RejectedAppOffline, "503", "AppOffline")
+	if m.RejectedShutdown > 0 {
+		row("rejected_shutdown", m.RejectedShutdown, "503", "(from a worker shutting down: pool.recycle.drain = \"refuse\")")
+	}
 	if m.RejectedTCPReset > 0 {
 		row("rejected_tcp_reset", m.RejectedTCPReset, "-", "(connection reset, no 503, no HTTPERR line)")
 	}
@@ -119,8 +133,8 @@ func writeOutcomes(bw io.Writer, sc *model.Scenario, m *model.Metrics) {
 		row("rejected_shutdown", m.RejectedShutdown, "503", "(from a worker shutting down)")
 	}
 	expired, abandoned := model.HTTPErrReasons(&sc.Pool)
-	row("expired", m.Expired, "-", expired)
-	row("abandoned", m.Abandoned, "-", abandoned)
+	said("expired", m.Expired, "-", expired)
+	said("abandoned", m.Abandoned, "-", abandoned)
 	sub("crash", m.AbandonedCrash)
 	sub("shutdown time limit", m.AbandonedShutdown)
 	sub("ping kill", m.AbandonedPing)
@@ -129,7 +143,7 @@ func writeOutcomes(bw io.Writer, sc *model.Scenario, m *model.Metrics) {
 		sub("execution time limit", m.AbandonedExecTimeout)
 	}
 	if m.AbandonedMinSendRate > 0 {
-		sub("slow send (Timer_MinBytesPerSecond)", m.AbandonedMinSendRate)
+		sub("too slow a client (Timer_MinBytesPerSecond)", m.AbandonedMinSendRate)
 	}
 	row("client_timeout", m.ClientTimeout, "-", "(the client gave up first)")
 	row("in_flight", m.InFlight, "-", "(unfinished at the horizon)")
@@ -174,6 +188,10 @@ func writeWorkers(bw io.Writer, t *tabwriter.Writer, res *model.Result) {
 	fmt.Fprintf(t, "  ping_kills\t%s\tshutdown_kills\t%s\tstartup_kills\t%s\n", count(m.PingKills), count(m.ShutdownKills), count(m.StartupKills))
 	fmt.Fprintf(t, "  rapid_fail_trips\t%s\temergency_restarts\t%s\tlock_conflicts\t%s\n",
 		count(m.RapidFailTrips)+beforeWarmup(res.BeforeWarmup.RapidFailTrips), count(m.EmergencyRestarts), count(m.LockConflicts))
+	if m.ExecTimeouts+m.SynDrops+m.ThreadsInjected+m.AdminStops+m.MinSendRateCuts > 0 {
+		fmt.Fprintf(t, "  exec_timeouts\t%s\texec_timeout_kills\t%s\tmin_send_rate_cuts\t%s\n", count(m.ExecTimeouts), count(m.ExecTimeoutKills), count(m.MinSendRateCuts))
+		fmt.Fprintf(t, "  syn_drops\t%s\tthreads_injected\t%s\tadmin_stops\t%s\n", count(m.SynDrops), count(m.ThreadsInjected), count(m.AdminStops))
+	}
 	t.Flush()
 	writeExits(bw, res.WorkerCounts)
 }

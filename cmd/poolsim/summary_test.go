@@ -67,6 +67,10 @@ rate = 5
 		{"iis", crashLoop("iis"), []string{"\nWAS events (System log, source WAS)\n", "5002  1", "Connection_Abandoned_By_ReqQueue"}, []string{"_AppPool"}},
 		{"php-fpm", crashLoop("emergency_restart"), []string{"\nphp-fpm log (error_log)\n", "child exited on signal 11 (SIGSEGV)", "initiating reload"}, []string{"WAS events"}},
 		{"kubernetes", crashLoop("backoff"), []string{"\nKubernetes events (kubectl get events)\n", "BackOff"}, []string{"WAS events"}},
+		// Stopped before the warm-up ends: availability 0 beside a trip
+		// counted before it, and a warning, never a bare "0 trips".
+		{"stopped before the warm-up", "warmup = \"5m\"\n" + crashLoop("iis"),
+			[]string{"rapid_fail_trips  0 (+1 before the warm-up)", "\nWarnings\n", "already stopped"}, nil},
 	} {
 		out := summaryOf(t, tc.src)
 		for _, w := range tc.want {

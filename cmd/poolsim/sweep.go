@@ -31,8 +31,10 @@ without .toml):
 	compare.csv     each variant against the baseline: paired differences
 	precision.csv   with --precision: the replications each point needed
 	experiment.toml and scenario.toml: the files as run, with the version
+	scenario-effective.toml  every value in effect, defaults and assumptions included
 	journal.jsonl   every finished run, for --resume
 	charts/         PNG and SVG charts
+	report.html     with --report: the page a design review reads
 
 and prints the 503 and abandoned rates of every grid point. Results are the
 same bytes whatever --parallel is. Ctrl-C stops cleanly: the runs in
@@ -169,18 +171,14 @@ func runSweep(c *cli, args []string) int {
 	f := newFlagSet("sweep", sweepUsage)
 	var fl sweepFlags
 	fl.register(f)
-	pos, status, stop := f.parse(c, args)
-	if stop {
+	arg, status, ok := f.parseOne(c, args, "experiment file or name")
+	if !ok {
 		return status
-	}
-	if len(pos) != 1 {
-		return f.usageError(c, "want one experiment file or name, got %d arguments", len(pos))
 	}
 	opt, status, ok := fl.options(c, f)
 	if !ok {
 		return status
 	}
-	arg := pos[0]
 	in, err := readInput(arg, kindExperiment)
 	if err != nil {
 		return c.errorf("%v", err)

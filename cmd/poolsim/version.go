@@ -52,12 +52,8 @@ func runVersion(c *cli, args []string) int {
 Prints poolsim's version, the Go version it was built with and the scheme
 that derives random streams from (seed, replication, name). Results are
 reproducible between builds that print the same stream scheme.`)
-	pos, status, stop := f.parse(c, args)
-	if stop {
+	if status, ok := f.parseNone(c, args); !ok {
 		return status
-	}
-	if len(pos) > 0 {
-		return f.usageError(c, "unexpected argument %q", pos[0])
 	}
 	fmt.Fprintf(c.stdout, "poolsim %s\n%s %s/%s\nstreams %s\n",
 		poolsimVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH, engine.StreamScheme)

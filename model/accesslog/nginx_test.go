@@ -12,15 +12,13 @@ import (
 	"time"
 )
 
-// TestRealNginxLog reads the access log that a real nginx writes in the
-// combined format with $request_time, the format poolsim fit documents for
-// nginx: every request is a record, with its status, its path without the
-// query, its request time, and its time converted to UTC within the test's
-// span. It starts nginx (Debian's nginx or nginx-light, installed by
-// validation/install.sh) on 127.0.0.1 with a configuration of its own,
-// sends 50 requests, and stops it on every exit path; it is skipped when
+// startNginx starts nginx on 127.0.0.1 with a configuration of its own
+// that logs in the combined format with $request_time into
+// dir/access.log, and waits until it answers at url. stop ends it with
+// SIGINT; a cleanup kills it on every exit path. The test is skipped when
 // nginx is not installed.
-func TestRealNginxLog(t *testing.T) {
+func startNginx(t *testing.T) (dir, url string, stop func()) {
+	t.Helper()
 	bin, err := exec.LookPath("nginx")
 	if err != nil {
 		if _, err := os.Stat("/usr/sbin/nginx"); err != nil {
@@ -28,7 +26,7 @@ func TestRealNginxLog(t *testing.T) {
 		}
 		bin = "/usr/sbin/nginx"
 	}
-	dir := t.TempDir()
+	dir = t.TempDir()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +57,11 @@ http {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	stop = func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}
+	url = fmt.Sprintf("http://127.0.0.1:%d", port)
 	client := &http.Client{Timeout: 2 * time.Second}
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -72,6 +74,20 @@ http {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	return dir, url, stop
+}
+
+// TestRealNginxLog reads the access log that a real nginx writes in the
+// combined format with $request_time, the format poolsim fit documents for
+// nginx: every request is a record, with its status, its path without the
+// query, its request time, and its time converted to UTC within the test's
+// span. It starts nginx (Debian's nginx or nginx-light, installed by
+// validation/install.sh) on 127.0.0.1 with a configuration of its own,
+// sends 50 requests, and stops it on every exit path; it is skipped when
+// nginx is not installed.
+func TestRealNginxLog(t *testing.T) {
+	dir, url, stop := startNginx(t)
+	client := &http.Client{Timeout: 2 * time.Second}
 	before := time.Now().Add(-time.Second)
 	const n = 50
 	for i := 0; i < n; i++ {
@@ -87,8 +103,7 @@ http {
 		resp.Body.Close()
 	}
 	after := time.Now().Add(time.Second)
-	cmd.Process.Signal(os.Interrupt)
-	cmd.Wait()
+	stop() // nginx writes out its log as it exits
 
 	f, err := os.Open(filepath.Join(dir, "access.log"))
 	if err != nil {

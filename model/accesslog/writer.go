@@ -1,7 +1,6 @@
 package accesslog
 
 import (
-	"bufio"
 	"io"
 	"strconv"
 	"time"
@@ -12,7 +11,6 @@ const W3CFields = "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-u
 
 const (
 	w3cSoftware  = "Microsoft Internet Information Services 10.0"
-	w3cTime      = "2006-01-02 15:04:05"
 	w3cServerIP  = "10.0.0.5"
 	w3cUserAgent = "poolsim"
 )
@@ -28,37 +26,32 @@ const (
 // It buffers: call Flush at the end. The first write error sticks. Logging
 // a line allocates nothing.
 type W3CWriter struct {
-	w       *bufio.Writer
-	start   time.Time
-	started bool
-	err     error
-	line    []byte
+	file  *W3CFile
+	start time.Time
+	line  []byte
 }
 
 // NewW3CWriter returns a writer whose time 0 is start.
 func NewW3CWriter(w io.Writer, start time.Time) *W3CWriter {
-	return &W3CWriter{w: bufio.NewWriterSize(w, 64<<10), start: start.UTC(), line: make([]byte, 0, 256)}
+	return &W3CWriter{file: NewW3CFile(w, w3cSoftware, "1.0", W3CFields), start: start.UTC(), line: make([]byte, 0, 256)}
 }
 
 // Log writes the line of a request of client clientID for method and path,
 // that ended at offset at from the start with status and substatus after
 // taken.
 func (x *W3CWriter) Log(at time.Duration, clientID int, method, path string, status, substatus int, taken time.Duration) error {
-	if x.err != nil {
-		return x.err
+	if err := x.file.Err(); err != nil {
+		return err
 	}
 	t := x.start.Add(at)
-	if !x.started {
-		x.header(t)
-	}
 	b := x.line[:0]
-	b = t.AppendFormat(b, w3cTime)
+	b = t.AppendFormat(b, W3CTime)
 	b = append(b, ' ')
 	b = append(b, w3cServerIP...)
 	b = append(b, ' ')
-	b = appendField(b, method)
+	b = AppendW3CField(b, method, 0)
 	b = append(b, ' ')
-	b = appendField(b, path)
+	b = AppendW3CField(b, path, 0)
 	b = append(b, " - 80 - "...)
 	id := uint32(clientID) + 256 // never 10.0.0.5
 	b = append(b, "10."...)
@@ -77,49 +70,8 @@ func (x *W3CWriter) Log(at time.Duration, clientID int, method, path string, sta
 	b = strconv.AppendInt(b, int64(taken/time.Millisecond), 10)
 	b = append(b, '\r', '\n')
 	x.line = b
-	if _, err := x.w.Write(b); err != nil {
-		x.err = err
-	}
-	return x.err
+	return x.file.WriteLine(t, b)
 }
 
 // Flush writes the directives if no line was logged, then the buffer.
-func (x *W3CWriter) Flush() error {
-	if x.err != nil {
-		return x.err
-	}
-	if !x.started {
-		x.header(x.start)
-	}
-	if err := x.w.Flush(); err != nil {
-		x.err = err
-	}
-	return x.err
-}
-
-func (x *W3CWriter) header(t time.Time) {
-	x.started = true
-	b := append(x.line[:0], "#Software: "+w3cSoftware+"\r\n#Version: 1.0\r\n#Date: "...)
-	b = t.AppendFormat(b, w3cTime)
-	b = append(b, "\r\n#Fields: "+W3CFields+"\r\n"...)
-	x.line = b
-	if _, err := x.w.Write(b); err != nil {
-		x.err = err
-	}
-}
-
-// appendField appends s as one W3C field: '-' when empty, spaces and
-// control characters as '+'.
-func appendField(b []byte, s string) []byte {
-	if s == "" {
-		return append(b, '-')
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c == 0x7f {
-			c = '+'
-		}
-		b = append(b, c)
-	}
-	return b
-}
+func (x *W3CWriter) Flush() error { return x.file.Flush(x.start) }

@@ -136,19 +136,9 @@ func gamma(y []float64) Candidate {
 	meanLog /= n
 	s := math.Log(mean) - meanLog
 	k := (3 - s + math.Sqrt((s-3)*(s-3)+24*s)) / (12 * s)
-	for i := 0; i < 100; i++ {
-		g := math.Log(k) - mathext.Digamma(k) - s
-		dg := 1/k - trigamma(k)
-		next := k - g/dg
-		if next <= 0 {
-			next = k / 2
-		}
-		if math.Abs(next-k) < 1e-12*k {
-			k = next
-			break
-		}
-		k = next
-	}
+	k = newtonShape(k, 100, func(k float64) (float64, float64) {
+		return math.Log(k) - mathext.Digamma(k) - s, 1/k - trigamma(k)
+	})
 	rate := k / mean
 	d := distuv.Gamma{Alpha: k, Beta: rate}
 	ll := 0.0
@@ -161,6 +151,25 @@ func gamma(y []float64) Candidate {
 	seRate := math.Sqrt(trigamma(k) / det / n)
 	return Candidate{Dist: model.Dist{Kind: "gamma", Mean: sec(mean), Shape: round4(k)}, LogLik: ll, K: 2,
 		Params: []float64{k, rate}, StdErr: []float64{seK, seRate}, cdf: d.CDF}
+}
+
+// newtonShape solves g(k) = 0 for a shape k > 0 by Newton's method from
+// k, for at most steps steps; f returns g(k) and g'(k). A step that would
+// leave k ≤ 0 halves k instead; it stops when a step changes k by less
+// than 1e-12 of it.
+func newtonShape(k float64, steps int, f func(k float64) (g, dg float64)) float64 {
+	for i := 0; i < steps; i++ {
+		g, dg := f(k)
+		next := k - g/dg
+		if next <= 0 {
+			next = k / 2
+		}
+		if math.Abs(next-k) < 1e-12*k {
+			return next
+		}
+		k = next
+	}
+	return k
 }
 
 // trigamma is ψ'(x), by recurrence to x ≥ 6 and the asymptotic series.
@@ -187,8 +196,7 @@ func weibull(y []float64) Candidate {
 		meanLog += z[i]
 	}
 	meanLog /= n
-	k := 1.0
-	for i := 0; i < 200; i++ {
+	k := newtonShape(1, 200, func(k float64) (float64, float64) {
 		var s0, s1, s2 float64
 		for _, lz := range z {
 			e := math.Exp(k * lz)
@@ -196,18 +204,8 @@ func weibull(y []float64) Candidate {
 			s1 += e * lz
 			s2 += e * lz * lz
 		}
-		g := s1/s0 - 1/k - meanLog
-		dg := (s2*s0-s1*s1)/(s0*s0) + 1/(k*k)
-		next := k - g/dg
-		if next <= 0 {
-			next = k / 2
-		}
-		if math.Abs(next-k) < 1e-12*k {
-			k = next
-			break
-		}
-		k = next
-	}
+		return s1/s0 - 1/k - meanLog, (s2*s0-s1*s1)/(s0*s0) + 1/(k*k)
+	})
 	s0 := 0.0
 	for _, lz := range z {
 		s0 += math.Exp(k * lz)

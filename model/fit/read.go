@@ -5,7 +5,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -287,16 +286,7 @@ func (w *Workload) httperr(rec *accesslog.Record) {
 // makeClasses gives the busiest n class names their own class and the
 // rest one class.
 func (w *Workload) makeClasses(counts map[string]int64, paths map[string]map[string]int64, n int) {
-	names := make([]string, 0, len(counts))
-	for k := range counts {
-		names = append(names, k)
-	}
-	sort.Slice(names, func(i, j int) bool {
-		if counts[names[i]] != counts[names[j]] {
-			return counts[names[i]] > counts[names[j]]
-		}
-		return names[i] < names[j]
-	})
+	names := byCount(counts)
 	newClass := func(name string, seed uint64) *Class {
 		return &Class{Name: name, Paths: map[string]int64{},
 			all: reservoir{r: rand.New(rand.NewPCG(seed, 1))}, low: reservoir{r: rand.New(rand.NewPCG(seed, 2))}}

@@ -62,7 +62,8 @@ func (w *Workload) TOML(head []byte) []byte {
 	return b.Bytes()
 }
 
-func sortedPaths(m map[string]int64) []string {
+// byCount returns m's keys, the largest count first, ties by name.
+func byCount(m map[string]int64) []string {
 	s := make([]string, 0, len(m))
 	for k := range m {
 		s = append(s, k)
@@ -83,7 +84,7 @@ func (w *Workload) writeClass(b *bytes.Buffer, c *Class) {
 	if c.Name == restClass {
 		what = "every other path, such as"
 	}
-	p("\n[classes.%s]   # %d requests (%.1f%%); %s %s\n", c.Name, c.Count, 100*share, what, strings.Join(sortedPaths(c.Paths), ", "))
+	p("\n[classes.%s]   # %d requests (%.1f%%); %s %s\n", c.Name, c.Count, 100*share, what, strings.Join(byCount(c.Paths), ", "))
 	chosen, label := c.LowLoad, fmt.Sprintf("low load, n = %d", len(c.low.x))
 	if chosen == nil {
 		chosen, label = c.All, fmt.Sprintf("every request, n = %d", len(c.all.x))
@@ -130,7 +131,7 @@ func (w *Workload) writeClients(b *bytes.Buffer) {
 			}
 			p("profile = [%s]   # the logs' rate in each hour of the day (UTC) over the mean\n", strings.Join(pts, ", "))
 		}
-		if paths := sortedPaths(c.Paths); len(paths) > 0 && strings.HasPrefix(paths[0], "/") && !strings.ContainsAny(paths[0], " \t") {
+		if paths := byCount(c.Paths); len(paths) > 0 && strings.HasPrefix(paths[0], "/") && !strings.ContainsAny(paths[0], " \t") {
 			p("uri = %s\n", model.QuoteString(paths[0]))
 		}
 	}

@@ -40,6 +40,13 @@ type builder struct {
 
 type entry struct{ key, value, comment string }
 
+// mapping is where a server's setting goes: the scenario key it sets and
+// how its value is read (each server has its own kinds of values).
+type mapping[K any] struct {
+	key  string
+	kind K
+}
+
 func newBuilder(file string) *builder {
 	return &builder{file: file, tables: map[string][]entry{}}
 }

@@ -2,7 +2,6 @@ package serverconf
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -34,10 +33,7 @@ const (
 
 // iisMapped lists the attributes poolsim models and the key each sets
 // (docs: IIS configuration reference, applicationPools/add and children).
-var iisMapped = map[string]struct {
-	key  string
-	kind iisKind
-}{
+var iisMapped = map[string]mapping[iisKind]{
 	"name":                                    {"pool.name", kString},
 	"queueLength":                             {"pool.queue_length", kInt},
 	"enable32BitAppOnWin64":                   {"pool.bitness", kBitness},
@@ -317,14 +313,4 @@ func iisSpan(s string) (model.Duration, error) {
 	d := time.Duration(days)*24*time.Hour + time.Duration(h)*time.Hour + time.Duration(m)*time.Minute +
 		time.Duration(sec*1e9+0.5)
 	return model.Duration(engine.FromDuration(d)), nil
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	k := make([]string, 0, len(m))
-	for s := range m {
-		k = append(k, s)
-	}
-	sort.Strings(k)
-	return k
 }

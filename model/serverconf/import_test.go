@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/poolsim/poolsim/internal/golden"
 	"time"
 
 	"github.com/poolsim/poolsim/engine"
@@ -52,38 +54,7 @@ func TestImportRoundTrip(t *testing.T) {
 				t.Errorf("pool %+v", sc.Pool)
 			}
 		}},
-		{"production-trend.toml", "trend", []string{"production-applicationHost.config"}, func(t *testing.T, sc *model.Scenario) {
-			p := sc.Pool
-			// <add> wins over <applicationPoolDefaults> attribute by
-			// attribute; defaults fill in what the pool leaves out;
-			// time spans d.hh:mm:ss; memory in KB; disallowOverlappingRotation
-			// negated; TcpLevel is tcp; enable32BitAppOnWin64 is 32 bits.
-			checks := []struct {
-				what string
-				ok   bool
-			}{
-				{"queue_length 4000 (add over defaults' 2000)", p.QueueLength == 4000},
-				{"idle_timeout 0s (add over defaults' 45m)", p.IdleTimeout == 0},
-				{"ping.enabled from the defaults", p.Ping.Enabled},
-				{"ping interval 10s, response 1m", p.Ping.Interval == s(10) && p.Ping.ResponseTime == s(60)},
-				{"max_processes 2", p.MaxProcesses == 2},
-				{"shutdown_time_limit 30s", p.ShutdownTimeLimit == s(30)},
-				{"recycle.time 1.05:00:00 = 29h", p.Recycle.Time == h(29)},
-				{"recycle.requests 100000", p.Recycle.Requests == 100000},
-				{"private_memory 1048576 KB = 1GB", p.Recycle.PrivateMemory == 1<<30},
-				{"virtual_memory 3145728 KB = 3GB", p.Recycle.VirtualMemory == 3<<30},
-				{"not overlapping", !p.Recycle.Overlapping},
-				{"schedule: the defaults' entry, then the pool's", len(p.Recycle.Schedule) == 3 && p.Recycle.Schedule[0] == model.TimeOfDay(2*engine.Hour) && p.Recycle.Schedule[2] == model.TimeOfDay(15*engine.Hour+30*engine.Minute)},
-				{"rapid fail 10 in 10m", p.RapidFail.Enabled && p.RapidFail.MaxCrashes == 10 && p.RapidFail.Interval == model.Duration(10*engine.Minute)},
-				{"load_balancer tcp", p.LoadBalancer == "tcp"},
-				{"bitness 32", p.Bitness == 32},
-			}
-			for _, c := range checks {
-				if !c.ok {
-					t.Errorf("%s: pool %+v", c.what, p)
-				}
-			}
-		}},
+		{"production-trend.toml", "trend", []string{"production-applicationHost.config"}, checkProductionTrend},
 		{"production-default.toml", "DefaultAppPool", []string{"production-applicationHost.config"}, func(t *testing.T, sc *model.Scenario) {
 			// A pool with no attributes of its own takes the defaults'.
 			if sc.Pool.QueueLength != 2000 || sc.Pool.IdleTimeout != model.Duration(45*engine.Minute) || sc.Pool.Recycle.Time != 0 {
@@ -137,19 +108,8 @@ func TestImportRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "golden", tt.golden)
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, res.Text, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (go test -update writes it)", err)
-			}
-			if string(want) != string(res.Text) {
-				t.Errorf("scenario differs from %s (go test -update rewrites it):\n%s", golden, res.Text)
+			if err := golden.Compare(filepath.Join("testdata", "golden", tt.golden), res.Text, *update); err != nil {
+				t.Errorf("scenario: %v\n%s", err, res.Text)
 			}
 			sc, err := model.Decode(tt.golden, res.Text)
 			if err != nil {
@@ -162,6 +122,43 @@ func TestImportRoundTrip(t *testing.T) {
 				t.Fatalf("run: %v, %v arrivals", err, r.Metrics.Arrivals)
 			}
 		})
+	}
+}
+
+// checkProductionTrend checks the IIS rules on the pool "trend" of
+// production-applicationHost.config: <add> wins over
+// <applicationPoolDefaults> attribute by attribute; defaults fill in what
+// the pool leaves out; time spans d.hh:mm:ss; memory in KB;
+// disallowOverlappingRotation negated; TcpLevel is tcp;
+// enable32BitAppOnWin64 is 32 bits.
+func checkProductionTrend(t *testing.T, sc *model.Scenario) {
+	h := func(n int) model.Duration { return model.Duration(engine.Time(n) * engine.Hour) }
+	s := func(n int) model.Duration { return model.Duration(engine.Time(n) * engine.Second) }
+	p := sc.Pool
+	checks := []struct {
+		what string
+		ok   bool
+	}{
+		{"queue_length 4000 (add over defaults' 2000)", p.QueueLength == 4000},
+		{"idle_timeout 0s (add over defaults' 45m)", p.IdleTimeout == 0},
+		{"ping.enabled from the defaults", p.Ping.Enabled},
+		{"ping interval 10s, response 1m", p.Ping.Interval == s(10) && p.Ping.ResponseTime == s(60)},
+		{"max_processes 2", p.MaxProcesses == 2},
+		{"shutdown_time_limit 30s", p.ShutdownTimeLimit == s(30)},
+		{"recycle.time 1.05:00:00 = 29h", p.Recycle.Time == h(29)},
+		{"recycle.requests 100000", p.Recycle.Requests == 100000},
+		{"private_memory 1048576 KB = 1GB", p.Recycle.PrivateMemory == 1<<30},
+		{"virtual_memory 3145728 KB = 3GB", p.Recycle.VirtualMemory == 3<<30},
+		{"not overlapping", !p.Recycle.Overlapping},
+		{"schedule: the defaults' entry, then the pool's", len(p.Recycle.Schedule) == 3 && p.Recycle.Schedule[0] == model.TimeOfDay(2*engine.Hour) && p.Recycle.Schedule[2] == model.TimeOfDay(15*engine.Hour+30*engine.Minute)},
+		{"rapid fail 10 in 10m", p.RapidFail.Enabled && p.RapidFail.MaxCrashes == 10 && p.RapidFail.Interval == model.Duration(10*engine.Minute)},
+		{"load_balancer tcp", p.LoadBalancer == "tcp"},
+		{"bitness 32", p.Bitness == 32},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			t.Errorf("%s: pool %+v", c.what, p)
+		}
 	}
 }
 

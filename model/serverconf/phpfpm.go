@@ -69,10 +69,7 @@ const (
 
 // phpMapped lists the settings poolsim's php-fpm preset models (model's
 // [php_fpm] table, presets.go) and the key each sets.
-var phpMapped = map[string]struct {
-	key  string
-	kind phpKind
-}{
+var phpMapped = map[string]mapping[phpKind]{
 	"pm":                          {"pm", pEnum},
 	"pm.max_children":             {"max_children", pInt},
 	"pm.start_servers":            {"start_servers", pInt},

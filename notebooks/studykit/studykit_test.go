@@ -1,12 +1,13 @@
 package studykit
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/poolsim/poolsim/experiments/sweeptest"
 
 	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/plots"
@@ -43,19 +44,7 @@ values = [2, 4]
 // RunTo writes them, cell for cell, and charts drawn from them carry the
 // footnote.
 func TestTablesAreTheCSV(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "small.toml"), []byte(scenario), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	e, err := experiments.Parse(filepath.Join(dir, "exp.toml"), []byte(experiment), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "out")
-	res, err := experiments.RunTo(context.Background(), e, out, experiments.Options{Parallel: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, res := sweeptest.Run(t, scenario, experiment)
 	for _, tc := range []struct {
 		mem  *plots.Table
 		file string

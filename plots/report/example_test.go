@@ -3,9 +3,10 @@ package report
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/poolsim/poolsim/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the committed example report, docs/examples/recycle-strategies/report.html")
@@ -31,18 +32,7 @@ func TestExampleReport(t *testing.T) {
 	if err := render(&got, p); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, File)
-	if *update {
-		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("%s is not what poolsim report draws from its tables today (go test ./plots/report -run Example -update redraws it)", path)
+	if err := golden.Compare(filepath.Join(dir, File), got.Bytes(), *update); err != nil {
+		t.Errorf("the example report is not what poolsim report draws from its tables today: %v", err)
 	}
 }

@@ -1,12 +1,13 @@
 package report
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/poolsim/poolsim/experiments/sweeptest"
 
 	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/model"
@@ -55,18 +56,7 @@ y = "crashes"
 // sweep runs the small experiment into a fresh directory.
 func sweep(t *testing.T) string {
 	t.Helper()
-	src := t.TempDir()
-	if err := os.WriteFile(filepath.Join(src, "small.toml"), []byte(scenario), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	e, err := experiments.Parse(filepath.Join(src, "exp.toml"), []byte(experiment), src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(t.TempDir(), "out")
-	if _, err := experiments.RunTo(context.Background(), e, dir, experiments.Options{Parallel: 2}); err != nil {
-		t.Fatal(err)
-	}
+	dir, _ := sweeptest.Run(t, scenario, experiment)
 	return dir
 }
 

@@ -194,12 +194,35 @@ func compareCase(o options, name string) (*caseResult, error) {
 			}
 		}
 		r := row{caseName: name, metric: m, real: summarize(xr, o.conf), sim: summarize(xs, o.conf), paired: summarize(xp, o.conf)}
+		r.paired.half = max(r.paired.half, resolution(m, cr.runs))
 		r.gated = contains(s.gate, m)
 		r.diffHalf = welch(r.real, r.sim, o.conf)
 		r.verdict, r.failed = verdict(r)
 		cr.rows = append(cr.rows, r)
 	}
 	return cr, nil
+}
+
+// resolution is the smallest difference a metric can show between a real
+// run and its replication: one event for a count (an event within
+// milliseconds of the horizon falls on either side of it in the two), one
+// request for a rate. The paired interval is never narrower, so that a
+// handful of runs whose differences happen to be equal do not make an
+// interval of width zero.
+func resolution(metric string, runs []realRun) float64 {
+	switch {
+	case metricKind(metric) == "worker events":
+		return 1
+	case strings.HasPrefix(metric, "rate_"):
+		var n float64
+		for _, r := range runs {
+			n += r.Metrics["arrivals"] / float64(len(runs))
+		}
+		if n > 0 {
+			return 1 / n
+		}
+	}
+	return 0
 }
 
 // verdict is the paired test: real run r and replication r share their

@@ -65,3 +65,17 @@ func TestWriteDoc(t *testing.T) {
 		t.Error("a file without markers was accepted")
 	}
 }
+
+// TestResolution: a count can differ by one event at the horizon, a rate by
+// one request; times have no floor.
+func TestResolution(t *testing.T) {
+	runs := []realRun{{Metrics: map[string]float64{"arrivals": 800}}, {Metrics: map[string]float64{"arrivals": 1200}}}
+	for _, tt := range []struct {
+		metric string
+		want   float64
+	}{{"recycles", 1}, {"crashes", 1}, {"rate_503", 1.0 / 1000}, {"response_mean_s", 0}} {
+		if got := resolution(tt.metric, runs); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("resolution(%s) = %g, want %g", tt.metric, got, tt.want)
+		}
+	}
+}

@@ -7,11 +7,16 @@ import (
 
 // facts measures, from one run, the server behaviours that poolsim's
 // presets depend on:
-//   - respawn_crash_ms: from the master logging a crashed worker's exit to
-//     the log line of its replacement's start (php-fpm: "child N started",
-//     logged by the master after fork; gunicorn: "Booting worker", logged by
-//     the new worker);
-//   - respawn_exit_ms: the same after a normal exit (max_requests recycle);
+//   - log_crash_to_start_ms: from the master logging a crashed worker's
+//     exit to the log line of its replacement's start (php-fpm: "child N
+//     started", logged by the master after fork; gunicorn: "Booting
+//     worker", logged by the new worker before it initialises): the
+//     master's part of a respawn, not the downtime (facts.sh measures that);
+//   - log_exit_to_start_ms: the same after a normal exit (php-fpm: after
+//     the master reaped the child, so without the child's own shutdown;
+//     gunicorn: from the exiting worker's "Autorestarting" line);
+//   - log_timeout_to_start_ms: from the execution limit's kill line
+//     ("execution timed out", "WORKER TIMEOUT") to the replacement's start;
 //   - abandoned_unfaulted: requests that asked for no fault yet were
 //     abandoned (killed in a worker that another request's fault or a
 //     reload took down);
@@ -21,9 +26,9 @@ import (
 //     does not model;
 //   - hang_end_s_*: when a hanging request ended for its client (the
 //     execution limit's kill, as the client sees it), after its send.
-func facts(plan []Request, rr *runResult, events []ServerEvent, reasons map[int]string) map[string]float64 {
+func facts(server string, plan []Request, rr *runResult, events []ServerEvent, reasons map[int]string) map[string]float64 {
 	f := map[string]float64{"abandoned_unfaulted": 0}
-	var crashGaps, exitGaps []float64
+	var crashGaps, exitGaps, timeoutGaps []float64
 	for i, ev := range events {
 		var gaps *[]float64
 		switch ev.Kind {
@@ -31,6 +36,8 @@ func facts(plan []Request, rr *runResult, events []ServerEvent, reasons map[int]
 			gaps = &crashGaps
 		case "exit":
 			gaps = &exitGaps
+		case "timeout_kill":
+			gaps = &timeoutGaps
 		default:
 			continue
 		}
@@ -41,10 +48,11 @@ func facts(plan []Request, rr *runResult, events []ServerEvent, reasons map[int]
 			}
 		}
 	}
-	f["respawn_crash_ms_mean"], f["respawn_crash_n"] = mean(crashGaps), float64(len(crashGaps))
-	f["respawn_crash_ms_max"] = quantile(crashGaps, 1)
-	f["respawn_exit_ms_mean"], f["respawn_exit_n"] = mean(exitGaps), float64(len(exitGaps))
-	f["respawn_exit_ms_max"] = quantile(exitGaps, 1)
+	f["log_crash_to_start_ms_mean"], f["log_crash_to_start_n"] = mean(crashGaps), float64(len(crashGaps))
+	f["log_crash_to_start_ms_max"] = quantile(crashGaps, 1)
+	f["log_exit_to_start_ms_mean"], f["log_exit_to_start_n"] = mean(exitGaps), float64(len(exitGaps))
+	f["log_exit_to_start_ms_max"] = quantile(exitGaps, 1)
+	f["log_timeout_to_start_ms_mean"] = mean(timeoutGaps)
 
 	var hangEnds, extra []float64
 	for i := range plan {
@@ -64,6 +72,40 @@ func facts(plan []Request, rr *runResult, events []ServerEvent, reasons map[int]
 	f["hang_end_s_mean"] = mean(hangEnds)
 	f["hang_end_s_min"] = quantile(hangEnds, 0)
 	f["hang_end_s_max"] = quantile(hangEnds, 1)
+	// A whole-pool reload (php-fpm: emergency restart or SIGUSR2): from its
+	// start to the first SIGTERM the master sends the children still
+	// running (process_control_timeout = 0: at its next wake-up), and to
+	// "ready to handle connections"; gunicorn (SIGHUP): to the first new
+	// worker's boot.
+	var toTerm, toReady, execReady []float64
+	for i, ev := range events {
+		if ev.Kind != "emergency_restart" && ev.Kind != "reload" {
+			continue
+		}
+		termSeen := false
+		var exec time.Time
+		for _, next := range events[i+1:] {
+			d := next.At.Sub(ev.At).Seconds() * 1e3
+			if next.Kind == "exec" {
+				exec = next.At
+			}
+			if next.Kind == "ready" && !exec.IsZero() {
+				execReady = append(execReady, next.At.Sub(exec).Seconds()*1e3)
+			}
+			if next.Kind == "sigterm_sent" && !termSeen {
+				toTerm, termSeen = append(toTerm, d), true
+			}
+			if next.Kind == "ready" || next.Kind == "start_in_reload" && server == "gunicorn" {
+				toReady = append(toReady, d)
+				break
+			}
+		}
+	}
+	f["reload_n"] = float64(len(toReady))
+	f["reload_to_sigterm_ms"] = mean(toTerm)
+	f["reload_to_ready_ms"] = mean(toReady)
+	f["reload_to_ready_ms_max"] = quantile(toReady, 1)
+	f["reload_exec_to_ready_ms"] = mean(execReady)
 	if !rr.signalAt.IsZero() {
 		f["signal_at_s"] = rr.signalAt.Sub(rr.start).Seconds()
 		// The pool's pause: the longest span around the signal with no

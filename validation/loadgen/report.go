@@ -58,7 +58,7 @@ func report(o options, sc *model.Scenario, plan []Request, rr *runResult) (*Repo
 	warm, horizon := sc.Warmup.T().Duration(), sc.Horizon.T().Duration()
 	m := map[string]float64{}
 	for _, k := range []string{OutOK, OutError, OutRejectedFull, OutRejectedOffline, OutAbandoned, OutClientTimeout,
-		OutGatewayTimeout, OutUnclassified, OutSendError} {
+		OutGatewayTimeout, OutUnclassified, OutSendError, "in_flight"} {
 		m[k] = 0
 	}
 	check := map[string]float64{"nginx_lines_unmatched": float64(unknownLines)}
@@ -78,6 +78,11 @@ func report(o options, sc *model.Scenario, plan []Request, rr *runResult) (*Repo
 			continue
 		}
 		m["arrivals"]++
+		// As poolsim counts it: a request not decided by the horizon is
+		// in flight, whatever it became afterwards.
+		if rr.start.Add(horizon).Before(res.sent.Add(res.latency)) {
+			out = "in_flight"
+		}
 		m[out]++
 		if out == OutOK {
 			resp = append(resp, res.latency.Seconds())
@@ -132,7 +137,7 @@ func report(o options, sc *model.Scenario, plan []Request, rr *runResult) (*Repo
 		"app_overrun_p99_ms":   quantile(appOver, 0.99),
 	}
 	rep := &Report{Scenario: o.scenario, Replication: o.replication, Server: o.server, Start: rr.start,
-		Metrics: m, Check: check, Quality: q, Facts: facts(plan, rr, events, reasons), Clean: true}
+		Metrics: m, Check: check, Quality: q, Facts: facts(o.server, plan, rr, events, reasons), Clean: true}
 	var why []string
 	if q["send_lag_p99_ms"] > o.gateLagMS {
 		why = append(why, fmt.Sprintf("send lag p99 %.2f ms > %.1f", q["send_lag_p99_ms"], o.gateLagMS))

@@ -30,6 +30,8 @@ var (
 		{regexp.MustCompile(`failed processes threshold .* initiating reload`), "emergency_restart"},
 		{regexp.MustCompile(`received SIGUSR2`), "reload"},
 		{regexp.MustCompile(`ready to handle connections`), "ready"},
+		{regexp.MustCompile(`sending signal 15 SIGTERM to child (\d+)`), "sigterm_sent"},
+		{regexp.MustCompile(`reloading: execvp`), "exec"},
 	}
 	gunLine = regexp.MustCompile(`^(\d+\.\d+) \[(\d+)\] \[\w+\] (.*)$`)
 	gunKind = []struct {
