@@ -38,6 +38,37 @@ func apply(src []byte, a, b int, edits []edit) string {
 	return sb.String()
 }
 
+// qualifiers chooses the name under which a file imports each package of
+// the split: the package's own name, or its alias (Plan.Aliases) where a
+// name of the file or its package takes it.
+type qualifiers struct {
+	s     *splitter
+	file  string
+	local func() map[string]bool // the names a qualifier must not shadow
+	taken map[string]bool
+	names map[string]string // package -> qualifier
+}
+
+func (q *qualifiers) of(pkg string) string {
+	if n, ok := q.names[pkg]; ok {
+		return n
+	}
+	if q.taken == nil {
+		q.taken = q.local()
+		q.names = map[string]string{}
+	}
+	n := pkg
+	if q.taken[pkg] {
+		n = q.s.plan.Aliases[pkg]
+		if n == "" || q.taken[n] {
+			q.s.rep.problemf("%s: %s is a local name there and has no free alias in Aliases", q.file, pkg)
+		}
+		q.s.rep.Aliased = append(q.s.rep.Aliased, fmt.Sprintf("%s: %s %q", q.file, n, q.s.pkgPath(pkg)))
+	}
+	q.names[pkg] = n
+	return n
+}
+
 // importLine is one import of a file being written.
 type importLine struct{ name, path string }
 
@@ -122,22 +153,8 @@ func (s *splitter) compose(dest string, ds []*decl, pkgNames map[string]bool) ([
 			}
 		}
 	}
-	qual := map[string]string{} // package -> qualifier
-	qualifier := func(p string) string {
-		if q, ok := qual[p]; ok {
-			return q
-		}
-		q := p
-		if local[p] {
-			q = s.plan.Aliases[p]
-			if q == "" || local[q] {
-				s.rep.problemf("%s: %s is a local name there and has no free alias in Aliases", dest, p)
-			}
-			s.rep.Aliased = append(s.rep.Aliased, fmt.Sprintf("%s: %s %q", dest, q, s.pkgPath(p)))
-		}
-		qual[p] = q
-		return q
-	}
+	quals := &qualifiers{s: s, file: dest, local: func() map[string]bool { return local }}
+	qualifier := quals.of
 	imports := map[importLine]bool{}
 	var header, body strings.Builder
 	for _, f := range s.files {

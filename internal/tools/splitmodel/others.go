@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"go/ast"
 	"go/format"
 	"go/parser"
@@ -165,36 +164,21 @@ func (s *splitter) rewriteFile(rel string, moving *srcFile) error {
 		}
 		imported[n] = true
 	}
-	var local map[string]bool
-	qual := map[string]string{}
-	qualifier := func(p string) string {
-		if q, ok := qual[p]; ok {
-			return q
-		}
-		if local == nil {
-			local = pkgLevel(filepath.Dir(path))
-			for _, d := range f.Decls {
-				if !qualifies(d) {
-					continue
-				}
-				for _, id := range plainIdents(d) {
-					if id.Obj != nil || !imported[id.Name] {
-						local[id.Name] = true
-					}
+	quals := &qualifiers{s: s, file: rel, local: func() map[string]bool {
+		local := pkgLevel(filepath.Dir(path))
+		for _, d := range f.Decls {
+			if !qualifies(d) {
+				continue
+			}
+			for _, id := range plainIdents(d) {
+				if id.Obj != nil || !imported[id.Name] {
+					local[id.Name] = true
 				}
 			}
 		}
-		q := p
-		if local[p] {
-			q = s.plan.Aliases[p]
-			if q == "" || local[q] {
-				s.rep.problemf("%s: %s is a local name there and has no free alias in Aliases", rel, p)
-			}
-			s.rep.Aliased = append(s.rep.Aliased, fmt.Sprintf("%s: %s %q", rel, q, s.pkgPath(p)))
-		}
-		qual[p] = q
-		return q
-	}
+		return local
+	}}
+	qualifier := quals.of
 	still := false
 	ast.Inspect(f, func(n ast.Node) bool {
 		se, ok := n.(*ast.SelectorExpr)
@@ -216,7 +200,7 @@ func (s *splitter) rewriteFile(rel string, moving *srcFile) error {
 		}
 		return true
 	})
-	if len(qual) == 0 && moving == nil {
+	if len(quals.names) == 0 && moving == nil {
 		if len(edits) > 0 {
 			s.out[rel] = []byte(apply(src, 0, len(src), edits))
 			s.rep.Rewritten = append(s.rep.Rewritten, rel+" (comments)")
@@ -227,10 +211,10 @@ func (s *splitter) rewriteFile(rel string, moving *srcFile) error {
 	if still {
 		lines = append(lines, string(src[off(spec.Pos()):off(spec.End())]))
 	}
-	for _, p := range sortedKeys(qual) {
+	for _, p := range sortedKeys(quals.names) {
 		l := strconv.Quote(s.pkgPath(p))
-		if qual[p] != p {
-			l = qual[p] + " " + l
+		if quals.names[p] != p {
+			l = quals.names[p] + " " + l
 		}
 		lines = append(lines, l)
 	}

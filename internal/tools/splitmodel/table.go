@@ -23,7 +23,6 @@ var poolsimFiles = map[string]string{
 	"decode_test.go":            "scenario/decode_test.go",
 	"input_test.go":             "scenario/input_test.go",
 	"keys_doc_test.go":          "scenario/keys_doc_test.go",
-	"observed_test.go":          "scenario/observed_test.go",
 	"override_test.go":          "scenario/override_test.go",
 	"units_test.go":             "scenario/units_test.go",
 
@@ -83,6 +82,7 @@ var poolsimFiles = map[string]string{
 	"mechanisms_helpers_test.go": "model/mechanisms_helpers_test.go",
 	"mser_test.go":               "model/mser_test.go",
 	"presets_test.go":            "model/presets_test.go",
+	"observed_test.go":           "model/observed_test.go",
 	"overlap_test.go":            "model/overlap_test.go",
 	"queueing_test.go":           "model/queueing_test.go",
 	"reload_test.go":             "model/reload_test.go",
@@ -108,9 +108,6 @@ var poolsimDecls = map[string]string{
 	"trace.go:TracePath":                           "scenario/trace.go",
 	"observed.go:scenarioDecoder.validateObserved": "scenario/observed.go",
 	"trace.go:scenarioDecoder.validateTrace":       "scenario/trace.go",
-
-	// Tests of the comparison with logs run the simulation.
-	"observed_test.go:TestCompareObservedScalesToTheMeasuredSpan": "model/observed_test.go",
 
 	// Which HTTPERR reasons a pool logs is the simulation's choice.
 	"httperr.go:HTTPErrReasons": "model/request.go",
@@ -144,6 +141,5 @@ var poolsimDecls = map[string]string{
 
 // poolsimCopies are small test helpers both sides' tests use.
 var poolsimCopies = map[string]string{
-	"override_test.go:set":              "model/rules_test.go",
-	"observed_test.go:observedScenario": "model/observed_test.go",
+	"override_test.go:set": "model/rules_test.go",
 }
