@@ -170,6 +170,8 @@ func TestParseErrors(t *testing.T) {
 		{"variant sets a key twice", "scenario = \"small.toml\"\n[variants.a]\n\"pool.threads\" = 3\npool.threads = 4\n", []string{`exp.toml:4: variants.a.pool.threads = 4: set twice (line 3)`}},
 		{"array of tables in a variant", "scenario = \"small.toml\"\n[variants.a]\n[[variants.a.things]]\nk = 1\n", []string{`exp.toml:4: variants.a.things.k: inside an array of tables`}},
 		{"override bad", "scenario = \"small.toml\"\n[overrides]\nhorizon = \"long\"\n", []string{`exp.toml:3: overrides: horizon = "long"`}},
+		{"sweep not tables", "scenario = \"small.toml\"\nsweep = 3\n", []string{"exp.toml:2: sweep = 3: want [[sweep]] tables with key and values"}},
+		{"chart not tables", "scenario = \"small.toml\"\nchart = \"x\"\n", []string{`exp.toml:2: chart = "x": want [[chart]] tables`}},
 		{"sweep no values", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalues = []\n", []string{"exp.toml:4: sweep.values = []: the [[sweep]] of pool.threads needs values = [ ... ] with at least one value"}},
 		{"sweep no key", "scenario = \"small.toml\"\n[[sweep]]\nvalues = [1]\n", []string{"exp.toml:2: sweep.key: required: the dotted key the [[sweep]] sets"}},
 		{"sweep bad value", "scenario = \"small.toml\"\n[[sweep]]\nkey = \"pool.threads\"\nvalues = [1, -2]\n", []string{"exp.toml:2: [[sweep]]: pool.threads = -2: must be between 1 and"}},

@@ -166,16 +166,22 @@ func tables(v any) ([]map[string]any, bool) {
 	return nil, false
 }
 
-func (p *parser) sweeps(e *Experiment, m map[string]any) {
-	raw, ok := m["sweep"]
+// tableArray returns the array of tables at key of m (none when key is
+// absent), or reports want when key holds something else.
+func (p *parser) tableArray(m map[string]any, key, want string) []map[string]any {
+	raw, ok := m[key]
 	if !ok {
-		return
+		return nil
 	}
 	ts, ok := tables(raw)
 	if !ok {
-		p.errorf(p.line(-1, "sweep"), "sweep", valueText(raw), "want [[sweep]] tables with key and values")
-		return
+		p.errorf(p.line(-1, key), key, valueText(raw), "%s", want)
 	}
+	return ts
+}
+
+func (p *parser) sweeps(e *Experiment, m map[string]any) {
+	ts := p.tableArray(m, "sweep", "want [[sweep]] tables with key and values")
 	for i, t := range ts {
 		if s, ok := p.sweep(e, i, t); ok {
 			e.Sweeps = append(e.Sweeps, s)
@@ -244,15 +250,7 @@ func (p *parser) sweep(e *Experiment, i int, t map[string]any) (Sweep, bool) {
 }
 
 func (p *parser) charts(e *Experiment, m map[string]any) {
-	raw, ok := m["chart"]
-	if !ok {
-		return
-	}
-	ts, ok := tables(raw)
-	if !ok {
-		p.errorf(p.line(-1, "chart"), "chart", valueText(raw), "want [[chart]] tables")
-		return
-	}
+	ts := p.tableArray(m, "chart", "want [[chart]] tables")
 	for i, t := range ts {
 		c := Chart{Line: p.line(i, "chart")}
 		for _, f := range []struct {

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/poolsim/poolsim/internal/stattest"
 	"github.com/poolsim/poolsim/model"
 )
 
@@ -175,7 +176,8 @@ replications = 4
 }
 
 // summary.csv agrees with results.csv: the mean and the Student-t
-// half-width recomputed from the rows by the textbook two-pass formulas.
+// half-width recomputed from the rows by the textbook two-pass formulas
+// (stattest.MeanCI, not the streaming accumulator the sweep uses).
 func TestSummaryAgreesWithResults(t *testing.T) {
 	e := parseString(t, strings.Replace(fakeExperiment, "replications = 6", "replications = 4", 1), modelSimulator)
 	dir := t.TempDir()
@@ -192,7 +194,6 @@ func TestSummaryAgreesWithResults(t *testing.T) {
 	if len(summary)-1 != len(e.Points()) || len(groups) != len(e.Points()) {
 		t.Fatalf("%d summary rows and %d groups of results, want %d", len(summary)-1, len(groups), len(e.Points()))
 	}
-	tq := tQuantile(e.Confidence, float64(e.Replications-1))
 	for _, s := range summary[1:] {
 		rows := groups[strings.Join(s[:nkeys], "|")]
 		if n, _ := strconv.Atoi(s[nkeys]); n != len(rows) || n != e.Replications {
@@ -207,16 +208,7 @@ func TestSummaryAgreesWithResults(t *testing.T) {
 				}
 				xs = append(xs, x)
 			}
-			var sum float64
-			for _, x := range xs {
-				sum += x
-			}
-			mean := sum / float64(len(xs))
-			var ss float64
-			for _, x := range xs {
-				ss += (x - mean) * (x - mean)
-			}
-			ci := tq * math.Sqrt(ss/float64(len(xs)-1)/float64(len(xs)))
+			mean, ci := stattest.MeanCI(xs, e.Confidence)
 			gotMean, _ := parseCell(s[nkeys+1+2*m])
 			gotCI, _ := parseCell(s[nkeys+2+2*m])
 			if !near(gotMean, mean) || !near(gotCI, ci) {

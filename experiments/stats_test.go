@@ -1,13 +1,13 @@
 package experiments
 
 import (
-	"github.com/poolsim/poolsim/internal/stattest"
 	"math"
 	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/poolsim/poolsim/internal/stattest"
 )
 
 // coverageLevel is the level of the binomial acceptance regions of the
@@ -57,7 +57,7 @@ func TestAccMatchesGonum(t *testing.T) {
 	if !near(a.mean(0), mean) || !near(math.Sqrt(a.variance(0)), sd) {
 		t.Errorf("acc mean %v sd %v, gonum %v %v", a.mean(0), math.Sqrt(a.variance(0)), mean, sd)
 	}
-	tq := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: 16}.Quantile(0.975)
+	tq := stattest.TQuantile(0.975, 16)
 	if hw := a.halfWidth(0, 0.95); !near(hw, tq*sd/math.Sqrt(17)) {
 		t.Errorf("half-width %v, want %v", hw, tq*sd/math.Sqrt(17))
 	}
@@ -79,7 +79,7 @@ func TestWelchEqualVariances(t *testing.T) {
 		b.add([]float64{v + 10})
 	}
 	s2 := a.variance(0) // = b's
-	want := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: 8}.Quantile(0.975) * math.Sqrt(2*s2/5)
+	want := stattest.TQuantile(0.975, 8) * math.Sqrt(2*s2/5)
 	if got := welchHalfWidth(a, b, 0, 0.95); !near(got, want) {
 		t.Errorf("Welch %v, pooled %v", got, want)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,7 +42,7 @@ func TestWhere(t *testing.T) {
 			}
 		}
 		got := tab.Where(tc.column, tc.value)
-		if len(got.Rows) != want || !slicesEqual(got.Columns, tab.Columns) {
+		if len(got.Rows) != want || !slices.Equal(got.Columns, tab.Columns) {
 			t.Errorf("Where(%q, %q): %d rows, want %d", tc.column, tc.value, len(got.Rows), want)
 		}
 		for _, r := range got.Rows {
@@ -118,5 +119,3 @@ func mustRead(t *testing.T, path string) *Table {
 	}
 	return tab
 }
-
-func slicesEqual(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }

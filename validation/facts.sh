@@ -115,12 +115,14 @@ say "php-fpm emergency restart threshold 3 in 10 s, six SIGKILL crashes in $(gre
 FPM_ER_THRESHOLD=0
 
 for lim in 1s 2s; do
-	SERVER=php-fpm WORKERS=1 TERMINATE=$lim
+	# With an emergency restart threshold of 3 in 10 s: do the kills count?
+	SERVER=php-fpm WORKERS=1 TERMINATE=$lim FPM_ER_THRESHOLD=3 FPM_ER_INTERVAL=10s
 	server "fpm-limit-$lim"
 	ends=""
 	for i in $(seq 6); do ends="$ends $(t "$VS_URL?hang=1" | cut -d' ' -f2)"; sleep 0.$((RANDOM % 9)); done
-	say "php-fpm request_terminate_timeout=$lim: hanging requests ended (502) after$ends s; $(grep -m1 'heartbeat have been set up' "$RUN/php-fpm.log" | sed 's/.*: //')"
+	say "php-fpm request_terminate_timeout=$lim: hanging requests ended (502) after$ends s; $(grep -m1 'heartbeat have been set up' "$RUN/php-fpm.log" | sed 's/.*: //'); $(grep -c 'exited on signal 15' "$RUN/php-fpm.log") SIGTERM exits, $(grep -c 'initiating reload' "$RUN/php-fpm.log") emergency restarts (threshold 3 in 10 s)"
 done
+FPM_ER_THRESHOLD=0
 TERMINATE=0
 for lim in 1 2; do
 	SERVER=gunicorn WORKERS=1 GUNICORN_TIMEOUT=$lim

@@ -245,6 +245,20 @@ func (f *flagSet) parseOne(c *cli, args []string, what string) (arg string, stat
 	return pos[0], exitOK, true
 }
 
+// parseSome parses the arguments of a command that takes one or more
+// positional arguments; none is a usage error saying none (e.g. "no files
+// to check").
+func (f *flagSet) parseSome(c *cli, args []string, none string) (pos []string, status int, ok bool) {
+	pos, status, stop := f.parse(c, args)
+	if stop {
+		return nil, status, false
+	}
+	if len(pos) == 0 {
+		return nil, f.usageError(c, "%s", none), false
+	}
+	return pos, exitOK, true
+}
+
 // parseNone parses the arguments of a command that takes flags only.
 func (f *flagSet) parseNone(c *cli, args []string) (status int, ok bool) {
 	pos, status, stop := f.parse(c, args)

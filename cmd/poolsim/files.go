@@ -92,6 +92,24 @@ func (a *atomicFile) abort() {
 	os.Remove(a.f.Name())
 }
 
+// writeResult writes data, a command's whole result, to the file path,
+// atomically, or to stdout when path is "".
+func writeResult(stdout io.Writer, path string, data []byte) error {
+	if path == "" {
+		_, err := stdout.Write(data)
+		return err
+	}
+	a, err := createAtomic(path)
+	if err != nil {
+		return err
+	}
+	if _, err := a.Write(data); err != nil {
+		a.abort()
+		return err
+	}
+	return a.commit()
+}
+
 // output is a file a run writes (--httperr, --trace, --timeseries): a
 // regular file (or a new one) is written atomically through atomicFile;
 // standard output ("-"), a character device (/dev/null, a terminal) or a

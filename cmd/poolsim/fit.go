@@ -51,12 +51,9 @@ func runFit(c *cli, args []string) int {
 	classes := f.Int("classes", fit.DefaultClasses, "how many of the busiest paths get their own class (`N`)")
 	base := f.String("base", "", "start from the scenario `FILE` that \"poolsim import\" wrote: keep its pool, replace its workload")
 	atStart := f.Bool("time-at-start", false, "combined logs' times are arrivals (Apache %t), not ends (nginx $time_local)")
-	pos, status, stop := f.parse(c, args)
-	if stop {
+	pos, status, ok := f.parseSome(c, args, "no log files")
+	if !ok {
 		return status
-	}
-	if len(pos) == 0 {
-		return f.usageError(c, "no log files")
 	}
 	if *classes < 1 {
 		return f.usageError(c, "--classes must be at least 1, not %d", *classes)
@@ -84,23 +81,11 @@ func runFit(c *cli, args []string) int {
 	for _, n := range w.Notes {
 		fmt.Fprintf(c.stderr, "note: %s\n", n)
 	}
+	if err := writeResult(c.stdout, *out, text); err != nil {
+		return c.errorf("%v", err)
+	}
 	if *out == "" {
-		_, err = c.stdout.Write(text)
-		if err != nil {
-			return c.errorf("%v", err)
-		}
 		return exitOK
-	}
-	a, err := createAtomic(*out)
-	if err != nil {
-		return c.errorf("%v", err)
-	}
-	if _, err := a.Write(text); err != nil {
-		a.abort()
-		return c.errorf("%v", err)
-	}
-	if err := a.commit(); err != nil {
-		return c.errorf("%v", err)
 	}
 	fmt.Fprintf(c.stderr, "wrote %s: %d classes from %d requests\n", *out, len(w.Classes), w.Requests)
 	return exitOK

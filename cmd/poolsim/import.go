@@ -102,22 +102,11 @@ func runImport(c *cli, args []string) int {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(c.stderr, "warning: %s\n", w)
 	}
+	if err := writeResult(c.stdout, *out, res.Text); err != nil {
+		return c.errorf("%v", err)
+	}
 	if *out == "" {
-		if _, err := c.stdout.Write(res.Text); err != nil {
-			return c.errorf("%v", err)
-		}
 		return exitOK
-	}
-	a, err := createAtomic(*out)
-	if err != nil {
-		return c.errorf("%v", err)
-	}
-	if _, err := a.Write(res.Text); err != nil {
-		a.abort()
-		return c.errorf("%v", err)
-	}
-	if err := a.commit(); err != nil {
-		return c.errorf("%v", err)
 	}
 	fmt.Fprintf(c.stderr, "wrote %s: %s pool %q, %d settings not modelled (warnings above)\n", *out, res.Server, res.Pool, len(res.Warnings))
 	return exitOK

@@ -34,12 +34,9 @@ Examples:
 	poolsim validate trend-page`)
 	maxEvents := new(float64)
 	f.Var((*eventBudget)(maxEvents), "max-events", "check scenarios against the event budget `N` of \"poolsim run --max-events N\"\n(0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
-	pos, status, stop := f.parse(c, args)
-	if stop {
+	pos, status, ok := f.parseSome(c, args, "no files to check")
+	if !ok {
 		return status
-	}
-	if len(pos) == 0 {
-		return f.usageError(c, "no files to check")
 	}
 	exit := exitOK
 	for _, arg := range pos {

@@ -55,3 +55,12 @@ func BinomialBounds(n int, p, conf float64) (lo, hi int) {
 	}
 	return lo, hi
 }
+
+// SDRatioUpper is the conf-quantile of s/σ, for the standard deviation s
+// of df+1 independent normal values of standard deviation σ:
+// √(χ²_{conf, df}/df). A sample whose s is over σ times this shows, at
+// level conf, a variance larger than σ²: a test that knows σ from theory
+// asserts with it that its interval is as tight as theory says.
+func SDRatioUpper(df int, conf float64) float64 {
+	return math.Sqrt(distuv.ChiSquared{K: float64(df)}.Quantile(conf) / float64(df))
+}

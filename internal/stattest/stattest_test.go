@@ -42,3 +42,17 @@ func TestBinomialBoundsByHand(t *testing.T) {
 		t.Errorf("50 %% region [%d, %d] not inside the 95 %% one", lo9, hi9)
 	}
 }
+
+// SDRatioUpper matches the printed χ² tables: χ²_{0.999,19} = 43.820 and
+// χ²_{0.95,10} = 18.307.
+func TestSDRatioUpperTable(t *testing.T) {
+	for _, tc := range []struct {
+		df   int
+		conf float64
+		want float64
+	}{{19, 0.999, math.Sqrt(43.820 / 19)}, {10, 0.95, math.Sqrt(18.307 / 10)}} {
+		if got := SDRatioUpper(tc.df, tc.conf); math.Abs(got-tc.want) > 1e-4 {
+			t.Errorf("SDRatioUpper(%d, %v) = %.5f, table %.5f", tc.df, tc.conf, got, tc.want)
+		}
+	}
+}

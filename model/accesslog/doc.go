@@ -17,5 +17,7 @@
 // Combined-format times carry their offset and are converted to UTC.
 //
 // W3CWriter writes the W3C extended log of a run (poolsim run --accesslog),
-// with IIS's default fields.
+// with IIS's default fields. W3CFile and AppendW3CField are what every W3C
+// log writer shares (directives, buffering, a sticky first error, field
+// escaping), for the HTTPERR log as well.
 package accesslog

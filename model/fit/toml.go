@@ -3,8 +3,10 @@ package fit
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -173,33 +175,18 @@ func (w *Workload) writeObserved(b *bytes.Buffer) {
 	p("expired = %d   # HTTPERR: Timer_ReqQueue (Timer_AppPool)\n", o.Expired)
 	p("abandoned = %d   # HTTPERR: Connection_Abandoned_By_ReqQueue (_AppPool)\n", o.Abandoned)
 	p("httperr_other = %d   # HTTPERR: other reasons\n", o.HTTPErrOther)
-	keys := make([]string, 0, len(w.Statuses))
-	for k := range w.Statuses {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	p("# By status.substatus:")
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(w.Statuses)) {
 		p(" %s: %d;", k, w.Statuses[k])
 	}
 	p("\n")
-	days := make([]string, 0, len(w.Reasons))
-	for d := range w.Reasons {
-		days = append(days, d)
-	}
-	sort.Strings(days)
-	if len(days) > 0 {
+	if len(w.Reasons) > 0 {
 		p("# HTTPERR reasons per day (UTC):\n")
 	}
-	for _, d := range days {
+	for _, d := range slices.Sorted(maps.Keys(w.Reasons)) {
 		rs := w.Reasons[d]
-		names := make([]string, 0, len(rs))
-		for r := range rs {
-			names = append(names, r)
-		}
-		sort.Strings(names)
 		p("#   %s", d)
-		for _, r := range names {
+		for _, r := range slices.Sorted(maps.Keys(rs)) {
 			p("  %s %d", r, rs[r])
 		}
 		p("\n")

@@ -13,19 +13,7 @@ import (
 	"github.com/poolsim/poolsim/plots"
 )
 
-const scenario = `name = "Small"
-horizon = "20m"
-seed = 3
-[pool]
-threads = 4
-[classes.page]
-service = { dist = "exponential", mean = "300ms" }
-crash = 0.002
-[clients.browsers]
-kind = "poisson"
-rate = 12.0
-class = "page"
-`
+const scenario = sweeptest.Scenario
 
 const experiment = `name = "Small"
 scenario = "small.toml"

@@ -13,25 +13,9 @@ import (
 	"github.com/poolsim/poolsim/model"
 )
 
-const scenario = `# A small pool that crashes now and then.
-name    = "Small"
-horizon = "20m"
-warmup  = "1m"
-seed    = 3
-
-[pool]
-queue_length = 10
-threads      = 4
-
-[classes.page]
-service = { dist = "exponential", mean = "300ms" }
-crash   = 0.002
-
-[clients.browsers]
-kind  = "poisson"
-rate  = 12.0
-class = "page"
-`
+// scenario is sweeptest's small pool: four threads, a queue of ten, a
+// crash probability of 0.002.
+const scenario = sweeptest.Scenario
 
 const experiment = `# Does a crash probability of 0.002 cost anything?
 #

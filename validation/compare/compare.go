@@ -28,6 +28,7 @@ type realRun struct {
 	Replication uint64             `json:"replication"`
 	Metrics     map[string]float64 `json:"metrics"`
 	Quality     map[string]float64 `json:"quality"`
+	Check       map[string]float64 `json:"check"`
 	Facts       map[string]float64 `json:"facts"`
 	Clean       bool               `json:"clean"`
 	Disturbed   string             `json:"disturbed"`
@@ -197,7 +198,7 @@ func compareCase(o options, name string) (*caseResult, error) {
 		r.paired.half = max(r.paired.half, resolution(m, cr.runs))
 		r.gated = contains(s.gate, m)
 		r.diffHalf = welch(r.real, r.sim, o.conf)
-		r.verdict, r.failed = verdict(r)
+		r.verdict, r.failed = verdict(r, o.maxRelHalf)
 		cr.rows = append(cr.rows, r)
 	}
 	return cr, nil
@@ -228,18 +229,22 @@ func resolution(metric string, runs []realRun) float64 {
 // verdict is the paired test: real run r and replication r share their
 // workload, so their difference is free of the workload's variation, which
 // dominates a comparison of two means over a handful of real runs. A
-// gated metric fails when it disagrees or has too few runs to tell.
-func verdict(r row) (string, bool) {
+// gated metric fails when it disagrees, or when it has too few runs to
+// tell: fewer than 2, or a paired half-width above maxRel of poolsim's
+// mean.
+func verdict(r row, maxRel float64) (string, bool) {
 	d, half := r.paired.mean, r.paired.half
 	switch {
 	case r.paired.n < 2:
 		return fmt.Sprintf("too few clean runs (%d)", r.paired.n), r.gated
 	case r.real.mean == 0 && r.sim.mean == 0:
 		return "agrees (both 0)", false
-	case math.Abs(d) <= half:
-		return "agrees" + relText(d, half, r.sim.mean), false
+	case math.Abs(d) > half:
+		return "DISAGREES" + relText(d, half, r.sim.mean), r.gated
+	case r.sim.mean != 0 && half > maxRel*math.Abs(r.sim.mean):
+		return "agrees" + relText(d, half, r.sim.mean) + fmt.Sprintf(", but the interval is wider than ±%.0f %%", 100*maxRel), r.gated
 	}
-	return "DISAGREES" + relText(d, half, r.sim.mean), r.gated
+	return "agrees" + relText(d, half, r.sim.mean), false
 }
 
 // relText is the difference relative to poolsim's mean, with its interval.

@@ -34,13 +34,15 @@ func TestVerdict(t *testing.T) {
 		failed bool
 	}{
 		{"inside", mk(3, 0.05, 0.1, true), "agrees", false},
+		{"inside but too wide, gated", mk(3, 0.05, 0.6, true), "agrees", true},
+		{"inside but too wide, not gated", mk(3, 0.05, 0.6, false), "agrees", false},
 		{"outside gated", mk(3, 0.2, 0.1, true), "DISAGREES", true},
 		{"outside not gated", mk(3, -0.2, 0.1, false), "DISAGREES", false},
 		{"one run gated", mk(1, 0, 0, true), "too few", true},
 		{"both zero", row{paired: summary{n: 3}, real: summary{n: 3}, sim: summary{n: 40}, gated: true}, "agrees (both 0)", false},
 	}
 	for _, tt := range tests {
-		v, failed := verdict(tt.r)
+		v, failed := verdict(tt.r, 0.5)
 		if !strings.HasPrefix(v, tt.prefix) || failed != tt.failed {
 			t.Errorf("%s: %q, failed %v; want %q…, failed %v", tt.name, v, failed, tt.prefix, tt.failed)
 		}

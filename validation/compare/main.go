@@ -30,6 +30,7 @@ func main() {
 	flag.StringVar(&o.doc, "doc", "", "markdown `FILE` whose generated section receives the tables")
 	flag.StringVar(&o.chart, "chart", "", "`DIR` for validation.svg and validation.png")
 	flag.BoolVar(&o.ci, "ci", false, "exit 1 when a gated metric disagrees or a case has fewer than 2 clean runs")
+	flag.Float64Var(&o.maxRelHalf, "max-rel-half", 0.5, "a gated metric whose paired half-width exceeds this fraction of poolsim's mean fails: too few runs to judge it")
 	flag.StringVar(&o.only, "only", "", "comma-separated case names (default: every case with results)")
 	flag.Parse()
 	failed, err := run(o)
@@ -46,6 +47,6 @@ func main() {
 type options struct {
 	results, cases, doc, chart, only string
 	reps                             int
-	conf                             float64
+	conf, maxRelHalf                 float64
 	ci                               bool
 }

@@ -59,8 +59,9 @@ func generated(o options, all []*caseResult) string {
 		if len(cr.rejected) > 0 {
 			fmt.Fprintf(&b, "; rejected as disturbed: %d (%s)", len(cr.rejected), cr.rejected[0].Disturbed)
 		}
+		fmt.Fprintf(&b, ". %s", checkText(cr))
 		q := meanOf(cr.runs, func(r realRun) map[string]float64 { return r.Quality })
-		fmt.Fprintf(&b, ". Disturbance in the clean runs (means): send lag p99 %.2f ms, scheduler overrun p99 %.2f ms, "+
+		fmt.Fprintf(&b, " Disturbance in the clean runs (means): send lag p99 %.2f ms, scheduler overrun p99 %.2f ms, "+
 			"application hold overrun mean %.2f ms, p99 %.2f ms.\n\n",
 			q["send_lag_p99_ms"], q["probe_overrun_p99_ms"], q["app_overrun_mean_ms"], q["app_overrun_p99_ms"])
 		b.WriteString("| metric | measured | poolsim | measured − poolsim (Welch) | paired: run r − replication r | relative | verdict |\n|---|---|---|---|---|---|---|\n")
@@ -265,4 +266,35 @@ func metricKind(m string) string {
 		return "throughput"
 	}
 	return "worker events"
+}
+
+// checkText compares, in every run of a case, the 502s the client saw per
+// reason with nginx's error-log lines of that reason.
+func checkText(cr *caseResult) string {
+	runs := append(append([]realRun(nil), cr.runs...), cr.rejected...)
+	var bad []string
+	lines := 0.0
+	for _, r := range runs {
+		for _, k := range sortedKeys(r.Check) {
+			v := r.Check[k]
+			reason, ok := strings.CutPrefix(k, "nginx_")
+			if !ok || reason == "lines_unmatched" {
+				continue
+			}
+			lines += v
+			if c := r.Check["client_502_"+reason]; c != v {
+				bad = append(bad, fmt.Sprintf("run %d: %s: %.0f 502s, %.0f lines", r.Replication, reason, c, v))
+			}
+		}
+		if c := r.Check["client_502_"]; c > 0 {
+			bad = append(bad, fmt.Sprintf("run %d: %.0f 502s without a line", r.Replication, c))
+		}
+		if u := r.Check["nginx_lines_unmatched"]; u > 0 {
+			bad = append(bad, fmt.Sprintf("run %d: %.0f unknown lines", r.Replication, u))
+		}
+	}
+	if len(bad) > 0 {
+		return "Classification against nginx's log: MISMATCH: " + strings.Join(bad, "; ") + "."
+	}
+	return fmt.Sprintf("Classification against nginx's log: every 502 of the %d runs matched its line (%.0f lines).", len(runs), lines)
 }
