@@ -66,6 +66,7 @@ var poolsimFiles = map[string]string{
 	"threadpool.go":    "model/threadpool.go",
 	"timeseries.go":    "model/timeseries.go",
 	"trace.go":         "model/trace.go",
+	"vocabulary.go":    "model/vocabulary.go",
 	"transfer.go":      "model/transfer.go",
 	"worker.go":        "model/worker.go",
 	"world.go":         "model/world.go",
@@ -94,6 +95,7 @@ var poolsimFiles = map[string]string{
 	"threadpool_test.go":         "model/threadpool_test.go",
 	"trace_test.go":              "model/trace_test.go",
 	"transfer_test.go":           "model/transfer_test.go",
+	"vocabulary_test.go":         "model/vocabulary_test.go",
 	"warmup_test.go":             "model/warmup_test.go",
 }
 
