@@ -206,7 +206,7 @@ func (s *splitter) readSource() error {
 	}
 	for _, base := range sortedKeys(s.plan.Files) {
 		if !seen[base] {
-			s.rep.warnf("Files lists %s, which %s/ no longer has", base, s.plan.Source)
+			s.rep.warnf("Files lists %s, which %s/ does not have (yet)", base, s.plan.Source)
 		}
 	}
 	for _, p := range s.plan.Packages {
