@@ -154,7 +154,6 @@ func (s *splitter) compose(dest string, ds []*decl, pkgNames map[string]bool) ([
 		}
 	}
 	quals := &qualifiers{s: s, file: dest, local: func() map[string]bool { return local }}
-	qualifier := quals.of
 	imports := map[importLine]bool{}
 	var header, body strings.Builder
 	for _, f := range s.files {
@@ -174,60 +173,17 @@ func (s *splitter) compose(dest string, ds []*decl, pkgNames map[string]bool) ([
 		}
 	}
 	for _, d := range ds {
-		f := d.file
 		var edits []edit
 		ast.Inspect(d.node, func(n ast.Node) bool {
-			id, ok := n.(*ast.Ident)
-			if !ok {
-				return true
-			}
-			obj := s.info.Uses[id]
-			if obj == nil {
-				obj = s.info.Defs[id]
-			}
-			if obj == nil {
-				return true
-			}
-			if pn, ok := obj.(*types.PkgName); ok {
-				l := importLine{path: pn.Imported().Path()}
-				if pn.Name() != pn.Imported().Name() {
-					l.name = pn.Name()
+			if id, ok := n.(*ast.Ident); ok {
+				if e, ok := s.identEdit(id, pkg, quals, imports); ok {
+					edits = append(edits, e)
 				}
-				imports[l] = true
-				return true
-			}
-			if r := s.redirect(obj); r != "" {
-				dot := strings.LastIndexByte(r, '.')
-				imports[importLine{path: r[:dot]}] = true
-				edits = append(edits, edit{s.off(id.Pos()), s.off(id.End()), r[strings.LastIndexByte(r[:dot], '/')+1:]})
-				return true
-			}
-			if sub := s.plan.Substitutes[pkg+":"+obj.Name()]; sub != "" && s.info.Uses[id] != nil {
-				if _, across := s.cross1(obj, pkg); across {
-					edits = append(edits, edit{s.off(id.Pos()), s.off(id.End()), sub})
-					return true
-				}
-			}
-			name := id.Name
-			if nn := s.exported[obj]; nn != "" {
-				name = nn
-			}
-			if p, ok := s.cross1(obj, pkg); ok && obj.Parent() == s.tpkg.Scope() && s.info.Uses[id] != nil {
-				q := qualifier(p)
-				l := importLine{path: s.pkgPath(p)}
-				if q != p {
-					l.name = q
-				}
-				imports[l] = true
-				name = q + "." + name
-			}
-			if name != id.Name {
-				edits = append(edits, edit{s.off(id.Pos()), s.off(id.End()), name})
 			}
 			return true
 		})
 		edits = append(edits, s.docEdits(d)...)
-		body.WriteString(apply(f.src, d.a, d.b, edits))
+		body.WriteString(apply(d.file.src, d.a, d.b, edits))
 	}
 	for _, f := range s.files {
 		if f.dest != dest || f.external {
@@ -250,6 +206,55 @@ func (s *splitter) compose(dest string, ds []*decl, pkgNames map[string]bool) ([
 		return nil, fmt.Errorf("gofmt: %v\n%s", err, text.String())
 	}
 	return out, nil
+}
+
+// identEdit is what becomes of an identifier of a declaration that goes
+// to package pkg: renamed if exported or renamed by the plan, qualified if
+// it names something of another package, replaced by the plan's
+// redirection or substitute. It records the imports the file needs.
+func (s *splitter) identEdit(id *ast.Ident, pkg string, quals *qualifiers, imports map[importLine]bool) (edit, bool) {
+	obj := s.info.Uses[id]
+	if obj == nil {
+		obj = s.info.Defs[id]
+	}
+	if obj == nil {
+		return edit{}, false
+	}
+	at := func(text string) (edit, bool) { return edit{s.off(id.Pos()), s.off(id.End()), text}, true }
+	if pn, ok := obj.(*types.PkgName); ok {
+		l := importLine{path: pn.Imported().Path()}
+		if pn.Name() != pn.Imported().Name() {
+			l.name = pn.Name()
+		}
+		imports[l] = true
+		return edit{}, false
+	}
+	if r := s.redirect(obj); r != "" {
+		dot := strings.LastIndexByte(r, '.')
+		imports[importLine{path: r[:dot]}] = true
+		return at(r[strings.LastIndexByte(r[:dot], '/')+1:])
+	}
+	_, across := s.cross1(obj, pkg)
+	if sub := s.plan.Substitutes[pkg+":"+obj.Name()]; sub != "" && s.info.Uses[id] != nil && across {
+		return at(sub)
+	}
+	name := id.Name
+	if nn := s.exported[obj]; nn != "" {
+		name = nn
+	}
+	if p, ok := s.cross1(obj, pkg); ok && obj.Parent() == s.tpkg.Scope() && s.info.Uses[id] != nil {
+		q := quals.of(p)
+		l := importLine{path: s.pkgPath(p)}
+		if q != p {
+			l.name = q
+		}
+		imports[l] = true
+		name = q + "." + name
+	}
+	if name == id.Name {
+		return edit{}, false
+	}
+	return at(name)
 }
 
 // docEdits renames the first word of the doc comments of the renamed

@@ -83,133 +83,52 @@ func pkgLevel(dir string) map[string]bool {
 	return names
 }
 
+// goFile is a Go file of another package being rewritten.
+type goFile struct {
+	rel   string
+	src   []byte
+	fset  *token.FileSet
+	ast   *ast.File
+	edits []edit
+}
+
+func (g *goFile) off(p token.Pos) int { return g.fset.Position(p).Offset }
+
+func (g *goFile) replace(a, b token.Pos, text string) {
+	g.edits = append(g.edits, edit{g.off(a), g.off(b), text})
+}
+
 func (s *splitter) rewriteFile(rel string, moving *srcFile) error {
-	path := filepath.Join(s.root, rel)
-	src, err := os.ReadFile(path)
-	if err != nil {
+	g := &goFile{rel: rel, fset: token.NewFileSet()}
+	var err error
+	if g.src, err = os.ReadFile(filepath.Join(s.root, rel)); err != nil {
 		return err
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path, src, parser.ParseComments)
-	if err != nil {
+	if g.ast, err = parser.ParseFile(g.fset, rel, g.src, parser.ParseComments); err != nil {
 		return err
 	}
-	off := func(p token.Pos) int { return fset.Position(p).Offset }
-	srcPath := s.pkgPath(s.srcName)
-	var spec *ast.ImportSpec
-	var gen *ast.GenDecl
-	for _, d := range f.Decls {
-		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
-			for _, sp := range g.Specs {
-				if is := sp.(*ast.ImportSpec); is.Path.Value == strconv.Quote(srcPath) {
-					spec, gen = is, g
-				}
-			}
-		}
-	}
-	var edits []edit
 	if moving != nil {
-		edits = append(edits, edit{off(f.Name.Pos()), off(f.Name.End()), destPkg(moving.dest) + "_test"})
+		g.replace(g.ast.Name.Pos(), g.ast.Name.End(), destPkg(moving.dest)+"_test")
 	}
-	// Comments that name a moved identifier as model.Name.
-	for _, cg := range f.Comments {
-		for _, c := range cg.List {
-			for _, m := range s.docRef().FindAllStringSubmatchIndex(c.Text, -1) {
-				if text, ok := s.docRename(c.Text[m[2]:m[3]]); ok {
-					edits = append(edits, edit{off(c.Pos()) + m[0], off(c.Pos()) + m[1], text})
-				}
-			}
-		}
-	}
-	if spec == nil {
-		if moving != nil {
-			return s.outMoved(rel, moving, src, edits)
-		}
-		if len(edits) > 0 {
-			s.out[rel] = []byte(apply(src, 0, len(src), edits))
-			s.rep.Rewritten = append(s.rep.Rewritten, rel+" (comments)")
-		}
-		return nil
-	}
+	s.commentEdits(g)
+	spec, gen := importOf(g.ast, s.pkgPath(s.srcName))
 	name := s.srcName
-	if spec.Name != nil {
+	if spec != nil && spec.Name != nil {
 		name = spec.Name.Name
 	}
-	if name == "_" || name == "." {
-		s.rep.warnf("%s: imports %s as %s; not rewritten", rel, srcPath, name)
-		return nil
+	if spec == nil || name == "_" || name == "." {
+		if spec != nil {
+			s.rep.warnf("%s: imports %s as %s; not rewritten", rel, s.pkgPath(s.srcName), name)
+		}
+		return s.finish(g, moving, false)
 	}
-	// A file's import name is shadowed only where it is used: in the
-	// declarations that refer to moved names.
-	qualifies := func(d ast.Decl) bool {
-		found := false
-		ast.Inspect(d, func(n ast.Node) bool {
-			if se, ok := n.(*ast.SelectorExpr); ok {
-				if x, ok := se.X.(*ast.Ident); ok && x.Name == name && x.Obj == nil {
-					if _, moved := s.moved[se.Sel.Name]; moved {
-						found = true
-					}
-				}
-			}
-			return !found
-		})
-		return found
-	}
-	imported := map[string]bool{}
-	for _, im := range f.Imports {
-		p, _ := strconv.Unquote(im.Path.Value)
-		n := p[strings.LastIndexByte(p, '/')+1:]
-		if im.Name != nil {
-			n = im.Name.Name
-		}
-		imported[n] = true
-	}
-	quals := &qualifiers{s: s, file: rel, local: func() map[string]bool {
-		local := pkgLevel(filepath.Dir(path))
-		for _, d := range f.Decls {
-			if !qualifies(d) {
-				continue
-			}
-			for _, id := range plainIdents(d) {
-				if id.Obj != nil || !imported[id.Name] {
-					local[id.Name] = true
-				}
-			}
-		}
-		return local
-	}}
-	qualifier := quals.of
-	still := false
-	ast.Inspect(f, func(n ast.Node) bool {
-		se, ok := n.(*ast.SelectorExpr)
-		if !ok {
-			return true
-		}
-		x, ok := se.X.(*ast.Ident)
-		if !ok || x.Name != name || x.Obj != nil {
-			return true
-		}
-		p, moved := s.moved[se.Sel.Name]
-		if !moved {
-			still = true
-			return true
-		}
-		edits = append(edits, edit{off(x.Pos()), off(x.End()), qualifier(p)})
-		if nn, ok := s.renamed[se.Sel.Name]; ok {
-			edits = append(edits, edit{off(se.Sel.Pos()), off(se.Sel.End()), nn})
-		}
-		return true
-	})
+	quals, still := s.qualifyUses(g, name)
 	if len(quals.names) == 0 && moving == nil {
-		if len(edits) > 0 {
-			s.out[rel] = []byte(apply(src, 0, len(src), edits))
-			s.rep.Rewritten = append(s.rep.Rewritten, rel+" (comments)")
-		}
-		return nil
+		return s.finish(g, nil, false)
 	}
 	var lines []string
 	if still {
-		lines = append(lines, string(src[off(spec.Pos()):off(spec.End())]))
+		lines = append(lines, string(g.src[g.off(spec.Pos()):g.off(spec.End())]))
 	}
 	for _, p := range sortedKeys(quals.names) {
 		l := strconv.Quote(s.pkgPath(p))
@@ -218,23 +137,134 @@ func (s *splitter) rewriteFile(rel string, moving *srcFile) error {
 		}
 		lines = append(lines, l)
 	}
-	if gen.Lparen.IsValid() {
-		edits = append(edits, edit{off(spec.Pos()), off(spec.End()), strings.Join(lines, "\n\t")})
-	} else if len(lines) == 0 {
-		edits = append(edits, edit{off(gen.Pos()), off(gen.End()), ""})
-	} else {
-		edits = append(edits, edit{off(gen.Pos()), off(gen.End()), "import (\n\t" + strings.Join(lines, "\n\t") + "\n)"})
+	switch {
+	case gen.Lparen.IsValid():
+		g.replace(spec.Pos(), spec.End(), strings.Join(lines, "\n\t"))
+	case len(lines) == 0:
+		g.replace(gen.Pos(), gen.End(), "")
+	default:
+		g.replace(gen.Pos(), gen.End(), "import (\n\t"+strings.Join(lines, "\n\t")+"\n)")
 	}
-	if moving != nil {
-		return s.outMoved(rel, moving, src, edits)
+	return s.finish(g, moving, true)
+}
+
+// importOf finds the import of path in f and its declaration.
+func importOf(f *ast.File, path string) (*ast.ImportSpec, *ast.GenDecl) {
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+			for _, sp := range g.Specs {
+				if is := sp.(*ast.ImportSpec); is.Path.Value == strconv.Quote(path) {
+					return is, g
+				}
+			}
+		}
 	}
-	out, err := format.Source([]byte(apply(src, 0, len(src), edits)))
-	if err != nil {
-		s.rep.problemf("%s: gofmt after rewriting: %v", rel, err)
+	return nil, nil
+}
+
+// commentEdits rewrites the comments that name a moved identifier as
+// model.Name.
+func (s *splitter) commentEdits(g *goFile) {
+	for _, cg := range g.ast.Comments {
+		for _, c := range cg.List {
+			for _, m := range s.docRef().FindAllStringSubmatchIndex(c.Text, -1) {
+				if text, ok := s.docRename(c.Text[m[2]:m[3]]); ok {
+					g.edits = append(g.edits, edit{g.off(c.Pos()) + m[0], g.off(c.Pos()) + m[1], text})
+				}
+			}
+		}
+	}
+}
+
+// qualifyUses rewrites name.X, for every X that moved, to its new package
+// (and name); still says whether name.Y remains for a Y that did not.
+func (s *splitter) qualifyUses(g *goFile, name string) (quals *qualifiers, still bool) {
+	// A file's import name is shadowed only where it is used: in the
+	// declarations that refer to moved names.
+	movedSel := func(n ast.Node) (*ast.SelectorExpr, bool) {
+		se, ok := n.(*ast.SelectorExpr)
+		if !ok {
+			return nil, false
+		}
+		x, ok := se.X.(*ast.Ident)
+		return se, ok && x.Name == name && x.Obj == nil
+	}
+	qualifies := func(d ast.Decl) bool {
+		found := false
+		ast.Inspect(d, func(n ast.Node) bool {
+			if se, ok := movedSel(n); ok && s.moved[se.Sel.Name] != "" {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	imported := map[string]bool{}
+	for _, im := range g.ast.Imports {
+		p, _ := strconv.Unquote(im.Path.Value)
+		n := p[strings.LastIndexByte(p, '/')+1:]
+		if im.Name != nil {
+			n = im.Name.Name
+		}
+		imported[n] = true
+	}
+	quals = &qualifiers{s: s, file: g.rel, local: func() map[string]bool {
+		local := pkgLevel(filepath.Join(s.root, filepath.Dir(g.rel)))
+		for _, d := range g.ast.Decls {
+			if qualifies(d) {
+				for _, id := range plainIdents(d) {
+					if id.Obj != nil || !imported[id.Name] {
+						local[id.Name] = true
+					}
+				}
+			}
+		}
+		return local
+	}}
+	ast.Inspect(g.ast, func(n ast.Node) bool {
+		se, ok := movedSel(n)
+		if !ok {
+			return true
+		}
+		p, moved := s.moved[se.Sel.Name]
+		if !moved {
+			still = true
+			return true
+		}
+		g.replace(se.X.Pos(), se.X.End(), quals.of(p))
+		if nn, ok := s.renamed[se.Sel.Name]; ok {
+			g.replace(se.Sel.Pos(), se.Sel.End(), nn)
+		}
+		return true
+	})
+	return quals, still
+}
+
+// finish records a rewritten file: at its destination if it moves,
+// gofmt-ed if its code changed.
+func (s *splitter) finish(g *goFile, moving *srcFile, code bool) error {
+	if len(g.edits) == 0 && moving == nil {
 		return nil
 	}
-	s.out[rel] = out
-	s.rep.Rewritten = append(s.rep.Rewritten, rel)
+	out := []byte(apply(g.src, 0, len(g.src), g.edits))
+	if code || moving != nil {
+		var err error
+		if out, err = format.Source(out); err != nil {
+			s.rep.problemf("%s: gofmt after rewriting: %v", g.rel, err)
+			return nil
+		}
+	}
+	if moving == nil {
+		s.out[g.rel] = out
+		s.rep.Rewritten = append(s.rep.Rewritten, g.rel)
+		return nil
+	}
+	pkg, file, _ := strings.Cut(moving.dest, "/")
+	dst := filepath.Join(s.pkgDir(pkg), file)
+	s.out[dst] = out
+	if dst != g.rel {
+		s.removed = append(s.removed, g.rel)
+	}
 	return nil
 }
 
@@ -253,21 +283,6 @@ func (s *splitter) docRename(name string) (string, bool) {
 		name = nn
 	}
 	return p + "." + name, true
-}
-
-// outMoved writes an external test file of the source to its destination.
-func (s *splitter) outMoved(rel string, f *srcFile, src []byte, edits []edit) error {
-	out, err := format.Source([]byte(apply(src, 0, len(src), edits)))
-	if err != nil {
-		s.rep.problemf("%s: gofmt after rewriting: %v", rel, err)
-		return nil
-	}
-	pkg, file, _ := strings.Cut(f.dest, "/")
-	s.out[filepath.Join(s.pkgDir(pkg), file)] = out
-	if dst := filepath.Join(s.pkgDir(pkg), file); dst != rel {
-		s.removed = append(s.removed, rel)
-	}
-	return nil
 }
 
 // notebooks rewrites the Go cells of the Jupyter notebooks: the qualified
