@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/accesslog"
 )
 
 const (
 	httpErrSoftware = "Microsoft HTTP API 2.0"
 	httpErrVersion  = "1.0"
 	httpErrFields   = "date time c-ip c-port s-ip s-port cs-version cs-method cs-uri sc-status s-siteid s-reason s-queuename"
-	httpErrTime     = "2006-01-02 15:04:05"
+	httpErrTime     = accesslog.W3CTime
 	httpErrServerIP = "10.0.0.5"
 	httpErrPort     = 80
 	httpErrProto    = "HTTP/1.1"
@@ -110,15 +111,13 @@ func httpErrStatus(reason string) (string, bool) {
 // sticks; Log and Flush report it from then on. Logging a line allocates
 // nothing.
 type HTTPErrWriter struct {
-	w       *bufio.Writer
-	start   time.Time
-	siteID  string
-	queue   string
-	r       *rand.Rand
-	salt    uint64
-	started bool
-	err     error
-	line    []byte
+	file   *accesslog.W3CFile
+	start  time.Time
+	siteID string
+	queue  string
+	r      *rand.Rand
+	salt   uint64
+	line   []byte
 }
 
 // NewHTTPErrWriter returns a writer of the HTTPERR log of a run whose time 0
@@ -127,10 +126,10 @@ type HTTPErrWriter struct {
 // the writer draws one number from it now and one per line.
 func NewHTTPErrWriter(w io.Writer, start time.Time, siteID int, queueName string, r *rand.Rand) *HTTPErrWriter {
 	h := &HTTPErrWriter{
-		w:      bufio.NewWriterSize(w, 64<<10),
+		file:   accesslog.NewW3CFile(w, httpErrSoftware, httpErrVersion, httpErrFields),
 		start:  start.UTC(),
 		siteID: "-",
-		queue:  string(sanitizeField(nil, queueName, 1<<16)),
+		queue:  string(accesslog.AppendW3CField(nil, queueName, 1<<16)),
 		r:      r,
 		salt:   r.Uint64(),
 		line:   make([]byte, 0, 256),
@@ -153,13 +152,10 @@ func (h *HTTPErrWriter) Log(at engine.Time, clientID int, method, uri, reason st
 		return fmt.Errorf("httperr: reason %q: not one poolsim logs; allowed: %s, %s, %s, %s, %s, %s, %s, %s",
 			reason, ReasonQueueFull, ReasonAppOffline, ReasonTimerReqQueue, ReasonAbandonedReqQueue, ReasonTimerAppPool, ReasonAbandoned, ReasonDisabled, ReasonMinBytes)
 	}
-	if h.err != nil {
-		return h.err
+	if err := h.file.Err(); err != nil {
+		return err
 	}
 	t := h.start.Add(at.Duration())
-	if !h.started {
-		h.header(t)
-	}
 	b := h.line[:0]
 	b = t.AppendFormat(b, httpErrTime)
 	b = append(b, ' ')
@@ -173,9 +169,9 @@ func (h *HTTPErrWriter) Log(at engine.Time, clientID int, method, uri, reason st
 	b = append(b, ' ')
 	b = append(b, httpErrProto...)
 	b = append(b, ' ')
-	b = sanitizeField(b, method, maxMethodBytes)
+	b = accesslog.AppendW3CField(b, method, maxMethodBytes)
 	b = append(b, ' ')
-	b = sanitizeField(b, uri, maxURIBytes)
+	b = accesslog.AppendW3CField(b, uri, maxURIBytes)
 	b = append(b, ' ')
 	b = append(b, status...)
 	b = append(b, ' ')
@@ -186,38 +182,12 @@ func (h *HTTPErrWriter) Log(at engine.Time, clientID int, method, uri, reason st
 	b = append(b, h.queue...)
 	b = append(b, '\r', '\n')
 	h.line = b
-	if _, err := h.w.Write(b); err != nil {
-		h.err = err
-	}
-	return h.err
+	return h.file.WriteLine(t, b)
 }
 
 // Flush writes the directives if no line has been logged, then writes out
 // the buffer.
-func (h *HTTPErrWriter) Flush() error {
-	if h.err != nil {
-		return h.err
-	}
-	if !h.started {
-		h.header(h.start)
-	}
-	if err := h.w.Flush(); err != nil && h.err == nil {
-		h.err = err
-	}
-	return h.err
-}
-
-func (h *HTTPErrWriter) header(t time.Time) {
-	h.started = true
-	b := h.line[:0]
-	b = append(b, "#Software: "+httpErrSoftware+"\r\n#Version: "+httpErrVersion+"\r\n#Date: "...)
-	b = t.AppendFormat(b, httpErrTime)
-	b = append(b, "\r\n#Fields: "+httpErrFields+"\r\n"...)
-	h.line = b
-	if _, err := h.w.Write(b); err != nil {
-		h.err = err
-	}
-}
+func (h *HTTPErrWriter) Flush() error { return h.file.Flush(h.start) }
 
 // clientAddr maps a client id to its fixed IPv4 address: a hash of the id
 // and the writer's salt picks a range and the host within it.
@@ -251,25 +221,6 @@ func appendClientIP(b []byte, ip [4]byte) []byte {
 			b = append(b, '.')
 		}
 		b = strconv.AppendUint(b, uint64(o), 10)
-	}
-	return b
-}
-
-// sanitizeField appends s as one HTTPERR field: '-' when empty, cut at max
-// bytes, with spaces, tabs and other control characters replaced by '+'.
-func sanitizeField(b []byte, s string, maxBytes int) []byte {
-	if s == "" {
-		return append(b, '-')
-	}
-	if len(s) > maxBytes {
-		s = s[:maxBytes]
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c == 0x7f {
-			c = '+'
-		}
-		b = append(b, c)
 	}
 	return b
 }
