@@ -279,3 +279,53 @@ func TestSplitGuess(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitExtras checks the plan's other tables on the toy module: a
+// rename follows every use (code, comments, documents, notebooks), a
+// notebook's import lines are extended, testdata moves, and a text
+// substitution applies.
+func TestSplitExtras(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, toyModule)
+	writeTree(t, dir, map[string]string{
+		"src/testdata/in.txt": "x\n",
+		"doc.md":              "Call `src.Parse` (src/a.go has Thing) with a string; the data is in src/testdata.\n",
+		"nb/study.ipynb": `{"cells": [{"cell_type": "code", "source": [
+    "import (\n",
+    "\t\"example.com/m/src\"\n",
+    ")\n",
+    "n := src.Run(src.Parse(\"x\"))"
+]}]}
+`,
+	})
+	plan := toyPlan()
+	plan.Renames = map[string]string{"Parse": "Read"}
+	plan.Moves = [][2]string{{"src/testdata", "src/contract/testdata"}}
+	plan.Texts = [][2]string{{"the data is in src/testdata", "the data is in src/contract/testdata"}}
+	rep, err := Split(dir, plan, false)
+	if err != nil {
+		t.Fatalf("%v: %q", err, rep.Problems)
+	}
+	goCmd(t, dir, "vet", "./...")
+	for path, want := range map[string]string{
+		"src/contract/parse.go":        "// Read makes a thing.\nfunc Read(",
+		"src/c.go":                     "Run(contract.Read(\"x\"))",
+		"user/u.go":                    "ct.Read(\"x\")",
+		"doc.md":                       "Call `contract.Read` (src/contract/a.go has Thing) with a string; the data is in src/contract/testdata.",
+		"nb/study.ipynb":               "\"\\t\\\"example.com/m/src\\\"\\n\",\n    \"\\t\\\"example.com/m/src/contract\\\"\\n\",",
+		"src/contract/testdata/in.txt": "x\n",
+		"src/contract/ext_test.go":     "contract.Read(\"ab\")",
+	} {
+		got, err := os.ReadFile(filepath.Join(dir, path))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if !strings.Contains(string(got), want) {
+			t.Errorf("%s lacks %q:\n%s", path, want, got)
+		}
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "nb/study.ipynb")); !strings.Contains(string(got), "src.Run(contract.Read(") {
+		t.Errorf("notebook not rewritten:\n%s", got)
+	}
+}
