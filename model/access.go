@@ -4,9 +4,10 @@ import "os"
 
 // logAccess writes the access-log line of a request the application
 // answered (IIS writes one for each response it sends): ok and stale as
-// 200, error as 500, sub-status 0, time-taken from arrival in the queue to
-// now. 503s, expiries and abandoned connections are HTTP.sys's and go to
-// the HTTPERR log. A request whose client gave up is not logged (IIS would
+// 200, error as 500, a shutting-down worker's refusal (rejected_shutdown:
+// the ASP.NET Core Module's 503 from inside w3wp) as 503, sub-status 0,
+// time-taken from arrival in the queue to now. HTTP.sys's 503s, expiries
+// and abandoned connections go to the HTTPERR log instead. A request whose client gave up is not logged (IIS would
 // log it, with sc-win32-status 64, when the application finishes it;
 // poolsim's assumption, to keep the hook at the outcome).
 func (w *world) logAccess(r *request, o outcome) {
@@ -16,6 +17,8 @@ func (w *world) logAccess(r *request, o outcome) {
 		status = 200
 	case outError:
 		status = 500
+	case outRefused:
+		status = 503
 	default:
 		return
 	}

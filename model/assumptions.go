@@ -41,8 +41,11 @@ func Assumptions(sc *Scenario) []Assumption {
 	add(true, "pool.drop_given_up", p.DropGivenUp, "whether a queued request whose client gave up leaves the queue: no source says")
 	add(true, "lock.on_contention", sc.Lock.OnContention, "what the application does when the lock is held: a property of the application")
 	if p.MaxProcesses > 1 {
-		out = append(out, Assumption{"pool.dispatch", text(p.Dispatch),
-			"which worker of a web garden takes a request: IIS's documentation says round-robin, its one shared queue also reads as least busy"})
+		why := "which worker of a web garden takes a request: IIS's documentation says round-robin, its one shared queue also reads as least busy"
+		if !iis {
+			why = "which worker takes a connection: the kernel hands it to one of the workers waiting in accept() on the shared socket, which one no source says"
+		}
+		out = append(out, Assumption{"pool.dispatch", text(p.Dispatch), why})
 	}
 	out = append(out, mechanismAssumptions(sc)...)
 	for _, name := range sortedKeys(sc.Classes) {

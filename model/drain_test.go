@@ -1,9 +1,13 @@
 package model
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/experiments/catalog"
+	"github.com/poolsim/poolsim/model/accesslog"
 )
 
 // TestDrainRefuse checks the rule "a worker shutting down with drain =
@@ -47,5 +51,37 @@ func TestStoryOverlappedRecycle503(t *testing.T) {
 	fix := catalogStory(t, "overlapped-recycle-503", "pool.recycle.drain=requeue").Metrics
 	if fix.RejectedShutdown != 0 || fix.Rate503 != 0 || fix.Abandoned != 0 || fix.Arrivals != m.Arrivals {
 		t.Errorf("requeue: rejected_shutdown %v rate_503 %v abandoned %v arrivals %v/%v", fix.RejectedShutdown, fix.Rate503, fix.Abandoned, fix.Arrivals, m.Arrivals)
+	}
+}
+
+// TestDrainRefuseLogs checks the rule of docs/model.md "Draining" that a
+// shutting-down worker's 503s are the application's (the ASP.NET Core
+// Module answers inside w3wp): each is a line of the W3C access log with
+// sc-status 503, and none is an HTTPERR line.
+func TestDrainRefuseLogs(t *testing.T) {
+	data, _ := catalog.Scenario("overlapped-recycle-503")
+	var access, httperr bytes.Buffer
+	res, err := Run(decodeText(t, string(data)), Options{AccessLog: &access, HTTPErr: &httperr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := accesslog.NewReader("access", &access, accesslog.Options{})
+	n503 := 0
+	for {
+		rec, err := r.Next()
+		if err != nil {
+			break
+		}
+		if rec.Status == 503 {
+			n503++
+		}
+	}
+	if m := res.Metrics; n503 == 0 || float64(n503) != m.RejectedShutdown { // the story has no warm-up
+		t.Errorf("access log: %d lines with 503, rejected_shutdown %v", n503, m.RejectedShutdown)
+	}
+	for _, line := range strings.Split(httperr.String(), "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			t.Errorf("HTTPERR line for a run with only shutting-down 503s: %q", line)
+		}
 	}
 }

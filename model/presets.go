@@ -242,6 +242,8 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 		}
 	})
 	s.set([]string{"threads"}, "", func() { p.Threads = 1 })
+	// The pool of Debian's www.conf is [www]; its log lines say so.
+	s.set([]string{"name"}, "", func() { p.Name = "www" })
 	s.set([]string{"max_processes"}, "max_children", func() { p.MaxProcesses = f.MaxChildren })
 	// A unix socket with listen.backlog = K queues K+1 connections
 	// (measured), capped by net.core.somaxconn = 4096.
@@ -372,35 +374,4 @@ func (d *scenarioDecoder) presetUWSGI(sc *Scenario) {
 	// uWSGI's graceful reload waits for the request (worker-reload-mercy,
 	// 60 s).
 	s.set([]string{"shutdown_time_limit"}, "", func() { p.ShutdownTimeLimit = Duration(60 * engine.Second) })
-}
-
-// Vocabulary is how a server, and the proxy in front of it, name an
-// outcome (a metric name such as "rejected_queue_full"), for summaries:
-// the HTTP status the client sees and the reason; ok is false where the
-// server has no word of its own (IIS's are the HTTPERR reasons).
-func Vocabulary(server, metric string) (status, reason string, ok bool) {
-	v, ok := vocabulary[server][metric]
-	return v[0], v[1], ok
-}
-
-// vocabulary: for php-fpm, nginx's statuses and error-log messages
-// (measured: a full unix-socket backlog is an immediate 502 with EAGAIN, a
-// dead child a 502 with a reset, fastcgi_read_timeout a 504); for gunicorn
-// and uWSGI behind nginx, a dead worker is a 502 and a full TCP backlog
-// drops SYNs until proxy_connect_timeout gives 504.
-var vocabulary = map[string]map[string][2]string{
-	"php-fpm": {
-		"rejected_queue_full":  {"502", "nginx: connect() to the socket failed (11: Resource temporarily unavailable): backlog full"},
-		"expired":              {"504", "nginx: upstream timed out (fastcgi_read_timeout) while waiting in the backlog"},
-		"abandoned":            {"502", "nginx: recv() failed (104: Connection reset by peer): the child died"},
-		"rejected_app_offline": {"502", "nginx: no child accepts (pool stopped)"},
-	},
-	"gunicorn": {
-		"rejected_queue_full": {"504", "backlog full: SYNs dropped and retried until nginx's proxy_connect_timeout (502 at once on a unix socket)"},
-		"abandoned":           {"502", "nginx: upstream prematurely closed connection: the worker died"},
-	},
-	"uwsgi": {
-		"rejected_queue_full": {"502", "listen queue full: nginx 502 at once on a unix socket (504 after SYN retries over TCP)"},
-		"abandoned":           {"502", "nginx: upstream prematurely closed connection: the worker died"},
-	},
 }

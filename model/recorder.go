@@ -388,6 +388,6 @@ func (rec *recorder) result(w *world) *Result {
 		{5117, "recycle: private bytes memory limit", int(e[evkRecycleMemory])},
 		{5186, "worker process shut down for inactivity", int(e[evkIdle])},
 	}
-	res.Log = supervisorLog(w.pool, &e, res.WAS)
+	res.Log = supervisorLog(w.sc.Server, w.pool, &e, res.WAS)
 	return res
 }

@@ -587,16 +587,29 @@ func TestCrashAt(t *testing.T) {
 // sets is not listed as an assumption (docs/model.md#assumptions): a php-fpm
 // child executes one request at a time (pm's children, not poolsim's
 // threads), and php-fpm has no start mode, HTTPERR log or IIS rapid-fail
-// window.
+// window; and that the explanations of those listed speak of the server
+// modelled (no IIS wording for php-fpm, gunicorn or uWSGI).
 func TestAssumptionsFollowTheServer(t *testing.T) {
-	sc, err := Decode("fpm.toml", []byte("server = \"php-fpm\"\n[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range Assumptions(sc) {
-		switch a.Key {
-		case "pool.threads", "pool.start_mode", "pool.httperr_names", "pool.rapid_fail.window":
-			t.Errorf("php-fpm: %s = %s listed as an assumption", a.Key, a.Value)
+	for _, server := range []string{"php-fpm", "gunicorn", "uwsgi"} {
+		sc, err := Decode("fpm.toml", []byte("server = \""+server+"\"\npool.max_processes = 4\n[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dispatch := false
+		for _, a := range Assumptions(sc) {
+			switch a.Key {
+			case "pool.threads", "pool.start_mode", "pool.httperr_names", "pool.rapid_fail.window":
+				t.Errorf("%s: %s = %s listed as an assumption", server, a.Key, a.Value)
+			case "pool.dispatch":
+				dispatch = true
+			}
+			// The explanations speak of the server modelled.
+			if strings.Contains(a.Why, "IIS") {
+				t.Errorf("%s: %s explained in IIS's terms: %s", server, a.Key, a.Why)
+			}
+		}
+		if !dispatch {
+			t.Errorf("%s: pool.dispatch of 4 workers not listed", server)
 		}
 	}
 }

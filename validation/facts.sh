@@ -20,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RESULTS=${RESULTS:-validation/results}
-N=${N:-15}
+N=${N:-20}
 validation/install.sh
 TMP=$(mktemp -d /tmp/poolsim-facts.XXXXXX)
 chmod 755 "$TMP"
@@ -34,24 +34,26 @@ out=$RESULTS/facts.txt
 say() { echo "$*" | tee -a "$out.tmp" >&2; }
 
 calc() { awk "BEGIN { printf \"%.1f\", $1 }"; }
-add() { awk "BEGIN { printf \"%.6f\", $1 + $2 }"; }
 
 # t URL: status and seconds of one request
 t() { VS_RTPRIO=2 vs_prio curl -s -o /dev/null -m 30 -w '%{http_code} %{time_total}\n' "$1"; }
 
-# pairs LABEL QUERY_A: N pairs, B sent 5 ms after A; prints B's mean latency
+# pairs QUERY_A: N pairs, B sent 5 ms after A; prints "mean sd n" of B's
+# latency in ms
 pairs() {
-	local label=$1 qa=$2 i sum=0 n=0 lat
+	local qa=$1 i lat
 	for i in $(seq "$N"); do
 		t "$VS_URL?s=100000&$qa" >/dev/null &
 		sleep 0.005
 		lat=$(t "$VS_URL?s=0" | awk '$1==200{print $2}')
 		wait
-		[ -n "$lat" ] && { sum=$(add "$sum" "$lat"); n=$((n + 1)); }
+		echo "$lat"
 		sleep 0.3
-	done
-	calc "1000 * $sum / $n"
+	done | awk 'NF { x = 1000 * $1; s += x; q += x * x; n++ } END { m = s / n; printf "%.2f %.2f %d", m, sqrt((q - n * m * m) / (n - 1)), n }'
 }
+
+# delta "m1 s1 n1" "m2 s2 n2": the difference of the means ± 2 standard errors
+delta() { echo "$1 $2" | awk '{ printf "%.1f ± %.1f ms", $4 - $1, 2 * sqrt($2 * $2 / $3 + $5 * $5 / $6) }'; }
 
 server() { # name dir-suffix: restart with the current settings
 	vs_stop_all
@@ -62,13 +64,13 @@ for SERVER in php-fpm gunicorn; do
 	export SERVER
 	WORKERS=1 BACKLOG=8 MAX_REQUESTS=0 TERMINATE=0 GUNICORN_TIMEOUT=30
 	server "$SERVER-respawn"
-	ctl=$(pairs control "")
-	crash=$(pairs crash "crash=9")
-	say "$SERVER respawn after SIGKILL: B waits ${ctl} ms behind a surviving A, ${crash} ms behind a crashing one: downtime $(calc "$crash - $ctl") ms (n=$N)"
+	ctl=$(pairs "")
+	crash=$(pairs "crash=9")
+	say "$SERVER respawn after SIGKILL: B waits ${ctl%% *} ms behind a surviving A, ${crash%% *} ms behind a crashing one: downtime $(delta "$ctl" "$crash") (n=$N pairs each)"
 	MAX_REQUESTS=1
 	server "$SERVER-recycle"
-	rec=$(pairs recycle "")
-	say "$SERVER respawn after max_requests: B waits ${rec} ms behind a recycling A: downtime $(calc "$rec - $ctl") ms (n=$N)"
+	rec=$(pairs "")
+	say "$SERVER respawn after max_requests: B waits ${rec%% *} ms behind a recycling A: downtime $(delta "$ctl" "$rec") (n=$N pairs)"
 
 	MAX_REQUESTS=0
 	server "$SERVER-backlog"

@@ -14,7 +14,10 @@
 //	sweep     run an experiment: variants × sweep axes × replications
 //	merge     merge the shards of a sweep into one result
 //	plot      redraw an experiment's charts from its result tables
+//	report    write report.html, the page a design review reads, for a sweep or a run
 //	validate  check scenario and experiment files, reporting every error
+//	import    write a scenario's pool from an IIS, php-fpm or gunicorn configuration
+//	fit       fit a scenario's workload to access and HTTPERR logs
 //	list      show the scenarios and experiments shipped with poolsim
 //	version   print the version, the Go version and the random stream scheme
 //	help      show the help of a command

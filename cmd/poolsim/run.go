@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"time"
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/experiments/catalog"
@@ -18,9 +17,10 @@ const runUsage = `poolsim run [FILE|NAME] [flags]
 Simulates one scenario and prints what happened: the outcome of every
 request with its HTTP status and HTTPERR reason, rates, availability and
 outages, response times, worker events, the lines the supervisor would have
-logged (WAS events for IIS, php-fpm's log, Kubernetes events), and the
-values in effect that are poolsim's assumptions rather than server settings
-("Assumed"). Every rule is written down in docs/model.md.
+logged (WAS events for IIS, php-fpm's, gunicorn's or uWSGI's log, Kubernetes
+events), and the values in effect that are poolsim's assumptions rather
+than server settings ("Assumed"). Every rule is written down in
+docs/model.md.
 
 FILE is a scenario file (TOML); NAME is a scenario shipped with poolsim
 ("poolsim list" shows them). With neither, the default scenario runs: a
@@ -39,7 +39,8 @@ What a scenario can model (README.md, "The scenario file", has every key):
                not; shutdown_time_limit kills and abandons what is still running
   backends     latency, connections, slow episodes, timeout, on_timeout =
                error (default) | crash | stale (cache.ttl) | wait
-  lock         a system-wide lock (class lock = true): on_contention = fail | wait | crash
+  lock         a system-wide lock (class lock = true), held by the first worker that
+               needs it until it exits: on_contention = fail | wait | crash
   supervisor   pool.rapid_fail.policy = iis (stop the pool: 503 AppOffline) |
                emergency_restart (php-fpm) | backoff (CrashLoopBackOff)
   clients      poisson (rate, profile) and polling (count, period, mode, timeout),
@@ -86,7 +87,7 @@ type runFlags struct {
 	httperr     string
 	accesslog   string
 	timeseries  string
-	interval    time.Duration
+	interval    durationFlag
 	trace       string
 	plot        string
 	maxEvents   float64
@@ -97,10 +98,11 @@ func (r *runFlags) register(f *flagSet) {
 	f.BoolVar(&r.json, "json", false, "print the metrics as one flat JSON object instead of the summary")
 	f.Var(&r.seed, "seed", "random seed `N`, replacing the scenario's seed")
 	f.Var(&r.sets, "set", "override a scenario value: `key=value` with a dotted key and a TOML value\n(a bare word is a string); repeat for several")
-	f.StringVar(&r.httperr, "httperr", "", "write the run's HTTPERR log (IIS format) to `FILE`\n(- for standard output), the warm-up included")
+	f.StringVar(&r.httperr, "httperr", "", "write the run's HTTPERR log (IIS format; server = \"iis\" only) to `FILE`\n(- for standard output), the warm-up included")
 	f.StringVar(&r.accesslog, "accesslog", "", "write the run's access log (IIS W3C extended format, with time-taken) to `FILE`\n(- for standard output), the warm-up included")
-	f.StringVar(&r.timeseries, "timeseries", "", "write a CSV time series, one row per --interval, to `FILE` (- for standard output)")
-	f.DurationVar(&r.interval, "interval", time.Minute, "width of a time-series row (with --timeseries or --plot)")
+	f.StringVar(&r.timeseries, "timeseries", "", "write a CSV time series, one row per --interval, to `FILE` (- for standard output;\nwith any output on -, the summary goes to standard error)")
+	r.interval = durationFlag(model.Duration(engine.Minute))
+	f.Var(&r.interval, "interval", "width `D` of a time-series row (with --timeseries or --plot), in the scenario's\nduration syntax (\"30s\", \"5m\", \"1h\", \"1d\")")
 	f.StringVar(&r.trace, "trace", "", "write an event-by-event log of the run to `FILE` (- for standard output;\nlarge: for debugging a scenario; cut at 1 GB)")
 	f.StringVar(&r.plot, "plot", "", "draw the time series, the worker timeline and the memory panel as PNG and SVG into `DIR`,\nwith a one-run report, DIR/report.html")
 	f.Var((*eventBudget)(&r.maxEvents), "max-events", "refuse a scenario whose expected number of events exceeds `N`\n(0: the default budget, "+strconv.FormatFloat(model.DefaultMaxEvents, 'g', -1, 64)+")")
@@ -131,7 +133,7 @@ func runRun(c *cli, args []string) int {
 		return f.usageError(c, "one scenario at a time (got %d); to compare scenarios, write an experiment and use \"poolsim sweep\"", len(pos))
 	}
 	if fl.interval <= 0 {
-		return f.usageError(c, "--interval must be positive, not %v", fl.interval)
+		return f.usageError(c, "--interval must be positive, not %v", model.Duration(fl.interval))
 	}
 	if err := model.CheckMaxEvents(fl.maxEvents); err != nil {
 		return f.usageError(c, "--%v", err)
@@ -147,12 +149,16 @@ func runRun(c *cli, args []string) int {
 	if !ok {
 		return exitFailure
 	}
+	if fl.httperr != "" && sc.Server != "" && sc.Server != "iis" {
+		// docs/model.md#outputs: only http.sys writes an HTTPERR log.
+		return f.usageError(c, "--httperr: server = %q runs behind nginx, not http.sys, and has no HTTPERR log; the summary's outcome table names what nginx answers and logs", sc.Server)
+	}
 	if fl.seed.set {
 		sc.Seed = fl.seed.v
 	}
 	opt := model.Options{Replication: fl.replication, MaxEvents: fl.maxEvents}
 	if fl.timeseries != "" || fl.plot != "" {
-		opt.Interval = engine.FromDuration(fl.interval)
+		opt.Interval = model.Duration(fl.interval).T()
 	}
 	var outs runOutputs
 	defer outs.abort()
@@ -191,6 +197,31 @@ func (r *runFlags) checkPaths(arg string) error {
 		}
 	}
 	return checkDistinct(paths)
+}
+
+// onStdout reports whether an output file is standard output ("-").
+func (r *runFlags) onStdout() bool {
+	for _, p := range []string{r.httperr, r.accesslog, r.trace, r.timeseries} {
+		if p == "-" {
+			return true
+		}
+	}
+	return false
+}
+
+// durationFlag is a flag in the scenario's duration syntax
+// (model.ParseDuration: units ns to d), with its error wording.
+type durationFlag model.Duration
+
+func (d *durationFlag) String() string { return model.Duration(*d).String() }
+
+func (d *durationFlag) Set(s string) error {
+	v, err := model.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = durationFlag(v)
+	return nil
 }
 
 // runOutputs are the files a run writes as it goes.
@@ -310,6 +341,12 @@ func (c *cli) reportRun(arg string, fl *runFlags, sc *model.Scenario, res *model
 			return c.errorf("cannot draw charts into %s: %v", fl.plot, err)
 		}
 	}
+	// With a log or series on standard output, the report goes to
+	// standard error, so that "> file" or "| grep" gets the output alone.
+	out := c.stdout
+	if fl.onStdout() {
+		out = c.stderr
+	}
 	if fl.json {
 		for _, w := range warnings {
 			fmt.Fprintf(c.stderr, "warning: %s\n", w)
@@ -317,11 +354,11 @@ func (c *cli) reportRun(arg string, fl *runFlags, sc *model.Scenario, res *model
 		for _, n := range res.Notes {
 			fmt.Fprintf(c.stderr, "note: %s\n", n)
 		}
-		err = writeJSON(c.stdout, &res.Metrics)
+		err = writeJSON(out, &res.Metrics)
 	} else {
-		err = writeSummary(c.stdout, sc, fl.replication, res, warnings)
+		err = writeSummary(out, sc, fl.replication, res, warnings)
 		if err == nil {
-			err = writeObservedCheck(c.stdout, sc, res)
+			err = writeObservedCheck(out, sc, res)
 		}
 	}
 	if err != nil {

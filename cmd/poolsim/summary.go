@@ -69,7 +69,7 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 
 	writeOutcomes(bw, sc, m)
 	t := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
-	writeRates(bw, t, m)
+	writeRates(bw, t, sc, m)
 	writeWorkers(bw, t, res)
 	writeLog(bw, t, res.Log)
 
@@ -100,7 +100,8 @@ func writeOutcomes(bw io.Writer, sc *model.Scenario, m *model.Metrics) {
 		return fmt.Sprintf("%.2f %%", 100*n/m.Arrivals)
 	}
 	tab := &table{right: []bool{false, true, true, false, false}}
-	row := func(name string, n float64, status, reason string) {
+	row := func(name string, n float64) {
+		status, reason := model.OutcomeWords(sc, name)
 		tab.add(name, count(n), share(n), status, reason)
 	}
 	sub := func(name string, n float64) {
@@ -111,30 +112,19 @@ func writeOutcomes(bw io.Writer, sc *model.Scenario, m *model.Metrics) {
 		reasonHead = "what the client sees (nginx in front)"
 	}
 	tab.add("outcome", "requests", "share", "HTTP", reasonHead)
-	// said names an outcome in the server's own words (model.Vocabulary).
-	said := func(name string, n float64, status, reason string) {
-		if st, r, ok := model.Vocabulary(sc.Server, name); ok {
-			status, reason = st, r
-		}
-		row(name, n, status, reason)
-	}
-	row("ok", m.OK, "200", "")
-	row("stale", m.Stale, "200", "(served from the cache)")
-	row("error", m.Error, "500", "")
-	said("rejected_queue_full", m.RejectedQueueFull, "503", "QueueFull")
-	said("rejected_app_offline", m.RejectedAppOffline, "503", "AppOffline")
+	row("ok", m.OK)
+	row("stale", m.Stale)
+	row("error", m.Error)
+	row("rejected_queue_full", m.RejectedQueueFull)
+	row("rejected_app_offline", m.RejectedAppOffline)
 	if m.RejectedShutdown > 0 {
-		row("rejected_shutdown", m.RejectedShutdown, "503", "(from a worker shutting down: pool.recycle.drain = \"refuse\")")
+		row("rejected_shutdown", m.RejectedShutdown)
 	}
 	if m.RejectedTCPReset > 0 {
-		row("rejected_tcp_reset", m.RejectedTCPReset, "-", "(connection reset, no 503, no HTTPERR line)")
+		row("rejected_tcp_reset", m.RejectedTCPReset)
 	}
-	if m.RejectedShutdown > 0 {
-		row("rejected_shutdown", m.RejectedShutdown, "503", "(from a worker shutting down)")
-	}
-	expired, abandoned := model.HTTPErrReasons(&sc.Pool)
-	said("expired", m.Expired, "-", expired)
-	said("abandoned", m.Abandoned, "-", abandoned)
+	row("expired", m.Expired)
+	row("abandoned", m.Abandoned)
 	sub("crash", m.AbandonedCrash)
 	sub("shutdown time limit", m.AbandonedShutdown)
 	sub("ping kill", m.AbandonedPing)
@@ -145,9 +135,9 @@ func writeOutcomes(bw io.Writer, sc *model.Scenario, m *model.Metrics) {
 	if m.AbandonedMinSendRate > 0 {
 		sub("too slow a client (Timer_MinBytesPerSecond)", m.AbandonedMinSendRate)
 	}
-	row("client_timeout", m.ClientTimeout, "-", "(the client gave up first)")
-	row("in_flight", m.InFlight, "-", "(unfinished at the horizon)")
-	row("arrivals", m.Arrivals, "", "")
+	row("client_timeout", m.ClientTimeout)
+	row("in_flight", m.InFlight)
+	row("arrivals", m.Arrivals)
 	if m.Retries > 0 {
 		sub("retries", m.Retries)
 	}
@@ -155,9 +145,9 @@ func writeOutcomes(bw io.Writer, sc *model.Scenario, m *model.Metrics) {
 }
 
 // writeRates writes the rates, availability and response times.
-func writeRates(bw io.Writer, t *tabwriter.Writer, m *model.Metrics) {
+func writeRates(bw io.Writer, t *tabwriter.Writer, sc *model.Scenario, m *model.Metrics) {
 	fmt.Fprint(bw, "\nRates\n")
-	fmt.Fprintf(t, "  rate_503\t%s\tof arrivals got 503 (QueueFull or AppOffline)\n", percent(m.Rate503))
+	fmt.Fprintf(t, "  rate_503\t%s\t%s\n", percent(m.Rate503), rate503Label(sc))
 	fmt.Fprintf(t, "  rate_abandoned\t%s\tof arrivals were abandoned by a dying worker\n", percent(m.RateAbandoned))
 	fmt.Fprintf(t, "  rate_error\t%s\tof arrivals got 500\n", percent(m.RateError))
 	fmt.Fprintf(t, "  rate_ok\t%s\tof arrivals got 200 from the application\n", percent(m.RateOK))
@@ -176,6 +166,26 @@ func writeRates(bw io.Writer, t *tabwriter.Writer, m *model.Metrics) {
 		fmt.Fprintf(t, "  age of stale data (mean)\t%s\n", seconds(m.StaleAgeMeanS))
 	}
 	t.Flush()
+}
+
+// rate503Label says what rate_503 counts, in the words of the outcome
+// table above it: the refusals (rejected_queue_full, rejected_app_offline,
+// rejected_shutdown), which are IIS's 503s but nginx's 502s or 504s in
+// front of the other servers.
+func rate503Label(sc *model.Scenario) string {
+	if sc.Server == "" || sc.Server == "iis" {
+		return "of arrivals got 503 (QueueFull, AppOffline, or from a worker shutting down)"
+	}
+	names := []string{"rejected_queue_full", "rejected_app_offline"}
+	if sc.Pool.Recycle.Drain == "refuse" {
+		names = append(names, "rejected_shutdown")
+	}
+	var parts []string
+	for _, name := range names {
+		status, _ := model.OutcomeWords(sc, name)
+		parts = append(parts, name+" "+status)
+	}
+	return "of arrivals were refused (" + strings.Join(parts, ", ") + "; named after IIS's 503)"
 }
 
 // writeWorkers writes the worker events, with those before the warm-up

@@ -17,8 +17,8 @@ Checks scenario and experiment files without running them and reports every
 problem of every file, each as FILE:LINE: KEY = VALUE: what is wrong or
 allowed: the same errors that "poolsim run" (for a scenario) and "poolsim
 sweep" (for an experiment) would report. An experiment (a file with a
-"scenario" key) is checked with its base scenario and every variant and
-sweep value applied to it. A scenario whose run would exceed the event
+key only experiments have: scenario, variants, sweep ...) is checked with
+its base scenario and every variant and sweep value applied to it. A scenario whose run would exceed the event
 budget of "poolsim run" is an error too. Prints "FILE: ok" for a file
 without errors, and its warnings (values that IIS would refuse but poolsim
 models). Exits 1 if any file has an error.

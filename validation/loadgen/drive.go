@@ -26,6 +26,7 @@ type result struct {
 	sendErr   string
 	pid       int
 	overrunUS int64 // the application's hold beyond the requested service
+	holdUS    int64 // the application's hold, as it measured it
 }
 
 // runResult is the whole run: per request results and the generator's own
@@ -154,6 +155,7 @@ func do(client *http.Client, o options, rq *Request, res *result) {
 	res.status = resp.status
 	res.pid, _ = strconv.Atoi(resp.header.Get("X-Pid"))
 	res.overrunUS, _ = strconv.ParseInt(resp.header.Get("X-Overrun-Us"), 10, 64)
+	res.holdUS, _ = strconv.ParseInt(resp.header.Get("X-Hold-Us"), 10, 64)
 }
 
 type response struct {

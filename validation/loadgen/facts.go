@@ -17,6 +17,8 @@ import (
 //     gunicorn: from the exiting worker's "Autorestarting" line);
 //   - log_timeout_to_start_ms: from the execution limit's kill line
 //     ("execution timed out", "WORKER TIMEOUT") to the replacement's start;
+//   - downtime_ms: a worker's replacement's downtime, from the client's
+//     view (see downtimes);
 //   - abandoned_unfaulted: requests that asked for no fault yet were
 //     abandoned (killed in a worker that another request's fault or a
 //     reload took down);
@@ -106,6 +108,7 @@ func facts(server string, plan []Request, rr *runResult, events []ServerEvent, r
 	f["reload_to_ready_ms"] = mean(toReady)
 	f["reload_to_ready_ms_max"] = quantile(toReady, 1)
 	f["reload_exec_to_ready_ms"] = mean(execReady)
+	f["downtime_ms_mean"], f["downtime_ms_p50"], f["downtime_n"] = downtimes(plan, rr)
 	if !rr.signalAt.IsZero() {
 		f["signal_at_s"] = rr.signalAt.Sub(rr.start).Seconds()
 		// The pool's pause: the longest span around the signal with no
@@ -137,4 +140,64 @@ func completionGap(plan []Request, rr *runResult, t time.Time) float64 {
 
 func sortTimes(t []time.Time) {
 	sort.Slice(t, func(i, j int) bool { return t[i].Before(t[j]) })
+}
+
+// downtimes measures, inside a run, how long a worker's replacement took
+// to take a request, from what the client saw: a worker's death is the
+// moment the client got the 502 of a crashing request, or the 200 of the
+// last request a worker (X-Pid) served before it went (a recycle); a new
+// worker's first request started at its answer minus the hold the
+// application measured. When that first request was already waiting at the
+// latest death before it started, no other worker was free for it, and its
+// start minus that death is the downtime (the new worker's fork and
+// initialisation, and for a recycle the old one's shutdown). The initial
+// workers (seen in the first second) and the last second are left out.
+func downtimes(plan []Request, rr *runResult) (avg, p50, n float64) {
+	type span struct {
+		first, last int // request indexes
+	}
+	pids := map[int]*span{}
+	var deaths []time.Time
+	end := func(i int) time.Time { return rr.results[i].sent.Add(rr.results[i].latency) }
+	var runEnd time.Time
+	for i := range plan {
+		res := &rr.results[i]
+		if e := end(i); e.After(runEnd) {
+			runEnd = e
+		}
+		if plan[i].Fault == FaultCrash && res.status == 502 {
+			deaths = append(deaths, end(i))
+		}
+		if res.status != 200 || res.pid == 0 {
+			continue
+		}
+		if sp := pids[res.pid]; sp == nil {
+			pids[res.pid] = &span{first: i, last: i}
+		} else if end(i).After(end(sp.last)) {
+			sp.last = i
+		}
+	}
+	start := func(i int) time.Time {
+		return end(i).Add(-time.Duration(rr.results[i].holdUS) * time.Microsecond)
+	}
+	var newFirsts []int
+	for _, sp := range pids {
+		if start(sp.first).Sub(rr.start) > time.Second {
+			newFirsts = append(newFirsts, sp.first)
+		}
+		if runEnd.Sub(end(sp.last)) > time.Second { // went before the end: recycled
+			deaths = append(deaths, end(sp.last))
+		}
+	}
+	sortTimes(deaths)
+	var d []float64
+	for _, i := range newFirsts {
+		s := start(i)
+		k := sort.Search(len(deaths), func(j int) bool { return !deaths[j].Before(s) }) - 1
+		if k < 0 || !rr.results[i].sent.Before(deaths[k]) {
+			continue
+		}
+		d = append(d, s.Sub(deaths[k]).Seconds()*1e3)
+	}
+	return mean(d), quantile(d, 0.5), float64(len(d))
 }

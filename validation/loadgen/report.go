@@ -121,6 +121,7 @@ func report(o options, sc *model.Scenario, plan []Request, rr *runResult) (*Repo
 	}
 	m["worker_starts"] = kinds["start"] + kinds["start_in_reload"]
 	m["exec_timeout_kills"] = kinds["timeout_kill"]
+	m["emergency_restarts"] = kinds["emergency_restart"]
 	m["crashes"] = kinds["crash_kill"] + kinds["crash_segv"]
 	m["recycles"] = kinds["exit"]
 
