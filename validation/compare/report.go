@@ -253,7 +253,10 @@ func chart(all []*caseResult, dir string) error {
 		p.Legend.Add(k, s)
 	}
 	p.Legend.Top, p.Legend.Left = true, true
-	return plots.Save(&plots.Figure{Plot: p, Caption: "poolsim's prediction against the real server's measurement, per case and metric"}, dir, "validation")
+	if err := plots.Save(&plots.Figure{Plot: p, Caption: "poolsim's prediction against the real server's measurement, per case and metric"}, dir, "validation"); err != nil {
+		return err
+	}
+	return ratioChart(all, dir)
 }
 
 func metricKind(m string) string {
