@@ -503,3 +503,37 @@ func (s *splitter) fileRefs() error {
 	}
 	return nil
 }
+
+// layoutRefs warns of the files that LAYOUT.md (the README text the split
+// gives) names but the split does not leave in one of its packages.
+func (s *splitter) layoutRefs() error {
+	text, err := os.ReadFile(filepath.Join(s.root, "internal", "tools", "splitmodel", "LAYOUT.md"))
+	if err != nil {
+		return nil // not this module's plan
+	}
+	dirs := []string{s.plan.Source}
+	for _, p := range s.plan.Packages {
+		dirs = append(dirs, s.pkgDir(p.Name))
+	}
+	removed := map[string]bool{}
+	for _, rel := range s.removed {
+		removed[rel] = true
+	}
+	exists := func(rel string) bool {
+		if _, ok := s.out[rel]; ok {
+			return true
+		}
+		_, err := os.Stat(filepath.Join(s.root, rel))
+		return err == nil && !removed[rel]
+	}
+	for _, m := range regexp.MustCompile("`(?:[a-z/]*/)?([a-z_]+\\.go)`").FindAllStringSubmatch(string(text), -1) {
+		found := strings.Contains(m[0], "/") && exists(strings.Trim(m[0], "`"))
+		for _, d := range dirs {
+			found = found || exists(filepath.Join(d, m[1]))
+		}
+		if !found {
+			s.rep.warnf("LAYOUT.md names %s, which the split does not leave in %s", strings.Trim(m[0], "`"), strings.Join(dirs, ", "))
+		}
+	}
+	return nil
+}

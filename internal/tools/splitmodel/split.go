@@ -116,7 +116,7 @@ func split(root string, plan *Plan, dry, guessing bool) (*Report, error) {
 		s.pkgs[plan.Packages[i].Name] = &plan.Packages[i]
 	}
 	steps := []func() error{s.readModule, s.readSource, s.check, s.guess, s.place, s.cross, s.names,
-		s.assemble, s.rewriteOthers, s.notebooks, s.texts, s.fileRefs}
+		s.assemble, s.rewriteOthers, s.notebooks, s.texts, s.fileRefs, s.layoutRefs}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return s.rep, err
