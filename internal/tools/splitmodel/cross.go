@@ -166,32 +166,11 @@ func (s *splitter) follow() {
 	}
 	for changed := true; changed; {
 		changed = false
-	decls:
 		for _, d := range s.decls {
 			if d.placed || d.copy || d.recv != "" {
 				continue
 			}
-			var target *decl
-			for _, id := range declNames(d.node) {
-				obj := s.info.Defs[id]
-				if obj == nil || obj.Exported() || id.Name == "_" || id.Name == "init" || s.redirect(obj) != "" {
-					continue decls
-				}
-				if _, isType := obj.(*types.TypeName); isType || len(s.also[obj]) > 0 {
-					continue decls
-				}
-				for _, u := range users[obj] {
-					if u == d {
-						continue
-					}
-					if u.pkg == d.pkg || target != nil && u.pkg != target.pkg {
-						continue decls
-					}
-					if target == nil && u.file.test == d.file.test {
-						target = u
-					}
-				}
-			}
+			target := s.followTarget(d, users)
 			if target == nil {
 				continue
 			}
@@ -203,6 +182,70 @@ func (s *splitter) follow() {
 			changed = true
 		}
 	}
+}
+
+// followTarget is the user whose file an unplaced helper d goes to: when
+// its users are all in one other package, the first of them; when they
+// are in d's package and in one below it, the first user below, so that
+// a helper sinks to the lowest package that needs it, provided what d
+// itself uses is within reach from there. Nil: d stays.
+func (s *splitter) followTarget(d *decl, users map[types.Object][]*decl) *decl {
+	first := map[string]*decl{} // user package -> its first user of d's kind (test or not)
+	for _, id := range declNames(d.node) {
+		obj := s.info.Defs[id]
+		if obj == nil || obj.Exported() || id.Name == "_" || id.Name == "init" || s.redirect(obj) != "" {
+			return nil
+		}
+		if _, isType := obj.(*types.TypeName); isType || len(s.also[obj]) > 0 {
+			return nil
+		}
+		for _, u := range users[obj] {
+			if u == d {
+				continue
+			}
+			if f, seen := first[u.pkg]; !seen || f == nil && u.file.test == d.file.test {
+				first[u.pkg] = nil
+				if u.file.test == d.file.test {
+					first[u.pkg] = u
+				}
+			}
+		}
+	}
+	if _, own := first[d.pkg]; !own {
+		if len(first) != 1 {
+			return nil
+		}
+		for _, u := range first {
+			return u
+		}
+	}
+	if len(first) != 2 {
+		return nil
+	}
+	var low string
+	for p := range first {
+		if p != d.pkg {
+			low = p
+		}
+	}
+	if !s.mayImport(d.pkg, low) || s.mayImport(low, d.pkg) || first[low] == nil {
+		return nil
+	}
+	reach := true
+	ast.Inspect(d.node, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if obj := s.info.Uses[id]; obj != nil && obj.Parent() == s.tpkg.Scope() {
+				if h, ok := s.home[obj]; ok && h != low && !s.mayImport(low, h) {
+					reach = false
+				}
+			}
+		}
+		return reach
+	})
+	if !reach {
+		return nil
+	}
+	return first[low]
 }
 
 // cross1 says whether obj, used in package pkg, lives in another package,

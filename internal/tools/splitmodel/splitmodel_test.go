@@ -329,3 +329,32 @@ func TestSplitExtras(t *testing.T) {
 		t.Errorf("notebook not rewritten:\n%s", got)
 	}
 }
+
+// TestHelperSinks checks that an unplaced helper the simulation and the
+// contract both use goes down to the contract (exported), and that one
+// used only by the contract follows it unexported.
+func TestHelperSinks(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, toyModule)
+	writeTree(t, dir, map[string]string{
+		"src/k.go": "package src\n\n// clamp bounds x.\nfunc clamp(x int) int { return min(x, 9) }\n\n// Limit is the thing's bounded N.\nfunc Limit(t *Thing) int { return clamp(t.N) }\n",
+		"src/m.go": "package src\n\n// Bounded bounds n.\nfunc Bounded(n int) int { return clamp(n) }\n",
+	})
+	plan := toyPlan()
+	plan.Files["k.go"] = "src/k.go"
+	plan.Files["m.go"] = "contract/m.go"
+	rep, err := Split(dir, plan, false)
+	if err != nil {
+		t.Fatalf("%v: %q", err, rep.Problems)
+	}
+	goCmd(t, dir, "vet", "./...")
+	for path, want := range map[string]string{
+		"src/contract/m.go": "// Clamp bounds x.\nfunc Clamp(x int) int",
+		"src/k.go":          "return contract.Clamp(t.N)",
+	} {
+		got, err := os.ReadFile(filepath.Join(dir, path))
+		if err != nil || !strings.Contains(string(got), want) {
+			t.Errorf("%s lacks %q (%v):\n%s", path, want, err, got)
+		}
+	}
+}
