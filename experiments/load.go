@@ -49,6 +49,10 @@ func ReadInput(arg string, kind Kind) (Input, error) {
 	}
 	name := tomlin.SafeName(arg)
 	if looksLikePath(arg) {
+		// A shipped name written as a file name ("trend-page.toml").
+		if base := strings.TrimSuffix(filepath.Base(arg), ".toml"); base != "" && shippedAs(base, kind) {
+			return Input{}, fmt.Errorf("%s: no such file; %s is a shipped %s: \"poolsim %s %s\"", name, base, kind, commandFor(kind), base)
+		}
 		return Input{}, fmt.Errorf("%s: no such file", name)
 	}
 	scenario, isScenario := catalog.Scenario(arg)
@@ -63,7 +67,32 @@ func ReadInput(arg string, kind Kind) (Input, error) {
 	case kind == KindExperiment && isScenario:
 		return Input{}, fmt.Errorf("%s is a shipped scenario, not an experiment: run it with \"poolsim run %s\"", arg, arg)
 	}
+	known := catalog.Names()
+	if kind == KindExperiment {
+		known = catalog.ExperimentNames()
+	}
+	if s := tomlin.Suggest(arg, known); s != "" {
+		return Input{}, fmt.Errorf("%s: no such file, and no shipped %s of that name; did you mean %q? (\"poolsim list\" shows them)", name, kind, s)
+	}
 	return Input{}, fmt.Errorf("%s: no such file, and no shipped %s of that name (\"poolsim list\" shows them)", name, kind)
+}
+
+// shippedAs reports whether name is shipped as the kind.
+func shippedAs(name string, kind Kind) bool {
+	if kind == KindExperiment {
+		_, ok := catalog.Experiment(name)
+		return ok
+	}
+	_, ok := catalog.Scenario(name)
+	return ok
+}
+
+// commandFor is the poolsim command that takes an input of the kind.
+func commandFor(kind Kind) string {
+	if kind == KindExperiment {
+		return "sweep"
+	}
+	return "run"
 }
 
 // Parse parses the input as an experiment: a relative scenario path is

@@ -107,7 +107,7 @@ func (d *scenarioDecoder) applyOverrides(raw map[string]any, overrides []Overrid
 			continue
 		}
 		if created == 2 && isNamedTable(path[0]) && !existed {
-			createdByOverride = append(createdByOverride, createdEntry{key: keyString(path[:2]), src: src, existing: namesIn(raw, path[0], path[1])})
+			createdByOverride = append(createdByOverride, createdEntry{key: keyString(path[:2]), src: src, existing: namesIn(raw, path[0], path[1]), path: path})
 		}
 		// The override owns the tables it created and the value it set.
 		key := keyString(path[:created])

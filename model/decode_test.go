@@ -565,3 +565,22 @@ func hostileSeeds() []string {
 		"horizon = \"106751d\"\n[clients.a]\nkind = \"polling\"\ncount = 9223372036854775807\nperiod = \"1ns\"\n",
 	}
 }
+
+// TestPHPFPMKeyNames checks the rule of docs/model.md "php-fpm" that
+// php-fpm's own dotted key names, copied from www.conf into [php_fpm], are
+// answered with the name [php_fpm] uses (pm.X is X, listen.backlog is
+// listen_backlog), and a www.conf key poolsim does not model is said to be
+// one.
+func TestPHPFPMKeyNames(t *testing.T) {
+	const rule = " (pm.X -> X; listen.backlog -> listen_backlog)"
+	for _, c := range []struct{ table, want string }{
+		{"pm.max_children = 4\n", `test.toml:10: php_fpm.pm.max_children = 4: php-fpm's pm.max_children is written max_children in [php_fpm]` + rule},
+		{"listen.backlog = 8\n", `test.toml:10: php_fpm.listen.backlog = 8: php-fpm's listen.backlog is written listen_backlog in [php_fpm]` + rule},
+		{"pm.status_path = \"/status\"\n", `test.toml:10: php_fpm.pm.status_path = "/status": php-fpm's pm.status_path has no [php_fpm] key: it is not modelled` + rule},
+	} {
+		got := decodeErr(t, "server = \"php-fpm\"\n"+minimal+"[php_fpm]\n"+c.table)
+		if got != c.want {
+			t.Errorf("got  %s\nwant %s", got, c.want)
+		}
+	}
+}

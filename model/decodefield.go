@@ -83,6 +83,9 @@ func (d *scenarioDecoder) decodeTable(path []string, raw map[string]any, rv refl
 	names, index := tomlFields(rv.Type())
 	for _, k := range d.orderedKeys(path, raw) {
 		p := join(path, k)
+		if d.phpFPMDotted(path, k, raw[k]) {
+			continue
+		}
 		i, ok := index[k]
 		if !ok {
 			d.unknownKey(p, raw, names)
@@ -288,8 +291,15 @@ func (d *scenarioDecoder) duration(path []string, v any, allowNever bool) (Durat
 	return d.durationHint(path, v, allowNever, "")
 }
 
+// iisMinutes are the keys whose IIS Manager field is in minutes.
+var iisMinutes = map[string]bool{"pool.recycle.time": true, "pool.idle_timeout": true, "pool.rapid_fail.interval": true}
+
 // durationHint decodes a duration string; hint is added to messages about
 // its form.
+//
+// A bare number for a setting that IIS Manager shows in minutes (the
+// regular time interval, 1740; the idle time-out, 20; the failure interval,
+// 5) is offered in minutes too.
 func (d *scenarioDecoder) durationHint(path []string, v any, allowNever bool, hint string) (Duration, bool) {
 	switch x := v.(type) {
 	case string:
@@ -316,6 +326,9 @@ func (d *scenarioDecoder) durationHint(path []string, v any, allowNever bool, hi
 	case int64:
 		if x == 0 {
 			return 0, true
+		}
+		if iisMinutes[keyString(path)] {
+			hint = fmt.Sprintf(" (or, in IIS Manager's minutes, \"%dm\")", x) + hint
 		}
 		d.errorf(path, valueText(v), "a duration is a string with a unit, such as \"%ds\"%s", x, hint)
 	case float64:

@@ -8,7 +8,8 @@ import (
 
 // TestEventsStopStart checks the rules of the stop and start actions: a
 // stop at 10 s answers a request at 15 s with 503, logged as Disabled (not
-// AppOffline: no rapid-fail trip), and a start at 20 s serves one at 25 s.
+// AppOffline: no rapid-fail trip) and counted so in the result for the
+// summary, and a start at 20 s serves one at 25 s.
 // The worker drained by the stop exits; a new one serves after the start.
 func TestEventsStopStart(t *testing.T) {
 	sc := handScenario(1, engine.Second, 60*engine.Second)
@@ -22,8 +23,8 @@ func TestEventsStopStart(t *testing.T) {
 		t.Errorf("ok %v rejected_app_offline %v admin_stops %v trips %v starts %v, want 2 1 1 0 2",
 			m.OK, m.RejectedAppOffline, m.AdminStops, m.RapidFailTrips, m.WorkerStarts)
 	}
-	if got := lines(trace, " Disabled "); len(got) != 1 {
-		t.Errorf("HTTPERR Disabled lines: %d, want 1\n%s", len(got), trace)
+	if got := lines(trace, " Disabled "); len(got) != 1 || res.RejectedDisabled != 1 {
+		t.Errorf("HTTPERR Disabled lines: %d, result's rejected_disabled %v, want 1 and 1\n%s", len(got), res.RejectedDisabled, trace)
 	}
 	if got := m.Availability; got != 50.0/60 {
 		t.Errorf("availability %v, want 50/60 (stopped 10–20 s)", got)

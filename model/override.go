@@ -305,6 +305,20 @@ func applyOverride(raw map[string]any, o Override) ([]string, int, error) {
 type createdEntry struct {
 	key, src string
 	existing []string // the names the scenario has
+	path     []string // the override's key
+}
+
+// dottedName returns the override's key with the entry's name quoted, when
+// the scenario has an entry whose name holds a dot that the unquoted key
+// split (clients.api.v2.rate for the client "api.v2": clients."api.v2".rate).
+func (c createdEntry) dottedName() string {
+	rest := strings.Join(c.path[1:], ".")
+	for _, name := range c.existing {
+		if strings.Contains(name, ".") && strings.HasPrefix(rest, name+".") {
+			return c.path[0] + "." + strconv.Quote(name) + "." + strings.TrimPrefix(rest, name+".")
+		}
+	}
+	return ""
 }
 
 // entryExists reports whether key names, below a named table, an entry
@@ -352,7 +366,10 @@ func (d *scenarioDecoder) explainCreated(entries []createdEntry) {
 		if len(c.existing) > 0 {
 			has = quoteList(c.existing)
 		}
-		d.errs = append(d.errs, FieldError{File: c.src, Key: c.key,
-			Msg: fmt.Sprintf("the scenario has no such entry (it has %s), so the override created one", has)})
+		msg := fmt.Sprintf("the scenario has no such entry (it has %s), so the override created one", has)
+		if q := c.dottedName(); q != "" {
+			msg += fmt.Sprintf("; a name with a dot is written in quotes: %s", q)
+		}
+		d.errs = append(d.errs, FieldError{File: c.src, Key: c.key, Msg: msg})
 	}
 }

@@ -149,7 +149,11 @@ func TestOverrideErrors(t *testing.T) {
 	}{
 		{set("pool.threads", "0"), "--set: pool.threads = 0: must be between 1 and 1000000"},
 		{set("pool.thread", "5"), `--set: pool.thread = 5: unknown key; did you mean "threads"?`},
-		{set("pool.recycle.time", "60"), `--set: pool.recycle.time = 60: a duration is a string with a unit, such as "60s"`},
+		// IIS Manager shows the regular time interval in minutes.
+		{set("pool.recycle.time", "1740"), `--set: pool.recycle.time = 1740: a duration is a string with a unit, such as "1740s" (or, in IIS Manager's minutes, "1740m")`},
+		{set("pool.shutdown_time_limit", "90"), `--set: pool.shutdown_time_limit = 90: a duration is a string with a unit, such as "90s"`},
+		// IIS's maxProcesses = 0 is one worker per NUMA node.
+		{set("pool.max_processes", "0"), `--set: pool.max_processes = 0: must be between 1 and 100000 (IIS's 0 means one worker per NUMA node: write the number of nodes)`},
 		{set("pool.recycle.time", `"60 min"`), `--set: pool.recycle.time = "60 min": unknown unit "min"`},
 		{set("classes.trend.service.mean", `"1s"`), `--set: classes.trend.service.mean = "1s": cannot set classes.trend.service.mean: classes.trend.service is a value, not a table`},
 		{set("name.first", `"x"`), `--set: name.first = "x": cannot set name.first: name is a value, not a table`},
@@ -176,6 +180,13 @@ func TestOverrideErrors(t *testing.T) {
 		if strings.Contains(got, "test.toml") {
 			t.Errorf("%+v: error blamed on the file:\n%s", c.o, got)
 		}
+	}
+	// A client whose name holds a dot, addressed without quotes: the
+	// override created another entry, and the message says how to quote
+	// the name (docs/model.md, "Overrides").
+	got0 := decodeErr(t, overrideBase+"[clients.\"api.v2\"]\nkind = \"poisson\"\nrate = 1\nclass = \"trend\"\n", set("clients.api.v2.rate", "10"))
+	if want := `--set: clients.api: the scenario has no such entry (it has "api.v2", "trendpage"), so the override created one; a name with a dot is written in quotes: clients."api.v2".rate`; !strings.Contains(got0, want) {
+		t.Errorf("dotted name:\ngot  %s\nwant %s", got0, want)
 	}
 	// A file error and an override error are both reported, the file's first.
 	got := decodeErr(t, overrideBase+"[pool]\nthreads = 0\n", set("pool.queue_length", "-1"))

@@ -19,7 +19,8 @@ import (
 // PHPFPM is a php-fpm pool (php-fpm.conf / www.conf), with php-fpm's
 // defaults from fpm_conf.c and Debian's www.conf.
 type PHPFPM struct {
-	PM                        string   `toml:"pm"` // static | dynamic | ondemand
+	PM                        string   `toml:"pm"`     // static | dynamic | ondemand
+	Listen                    string   `toml:"listen"` // a unix socket path, or [address:]port (TCP)
 	MaxChildren               int      `toml:"max_children"`
 	StartServers              int      `toml:"start_servers"`
 	MinSpareServers           int      `toml:"min_spare_servers"`
@@ -37,9 +38,10 @@ type PHPFPM struct {
 // max_children 5, start_servers 2, spare servers 1–3), and fpm_conf.c for
 // the rest: process_idle_timeout 10 s, listen.backlog 511, no
 // max_requests, no request_terminate_timeout, no emergency restart,
-// process_control_timeout 0.
+// process_control_timeout 0; listen on a unix socket, as Debian's www.conf
+// (/run/php/php8.2-fpm.sock; php-fpm itself has no default).
 func NewPHPFPM() *PHPFPM {
-	return &PHPFPM{PM: "dynamic", MaxChildren: 5, StartServers: 2, MinSpareServers: 1, MaxSpareServers: 3,
+	return &PHPFPM{PM: "dynamic", Listen: "/run/php/php-fpm.sock", MaxChildren: 5, StartServers: 2, MinSpareServers: 1, MaxSpareServers: 3,
 		ProcessIdleTimeout: Duration(10 * engine.Second), ListenBacklog: 511}
 }
 
@@ -211,6 +213,9 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	f, p := sc.PHPFPM, &sc.Pool
 	s := preset{d, "php_fpm", "php-fpm", p}
 	d.oneOf([]string{"php_fpm", "pm"}, f.PM, []string{"static", "dynamic", "ondemand"})
+	if f.Listen == "" {
+		d.errorf([]string{"php_fpm", "listen"}, `""`, "want a unix socket path (\"/run/php/php-fpm.sock\") or a TCP [address:]port (\"127.0.0.1:9000\")")
+	}
 	d.intRange([]string{"php_fpm", "max_children"}, int64(f.MaxChildren), 1, maxProcesses)
 	if f.PM == "dynamic" {
 		// fpm_conf.c refuses these.
@@ -248,7 +253,21 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	// A unix socket with listen.backlog = K queues K+1 connections
 	// (measured), capped by net.core.somaxconn = 4096.
 	s.set([]string{"queue_length"}, "listen_backlog", func() { p.QueueLength = min(f.ListenBacklog, 4096) + 1 })
-	s.set([]string{"on_queue_full"}, "", func() { p.OnQueueFull = "reject" }) // nginx answers EAGAIN with 502
+	// A full unix-socket backlog refuses at once (EAGAIN: nginx 502); a full
+	// TCP backlog drops SYNs until nginx's fastcgi_connect_timeout (60 s)
+	// answers 504, as for gunicorn's bind.
+	unix := socketIsUnix(f.Listen)
+	s.set([]string{"on_queue_full"}, "", func() {
+		p.OnQueueFull = "reject"
+		if !unix {
+			p.OnQueueFull = "syn_retry"
+		}
+	})
+	s.set([]string{"connect_timeout"}, "", func() {
+		if !unix {
+			p.ConnectTimeout = Duration(60 * engine.Second)
+		}
+	})
 	// nginx's fastcgi_read_timeout (60 s) counts the wait in the backlog
 	// and answers 504 (measured).
 	s.set([]string{"queue_timeout"}, "", func() { p.QueueTimeout = Duration(60 * engine.Second) })
@@ -291,8 +310,8 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	s.set([]string{"dispatch"}, "", func() { p.Dispatch = "least_busy" }) // an idle child accepts
 }
 
-// socketIsUnix reports whether a gunicorn bind or uWSGI socket is a unix
-// socket.
+// socketIsUnix reports whether a php-fpm listen, gunicorn bind or uWSGI
+// socket is a unix socket.
 func socketIsUnix(addr string) bool {
 	return len(addr) > 0 && (addr[0] == '/' || len(addr) > 5 && addr[:5] == "unix:")
 }

@@ -108,6 +108,17 @@ func TestPresetDefaults(t *testing.T) {
 				c.server, p.MaxProcesses, p.Threads, p.QueueLength, p.OnQueueFull, p.ExecutionTimeout, p.ExecutionTimeoutCheck, p.ShutdownTimeLimit, c)
 		}
 	}
+	// php-fpm's listen follows the same rule as gunicorn's bind: a TCP
+	// address drops SYNs until nginx's fastcgi_connect_timeout (60 s).
+	for _, c := range []struct {
+		listen, full string
+		connect      engine.Time
+	}{{"/run/php/php8.2-fpm.sock", "reject", 0}, {"127.0.0.1:9000", "syn_retry", 60 * engine.Second}, {"9000", "syn_retry", 60 * engine.Second}} {
+		sc := decodeText(t, "server = \"php-fpm\""+base+"[php_fpm]\nlisten = \""+c.listen+"\"\n")
+		if sc.Pool.OnQueueFull != c.full || sc.Pool.ConnectTimeout.T() != c.connect {
+			t.Errorf("php-fpm listen = %q: on_queue_full %q connect_timeout %v, want %q %v", c.listen, sc.Pool.OnQueueFull, sc.Pool.ConnectTimeout, c.full, c.connect)
+		}
+	}
 	if sc := decodeText(t, "server = \"gunicorn\""+base+"[gunicorn]\nbind = \"unix:/run/app.sock\"\n"); sc.Pool.OnQueueFull != "reject" {
 		t.Errorf("gunicorn on a unix socket: on_queue_full %q, want reject (nginx 502)", sc.Pool.OnQueueFull)
 	}

@@ -45,6 +45,7 @@ type recorder struct {
 	arrivals   int64
 	retries    int64
 	outcomes   [numOutcomes]int64
+	disabled   int64 // of outcomes[outRejectedOffline]: while an operator had stopped the pool
 	abandoned  [numCauses]int64
 	events     [numEventKinds]int64
 	waitSum    float64
@@ -158,6 +159,9 @@ func (rec *recorder) outcome(r *request, o outcome, c cause) {
 	rec.outcomes[o]++
 	if o == outAbandoned {
 		rec.abandoned[c]++
+	}
+	if o == outRejectedOffline && r.w.adminStopped {
+		rec.disabled++
 	}
 }
 
@@ -368,7 +372,8 @@ func (rec *recorder) result(w *world) *Result {
 	m.WarmupS = w.warmup.Seconds()
 	m.Events = float64(w.sim.Fired())
 
-	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, WorkerCounts: rec.lives.counts(), Horizon: w.horizon, Warmup: w.warmup, BeforeWarmup: rec.before}
+	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, WorkerCounts: rec.lives.counts(), Horizon: w.horizon, Warmup: w.warmup, BeforeWarmup: rec.before,
+		RejectedDisabled: float64(rec.disabled)}
 	if rec.before.StoppedAtWarmup {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the pool was already stopped by rapid-fail protection when measuring began at %v: "+
 			"the %d trips and %d crashes before it are left out of the counts", w.warmup, rec.before.RapidFailTrips, rec.before.Crashes))

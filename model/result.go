@@ -128,7 +128,8 @@ type Result struct {
 	// have logged, by event id (5002 rapid-fail stop, 5009 crash, ...).
 	WAS []WASEvent
 	// Log counts the lines the scenario's supervisor would have logged (the
-	// WAS events for iis, php-fpm's log, Kubernetes events).
+	// WAS events for iis, php-fpm's, gunicorn's or uWSGI's log, Kubernetes
+	// events).
 	Log SupervisorLog
 	// Horizon and Warmup as run (Warmup estimated when Auto).
 	Horizon, Warmup engine.Time
@@ -140,6 +141,10 @@ type Result struct {
 	BeforeWarmup WarmupEvents
 	// Notes say what trace clients skipped of their logs.
 	Notes []string
+	// RejectedDisabled is the part of rejected_app_offline refused while an
+	// operator had stopped the pool ([events] stop): HTTP.sys logs these
+	// Disabled, not AppOffline (docs/model.md#operator-actions).
+	RejectedDisabled float64
 }
 
 // SeriesRow is one interval of a run's time series. Its counts are of what

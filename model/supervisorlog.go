@@ -28,10 +28,12 @@ type LogLine struct {
 // event counts e and its WAS events.
 func supervisorLog(server string, p *Pool, e *[numEventKinds]int64, was []WASEvent) SupervisorLog {
 	n := func(k int) int { return int(e[k]) }
+	// A pool under Kubernetes (policy backoff) is seen through its events,
+	// whatever server runs in the container.
 	switch {
-	case server == "gunicorn":
+	case server == "gunicorn" && p.RapidFail.Policy != policies.PolicyBackoff:
 		return gunicornLog(n)
-	case server == "uwsgi":
+	case server == "uwsgi" && p.RapidFail.Policy != policies.PolicyBackoff:
 		return uwsgiLog(n)
 	case p.RapidFail.Policy == policies.PolicyEmergencyRestart:
 		return phpFPMLog(p, n)

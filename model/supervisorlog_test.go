@@ -10,7 +10,8 @@ import (
 // line counted from the run's events: gunicorn's error log (arbiter.py),
 // uWSGI's log (core/master_utils.c, core/uwsgi.c) and php-fpm's error_log
 // in the pool "www" (fpm_request.c: a request over
-// request_terminate_timeout is logged and its child sent SIGTERM).
+// request_terminate_timeout is logged and its child sent SIGTERM); and
+// Kubernetes events for a pool under policy backoff, whatever its server.
 func TestServerLogs(t *testing.T) {
 	const load = `
 horizon = "20m"
@@ -68,5 +69,15 @@ rate = 10
 		if res.Metrics.ExecTimeoutKills == 0 || c.name != "php-fpm" && res.Metrics.Recycles == 0 {
 			t.Errorf("%s: no timeout kill or no recycle: the test checks nothing", c.name)
 		}
+	}
+	// Under Kubernetes (policy backoff) the pool is seen through its events,
+	// whatever server runs in the container.
+	sc := decodeText(t, "server = \"gunicorn\"\n"+load+"[pool.rapid_fail]\npolicy = \"backoff\"\n")
+	res, err := Run(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Log.Name != "Kubernetes events (kubectl get events)" {
+		t.Errorf("gunicorn under backoff: log %q, want Kubernetes events", res.Log.Name)
 	}
 }

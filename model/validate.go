@@ -276,7 +276,12 @@ func (d *scenarioDecoder) validatePool(sc *Scenario) {
 	if d.intRange(k("queue_length"), int64(pool.QueueLength), 0, maxQueueLength) && (pool.QueueLength < 10 || pool.QueueLength > 65535) && (sc.Server == "" || sc.Server == "iis") {
 		d.warnf(k("queue_length"), intText(int64(pool.QueueLength)), "IIS allows 10 to 65535; poolsim simulates it anyway")
 	}
-	d.intRange(k("max_processes"), int64(pool.MaxProcesses), 1, maxProcesses)
+	if pool.MaxProcesses == 0 && (sc.Server == "" || sc.Server == "iis") {
+		// IIS 10's maxProcesses = 0 is one worker per NUMA node.
+		d.errorf(k("max_processes"), "0", "must be between 1 and %d (IIS's 0 means one worker per NUMA node: write the number of nodes)", maxProcesses)
+	} else {
+		d.intRange(k("max_processes"), int64(pool.MaxProcesses), 1, maxProcesses)
+	}
 	d.intRange(k("threads"), int64(pool.Threads), 1, maxThreads)
 	d.checkDist(k("startup_time"), pool.StartupTime, false, false)
 	if d.span(k("startup_time_limit"), pool.StartupTimeLimit, false) && pool.StartupTimeLimit > 0 {

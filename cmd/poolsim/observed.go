@@ -42,7 +42,10 @@ func writeObservedCheck(w io.Writer, sc *model.Scenario, res *model.Result) erro
 		}
 		p("\n")
 	}
-	p("\n  \"differs\": more than 3 standard deviations apart if both counts were Poisson;\n" +
-		"  the observed counts also hold statuses and reasons poolsim does not model (see [observed]).\n")
+	p("\n  \"differs\": more than 3 standard deviations apart if both counts were Poisson.\n")
+	if o.NotModelled+o.HTTPErrOther > 0 {
+		p("  The logs also hold requests poolsim does not model, left out above: not_modelled = %d\n"+
+			"  (status 4xx), httperr_other = %d (other HTTPERR reasons); see [observed].\n", o.NotModelled, o.HTTPErrOther)
+	}
 	return err
 }

@@ -33,6 +33,9 @@ Example:
 		return status
 	}
 	if _, err := os.Stat(filepath.Join(dir, experiments.SummaryFile)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) && report.IsRun(dir) {
+			return c.errorf("%s holds a run's charts (%s), not a sweep's: \"poolsim report %s\" redraws them", dir, report.RunFile, dir)
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			return c.errorf("%s has no %s: is it the output directory of a finished sweep?", dir, experiments.SummaryFile)
 		}

@@ -67,9 +67,9 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	fmt.Fprintf(bw, ": requests arriving in the %s after the warm-up are counted\n", res.Horizon-res.Warmup)
 	fmt.Fprintf(bw, "  seed %d, replication %d, %d events\n", sc.Seed, replication, int64(m.Events))
 
-	writeOutcomes(bw, sc, m)
+	writeOutcomes(bw, sc, res)
 	t := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
-	writeRates(bw, t, sc, m)
+	writeRates(bw, t, sc, res)
 	writeWorkers(bw, t, res)
 	writeLog(bw, t, res.Log)
 
@@ -91,7 +91,8 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 
 // writeOutcomes writes the table of outcomes: every request in one row,
 // with its HTTP status and the HTTPERR reason of the era in effect.
-func writeOutcomes(bw io.Writer, sc *model.Scenario, m *model.Metrics) {
+func writeOutcomes(bw io.Writer, sc *model.Scenario, res *model.Result) {
+	m := &res.Metrics
 	fmt.Fprint(bw, "\nOutcomes\n")
 	share := func(n float64) string {
 		if m.Arrivals == 0 {
@@ -108,7 +109,7 @@ func writeOutcomes(bw io.Writer, sc *model.Scenario, m *model.Metrics) {
 		tab.add("  "+name, count(n), share(n), "", "")
 	}
 	reasonHead := "HTTPERR reason"
-	if sc.Server != "" && sc.Server != "iis" {
+	if !iis(sc) {
 		reasonHead = "what the client sees (nginx in front)"
 	}
 	tab.add("outcome", "requests", "share", "HTTP", reasonHead)
@@ -116,7 +117,19 @@ func writeOutcomes(bw io.Writer, sc *model.Scenario, m *model.Metrics) {
 	row("stale", m.Stale)
 	row("error", m.Error)
 	row("rejected_queue_full", m.RejectedQueueFull)
-	row("rejected_app_offline", m.RejectedAppOffline)
+	if iis(sc) && res.RejectedDisabled > 0 {
+		// HTTP.sys names a refusal of a pool an operator stopped Disabled,
+		// of one rapid-fail protection stopped AppOffline.
+		if res.RejectedDisabled == m.RejectedAppOffline {
+			tab.add("rejected_app_offline", count(m.RejectedAppOffline), share(m.RejectedAppOffline), "503", model.ReasonDisabled)
+		} else {
+			tab.add("rejected_app_offline", count(m.RejectedAppOffline), share(m.RejectedAppOffline), "503", model.ReasonAppOffline+" / "+model.ReasonDisabled)
+			sub("rapid-fail stop ("+model.ReasonAppOffline+")", m.RejectedAppOffline-res.RejectedDisabled)
+			sub("operator stop ("+model.ReasonDisabled+")", res.RejectedDisabled)
+		}
+	} else {
+		row("rejected_app_offline", m.RejectedAppOffline)
+	}
 	if m.RejectedShutdown > 0 {
 		row("rejected_shutdown", m.RejectedShutdown)
 	}
@@ -145,14 +158,15 @@ func writeOutcomes(bw io.Writer, sc *model.Scenario, m *model.Metrics) {
 }
 
 // writeRates writes the rates, availability and response times.
-func writeRates(bw io.Writer, t *tabwriter.Writer, sc *model.Scenario, m *model.Metrics) {
+func writeRates(bw io.Writer, t *tabwriter.Writer, sc *model.Scenario, res *model.Result) {
+	m := &res.Metrics
 	fmt.Fprint(bw, "\nRates\n")
-	fmt.Fprintf(t, "  rate_503\t%s\t%s\n", percent(m.Rate503), rate503Label(sc))
+	fmt.Fprintf(t, "  rate_503\t%s\t%s\n", percent(m.Rate503), rate503Label(sc, res))
 	fmt.Fprintf(t, "  rate_abandoned\t%s\tof arrivals were abandoned by a dying worker\n", percent(m.RateAbandoned))
 	fmt.Fprintf(t, "  rate_error\t%s\tof arrivals got 500\n", percent(m.RateError))
 	fmt.Fprintf(t, "  rate_ok\t%s\tof arrivals got 200 from the application\n", percent(m.RateOK))
 	fmt.Fprintf(t, "  serving_availability\t%s\tof the time the pool could serve (not stopped, and waiting requests had a ready worker that was not hung)\n", percent(m.ServingAvailability))
-	fmt.Fprintf(t, "  time_not_stopped\t%s\tof the time rapid-fail protection had not stopped the pool (also availability)\n", percent(m.TimeNotStopped))
+	fmt.Fprintf(t, "  time_not_stopped\t%s\tof the time the pool was not stopped, by rapid-fail protection or an operator (also availability)\n", percent(m.TimeNotStopped))
 	fmt.Fprintf(t, "  outages\t%s\t%s in all, %s on average; time to recover %s\n", count(m.Outages), seconds(m.OutageTimeS), seconds(m.OutageMeanS), seconds(m.TimeToRecoverS))
 	fmt.Fprintf(t, "  throughput_rps\t%.3f/s\tok responses per second\n", m.ThroughputRPS)
 	t.Flush()
@@ -172,8 +186,11 @@ func writeRates(bw io.Writer, t *tabwriter.Writer, sc *model.Scenario, m *model.
 // table above it: the refusals (rejected_queue_full, rejected_app_offline,
 // rejected_shutdown), which are IIS's 503s but nginx's 502s or 504s in
 // front of the other servers.
-func rate503Label(sc *model.Scenario) string {
-	if sc.Server == "" || sc.Server == "iis" {
+func rate503Label(sc *model.Scenario, res *model.Result) string {
+	if iis(sc) {
+		if res.RejectedDisabled > 0 {
+			return "of arrivals got 503 (QueueFull, AppOffline, Disabled, or from a worker shutting down)"
+		}
 		return "of arrivals got 503 (QueueFull, AppOffline, or from a worker shutting down)"
 	}
 	names := []string{"rejected_queue_full", "rejected_app_offline"}
@@ -187,6 +204,10 @@ func rate503Label(sc *model.Scenario) string {
 	}
 	return "of arrivals were refused (" + strings.Join(parts, ", ") + "; named after IIS's 503)"
 }
+
+// iis reports whether the scenario's pool is IIS's (whose words are
+// HTTP.sys's), not one behind nginx.
+func iis(sc *model.Scenario) bool { return sc.Server == "" || sc.Server == "iis" }
 
 // writeWorkers writes the worker events, with those before the warm-up
 // beside the counts that leave them out.
@@ -291,7 +312,7 @@ func seconds(s float64) string {
 	case math.IsInf(s, 0):
 		return "-"
 	case s == 0:
-		return "0"
+		return "0s"
 	case s < 1e-3:
 		return fmt.Sprintf("%.0fµs", s*1e6)
 	case s < 1:

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,8 +11,9 @@ import (
 	"github.com/poolsim/poolsim/model"
 )
 
-// summaryOf runs a scenario given as TOML and returns its summary.
-func summaryOf(t *testing.T, src string) string {
+// reportOf runs a scenario given as TOML and returns what write prints of
+// it.
+func reportOf(t *testing.T, src string, write func(io.Writer, *model.Scenario, *model.Result) error) string {
 	t.Helper()
 	sc, err := model.Decode("test.toml", []byte(src))
 	if err != nil {
@@ -21,10 +24,18 @@ func summaryOf(t *testing.T, src string) string {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	if err := writeSummary(&b, sc, 0, res, nil); err != nil {
+	if err := write(&b, sc, res); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// summaryOf runs a scenario given as TOML and returns its summary.
+func summaryOf(t *testing.T, src string) string {
+	t.Helper()
+	return reportOf(t, src, func(w io.Writer, sc *model.Scenario, res *model.Result) error {
+		return writeSummary(w, sc, 0, res, nil)
+	})
 }
 
 // TestSummaryWording checks the summary's rules of wording
@@ -68,6 +79,14 @@ rate = 5
 		{"no ok request", hung, []string{"mean                  n/a  p50  n/a  p90  n/a  p99  n/a", "  1 worker process in the whole run"}, []string{"1 worker processes"}},
 		{"iis", crashLoop("iis"), []string{"\nWAS events (System log, source WAS)\n", "5002  1", "Connection_Abandoned_By_ReqQueue"}, []string{"_AppPool"}},
 		{"php-fpm", crashLoop("emergency_restart"), []string{"\nphp-fpm log (error_log)\n", "child exited on signal 11 (SIGSEGV)", "initiating reload"}, []string{"WAS events"}},
+		// A zero duration has its unit, as every other one.
+		{"zero wait", "horizon = \"10m\"\n[pool]\nthreads = 50\nstartup_time = \"0s\"\nstart_mode = \"always_running\"\n[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n",
+			[]string{"  wait in queue (mean)  0s\n"}, nil},
+		// An operator's stop: HTTP.sys's Disabled, not AppOffline, and the
+		// pool "not stopped" whoever stopped it.
+		{"operator stop", "horizon = \"10m\"\n[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 5\n[events.stop]\nat = \"5m\"\naction = \"stop\"\n[events.start]\nat = \"7m\"\naction = \"start\"\n",
+			[]string{"503   Disabled\n", "of arrivals got 503 (QueueFull, AppOffline, Disabled, or from a worker shutting down)", "of the time the pool was not stopped, by rapid-fail protection or an operator"},
+			[]string{"AppOffline / Disabled", "rapid-fail stop"}},
 		// rate_503 says what it counts in the words of the outcome rows.
 		{"rate_503 iis", crashLoop("iis"), []string{"of arrivals got 503 (QueueFull, AppOffline, or from a worker shutting down)"}, nil},
 		{"rate_503 php-fpm", "server = \"php-fpm\"\n" + crashLoop("emergency_restart"),
@@ -148,4 +167,61 @@ func outcomeRows(t *testing.T, summary string) (sum, arrivals int64, seen map[st
 		seen[f[0]]++
 	}
 	return sum, arrivals, seen
+}
+
+// TestObservedCheckNote checks the wording rule of docs/model.md "Checking
+// the fit": the note on requests poolsim does not model is printed only
+// when the logs held some, with their counts.
+func TestObservedCheckNote(t *testing.T) {
+	const src = `
+horizon = "10m"
+[classes.page]
+service = "10ms"
+[clients.users]
+kind = "poisson"
+rate = 1
+[observed]
+from = 2026-11-23T00:00:00Z
+to = 2026-11-23T00:10:00Z
+ok = 600
+`
+	for _, c := range []struct {
+		extra, want string
+	}{
+		{"", ""},
+		{"not_modelled = 12\nhttperr_other = 3\n", "not_modelled = 12\n  (status 4xx), httperr_other = 3 (other HTTPERR reasons)"},
+	} {
+		out := reportOf(t, src+c.extra, writeObservedCheck)
+		if !strings.Contains(out, "\"differs\"") {
+			t.Fatalf("no comparison:\n%s", out)
+		}
+		if has := strings.Contains(out, "do not model") || strings.Contains(out, "does not model"); has != (c.want != "") || !strings.Contains(out, c.want) {
+			t.Errorf("%q: note wrong:\n%s", c.extra, out)
+		}
+	}
+}
+
+// TestSummaryAppOfflineAndDisabled checks the wording rule of
+// docs/model.md "Operator actions" when both stops refused requests: the
+// row names both HTTPERR reasons and splits its count beneath, the split
+// adding up to the row.
+func TestSummaryAppOfflineAndDisabled(t *testing.T) {
+	sc, err := model.Decode("test.toml", []byte("[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &model.Result{RejectedDisabled: 4}
+	res.Metrics.RejectedAppOffline, res.Metrics.OK, res.Metrics.Arrivals = 10, 90, 100
+	var b strings.Builder
+	writeOutcomes(&b, sc, res)
+	squeezed := regexp.MustCompile(` +`).ReplaceAllString(b.String(), " ")
+	for _, want := range []string{
+		"\n rejected_app_offline 10 10.00 % 503 AppOffline / Disabled\n",
+		"\n rapid-fail stop (AppOffline) 6 6.00 %\n",
+		"\n operator stop (Disabled) 4 4.00 %\n",
+	} {
+		if !strings.Contains(squeezed, want) {
+			t.Errorf("outcomes lack %q:\n%s", want, b.String())
+		}
+	}
 }

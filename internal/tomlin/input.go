@@ -127,6 +127,9 @@ func Parse(name string, data []byte, empty string) (*Doc, error) {
 			// The message may quote the input, newlines included: keep it
 			// on one line.
 			msg := strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(pe.Message)
+			if h := redefinitionHint(pe.Message, data, pe.Position.Line); h != "" {
+				msg = strings.TrimSuffix(msg, ".") + ": " + h
+			}
 			return fail(pe.Position.Line, pe.Position.Col, "TOML syntax: %s", msg)
 		}
 		return fail(0, 0, "%v", err)

@@ -270,3 +270,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestPHPFPMDottedKeyHint checks the rule of docs/model.md "php-fpm" in the
+// syntax-error path: a php-fpm key copied from www.conf (pm.max_children
+// after pm, listen.backlog after listen) makes the decoder refuse a
+// redefinition, and the message names the key [php_fpm] uses; another
+// redefinition keeps the decoder's words alone.
+func TestPHPFPMDottedKeyHint(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"[php_fpm]\npm = \"static\"\npm.max_children = 4\n",
+			"c.toml:3:15: TOML syntax: Key 'php_fpm.pm' has already been defined: php-fpm's pm.max_children is written max_children in [php_fpm] (pm.X -> X; listen.backlog -> listen_backlog)"},
+		{"php_fpm.pm = \"static\"\nphp_fpm.pm.start_servers = 2\n",
+			"c.toml:2:23: TOML syntax: Key 'php_fpm.pm' has already been defined: php-fpm's pm.start_servers is written start_servers in [php_fpm] (pm.X -> X; listen.backlog -> listen_backlog)"},
+		{"[php_fpm]\nlisten = \"/run/php.sock\"\nlisten.backlog = 8\n",
+			"c.toml:3:26: TOML syntax: Key 'php_fpm.listen' has already been defined: php-fpm's listen.backlog is written listen_backlog in [php_fpm] (pm.X -> X; listen.backlog -> listen_backlog)"},
+		{"[pool]\nname = \"a\"\nname.x = 1\n", "c.toml:3:12: TOML syntax: Key 'pool.name' has already been defined."},
+	} {
+		_, err := Parse("c.toml", []byte(c.src), EmptyInput)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q:\n got %v\nwant %s", c.src, err, c.want)
+		}
+	}
+}

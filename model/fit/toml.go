@@ -100,19 +100,19 @@ func (w *Workload) writeClass(b *bytes.Buffer, c *Class) {
 	}
 	best := chosen.Best()
 	dist, _ := best.Dist.MarshalTOML()
-	p("service = %s   # %s by AIC; KS D = %.4f, p = %.2g (%s)\n", dist, best.Dist.Kind, best.KS, best.KSP, label)
+	p("service = %s   # %s by AIC; KS D = %.4f, p = %.2g (%s)\n", readableDurations(string(dist)), best.Dist.Kind, best.KS, best.KSP, label)
 	if chosen.Warning != "" {
 		p("# Warning: %s. Consider dist = \"empirical\" or replaying the log (kind = \"trace\").\n", chosen.Warning)
 	}
 	p("# candidates (%s):\n", label)
 	for _, cand := range chosen.Candidates {
 		d, _ := cand.Dist.MarshalTOML()
-		p("#   %-60s AIC %12.1f   KS D %.4f   p %.2g\n", d, cand.AIC, cand.KS, cand.KSP)
+		p("#   %-60s AIC %12.1f   KS D %.4f   p %.2g\n", readableDurations(string(d)), cand.AIC, cand.KS, cand.KSP)
 	}
 	if c.LowLoad != nil && c.All != nil {
 		all := c.All.Best()
 		d, _ := all.Dist.MarshalTOML()
-		p("# every request (n = %d): %s, mean %s against %s at low load\n", len(c.all.x), d,
+		p("# every request (n = %d): %s, mean %s against %s at low load\n", len(c.all.x), readableDurations(string(d)),
 			model.Duration(all.Dist.Expected()), model.Duration(best.Dist.Expected()))
 	}
 }

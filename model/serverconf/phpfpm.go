@@ -65,12 +65,14 @@ const (
 	pInt
 	pBacklog
 	pSpan
+	pString
 )
 
 // phpMapped lists the settings poolsim's php-fpm preset models (model's
 // [php_fpm] table, presets.go) and the key each sets.
 var phpMapped = map[string]mapping[phpKind]{
 	"pm":                          {"pm", pEnum},
+	"listen":                      {"listen", pString},
 	"pm.max_children":             {"max_children", pInt},
 	"pm.start_servers":            {"start_servers", pInt},
 	"pm.min_spare_servers":        {"min_spare_servers", pInt},
@@ -156,6 +158,8 @@ func setPHP(b *builder, key string, kind phpKind, v string, l iniLine, source st
 		return fmt.Errorf("%s:%d: %s = %s: want %s", l.file, l.line, l.key, l.value, want)
 	}
 	switch kind {
+	case pString:
+		b.set("php_fpm", key, quote(v), source)
 	case pEnum:
 		if v != "static" && v != "dynamic" && v != "ondemand" {
 			return bad("static, dynamic or ondemand")
@@ -192,8 +196,8 @@ func setPHP(b *builder, key string, kind phpKind, v string, l iniLine, source st
 // phpWhy says why a pool setting is not modelled.
 func phpWhy(key string) string {
 	switch {
-	case key == "user" || key == "group" || strings.HasPrefix(key, "listen.") || key == "listen":
-		return "the socket and the workers' identity do not change the pool's behaviour in poolsim"
+	case key == "user" || key == "group" || strings.HasPrefix(key, "listen."):
+		return "the socket's and the workers' owners and modes do not change the pool's behaviour in poolsim"
 	case strings.HasPrefix(key, "php_value") || strings.HasPrefix(key, "php_admin_value") || strings.HasPrefix(key, "php_flag") || strings.HasPrefix(key, "php_admin_flag"):
 		if strings.Contains(key, "memory_limit") {
 			return "PHP's memory_limit fails one request, not the worker: model it with the class's error rate"

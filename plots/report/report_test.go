@@ -185,3 +185,25 @@ func TestAssumptions(t *testing.T) {
 		t.Errorf("%d lines marked, want 1 (threads = 4)", n)
 	}
 }
+
+// TestWorkersSentence checks the wording rule of a run's report
+// (docs/model.md, "Outputs"): worker events before the warm-up are named
+// beside the counts that leave them out, as the summary names them, and
+// each noun takes the form its count does.
+func TestWorkersSentence(t *testing.T) {
+	early := &model.Result{BeforeWarmup: model.WarmupEvents{WorkerStarts: 1, Crashes: 0, RapidFailTrips: 1}}
+	early.Metrics.WorkerStarts, early.Metrics.Crashes, early.Metrics.RapidFailTrips = 4, 5, 1
+	many := &model.Result{}
+	many.Metrics.WorkerStarts, many.Metrics.Crashes, many.Metrics.Recycles, many.Metrics.RapidFailTrips = 9, 1, 2, 3
+	for _, c := range []struct {
+		res  *model.Result
+		want string
+	}{
+		{early, "Workers: 4 started (+1 before the warm-up), 5 crashes, 0 recycles, 0 ping kills, 0 shutdown-limit kills, 1 rapid-fail trip (+1 before the warm-up)."},
+		{many, "Workers: 9 started, 1 crash, 2 recycles, 0 ping kills, 0 shutdown-limit kills, 3 rapid-fail trips."},
+	} {
+		if got := workersSentence(c.res); got != c.want {
+			t.Errorf("got  %s\nwant %s", got, c.want)
+		}
+	}
+}

@@ -171,6 +171,29 @@ func WriteRun(r *Run, opt Options) (string, error) {
 	return writePage(r.Dir, p)
 }
 
+// workersSentence counts the run's worker events as the summary does:
+// those before the warm-up beside the counts that leave them out (else 5
+// crashes of 4 starts puzzle a reader), each noun in the form its count
+// takes.
+func workersSentence(res *model.Result) string {
+	m, before := &res.Metrics, res.BeforeWarmup
+	n := func(v float64, one, many string, early int) string {
+		s := fmt.Sprintf("%.0f %s", v, plural(int(v), one, many))
+		if early > 0 {
+			s += fmt.Sprintf(" (+%d before the warm-up)", early)
+		}
+		return s
+	}
+	return "Workers: " + strings.Join([]string{
+		n(m.WorkerStarts, "started", "started", before.WorkerStarts),
+		n(m.Crashes, "crash", "crashes", before.Crashes),
+		n(m.Recycles, "recycle", "recycles", 0),
+		n(m.PingKills, "ping kill", "ping kills", 0),
+		n(m.ShutdownKills, "shutdown-limit kill", "shutdown-limit kills", 0),
+		n(m.RapidFailTrips, "rapid-fail trip", "rapid-fail trips", before.RapidFailTrips),
+	}, ", ") + "."
+}
+
 func runPage(r *Run, opt Options) (*page, error) {
 	sc, res, m := r.Scenario, r.Result, &r.Result.Metrics
 	p := &page{Title: sc.Name}
@@ -182,8 +205,7 @@ func runPage(r *Run, opt Options) (*page, error) {
 	}
 	p.Headline = prose(fmt.Sprintf("Of %.0f requests, %s got 503, %s were abandoned, %s got 500; %s were answered OK (p99 %s).",
 		m.Arrivals, pct(m.Rate503), pct(m.RateAbandoned), pct(m.RateError), pct(m.RateOK), secs(m.ResponseP99S)))
-	p.Verdict = []template.HTML{prose(fmt.Sprintf("Workers: %.0f started, %.0f crashes, %.0f recycles, %.0f ping kills, %.0f shutdown-limit kills, %.0f rapid-fail trips.",
-		m.WorkerStarts, m.Crashes, m.Recycles, m.PingKills, m.ShutdownKills, m.RapidFailTrips))}
+	p.Verdict = []template.HTML{prose(workersSentence(res))}
 	p.Basis = fmt.Sprintf("One run (seed %d, replication %d): a single sample, without confidence intervals; a sweep with replications gives those. The horizon is %s, of which the first %s is left out of the counts.",
 		sc.Seed, r.Inputs.Replication, res.Horizon, res.Warmup)
 	for _, w := range r.Warnings {

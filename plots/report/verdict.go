@@ -105,7 +105,8 @@ func (f Finding) better() (better, worse []Difference) {
 // 29h` (better) for `time 60m` (by 0.41 ± 0.05 percentage points);
 // significantly higher (worse) for `non-overlapped` (by 1.2 ± 0.3). The
 // other 3 do not differ significantly (1 identical to the baseline in every
-// replication)." Points with the very same difference are named together.
+// replication)." Points with the very same difference are named together;
+// one other point is "the other one", in the singular.
 func (f Finding) Sentence() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: ", capitalize(plots.MetricName(f.Metric)))
@@ -139,7 +140,12 @@ func (f Finding) Sentence() string {
 	}
 	b.WriteString(strings.Join(parts, "; "))
 	b.WriteString(".")
-	if n := len(f.Same); n > 0 {
+	switch n := len(f.Same); {
+	case n == 1 && f.Identical == 1:
+		b.WriteString(" The other one does not differ significantly (identical to the baseline in every replication).")
+	case n == 1:
+		b.WriteString(" The other one does not differ significantly.")
+	case n > 1:
 		fmt.Fprintf(&b, " The other %d do not differ significantly", n)
 		if f.Identical > 0 {
 			fmt.Fprintf(&b, " (%s identical to the baseline in every replication)", count(f.Identical, f.Identical == n))
@@ -207,7 +213,8 @@ func joinAnd(names []string) string {
 }
 
 // Headline is the answer in one sentence, on the first metric: the point
-// that does best if any is significantly better than the baseline.
+// that does best if any is significantly better than the baseline, or the
+// points tied for best, named together.
 func Headline(findings []Finding) string {
 	if len(findings) == 0 {
 		return ""
@@ -228,9 +235,21 @@ func Headline(findings []Finding) string {
 		}
 		return s + "."
 	}
+	// Those with the very same difference as the best are tied with it
+	// (two variants that each remove every 503, say), named together.
 	d := better[0]
-	s := fmt.Sprintf("On the %s, `%s` does best: %s than the baseline `%s`", name, d.Point, describe(f.Metric, d), f.Baseline)
-	if len(better) > 1 {
+	tied := []string{"`" + d.Point + "`"}
+	for _, o := range better[1:] {
+		if o.Diff == d.Diff && o.CI == d.CI {
+			tied = append(tied, "`"+o.Point+"`")
+		}
+	}
+	best := tied[0] + " does best"
+	if len(tied) > 1 {
+		best = joinAnd(tied) + " do best (tied)"
+	}
+	s := fmt.Sprintf("On the %s, %s: %s than the baseline `%s`", name, best, describe(f.Metric, d), f.Baseline)
+	if len(better) > len(tied) {
 		s += fmt.Sprintf(" (%d variants are significantly better)", len(better))
 	}
 	return s + "."

@@ -59,6 +59,44 @@ alone,base,1,-0.5,NaN,0.5,NaN,3,NaN
 	}
 }
 
+// TestVerdictTiesAndOne checks the wording rules of the verdict
+// (docs/model.md, "Outputs"): variants with the very same paired
+// difference, the best among them, are named together as tied (both remove
+// every 503 of the baseline in every replication), and a single other
+// variant is "the other one", in the singular.
+func TestVerdictTiesAndOne(t *testing.T) {
+	for _, tc := range []struct {
+		csv, sentenceEnd, headline string
+	}{
+		{`variant,baseline,n,rate_503_diff,rate_503_diff_ci
+crash on timeout,crash on timeout,5,0,0
+500 on timeout,crash on timeout,5,-0.87,0.16
+timeout 60s,crash on timeout,5,-0.87,0.16
+same,crash on timeout,5,0,0
+`, "The other one does not differ significantly (identical to the baseline in every replication).",
+			"On the 503 rate, `500 on timeout` and `timeout 60s` do best (tied): 87 percentage points lower (± 16) than the baseline `crash on timeout`."},
+		{`variant,baseline,n,rate_503_diff,rate_503_diff_ci
+base,base,5,0,0
+a,base,5,-0.5,0.1
+b,base,5,-0.5,0.1
+c,base,5,-0.2,0.1
+d,base,5,0.01,0.1
+`, "The other one does not differ significantly.",
+			"On the 503 rate, `a` and `b` do best (tied): 50 percentage points lower (± 10) than the baseline `base` (3 variants are significantly better)."},
+	} {
+		f, err := Compare(table(t, tc.csv), "rate_503")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Sentence(); !strings.HasSuffix(got, tc.sentenceEnd) {
+			t.Errorf("sentence:\n got %s\nwant it to end %s", got, tc.sentenceEnd)
+		}
+		if got := Headline([]Finding{f}); got != tc.headline {
+			t.Errorf("headline:\n got %s\nwant %s", got, tc.headline)
+		}
+	}
+}
+
 func TestVerdictNoDifference(t *testing.T) {
 	compare := table(t, `variant,baseline,clients.x.rate,n,rate_503_diff,rate_503_diff_ci
 a,base,10,8,0.0003,0.0009
