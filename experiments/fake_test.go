@@ -11,6 +11,7 @@ import (
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // fakeRun stands in for model.Run in tests that are about the experiment
@@ -22,7 +23,7 @@ import (
 //	arrivals = ExpectedRequests(sc) + round(100 z_common)   (clients only)
 //	rate_503 = 0.1 + 0.001·threads + 0.05 z_common + 0.005 z_own
 //	ok       = arrivals·(1 − rate_503)
-func fakeRun(sc *model.Scenario, rep uint64) (model.Metrics, error) {
+func fakeRun(sc *scenario.Scenario, rep uint64) (model.Metrics, error) {
 	common := rand.New(engine.NewSource(sc.Seed, rep, "fake/common"))
 	own := rand.New(engine.NewSource(sc.Seed, rep, "fake/own/"+strconv.Itoa(sc.Pool.Threads)))
 	zc, zo := common.NormFloat64(), own.NormFloat64()
@@ -35,8 +36,8 @@ func fakeRun(sc *model.Scenario, rep uint64) (model.Metrics, error) {
 }
 
 // fakeSim decodes with the real model and runs run instead of the model.
-func fakeSim(run func(*model.Scenario, uint64) (model.Metrics, error)) simulator {
-	return simulator{decode: modelSimulator.decode, run: func(sc *model.Scenario, opt model.Options) (model.Metrics, error) { return run(sc, opt.Replication) }}
+func fakeSim(run func(*scenario.Scenario, uint64) (model.Metrics, error)) simulator {
+	return simulator{decode: modelSimulator.decode, run: func(sc *scenario.Scenario, opt model.Options) (model.Metrics, error) { return run(sc, opt.Replication) }}
 }
 
 // parseString parses an experiment written in a test, against the scenarios
@@ -51,17 +52,17 @@ func parseString(t testing.TB, src string, sim simulator) *Experiment {
 }
 
 // countingRun wraps run, counting the runs started.
-func countingRun(n *atomic.Int64, run func(*model.Scenario, uint64) (model.Metrics, error)) func(*model.Scenario, uint64) (model.Metrics, error) {
-	return func(sc *model.Scenario, rep uint64) (model.Metrics, error) {
+func countingRun(n *atomic.Int64, run func(*scenario.Scenario, uint64) (model.Metrics, error)) func(*scenario.Scenario, uint64) (model.Metrics, error) {
+	return func(sc *scenario.Scenario, rep uint64) (model.Metrics, error) {
 		n.Add(1)
 		return run(sc, rep)
 	}
 }
 
 // cancellingRun is fakeRun that calls cancel when the nth run starts.
-func cancellingRun(n int64, cancel context.CancelFunc) func(*model.Scenario, uint64) (model.Metrics, error) {
+func cancellingRun(n int64, cancel context.CancelFunc) func(*scenario.Scenario, uint64) (model.Metrics, error) {
 	var started atomic.Int64
-	return func(sc *model.Scenario, rep uint64) (model.Metrics, error) {
+	return func(sc *scenario.Scenario, rep uint64) (model.Metrics, error) {
 		if started.Add(1) == n {
 			cancel()
 		}

@@ -174,7 +174,7 @@ func (e *Experiment) Variant(name string) (*Variant, bool) {
 // Load reads an experiment file, or else the shipped experiment of that name
 // (a file on disk wins). A relative scenario path in the file is resolved
 // against the file's directory. Only a regular file of at most
-// model.MaxFileBytes is read, and its problems are reported as "poolsim
+// scenario.MaxFileBytes is read, and its problems are reported as "poolsim
 // sweep" reports them.
 func Load(pathOrName string) (*Experiment, error) {
 	in, err := ReadInput(pathOrName, KindExperiment)

@@ -25,7 +25,7 @@ func FuzzParseExperiment(f *testing.F) {
 		"catalog/experiments/*.toml",
 		"../cmd/poolsim/testdata/*.toml",
 		"../cmd/poolsim/testdata/bad/*/*.toml",
-		"../model/testdata/scenarios/bad/*.toml",
+		"../model/scenario/testdata/scenarios/bad/*.toml",
 	} {
 		files, err := filepath.Glob(pattern)
 		if err != nil {

@@ -9,7 +9,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/poolsim/poolsim/internal/tomlin"
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // buildGrid lays out the grid points: variants in order, then the sweep
@@ -87,7 +87,7 @@ func (e *Experiment) overrides(p int) []override {
 
 // scenario decodes the scenario of grid point p, with the experiment's seed
 // (which replaces the scenario's own).
-func (e *Experiment) scenario(p int) (*model.Scenario, error) {
+func (e *Experiment) scenario(p int) (*scenario.Scenario, error) {
 	sc, err := e.sim.decode(e.ScenarioFile, e.scenarioData, e.overrides(p))
 	if err != nil {
 		return nil, err
@@ -103,7 +103,7 @@ func (e *Experiment) scenario(p int) (*model.Scenario, error) {
 func (e *Experiment) validate(scenarioLine int, points bool) error {
 	name := tomlin.SafeName(e.File)
 	if _, err := e.sim.decode(e.ScenarioFile, e.scenarioData, nil); err != nil {
-		return e.explain(err, fmt.Sprintf("%s:%d: scenario = %s", name, scenarioLine, model.QuoteString(e.Scenario)), false)
+		return e.explain(err, fmt.Sprintf("%s:%d: scenario = %s", name, scenarioLine, scenario.QuoteString(e.Scenario)), false)
 	}
 	// Every variant and every sweep value alone, so that one pass reports
 	// all that is wrong with them.

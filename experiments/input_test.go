@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestParseManyProblemsCapped: an experiment with hundreds of bad variants
@@ -58,7 +58,7 @@ func TestSameWordsForSameFault(t *testing.T) {
 		{"[pool]\nthreads = -1\n", "replications = -1\n"},
 		{"horizn = \"1h\"\n", "replicatons = 3\n"},
 	} {
-		_, serr := model.Decode("s.toml", []byte(c.scenario))
+		_, serr := scenario.Decode("s.toml", []byte(c.scenario))
 		_, eerr := parse("e.toml", []byte("scenario = \"small.toml\"\n"+c.experiment), "testdata", fakeSim(fakeRun))
 		if serr == nil || eerr == nil {
 			t.Fatalf("no error: %v / %v", serr, eerr)

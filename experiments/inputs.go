@@ -7,7 +7,7 @@ import (
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/internal/tomlin"
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // writeInputs writes the files as run: experiment.toml (the experiment file
@@ -45,7 +45,7 @@ func (e *Experiment) writeInputs(dir string, precision float64, metric string, m
 	if err != nil || sc == nil {
 		return err
 	}
-	eff, err := model.EffectiveTOML(sc)
+	eff, err := scenario.EffectiveTOML(sc)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/experiments/catalog"
 	"github.com/poolsim/poolsim/internal/tomlin"
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // Kind is the kind of an input file: a scenario or an experiment.
@@ -37,7 +37,7 @@ type Input struct {
 
 // ReadInput reads arg as a file, or else as the name of a shipped scenario
 // or experiment of the kind wanted. A file on disk wins over a shipped
-// name. Only a regular file of at most model.MaxFileBytes is read: not a
+// name. Only a regular file of at most scenario.MaxFileBytes is read: not a
 // device, a FIFO or a directory.
 func ReadInput(arg string, kind Kind) (Input, error) {
 	data, err := tomlin.ReadFile(arg)
@@ -135,7 +135,7 @@ func IsExperiment(top map[string]any) bool {
 // isScenario reports whether a document that is no experiment has a key
 // that only scenarios have (horizon, pool, classes …).
 func isScenario(top map[string]any) bool {
-	t := reflect.TypeFor[model.Scenario]()
+	t := reflect.TypeFor[scenario.Scenario]()
 	for i := range t.NumField() {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ",")
 		if _, ok := top[name]; ok && name != "" && !slices.Contains(topKeys, name) {
@@ -373,7 +373,7 @@ func redirectScenario(src []byte, path string) ([]byte, error) {
 	}
 	var out bytes.Buffer
 	out.Write(src[:start])
-	out.WriteString(model.QuoteString(path))
+	out.WriteString(scenario.QuoteString(path))
 	out.WriteString(strings.Repeat("\n", bytes.Count(src[start:end], []byte("\n"))))
 	out.Write(src[end:])
 

@@ -11,7 +11,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/poolsim/poolsim/internal/tomlin"
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // topKeys are the keys an experiment file may have at its top level.
@@ -111,7 +111,7 @@ func valueText(v any) string {
 	if _, table := v.(map[string]any); table {
 		return ""
 	}
-	return tomlin.Shorten(model.FormatValue(v))
+	return tomlin.Shorten(scenario.FormatValue(v))
 }
 
 // fields decodes the top-level settings of the file into e.
@@ -240,11 +240,11 @@ func number(v any) (float64, bool) {
 
 // tomlText writes v, a value decoded by the TOML decoder, back as TOML value
 // text that decodes to the same value of the same type: the text of an
-// override, as model.FormatValue writes it.
+// override, as scenario.FormatValue writes it.
 func tomlText(v any) (string, error) {
 	switch v.(type) {
 	case string, int64, int, uint64, float64, bool, time.Time, []any, []map[string]any, map[string]any:
-		return model.FormatValue(v), nil
+		return scenario.FormatValue(v), nil
 	}
 	return "", fmt.Errorf("unsupported value %v (%T)", v, v)
 }

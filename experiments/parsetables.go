@@ -9,6 +9,7 @@ import (
 
 	"github.com/poolsim/poolsim/internal/tomlin"
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 func (p *parser) variants(e *Experiment, m map[string]any) {
@@ -120,14 +121,14 @@ func overrideKey(parts []string) string {
 
 // isDottedKey reports whether s is a valid TOML (dotted) key as written.
 func isDottedKey(s string) bool {
-	_, err := model.ParseKey(s)
+	_, err := scenario.ParseKey(s)
 	return err == nil
 }
 
 // canonicalKey writes a dotted key in one standard way (bare parts where
 // possible, quoted otherwise), so that two spellings of a key compare equal.
 func canonicalKey(s string) (string, error) {
-	parts, err := model.ParseKey(s)
+	parts, err := scenario.ParseKey(s)
 	if err != nil {
 		return "", err
 	}

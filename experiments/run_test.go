@@ -18,6 +18,7 @@ import (
 
 	"github.com/poolsim/poolsim/internal/stattest"
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // fakeExperiment has two variants, one changing the pool's threads, and a
@@ -428,7 +429,7 @@ func TestRunCancel(t *testing.T) {
 
 // A run's error stops the sweep and names the run.
 func TestRunError(t *testing.T) {
-	e := parseString(t, fakeExperiment, fakeSim(func(sc *model.Scenario, rep uint64) (model.Metrics, error) {
+	e := parseString(t, fakeExperiment, fakeSim(func(sc *scenario.Scenario, rep uint64) (model.Metrics, error) {
 		if sc.Pool.Threads == 8 && rep == 2 {
 			return model.Metrics{}, errors.New("boom")
 		}
@@ -441,7 +442,7 @@ func TestRunError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `exp.toml: run 15 (variant "8 threads", clients.visitors.rate=5, replication 2): boom`) {
 		t.Errorf("error %v", err)
 	}
-	e.sim.run = func(*model.Scenario, model.Options) (model.Metrics, error) { panic("kaboom") }
+	e.sim.run = func(*scenario.Scenario, model.Options) (model.Metrics, error) { panic("kaboom") }
 	_, err = e.Run(context.Background(), Options{Parallel: 2})
 	if err == nil || !strings.Contains(err.Error(), "run 0 (") || !strings.Contains(err.Error(), "panic: kaboom") {
 		t.Errorf("error %v", err)

@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // override is one dotted-key override as the scenario decoder takes it.
@@ -13,6 +14,6 @@ type override struct {
 // scenario with overrides, and running one replication of it. Tests swap in
 // a fake.
 type simulator struct {
-	decode func(filename string, data []byte, ov []override) (*model.Scenario, error)
-	run    func(sc *model.Scenario, opt model.Options) (model.Metrics, error)
+	decode func(filename string, data []byte, ov []override) (*scenario.Scenario, error)
+	run    func(sc *scenario.Scenario, opt model.Options) (model.Metrics, error)
 }

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // WriteSummary writes the summary table, the bytes of summary.csv: one row
@@ -116,7 +117,7 @@ func FormatStat(metric string, s Stat) string {
 // ScenarioAt returns the scenario of a grid point, decoded with the
 // experiment's overrides, the point's variant and sweep values, and the
 // experiment's seed: what every run of the point simulates.
-func (e *Experiment) ScenarioAt(p Point) (*model.Scenario, error) {
+func (e *Experiment) ScenarioAt(p Point) (*scenario.Scenario, error) {
 	if p.Index < 0 || p.Index >= len(e.points) || e.points[p.Index].Variant != p.Variant || !slices.Equal(e.points[p.Index].Sweep, p.Sweep) {
 		return nil, fmt.Errorf("experiments: %s is not a grid point of %s", p, e.Name)
 	}

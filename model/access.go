@@ -1,6 +1,10 @@
 package model
 
-import "os"
+import (
+	"os"
+
+	"github.com/poolsim/poolsim/model/scenario"
+)
 
 // logAccess writes the access-log line of a request the application
 // answered (IIS writes one for each response it sends): ok and stale as
@@ -37,7 +41,7 @@ func (r *request) path() string {
 // traceRequests estimates the requests a trace client sends, for the
 // budget: its log's size at 100 bytes a line, an upper bound for IIS's
 // default fields.
-func traceRequests(c *Client) float64 {
+func traceRequests(c *scenario.Client) float64 {
 	fi, err := os.Stat(c.File)
 	if err != nil {
 		return 0

@@ -1,38 +1,6 @@
 package model
 
-// Memory as the 32-bit stories need it (docs/model.md, "Allocations and
-// address space"):
-//
-//   - A request of a class with allocate holds that many bytes of private
-//     memory while it runs, on top of the worker's base and leak.
-//   - The worker's virtual memory is virtual_base (the address space
-//     reserved at start: runtime, heaps, DLLs; "0MB": equal to base) plus
-//     virtual_growth times the private bytes above base. poolsim's
-//     assumption: the runtime reserves address space in proportion to what
-//     it commits (the CLR's GC segments, the LOH), 1:1 by default.
-//   - An allocation needs one contiguous block. poolsim's assumption: the
-//     largest free block is (address_space − virtual) × (1 − fragmentation),
-//     fragmentation being the share of free address space lost to gaps
-//     between reserved regions. An allocation larger than that fails with
-//     an OutOfMemoryException that crashes the worker (abandoned_memory),
-//     which counts toward rapid-fail protection as every crash does.
-//   - address_space "0MB" is unlimited (a 64-bit worker); bitness = 32 sets
-//     it to 2GB (a 32-bit process; set "4GB" for one that is large-address
-//     aware on 64-bit Windows), bitness = 64 to unlimited.
-//   - pool.recycle.virtual_memory is IIS's recycling.periodicRestart.memory
-//     (WAS event 5077), checked like private_memory when a request
-//     completes.
-
-// addressSpace is the worker's address space in bytes; 0: unlimited.
-func (p *Pool) addressSpace() int64 {
-	switch p.Bitness {
-	case 32:
-		return 2 << 30
-	case 64:
-		return 0
-	}
-	return int64(p.Memory.AddressSpace)
-}
+import "github.com/poolsim/poolsim/model/scenario"
 
 // virtual is the worker's virtual memory now.
 func (wk *worker) virtual() int64 {
@@ -46,7 +14,7 @@ func (wk *worker) virtual() int64 {
 
 // fits reports whether an allocation of a bytes finds a free block.
 func (wk *worker) fits(a int64) bool {
-	as := wk.w.pool.addressSpace()
+	as := wk.w.pool.AddressSpace()
 	if as == 0 {
 		return true
 	}
@@ -63,7 +31,7 @@ func (wk *worker) allocate(r *request) bool {
 	}
 	if !wk.fits(a) {
 		if wk.w.trace != nil {
-			wk.w.tracef("allocation of %s failed in worker %d (virtual %s)", Size(a), wk.id, Size(wk.virtual()))
+			wk.w.tracef("allocation of %s failed in worker %d (virtual %s)", scenario.Size(a), wk.id, scenario.Size(wk.virtual()))
 		}
 		wk.crash(causeMemory)
 		return false

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestAllocationFitsLargestFreeBlock checks the rule "an allocation fails
@@ -15,7 +16,7 @@ import (
 func TestAllocationFitsLargestFreeBlock(t *testing.T) {
 	for _, c := range []struct {
 		bitness  int
-		allocate Size
+		allocate scenario.Size
 		crash    bool
 	}{
 		{32, 424 << 20, false},
@@ -106,8 +107,8 @@ func TestStory32BitAllocation(t *testing.T) {
 // assumptions are listed in the summary's Assumed block when the address
 // space is limited, and not otherwise.
 func TestAllocationAssumptionsListed(t *testing.T) {
-	has := func(sc *Scenario, key string) bool {
-		for _, a := range Assumptions(sc) {
+	has := func(sc *scenario.Scenario, key string) bool {
+		for _, a := range scenario.Assumptions(sc) {
 			if a.Key == key {
 				return true
 			}

@@ -2,6 +2,7 @@ package model
 
 import (
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // backendRT is a dependency at run time: its connection pool, its slow
@@ -9,13 +10,13 @@ import (
 type backendRT struct {
 	w       *world
 	name    string
-	b       *Backend
-	latency *Sampler // draws from latKS
-	slowLat *Sampler // draws from slowKS
+	b       *scenario.Backend
+	latency *scenario.Sampler // draws from latKS
+	slowLat *scenario.Sampler // draws from slowKS
 	latKS   *keyedStream
 	slowKS  *keyedStream
-	every   *Sampler
-	lasting *Sampler
+	every   *scenario.Sampler
+	lasting *scenario.Sampler
 	slow    bool
 	inUse   int
 	waiters []*request
@@ -29,7 +30,7 @@ const (
 	evSlowEnd
 )
 
-func newBackend(w *world, name string, b *Backend, rep uint64) *backendRT {
+func newBackend(w *world, name string, b *scenario.Backend, rep uint64) *backendRT {
 	sim := w.sim
 	rt := &backendRT{w: w, name: name, b: b, latKS: newKeyedStream(w.sc.Seed, rep, "backend/"+name)}
 	rt.latency = b.Latency.Sampler(rt.latKS.rand)

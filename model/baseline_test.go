@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/poolsim/poolsim/model/queueing"
 )
 
 // mm4Baseline is the yardstick for BenchmarkRun/mm4: an M/M/4 FCFS queue
@@ -97,5 +99,5 @@ func TestBaselineMatchesErlangC(t *testing.T) {
 	for i := range xs {
 		xs[i] = mm4Baseline(200000, uint64(i+1))
 	}
-	checkCI(t, "baseline wait", xs, MMcWait(4, 3.6, 1), 0.125)
+	checkCI(t, "baseline wait", xs, queueing.MMcWait(4, 3.6, 1), 0.125)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/experiments/catalog"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // BenchmarkRun measures whole runs: building the world, simulating, and
@@ -24,13 +25,13 @@ func BenchmarkRun(b *testing.B) {
 	if !ok {
 		b.Fatalf("no shipped scenario %q", catalog.Default)
 	}
-	def, err := Decode(catalog.Default+".toml", data)
+	def, err := scenario.Decode(catalog.Default+".toml", data)
 	if err != nil {
 		b.Fatal(err)
 	}
 	for _, bc := range []struct {
 		name string
-		sc   *Scenario
+		sc   *scenario.Scenario
 	}{{"mm4", mm4}, {"default", def}} {
 		b.Run(bc.name, func(b *testing.B) {
 			var requests, events float64

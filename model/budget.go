@@ -1,14 +1,14 @@
 package model
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"math"
 	"strings"
 	"time"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/internal/tomlin"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // The budget of a run. A scenario is refused before it runs when the
@@ -48,11 +48,6 @@ const (
 	bytesPerLife     = 400
 )
 
-// checkEvery is how many events a run fires between two checks of its
-// limits (event budget, memory, cancellation): often enough to stop within
-// a millisecond, rarely enough to cost nothing measurable.
-const checkEvery = 1 << 14
-
 // Estimate is what a run of a scenario is expected to cost, by source.
 type Estimate struct {
 	Requests float64 // sent by the clients over the horizon
@@ -71,16 +66,16 @@ type Estimate struct {
 
 // ExpectedRequests estimates the requests a scenario's clients send over its
 // horizon (retries aside).
-func ExpectedRequests(sc *Scenario) float64 {
+func ExpectedRequests(sc *scenario.Scenario) float64 {
 	r, _ := clientLoad(sc)
 	return r
 }
 
 // clientLoad returns the requests the clients send over the horizon and
 // their peak rate per second.
-func clientLoad(sc *Scenario) (requests, peak float64) {
+func clientLoad(sc *scenario.Scenario) (requests, peak float64) {
 	h := sc.Horizon.T().Seconds()
-	for _, name := range sortedKeys(sc.Clients) {
+	for _, name := range tomlin.SortedKeys(sc.Clients) {
 		c := sc.Clients[name]
 		switch c.Kind {
 		case "poisson":
@@ -122,7 +117,7 @@ func per(h float64, d engine.Time) float64 {
 // EstimateRun estimates what a run of sc with opt costs: every source of
 // events (requests, retries, worker starts, pings, slow episodes,
 // time-series rows) and the memory it holds at once.
-func EstimateRun(sc *Scenario, opt Options) Estimate {
+func EstimateRun(sc *scenario.Scenario, opt Options) Estimate {
 	var e Estimate
 	h := sc.Horizon.T().Seconds()
 	days := math.Ceil(h / 86400)
@@ -161,7 +156,7 @@ func EstimateRun(sc *Scenario, opt Options) Estimate {
 	if m := p.Memory; m.PerRequest > 0 {
 		// A leak ends a worker at the memory limit, or recycles it at
 		// recycle.private_memory, every so many requests.
-		for _, lim := range []Size{m.Limit, p.Recycle.PrivateMemory} {
+		for _, lim := range []scenario.Size{m.Limit, p.Recycle.PrivateMemory} {
 			if lim > 0 {
 				e.Starts += sent * float64(m.PerRequest) / float64(max(lim-m.Base, m.PerRequest))
 			}
@@ -194,7 +189,7 @@ func EstimateRun(sc *Scenario, opt Options) Estimate {
 }
 
 // mayReach reports whether a sample of d can be lim or longer.
-func mayReach(d Dist, lim engine.Time) bool {
+func mayReach(d scenario.Dist, lim engine.Time) bool {
 	switch d.Kind {
 	case "", "constant", "deterministic":
 		return d.Mean >= lim
@@ -280,13 +275,13 @@ func (e Estimate) cause() string {
 // more than maxEvents events (0: DefaultMaxEvents) or more than MaxMemory,
 // as Run would refuse it, or an error when its time stamps would pass the
 // year 9999.
-func CheckBudget(sc *Scenario, maxEvents float64) error {
+func CheckBudget(sc *scenario.Scenario, maxEvents float64) error {
 	return CheckRun(sc, Options{MaxEvents: maxEvents})
 }
 
 // CheckRun is CheckBudget for a run with the options given (the interval
 // of a time series adds rows).
-func CheckRun(sc *Scenario, opt Options) error {
+func CheckRun(sc *scenario.Scenario, opt Options) error {
 	if err := checkMaxEvents(opt.MaxEvents); err != nil {
 		return err
 	}
@@ -323,16 +318,6 @@ func checkMaxEvents(v float64) error {
 // CheckMaxEvents checks a value of --max-events (Options.MaxEvents).
 func CheckMaxEvents(v float64) error { return checkMaxEvents(v) }
 
-// LimitError is a run stopped because it exceeded its event budget (its
-// estimate was too low) or held too many waiting requests.
-type LimitError struct {
-	At       engine.Time // the simulated time it stopped at
-	Events   uint64
-	Budget   float64
-	Queued   int     // requests waiting, when over the memory limit
-	MaxBytes float64 // that limit
-}
-
 func (e *LimitError) Error() string {
 	if e.Queued > 0 {
 		return fmt.Sprintf("stopped at %s of simulated time: %d requests waiting in the queue exceed the memory limit of %s; lower pool.queue_length or the load",
@@ -340,79 +325,6 @@ func (e *LimitError) Error() string {
 	}
 	return fmt.Sprintf("stopped at %s of simulated time after %d events, over the budget of %.3g events (the estimate before the run was lower); "+
 		"shorten the horizon or raise --max-events", e.At, e.Events, e.Budget)
-}
-
-// ErrStopped is returned by a run whose Options.Context was cancelled.
-var ErrStopped = errors.New("run stopped")
-
-// limits are what a run checks every checkEvery events.
-type limits struct {
-	ctx      context.Context
-	budget   float64
-	maxBytes float64 // MaxMemory; tests lower it
-	seriesTo func(SeriesRow) error
-	err      error
-}
-
-func newLimits(opt Options) limits {
-	l := limits{ctx: opt.Context, budget: opt.MaxEvents, maxBytes: MaxMemory, seriesTo: opt.SeriesTo}
-	if l.budget == 0 {
-		l.budget = DefaultMaxEvents
-	}
-	return l
-}
-
-// simulate runs w's events until the horizon, or until a limit stops it.
-func (w *world) simulate() error {
-	w.sim.RunChecked(w.horizon, checkEvery, w.withinLimits)
-	return w.limits.err
-}
-
-// withinLimits reports whether the run may go on, recording why not.
-func (w *world) withinLimits() bool {
-	l := &w.limits
-	switch {
-	case l.err != nil:
-	case l.ctx != nil && l.ctx.Err() != nil:
-		l.err = fmt.Errorf("%w at %s of simulated time: %w", ErrStopped, w.sim.Now(), l.ctx.Err())
-	case float64(w.sim.Fired()) > l.budget:
-		l.err = &LimitError{At: w.sim.Now(), Events: w.sim.Fired(), Budget: l.budget}
-	case float64(w.queue.len())*bytesPerRequest > l.maxBytes:
-		l.err = &LimitError{At: w.sim.Now(), Queued: w.queue.len(), MaxBytes: l.maxBytes}
-	}
-	return l.err == nil
-}
-
-// streamRow hands a closed time-series row to Options.SeriesTo, reporting
-// whether it did (false: the result keeps the row). A failed write stops
-// the run.
-func (w *world) streamRow(row SeriesRow) bool {
-	l := &w.limits
-	if l.seriesTo == nil {
-		return false
-	}
-	if err := l.seriesTo(row); err != nil && l.err == nil {
-		l.err = fmt.Errorf("writing the time series: %w", err)
-		w.sim.Stop()
-	}
-	return true
-}
-
-// WorkerCounts are the worker processes of a run: how many started, and
-// how many exited for each reason (Lifecycle.Why).
-type WorkerCounts struct {
-	Started int
-	// Kept is the number of lifecycles in Result.Workers: Started, or
-	// MaxLifecycles when more started.
-	Kept  int
-	Exits map[string]int
-}
-
-// lifeCounts counts worker starts and exits in constant memory, and bounds
-// the lifecycles the recorder keeps to MaxLifecycles.
-type lifeCounts struct {
-	started int
-	exits   map[string]int
 }
 
 // full counts a start and reports whether its lifecycle is not to be kept

@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // Rule (budget): every source of events counts in the estimate, so that a
@@ -22,25 +23,25 @@ func TestBudgetCountsEverySource(t *testing.T) {
 	day := 24 * engine.Hour
 	cases := []struct {
 		name  string
-		edit  func(sc *Scenario, opt *Options)
+		edit  func(sc *scenario.Scenario, opt *Options)
 		cause string
 	}{
-		{"pings", func(sc *Scenario, _ *Options) {
-			sc.Pool.Ping = Ping{Enabled: true, Interval: 1, ResponseTime: Duration(engine.Second)}
+		{"pings", func(sc *scenario.Scenario, _ *Options) {
+			sc.Pool.Ping = scenario.Ping{Enabled: true, Interval: 1, ResponseTime: scenario.Duration(engine.Second)}
 		}, "pings"},
-		{"slow episodes", func(sc *Scenario, _ *Options) {
-			sc.Backends = map[string]*Backend{"db": {Latency: Const(engine.Millisecond), Slow: &Slow{Every: Const(1), Lasting: Const(1), Latency: Const(engine.Second)}}}
+		{"slow episodes", func(sc *scenario.Scenario, _ *Options) {
+			sc.Backends = map[string]*scenario.Backend{"db": {Latency: scenario.Const(engine.Millisecond), Slow: &scenario.Slow{Every: scenario.Const(1), Lasting: scenario.Const(1), Latency: scenario.Const(engine.Second)}}}
 		}, "slow episodes"},
-		{"recycles", func(sc *Scenario, _ *Options) { sc.Pool.Recycle.Time = 1 }, "worker starts"},
-		{"restart loop", func(sc *Scenario, _ *Options) {
-			sc.Pool.StartupTime = Const(2 * engine.Second)
-			sc.Pool.StartupTimeLimit = Duration(engine.Microsecond)
+		{"recycles", func(sc *scenario.Scenario, _ *Options) { sc.Pool.Recycle.Time = 1 }, "worker starts"},
+		{"restart loop", func(sc *scenario.Scenario, _ *Options) {
+			sc.Pool.StartupTime = scenario.Const(2 * engine.Second)
+			sc.Pool.StartupTimeLimit = scenario.Duration(engine.Microsecond)
 		}, "worker starts"},
-		{"retries", func(sc *Scenario, _ *Options) {
+		{"retries", func(sc *scenario.Scenario, _ *Options) {
 			sc.Clients["users"].Rate = 1
-			sc.Retry = Retry{Policy: "fixed", MaxAttempts: 1000, Delay: Duration(engine.Second)}
+			sc.Retry = scenario.Retry{Policy: "fixed", MaxAttempts: 1000, Delay: scenario.Duration(engine.Second)}
 		}, "retries"},
-		{"time-series rows", func(_ *Scenario, opt *Options) { opt.Interval = 1 }, "time-series rows"},
+		{"time-series rows", func(_ *scenario.Scenario, opt *Options) { opt.Interval = 1 }, "time-series rows"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -74,7 +75,7 @@ func TestBudgetCountsQueueMemory(t *testing.T) {
 	if err := CheckRun(sc, Options{}); !errors.As(err, &be) || !be.Memory || !strings.Contains(err.Error(), "queue_length") {
 		t.Fatalf("an unlimited queue under overload is not refused for memory: %v", err)
 	}
-	sc.Pool.QueueTimeout = Duration(2 * engine.Minute) // at most 24,000 wait at once
+	sc.Pool.QueueTimeout = scenario.Duration(2 * engine.Minute) // at most 24,000 wait at once
 	if err := CheckRun(sc, Options{}); err != nil {
 		t.Errorf("a queue bounded by queue_timeout is refused: %v", err)
 	}
@@ -166,7 +167,7 @@ func TestSeriesStreamedInBoundedMemory(t *testing.T) {
 // counts every start and exit.
 func TestLifecyclesBounded(t *testing.T) {
 	sc := baseScenario(0.001, engine.Millisecond, 1, 10, 100*24*engine.Hour)
-	sc.Pool.Recycle.Time = Duration(time.Minute)
+	sc.Pool.Recycle.Time = scenario.Duration(time.Minute)
 	res, err := Run(sc, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // clientRT sends requests: an open Poisson stream (one event per arrival)
@@ -11,7 +12,7 @@ import (
 type clientRT struct {
 	w      *world
 	name   string
-	c      *Client
+	c      *scenario.Client
 	class  *classRT
 	uri    string
 	idBase int
@@ -23,7 +24,7 @@ type clientRT struct {
 	n         int    // Poisson arrivals so far
 	pollers   []poller
 	// profile: rate multiplier by time of day, as sorted (offset, factor).
-	profile   []ProfilePoint
+	profile   []scenario.ProfilePoint
 	maxFactor float64
 	trace     *traceRT // kind = "trace"
 }
@@ -40,7 +41,7 @@ const (
 	evPoll
 )
 
-func newClient(w *world, name string, c *Client, idBase int) *clientRT {
+func newClient(w *world, name string, c *scenario.Client, idBase int) *clientRT {
 	cl := &clientRT{w: w, name: name, c: c, class: w.classes[c.Class], uri: c.URI, idBase: idBase,
 		arrive: w.sim.Stream("arrivals/" + name), key: nameKey(name), profile: c.Profile, maxFactor: 1}
 	if cl.uri == "" {

@@ -1,6 +1,8 @@
-// Package model is poolsim's world: the scenario contract (DESIGN.md §3),
-// and the simulation of an application pool under load and faults on the
-// engine, reporting the metrics of DESIGN.md §5.
+// Package model is poolsim's world: the simulation of an application pool
+// under load and faults on the engine, reporting the metrics of DESIGN.md
+// §5. The scenario it runs is package model/scenario (the contract of
+// DESIGN.md §3); the HTTPERR log it writes is package model/httperr; the
+// queueing formulas it is checked against are package model/queueing.
 //
 // # What is simulated
 //

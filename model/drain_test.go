@@ -8,6 +8,7 @@ import (
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/experiments/catalog"
 	"github.com/poolsim/poolsim/model/accesslog"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestDrainRefuse checks the rule "a worker shutting down with drain =
@@ -22,8 +23,8 @@ func TestDrainRefuse(t *testing.T) {
 		sc := handScenario(2, 100*engine.Second, 300*engine.Second)
 		sc.Pool.Recycle.Overlapping = false
 		sc.Pool.Recycle.Drain = drain
-		sc.Pool.ShutdownTimeLimit = Duration(200 * engine.Second)
-		sc.Events = map[string]*Event{"deploy": {At: Duration(10 * engine.Second), Action: "recycle"}}
+		sc.Pool.ShutdownTimeLimit = scenario.Duration(200 * engine.Second)
+		sc.Events = map[string]*scenario.Event{"deploy": {At: scenario.Duration(10 * engine.Second), Action: "recycle"}}
 		res, trace := runAt(t, sc, 0, 20*engine.Second)
 		m := res.Metrics
 		switch drain {

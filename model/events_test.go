@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestEventsStopStart checks the rules of the stop and start actions: a
@@ -13,9 +14,9 @@ import (
 // The worker drained by the stop exits; a new one serves after the start.
 func TestEventsStopStart(t *testing.T) {
 	sc := handScenario(1, engine.Second, 60*engine.Second)
-	sc.Events = map[string]*Event{
-		"b-start": {At: Duration(20 * engine.Second), Action: "start"},
-		"a-stop":  {At: Duration(10 * engine.Second), Action: "stop"},
+	sc.Events = map[string]*scenario.Event{
+		"b-start": {At: scenario.Duration(20 * engine.Second), Action: "start"},
+		"a-stop":  {At: scenario.Duration(10 * engine.Second), Action: "stop"},
 	}
 	res, trace := runAt(t, sc, 5*engine.Second, 15*engine.Second, 25*engine.Second)
 	m := res.Metrics
@@ -36,9 +37,9 @@ func TestEventsStopStart(t *testing.T) {
 // as recycles, at the times given and in time order.
 func TestEventsConfigChange(t *testing.T) {
 	sc := handScenario(1, engine.Second, 60*engine.Second)
-	sc.Events = map[string]*Event{
-		"deploy": {At: Duration(30 * engine.Second), Action: "config_change"},
-		"manual": {At: Duration(10 * engine.Second), Action: "recycle"},
+	sc.Events = map[string]*scenario.Event{
+		"deploy": {At: scenario.Duration(30 * engine.Second), Action: "config_change"},
+		"manual": {At: scenario.Duration(10 * engine.Second), Action: "recycle"},
 	}
 	res, _ := runAt(t, sc, 5*engine.Second)
 	n79, _ := wasCount(res, 5079)

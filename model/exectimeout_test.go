@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/httperr"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestExecutionTimeoutAbort checks the rule "abort (ASP.NET
@@ -15,7 +17,7 @@ import (
 // aborted at 4 s; the second waits until 4 s, runs 4–7 s, aborted at 7 s.
 func TestExecutionTimeoutAbort(t *testing.T) {
 	sc := handScenario(1, 10*engine.Second, 20*engine.Second)
-	sc.Pool.ExecutionTimeout = Duration(3 * engine.Second)
+	sc.Pool.ExecutionTimeout = scenario.Duration(3 * engine.Second)
 	res, trace := runAt(t, sc, engine.Second, 2*engine.Second)
 	m := res.Metrics
 	if m.Error != 2 || m.ExecTimeouts != 2 || m.ExecTimeoutKills != 0 || m.Crashes != 0 || m.WorkerStarts != 1 {
@@ -34,7 +36,7 @@ func TestExecutionTimeoutAbort(t *testing.T) {
 // limit is not touched: the limit's timer goes with the request.
 func TestExecutionTimeoutUnderLimit(t *testing.T) {
 	sc := handScenario(1, 2*engine.Second, 20*engine.Second)
-	sc.Pool.ExecutionTimeout = Duration(3 * engine.Second)
+	sc.Pool.ExecutionTimeout = scenario.Duration(3 * engine.Second)
 	sc.Pool.OnExecutionTimeout = "kill_worker"
 	res, _ := runAt(t, sc, engine.Second, 2*engine.Second, 9*engine.Second)
 	if m := res.Metrics; m.OK != 3 || m.ExecTimeouts != 0 {
@@ -50,7 +52,7 @@ func TestExecutionTimeoutUnderLimit(t *testing.T) {
 // worker and is itself killed at 8 s.
 func TestExecutionTimeoutKillWorker(t *testing.T) {
 	sc := handScenario(2, 10*engine.Second, 20*engine.Second)
-	sc.Pool.ExecutionTimeout = Duration(3 * engine.Second)
+	sc.Pool.ExecutionTimeout = scenario.Duration(3 * engine.Second)
 	sc.Pool.OnExecutionTimeout = "kill_worker"
 	res, trace := runAt(t, sc, 0, engine.Second, 5*engine.Second)
 	m := res.Metrics
@@ -61,7 +63,7 @@ func TestExecutionTimeoutKillWorker(t *testing.T) {
 		res.Workers[1].Exit != 8*engine.Second {
 		t.Errorf("workers %+v, want the first killed at 3 s and the second at 8 s\n%s", res.Workers, trace)
 	}
-	if got := lines(trace, ReasonAbandonedReqQueue); len(got) != 3 {
+	if got := lines(trace, httperr.ReasonAbandonedReqQueue); len(got) != 3 {
 		t.Errorf("HTTPERR has %d abandoned lines, want 3", len(got))
 	}
 }

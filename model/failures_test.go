@@ -1,12 +1,13 @@
 package model
 
 import (
-	"github.com/poolsim/poolsim/internal/stattest"
 	"math"
 	"sort"
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/internal/stattest"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // crashScenario is a pool whose failures form a Poisson process: Poisson
@@ -18,12 +19,12 @@ import (
 // γ = λp, each 1 µs after its request (which shifts the process and
 // changes nothing else; two requests overlap with probability about λ·1 µs
 // = 5e-7 each, when one could be abandoned before drawing).
-func crashScenario(lambda, p float64, maxCrashes int, interval, horizon engine.Time, window string) *Scenario {
+func crashScenario(lambda, p float64, maxCrashes int, interval, horizon engine.Time, window string) *scenario.Scenario {
 	sc := baseScenario(lambda, engine.Microsecond, 1, 1000, horizon)
-	sc.Classes["page"].Service = Const(engine.Microsecond)
+	sc.Classes["page"].Service = scenario.Const(engine.Microsecond)
 	sc.Classes["page"].Crash = p
-	sc.Pool.RapidFail = RapidFail{Policy: "iis", Enabled: true, MaxCrashes: maxCrashes,
-		Interval: Duration(interval), RestartAfter: Duration(engine.Never), Window: window}
+	sc.Pool.RapidFail = scenario.RapidFail{Policy: "iis", Enabled: true, MaxCrashes: maxCrashes,
+		Interval: scenario.Duration(interval), RestartAfter: scenario.Duration(engine.Never), Window: window}
 	return sc
 }
 

@@ -24,8 +24,8 @@ type requestKey struct{ hi, lo uint64 }
 // newRequestKey returns the identity of attempt attempt of the n-th request
 // of sender who of the client whose name hashes to client.
 func newRequestKey(client uint64, who, n, attempt int) requestKey {
-	lo := mix64(mix64(client^uint64(who)<<1) ^ uint64(n))
-	return requestKey{hi: mix64(lo ^ uint64(attempt)<<32 ^ 0x9e3779b97f4a7c15), lo: lo}
+	lo := engine.Mix64(engine.Mix64(client^uint64(who)<<1) ^ uint64(n))
+	return requestKey{hi: engine.Mix64(lo ^ uint64(attempt)<<32 ^ 0x9e3779b97f4a7c15), lo: lo}
 }
 
 // nameKey hashes a client's name, so that a request's identity does not
@@ -33,10 +33,8 @@ func newRequestKey(client uint64, who, n, attempt int) requestKey {
 func nameKey(name string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(name))
-	return mix64(h.Sum64())
+	return engine.Mix64(h.Sum64())
 }
-
-// mix64 is in httperr.go.
 
 // keyedStream is a named stream whose draws for one request are a PCG
 // sequence seeded from the stream's key and the request's identity.
@@ -61,6 +59,6 @@ func newKeyedStream(seed, rep uint64, name string) *keyedStream {
 // at positions the stream at the start of the sequence of key and returns
 // its generator.
 func (k *keyedStream) at(key requestKey) *rand.Rand {
-	k.pcg.Seed(mix64(k.k0^key.hi), mix64(k.k1^key.lo))
+	k.pcg.Seed(engine.Mix64(k.k0^key.hi), engine.Mix64(k.k1^key.lo))
 	return k.rand
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/experiments/catalog"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // The mechanism tests drive a pool with requests sent at chosen instants,
@@ -29,9 +30,9 @@ func (in *injector) HandleEvent(int) {
 // handScenario is one worker of the given threads, ready at once, with a
 // constant service, no ping, no idle timeout, no periodic recycle, rapid-fail
 // protection off, and a client that sends only what runAt injects.
-func handScenario(threads int, service engine.Time, horizon engine.Time) *Scenario {
+func handScenario(threads int, service engine.Time, horizon engine.Time) *scenario.Scenario {
 	sc := baseScenario(0, service, threads, 1000, horizon)
-	sc.Classes["page"].Service = Const(service)
+	sc.Classes["page"].Service = scenario.Const(service)
 	sc.Pool.RapidFail.Enabled = false
 	sc.Pool.OnExecutionTimeout = "abort"
 	sc.Pool.Memory.VirtualGrowth = 1
@@ -40,7 +41,7 @@ func handScenario(threads int, service engine.Time, horizon engine.Time) *Scenar
 
 // runAt runs sc with one request sent at each of times, and returns the
 // result and the trace.
-func runAt(t *testing.T, sc *Scenario, times ...engine.Time) (*Result, string) {
+func runAt(t *testing.T, sc *scenario.Scenario, times ...engine.Time) (*Result, string) {
 	t.Helper()
 	var trace, httperr bytes.Buffer
 	w, err := newWorld(sc, Options{Trace: &trace, HTTPErr: &httperr, Interval: sc.Horizon.T() / 10}, 0)
@@ -94,17 +95,17 @@ func fmtSscan(line string, f *float64) (int, error) { return fmt.Sscan(strings.T
 type traceBuf struct{ bytes.Buffer }
 
 // decodeText decodes a scenario given as text.
-func decodeText(t *testing.T, text string, sets ...string) *Scenario {
+func decodeText(t *testing.T, text string, sets ...string) *scenario.Scenario {
 	t.Helper()
-	var ovs []Override
+	var ovs []scenario.Override
 	for _, s := range sets {
-		o, err := ParseSet(s)
+		o, err := scenario.ParseSet(s)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ovs = append(ovs, o)
 	}
-	sc, err := Decode("test.toml", []byte(text), ovs...)
+	sc, err := scenario.Decode("test.toml", []byte(text), ovs...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package model
 import (
 	"reflect"
 	"testing"
+
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 const observedScenario = `horizon = "2h"
@@ -23,12 +25,12 @@ abandoned = 4
 // TestObservedRoundTrip: the [observed] table survives MarshalTOML (the
 // scenario a sweep records) unchanged.
 func TestObservedRoundTrip(t *testing.T) {
-	sc := decodeOK(t, observedScenario)
+	sc := decodeText(t, observedScenario)
 	text, err := sc.MarshalTOML()
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := Decode("again.toml", text)
+	again, err := scenario.Decode("again.toml", text)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, text)
 	}
@@ -41,7 +43,7 @@ func TestObservedRoundTrip(t *testing.T) {
 // the observed counts (4 h of logs) are scaled to the run's measured span
 // (horizon less warm-up: 1 h), and simulated ok counts ok and stale.
 func TestCompareObservedScalesToTheMeasuredSpan(t *testing.T) {
-	sc := decodeOK(t, observedScenario)
+	sc := decodeText(t, observedScenario)
 	res, err := Run(sc, Options{})
 	if err != nil {
 		t.Fatal(err)

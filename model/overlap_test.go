@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestFailedOverlapRecyclesAgain: when an overlapped recycle's replacement
@@ -28,11 +29,11 @@ func TestFailedOverlapRecyclesAgain(t *testing.T) {
 // failingStarts is a pool recycled every 10 minutes, overlapped, half of
 // whose starts take longer than the 90 s startup limit, without rapid-fail
 // protection.
-func failingStarts(horizon engine.Time) *Scenario {
+func failingStarts(horizon engine.Time) *scenario.Scenario {
 	sc := baseScenario(2, 100*engine.Millisecond, 4, 1000, horizon)
-	sc.Pool.StartupTime = Dist{Kind: "uniform", Min: engine.Second, Max: 179 * engine.Second}
-	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
-	sc.Pool.Recycle.Time = Duration(10 * engine.Minute)
+	sc.Pool.StartupTime = scenario.Dist{Kind: "uniform", Min: engine.Second, Max: 179 * engine.Second}
+	sc.Pool.StartupTimeLimit = scenario.Duration(90 * engine.Second)
+	sc.Pool.Recycle.Time = scenario.Duration(10 * engine.Minute)
 	sc.Pool.RapidFail.Enabled = false
 	return sc
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 const phpFPMScenario = `
@@ -45,22 +46,22 @@ func TestPresetPHPFPM(t *testing.T) {
 		{"max_processes", p.MaxProcesses, 4},
 		{"queue_length", p.QueueLength, 9},
 		{"on_queue_full", p.OnQueueFull, "reject"},
-		{"queue_timeout", p.QueueTimeout, Duration(60 * engine.Second)},
-		{"startup_time", p.StartupTime, Const(12 * engine.Millisecond)},
-		{"shutdown_time_limit", p.ShutdownTimeLimit, Duration(50 * engine.Millisecond)},
-		{"idle_timeout", p.IdleTimeout, Duration(0)},
+		{"queue_timeout", p.QueueTimeout, scenario.Duration(60 * engine.Second)},
+		{"startup_time", p.StartupTime, scenario.Const(12 * engine.Millisecond)},
+		{"shutdown_time_limit", p.ShutdownTimeLimit, scenario.Duration(50 * engine.Millisecond)},
+		{"idle_timeout", p.IdleTimeout, scenario.Duration(0)},
 		{"ping.enabled", p.Ping.Enabled, false},
-		{"execution_timeout", p.ExecutionTimeout, Duration(30 * engine.Second)},
+		{"execution_timeout", p.ExecutionTimeout, scenario.Duration(30 * engine.Second)},
 		{"on_execution_timeout", p.OnExecutionTimeout, "kill_worker"},
-		{"execution_timeout_check", p.ExecutionTimeoutCheck, Duration(10 * engine.Second)},
-		{"recycle.time", p.Recycle.Time, Duration(0)},
+		{"execution_timeout_check", p.ExecutionTimeoutCheck, scenario.Duration(10 * engine.Second)},
+		{"recycle.time", p.Recycle.Time, scenario.Duration(0)},
 		{"recycle.requests", p.Recycle.Requests, int64(500)},
 		{"recycle.overlapping", p.Recycle.Overlapping, false},
 		{"reload", p.Reload, "pool_wide"},
-		{"reload_delay", p.ReloadDelay, Duration(75 * engine.Millisecond)},
+		{"reload_delay", p.ReloadDelay, scenario.Duration(75 * engine.Millisecond)},
 		{"start_mode", p.StartMode, "all_at_once"},
-		{"rapid_fail", p.RapidFail, RapidFail{Policy: "emergency_restart", Enabled: true, MaxCrashes: 3,
-			Interval: Duration(10 * engine.Second), RestartAfter: Duration(engine.Never), Window: "sliding", Counts: "supervisor"}},
+		{"rapid_fail", p.RapidFail, scenario.RapidFail{Policy: "emergency_restart", Enabled: true, MaxCrashes: 3,
+			Interval: scenario.Duration(10 * engine.Second), RestartAfter: scenario.Duration(engine.Never), Window: "sliding", Counts: "supervisor"}},
 	}
 	for _, c := range checks {
 		if !reflect.DeepEqual(c.got, c.want) {
@@ -69,11 +70,11 @@ func TestPresetPHPFPM(t *testing.T) {
 	}
 	// ondemand children exit after process_idle_timeout (10 s by default).
 	od := decodeText(t, phpFPMScenario, `php_fpm.pm="ondemand"`)
-	if od.Pool.IdleTimeout != Duration(10*engine.Second) {
+	if od.Pool.IdleTimeout != scenario.Duration(10*engine.Second) {
 		t.Errorf("ondemand: idle_timeout %v, want 10s", od.Pool.IdleTimeout)
 	}
 	// The heartbeat has a floor of 130 ms (FPM_PCTL_MIN_HEARTBEAT).
-	if got := phpHeartbeat(engine.Second / 10); got != 130*engine.Millisecond {
+	if got := scenario.PHPHeartbeat(engine.Second / 10); got != 130*engine.Millisecond {
 		t.Errorf("heartbeat for 100 ms: %v, want 130ms", got)
 	}
 }
@@ -130,14 +131,14 @@ func TestPresetDefaults(t *testing.T) {
 // in effect (MarshalTOML) decodes to the same scenario.
 func TestPresetPoolKeyWins(t *testing.T) {
 	sc := decodeText(t, phpFPMScenario, "pool.queue_timeout=0s", "pool.startup_time=100ms")
-	if sc.Pool.QueueTimeout != 0 || !reflect.DeepEqual(sc.Pool.StartupTime, Const(100*engine.Millisecond)) {
+	if sc.Pool.QueueTimeout != 0 || !reflect.DeepEqual(sc.Pool.StartupTime, scenario.Const(100*engine.Millisecond)) {
 		t.Errorf("queue_timeout %v startup_time %v, want the file's 0s and 100ms", sc.Pool.QueueTimeout, sc.Pool.StartupTime)
 	}
-	_, err := Decode("test.toml", []byte(phpFPMScenario), Override{Key: "pool.max_processes", Value: "5", Source: "--set"})
+	_, err := scenario.Decode("test.toml", []byte(phpFPMScenario), scenario.Override{Key: "pool.max_processes", Value: "5", Source: "--set"})
 	if err == nil || !strings.Contains(err.Error(), `pool.max_processes = 5: disagrees with php_fpm.max_children, which sets it for server = "php-fpm": set one of them`) {
 		t.Errorf("conflict: %v", err)
 	}
-	if _, err := Decode("test.toml", []byte(phpFPMScenario), Override{Key: "pool.max_processes", Value: "4", Source: "--set"}); err != nil {
+	if _, err := scenario.Decode("test.toml", []byte(phpFPMScenario), scenario.Override{Key: "pool.max_processes", Value: "4", Source: "--set"}); err != nil {
 		t.Errorf("agreeing keys: %v", err)
 	}
 	text, _ := sc.MarshalTOML()
@@ -238,9 +239,9 @@ func TestStoryUWSGILeak(t *testing.T) {
 // does not apply (IIS's HTTPERR naming, the ping with no ping), and keeps
 // it for IIS.
 func TestPresetAssumptions(t *testing.T) {
-	keys := func(sc *Scenario) map[string]bool {
+	keys := func(sc *scenario.Scenario) map[string]bool {
 		m := map[string]bool{}
-		for _, a := range Assumptions(sc) {
+		for _, a := range scenario.Assumptions(sc) {
 			m[a.Key] = true
 		}
 		return m

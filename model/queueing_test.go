@@ -2,11 +2,13 @@ package model
 
 import (
 	"fmt"
-	"github.com/poolsim/poolsim/internal/stattest"
 	"math"
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/internal/stattest"
+	"github.com/poolsim/poolsim/model/queueing"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // Where the pool reduces to a textbook queue — one worker that never fails,
@@ -19,10 +21,10 @@ import (
 // many relaxation times of the queue in question.
 
 // queueScenario is baseScenario with a service distribution and a warm-up.
-func queueScenario(rate float64, service Dist, threads, queue int, horizon, warmup engine.Time) *Scenario {
+func queueScenario(rate float64, service scenario.Dist, threads, queue int, horizon, warmup engine.Time) *scenario.Scenario {
 	sc := baseScenario(rate, service.Expected(), threads, queue, horizon)
 	sc.Classes["page"].Service = service
-	sc.Warmup = Warmup{Duration: Duration(warmup)}
+	sc.Warmup = scenario.Warmup{Duration: scenario.Duration(warmup)}
 	return sc
 }
 
@@ -43,15 +45,15 @@ func TestErlangB(t *testing.T) {
 	)
 	es := engine.Second
 	a := lambda * es.Seconds()
-	b := ErlangB(c, a)
+	b := queueing.ErlangB(c, a)
 	for _, tc := range []struct {
 		name                string
-		service             Dist
+		service             scenario.Dist
 		maxHalfB, maxHalfNB float64 // see checkCI
 	}{
-		{"exponential", Dist{Kind: "exponential", Mean: es}, 0.0034, 0.023},
-		{"deterministic", Const(es), 0.0022, 0.014},
-		{"lognormal cv=2", Dist{Kind: "lognormal", Mean: es, CV: 2}, 0.0046, 0.031},
+		{"exponential", scenario.Dist{Kind: "exponential", Mean: es}, 0.0034, 0.023},
+		{"deterministic", scenario.Const(es), 0.0022, 0.014},
+		{"lognormal cv=2", scenario.Dist{Kind: "lognormal", Mean: es, CV: 2}, 0.0046, 0.031},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sc := queueScenario(lambda, tc.service, c, 0, 10050*engine.Second, 50*engine.Second)
@@ -79,8 +81,8 @@ func TestErlangC(t *testing.T) {
 		lambda = 3.2
 		reps   = 20
 	)
-	wq := MMcWait(c, lambda, 1)
-	sc := queueScenario(lambda, Dist{Kind: "exponential", Mean: engine.Second}, c, 1<<30, 20500*engine.Second, 500*engine.Second)
+	wq := queueing.MMcWait(c, lambda, 1)
+	sc := queueScenario(lambda, scenario.Dist{Kind: "exponential", Mean: engine.Second}, c, 1<<30, 20500*engine.Second, 500*engine.Second)
 	rs := runReps(t, sc, 100, reps)
 	for _, r := range rs {
 		checkConservation(t, r.Metrics)
@@ -104,9 +106,9 @@ func TestMMcK(t *testing.T) {
 		lambda = 3.6
 		reps   = 20
 	)
-	block, lq, busy := MMcK(c, k, lambda, 1)
+	block, lq, busy := queueing.MMcK(c, k, lambda, 1)
 	wq := lq / (lambda * (1 - block))
-	sc := queueScenario(lambda, Dist{Kind: "exponential", Mean: engine.Second}, c, k-c, 20100*engine.Second, 100*engine.Second)
+	sc := queueScenario(lambda, scenario.Dist{Kind: "exponential", Mean: engine.Second}, c, k-c, 20100*engine.Second, 100*engine.Second)
 	rs := runReps(t, sc, 200, reps)
 	for _, r := range rs {
 		checkConservation(t, r.Metrics)
@@ -136,8 +138,8 @@ func TestLittleExact(t *testing.T) {
 		lambda   float64
 	}{{4, 6, 3.6}, {4, 1 << 30, 3.2}, {2, 0, 3}, {1, 3, 1.5}} {
 		t.Run(fmt.Sprintf("c=%d queue=%d λ=%v", tc.c, tc.queue, tc.lambda), func(t *testing.T) {
-			sc := queueScenario(tc.lambda, Dist{Kind: "exponential", Mean: engine.Second}, tc.c, tc.queue, 2*engine.Hour, 0)
-			sc.Clients["users"].Profile = []ProfilePoint{{At: 0, Factor: 1}, {At: TimeOfDay(engine.Hour), Factor: 0}}
+			sc := queueScenario(tc.lambda, scenario.Dist{Kind: "exponential", Mean: engine.Second}, tc.c, tc.queue, 2*engine.Hour, 0)
+			sc.Clients["users"].Profile = []scenario.ProfilePoint{{At: 0, Factor: 1}, {At: scenario.TimeOfDay(engine.Hour), Factor: 0}}
 			res, err := Run(sc, Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -186,8 +188,8 @@ func TestCICoverage(t *testing.T) {
 		c           = 5
 		lambda      = 3.0
 	)
-	b := ErlangB(c, lambda)
-	sc := queueScenario(lambda, Dist{Kind: "exponential", Mean: engine.Second}, c, 0, 520*engine.Second, 20*engine.Second)
+	b := queueing.ErlangB(c, lambda)
+	sc := queueScenario(lambda, scenario.Dist{Kind: "exponential", Mean: engine.Second}, c, 0, 520*engine.Second, 20*engine.Second)
 	rs := runReps(t, sc, 10_000, experiments*reps)
 	covered := 0
 	for e := range experiments {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestPoolWideReload checks the rule "a pool-wide reload drains every
@@ -26,12 +27,12 @@ func TestPoolWideReload(t *testing.T) {
 		sc := handScenario(1, 200*ms, 10*engine.Second)
 		sc.Pool.MaxProcesses = 2
 		sc.Pool.StartMode = "all_at_once"
-		sc.Pool.StartupTime = Const(10 * ms)
-		sc.Pool.ShutdownTimeLimit = Duration(50 * ms)
+		sc.Pool.StartupTime = scenario.Const(10 * ms)
+		sc.Pool.ShutdownTimeLimit = scenario.Duration(50 * ms)
 		sc.Pool.Recycle.Overlapping = false
 		sc.Pool.Reload = c.reload
-		sc.Pool.ReloadDelay = Duration(75 * ms)
-		sc.Events = map[string]*Event{"reload": {At: Duration(1100 * ms), Action: "recycle"}}
+		sc.Pool.ReloadDelay = scenario.Duration(75 * ms)
+		sc.Events = map[string]*scenario.Event{"reload": {At: scenario.Duration(1100 * ms), Action: "recycle"}}
 		res, trace := runAt(t, sc, engine.Second, 1050*ms, 1160*ms)
 		m := res.Metrics
 		got := starts(res)

@@ -2,6 +2,8 @@ package model
 
 import (
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/httperr"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 type reqState uint8
@@ -197,18 +199,18 @@ func (w *world) logHTTPErr(r *request, o outcome, c cause) {
 	var reason string
 	switch o {
 	case outRejectedFull:
-		reason = ReasonQueueFull
+		reason = httperr.ReasonQueueFull
 	case outRejectedOffline:
-		reason = ReasonAppOffline
+		reason = httperr.ReasonAppOffline
 		if w.adminStopped {
-			reason = ReasonDisabled // stopped by an operator, not by rapid-fail protection
+			reason = httperr.ReasonDisabled // stopped by an operator, not by rapid-fail protection
 		}
 	case outExpired:
 		reason = w.reasonExpired
 	case outAbandoned:
 		reason = w.reasonAbandoned
 		if c == causeMinSendRate {
-			reason = ReasonMinBytes
+			reason = httperr.ReasonMinBytes
 		}
 	default:
 		return
@@ -232,4 +234,14 @@ func (w *world) givenUp(r *request) {
 		w.tracef("dropped req=%d", r.id)
 	}
 	w.servingChanged()
+}
+
+// HTTPErrReasons returns the HTTPERR reasons the pool logs for a request
+// that expired in the queue and for one abandoned by a dying worker, as
+// pool.httperr_names says ("reqqueue", the default, or "apppool").
+func HTTPErrReasons(p *scenario.Pool) (expired, abandoned string) {
+	if p.HTTPErrNames == httperr.NamesAppPool {
+		return httperr.ReasonTimerAppPool, httperr.ReasonAbandoned
+	}
+	return httperr.ReasonTimerReqQueue, httperr.ReasonAbandonedReqQueue
 }

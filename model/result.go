@@ -1,8 +1,6 @@
 package model
 
-import (
-	"github.com/poolsim/poolsim/engine"
-)
+import "github.com/poolsim/poolsim/engine"
 
 // Metrics are the numbers of one run (DESIGN.md §5). Their names are a
 // contract shared by `poolsim run --json` and the CSV tables of sweeps: add
@@ -204,4 +202,21 @@ type WASEvent struct {
 	ID    int
 	Name  string
 	Count int
+}
+
+// WorkerCounts are the worker processes of a run: how many started, and
+// how many exited for each reason (Lifecycle.Why).
+type WorkerCounts struct {
+	Started int
+	// Kept is the number of lifecycles in Result.Workers: Started, or
+	// MaxLifecycles when more started.
+	Kept  int
+	Exits map[string]int
+}
+
+// lifeCounts counts worker starts and exits in constant memory, and bounds
+// the lifecycles the recorder keeps to MaxLifecycles.
+type lifeCounts struct {
+	started int
+	exits   map[string]int
 }

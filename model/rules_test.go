@@ -11,6 +11,8 @@ import (
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/experiments/catalog"
+	"github.com/poolsim/poolsim/model/httperr"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // The tests in this file each check one rule of docs/model.md, named in
@@ -26,11 +28,11 @@ import (
 func TestRecycleAgeFromProcessStart(t *testing.T) {
 	for _, overlapping := range []bool{true, false} {
 		sc := baseScenario(0.5, 10*engine.Millisecond, 4, 1000, engine.Hour)
-		sc.Classes["page"].Service = Const(10 * engine.Millisecond)
-		sc.Pool.StartupTime = Const(60 * engine.Second)
-		sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
-		sc.Pool.ShutdownTimeLimit = Duration(90 * engine.Second)
-		sc.Pool.Recycle.Time = Duration(5 * engine.Minute)
+		sc.Classes["page"].Service = scenario.Const(10 * engine.Millisecond)
+		sc.Pool.StartupTime = scenario.Const(60 * engine.Second)
+		sc.Pool.StartupTimeLimit = scenario.Duration(90 * engine.Second)
+		sc.Pool.ShutdownTimeLimit = scenario.Duration(90 * engine.Second)
+		sc.Pool.Recycle.Time = scenario.Duration(5 * engine.Minute)
 		sc.Pool.Recycle.Overlapping = overlapping
 		res, err := Run(sc, Options{})
 		if err != nil {
@@ -63,8 +65,8 @@ func TestRecycleAgeFromProcessStart(t *testing.T) {
 func TestWaitMeanLittle(t *testing.T) {
 	sc := baseScenario(6, engine.Second, 4, 1000, 2*engine.Hour)
 	sc.Pool.QueueTimeout = 0
-	sc.Clients["users"].Timeout = Duration(3 * engine.Second)
-	sc.Clients["users"].Profile = []ProfilePoint{{At: 0, Factor: 1}, {At: TimeOfDay(engine.Hour), Factor: 0}}
+	sc.Clients["users"].Timeout = scenario.Duration(3 * engine.Second)
+	sc.Clients["users"].Profile = []scenario.ProfilePoint{{At: 0, Factor: 1}, {At: scenario.TimeOfDay(engine.Hour), Factor: 0}}
 	res, err := Run(sc, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -102,16 +104,16 @@ func TestWaitMeanLittle(t *testing.T) {
 func TestRestartAfterRapidFail(t *testing.T) {
 	sc := baseScenario(1, 10*engine.Millisecond, 25, 1000, 4*engine.Minute)
 	sc.Seed = 2 // start-up draws: 1 s for the first worker, 200 s for its replacement
-	sc.Classes["page"].Service = Const(10 * engine.Millisecond)
-	sc.Classes["long"] = &Class{Service: Const(engine.Hour)}
-	sc.Clients["long"] = &Client{Kind: "polling", Class: "long", Count: 2, Period: Duration(engine.Second), Mode: "after_response"}
-	sc.Pool.StartupTime = Dist{Kind: "empirical", Values: []engine.Time{engine.Second, 200 * engine.Second}}
-	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
-	sc.Pool.ShutdownTimeLimit = Duration(30 * engine.Second)
-	sc.Pool.Recycle.Time = Duration(engine.Minute)
+	sc.Classes["page"].Service = scenario.Const(10 * engine.Millisecond)
+	sc.Classes["long"] = &scenario.Class{Service: scenario.Const(engine.Hour)}
+	sc.Clients["long"] = &scenario.Client{Kind: "polling", Class: "long", Count: 2, Period: scenario.Duration(engine.Second), Mode: "after_response"}
+	sc.Pool.StartupTime = scenario.Dist{Kind: "empirical", Values: []engine.Time{engine.Second, 200 * engine.Second}}
+	sc.Pool.StartupTimeLimit = scenario.Duration(90 * engine.Second)
+	sc.Pool.ShutdownTimeLimit = scenario.Duration(30 * engine.Second)
+	sc.Pool.Recycle.Time = scenario.Duration(engine.Minute)
 	sc.Pool.Ping.Enabled = false
 	sc.Pool.RapidFail.MaxCrashes = 1
-	sc.Pool.RapidFail.RestartAfter = Duration(10 * engine.Second)
+	sc.Pool.RapidFail.RestartAfter = scenario.Duration(10 * engine.Second)
 	res, err := Run(sc, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -147,9 +149,9 @@ func TestCommonRandomNumbersWithRetries(t *testing.T) {
 	draws := func(queue int) map[string]string {
 		sc := baseScenario(3, engine.Second, 4, queue, 20*engine.Minute)
 		sc.Classes["page"].Crash = 0.01
-		sc.Clients["pollers"] = &Client{Kind: "polling", Class: "page", Count: 10, Period: Duration(5 * engine.Second), Mode: "interval"}
+		sc.Clients["pollers"] = &scenario.Client{Kind: "polling", Class: "page", Count: 10, Period: scenario.Duration(5 * engine.Second), Mode: "interval"}
 		sc.Pool.RapidFail.Enabled = false
-		sc.Retry = Retry{Policy: "fixed", MaxAttempts: 3, Delay: Duration(engine.Second)}
+		sc.Retry = scenario.Retry{Policy: "fixed", MaxAttempts: 3, Delay: scenario.Duration(engine.Second)}
 		_, trace := runTraced(t, sc)
 		out := map[string]string{}
 		re := regexp.MustCompile(`arrive req=\d+ client=(\S+) sender=(\d+) n=(\d+) attempt=(\d+) (fault=\S+ service=\d+)`)
@@ -286,10 +288,10 @@ func traceTimes(t *testing.T, trace, prefix string) []float64 {
 // mean time to recover must match, up to the trace's microsecond rounding.
 func TestOutagesOfNonOverlappedRecycles(t *testing.T) {
 	sc := baseScenario(1, 10*engine.Millisecond, 4, 1000, engine.Hour)
-	sc.Classes["page"].Service = Const(10 * engine.Millisecond)
-	sc.Pool.StartupTime = Const(10 * engine.Second)
-	sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
-	sc.Pool.Recycle.Time = Duration(5 * engine.Minute)
+	sc.Classes["page"].Service = scenario.Const(10 * engine.Millisecond)
+	sc.Pool.StartupTime = scenario.Const(10 * engine.Second)
+	sc.Pool.StartupTimeLimit = scenario.Duration(90 * engine.Second)
+	sc.Pool.Recycle.Time = scenario.Duration(5 * engine.Minute)
 	sc.Pool.Recycle.Overlapping = false
 	res, trace := runTraced(t, sc)
 	m := res.Metrics
@@ -347,7 +349,7 @@ func TestWarmupAutoRefusesOutages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := Decode("trend-page.toml", data, set("warmup", `"auto"`))
+	sc, err := scenario.Decode("trend-page.toml", data, set("warmup", `"auto"`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,9 +430,9 @@ func TestStartModes(t *testing.T) {
 		sc := baseScenario(3, engine.Second, 1, 1000, 10*engine.Minute)
 		sc.Pool.MaxProcesses = 4
 		sc.Pool.StartMode = mode
-		sc.Pool.StartupTime = Const(10 * engine.Second)
-		sc.Pool.StartupTimeLimit = Duration(90 * engine.Second)
-		sc.Pool.IdleTimeout = Duration(engine.Minute)
+		sc.Pool.StartupTime = scenario.Const(10 * engine.Second)
+		sc.Pool.StartupTimeLimit = scenario.Duration(90 * engine.Second)
+		sc.Pool.IdleTimeout = scenario.Duration(engine.Minute)
 		sc.Classes["page"].Crash = 0.01
 		sc.Pool.RapidFail.Enabled = false
 		res, trace := runTraced(t, sc)
@@ -484,11 +486,11 @@ func TestHTTPErrNames(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		lines, err := ParseHTTPErr(&log)
+		lines, err := httperr.Parse(&log)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := CountReasons(lines)
+		got := httperr.CountReasons(lines)
 		if float64(got[tc.expired]) != res.Metrics.Expired || float64(got[tc.abandoned]) != res.Metrics.Abandoned || res.Metrics.Expired == 0 || res.Metrics.Abandoned == 0 {
 			t.Errorf("%s: reasons %v, want %v %s and %v %s", tc.names, got, res.Metrics.Expired, tc.expired, res.Metrics.Abandoned, tc.abandoned)
 		}
@@ -504,7 +506,7 @@ func TestHTTPErrNames(t *testing.T) {
 func TestAssumptionsAreInEffect(t *testing.T) {
 	for _, sets := range [][]string{nil, {"pool.threads=7", "pool.max_processes=3", `pool.dispatch="least_busy"`, `pool.start_mode="all_at_once"`}} {
 		sc := decodeStory(t, "slow-backend", sets...)
-		as := Assumptions(sc)
+		as := scenario.Assumptions(sc)
 		keys := map[string]bool{}
 		for _, a := range as {
 			keys[a.Key] = true
@@ -521,11 +523,11 @@ func TestAssumptionsAreInEffect(t *testing.T) {
 		if keys["pool.dispatch"] != (sc.Pool.MaxProcesses > 1) {
 			t.Errorf("%v: dispatch listed = %v with %d processes", sets, keys["pool.dispatch"], sc.Pool.MaxProcesses)
 		}
-		eff, err := EffectiveTOML(sc)
+		eff, err := scenario.EffectiveTOML(sc)
 		if err != nil {
 			t.Fatal(err)
 		}
-		back, err := Decode("effective.toml", eff)
+		back, err := scenario.Decode("effective.toml", eff)
 		if err != nil {
 			t.Fatalf("effective TOML does not decode: %v\n%s", err, eff)
 		}
@@ -537,7 +539,7 @@ func TestAssumptionsAreInEffect(t *testing.T) {
 
 // runTraced runs sc with a trace, checks that its outcomes add up, and
 // returns the result and the trace.
-func runTraced(t *testing.T, sc *Scenario) (*Result, string) {
+func runTraced(t *testing.T, sc *scenario.Scenario) (*Result, string) {
 	t.Helper()
 	var trace bytes.Buffer
 	res, err := Run(sc, Options{Trace: &trace})
@@ -557,7 +559,7 @@ func runTraced(t *testing.T, sc *Scenario) (*Result, string) {
 func TestCrashAt(t *testing.T) {
 	for _, at := range []string{"end", "start"} {
 		sc := baseScenario(0.05, engine.Hour, 25, 1000, 10*engine.Minute)
-		sc.Classes["page"].Service = Const(engine.Hour)
+		sc.Classes["page"].Service = scenario.Const(engine.Hour)
 		sc.Classes["page"].Crash = 1
 		sc.Classes["page"].CrashAt = at
 		sc.Pool.RapidFail.Enabled = false
@@ -591,12 +593,12 @@ func TestCrashAt(t *testing.T) {
 // modelled (no IIS wording for php-fpm, gunicorn or uWSGI).
 func TestAssumptionsFollowTheServer(t *testing.T) {
 	for _, server := range []string{"php-fpm", "gunicorn", "uwsgi"} {
-		sc, err := Decode("fpm.toml", []byte("server = \""+server+"\"\npool.max_processes = 4\n[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n"))
+		sc, err := scenario.Decode("fpm.toml", []byte("server = \""+server+"\"\npool.max_processes = 4\n[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		dispatch := false
-		for _, a := range Assumptions(sc) {
+		for _, a := range scenario.Assumptions(sc) {
 			switch a.Key {
 			case "pool.threads", "pool.start_mode", "pool.httperr_names", "pool.rapid_fail.window":
 				t.Errorf("%s: %s = %s listed as an assumption", server, a.Key, a.Value)
@@ -627,7 +629,7 @@ func TestDropGivenUp(t *testing.T) {
 		sc := baseScenario(6, engine.Second, 4, 1000, 20*engine.Minute)
 		sc.Pool.QueueTimeout = 0
 		sc.Pool.DropGivenUp = drop
-		sc.Clients["users"].Timeout = Duration(3 * engine.Second)
+		sc.Clients["users"].Timeout = scenario.Duration(3 * engine.Second)
 		res, trace := runTraced(t, sc)
 		gaveUp := map[string]bool{}
 		late := 0
@@ -651,4 +653,8 @@ func TestDropGivenUp(t *testing.T) {
 	if waits[true] >= waits[false] {
 		t.Errorf("wait_mean_s %v with drop_given_up, %v without: dropping must shorten the waits", waits[true], waits[false])
 	}
+}
+
+func set(key, value string) scenario.Override {
+	return scenario.Override{Key: key, Value: value, Source: "--set"}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // Options are the knobs of one run that are not part of the scenario.
@@ -34,7 +35,7 @@ type Options struct {
 
 // Run simulates the scenario once. The same scenario and options give the
 // same result, bit for bit.
-func Run(sc *Scenario, opt Options) (*Result, error) {
+func Run(sc *scenario.Scenario, opt Options) (*Result, error) {
 	if err := CheckRun(sc, opt); err != nil {
 		return nil, err
 	}
@@ -67,7 +68,7 @@ func Run(sc *Scenario, opt Options) (*Result, error) {
 // before the truncation point, or MSER-5 finds no point in the first half,
 // no warm-up is used and a warning says why: truncating would erase the
 // outage the run should measure.
-func estimateWarmup(sc *Scenario, opt Options) (engine.Time, []string, error) {
+func estimateWarmup(sc *scenario.Scenario, opt Options) (engine.Time, []string, error) {
 	h := sc.Horizon.T()
 	probe := Options{Replication: opt.Replication, Interval: max(h/1000, engine.Second), MaxEvents: opt.MaxEvents, Context: opt.Context}
 	w, err := newWorld(sc, probe, 0)

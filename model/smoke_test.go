@@ -5,25 +5,26 @@ import (
 	"time"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // baseScenario is a fully specified M/M/c pool without faults, built
 // without the decoder so that simulator tests stand alone.
-func baseScenario(rate float64, meanService engine.Time, threads, queue int, horizon engine.Time) *Scenario {
-	return &Scenario{
-		Name: "test", Horizon: Duration(horizon), Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Seed: 1,
-		Pool: Pool{
+func baseScenario(rate float64, meanService engine.Time, threads, queue int, horizon engine.Time) *scenario.Scenario {
+	return &scenario.Scenario{
+		Name: "test", Horizon: scenario.Duration(horizon), Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Seed: 1,
+		Pool: scenario.Pool{
 			Name: "DefaultAppPool", QueueLength: queue, MaxProcesses: 1, Threads: threads,
-			StartupTime: Const(0), LoadBalancer: "http", Dispatch: "round_robin",
-			RapidFail: RapidFail{Policy: "iis", Enabled: true, MaxCrashes: 5, Interval: Duration(5 * engine.Minute),
-				RestartAfter: Duration(engine.Never), Window: "sliding"},
-			Recycle: Recycle{Overlapping: true},
-			Memory:  Memory{Base: 120 << 20},
+			StartupTime: scenario.Const(0), LoadBalancer: "http", Dispatch: "round_robin",
+			RapidFail: scenario.RapidFail{Policy: "iis", Enabled: true, MaxCrashes: 5, Interval: scenario.Duration(5 * engine.Minute),
+				RestartAfter: scenario.Duration(engine.Never), Window: "sliding"},
+			Recycle: scenario.Recycle{Overlapping: true},
+			Memory:  scenario.Memory{Base: 120 << 20},
 		},
-		Classes: map[string]*Class{"page": {Service: Dist{Kind: "exponential", Mean: meanService}}},
-		Clients: map[string]*Client{"users": {Kind: "poisson", Rate: rate, Class: "page"}},
-		Lock:    Lock{OnContention: "fail"},
-		Retry:   Retry{Policy: "none", MaxAttempts: 1},
+		Classes: map[string]*scenario.Class{"page": {Service: scenario.Dist{Kind: "exponential", Mean: meanService}}},
+		Clients: map[string]*scenario.Client{"users": {Kind: "poisson", Rate: rate, Class: "page"}},
+		Lock:    scenario.Lock{OnContention: "fail"},
+		Retry:   scenario.Retry{Policy: "none", MaxAttempts: 1},
 	}
 }
 

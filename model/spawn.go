@@ -2,34 +2,6 @@ package model
 
 import "github.com/poolsim/poolsim/engine"
 
-// Spawn is how a server's master keeps its workers (docs/model.md,
-// "Servers"), set by the server presets from the server's own setting
-// (php-fpm's pm; gunicorn and uWSGI pre-fork): it has no key of its own.
-//
-//   - "" (IIS): WAS starts a worker on demand, one at a time, when work
-//     waits and none can take it (pool.go, maybeStart).
-//   - static (php-fpm pm = static, gunicorn's arbiter, uWSGI's master): all
-//     max_processes workers start at time 0, and a worker that ends is
-//     replaced at once (fpm_children_bury → fpm_children_make; gunicorn
-//     manage_workers; measured for php-fpm: the replacement of a crashed
-//     child is forked at once).
-//   - dynamic (php-fpm pm = dynamic): Start workers at time 0; once a
-//     second (php-fpm's idle-server maintenance) one idle worker is stopped
-//     when more than MaxSpare are idle, and workers are forked when fewer
-//     than MinSpare are idle, as many at a time as the spawn rate, which
-//     starts at 1 and doubles each second while it is needed, up to 32
-//     (pm.max_spawn_rate); a worker that ends is replaced at once.
-//   - ondemand (php-fpm pm = ondemand): no worker at start; a worker is
-//     forked for each connection waiting when none is idle, up to
-//     max_processes; idle ones exit after idle_timeout
-//     (process_idle_timeout).
-type Spawn struct {
-	Mode     string // "" | static | dynamic | ondemand
-	Start    int    // dynamic: workers at time 0 (pm.start_servers)
-	MinSpare int    // dynamic: pm.min_spare_servers
-	MaxSpare int    // dynamic: pm.max_spare_servers
-}
-
 // maxSpawnRate is php-fpm's pm.max_spawn_rate default.
 const maxSpawnRate = 32
 

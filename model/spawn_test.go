@@ -5,15 +5,16 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // spawnScenario is handScenario with a server master's spawn rule, a
 // 12 ms start (php-fpm's measured respawn) and max_processes workers of
 // one thread each.
-func spawnScenario(sp Spawn, maxProcesses int, service engine.Time) *Scenario {
+func spawnScenario(sp scenario.Spawn, maxProcesses int, service engine.Time) *scenario.Scenario {
 	sc := handScenario(1, service, 10*engine.Second)
 	sc.Pool.MaxProcesses = maxProcesses
-	sc.Pool.StartupTime = Const(12 * engine.Millisecond)
+	sc.Pool.StartupTime = scenario.Const(12 * engine.Millisecond)
 	sc.Pool.Spawn = sp
 	return sc
 }
@@ -33,7 +34,7 @@ func starts(res *Result) []engine.Time {
 // (measured; gunicorn's arbiter likewise). Two workers at 0; a request at
 // 1 s crashes its worker at 1.1 s; the third worker starts at 1.1 s.
 func TestSpawnStaticReplacesAtOnce(t *testing.T) {
-	sc := spawnScenario(Spawn{}, 2, 100*engine.Millisecond)
+	sc := spawnScenario(scenario.Spawn{}, 2, 100*engine.Millisecond)
 	sc.Pool.StartMode = "all_at_once"
 	if p := decodeText(t, phpFPMScenario).Pool; p.StartMode != "all_at_once" {
 		t.Fatalf("php-fpm pm = static: start_mode %q", p.StartMode)
@@ -59,7 +60,7 @@ func TestSpawnStaticReplacesAtOnce(t *testing.T) {
 // (fpm_pctl_on_socket_accept), so three requests at 0 start three workers
 // at 0 and each waits only the 12 ms fork.
 func TestSpawnOndemandForksPerConnection(t *testing.T) {
-	sc := spawnScenario(Spawn{}, 5, engine.Second)
+	sc := spawnScenario(scenario.Spawn{}, 5, engine.Second)
 	sc.Pool.StartMode = "on_demand"
 	res, _ := runAt(t, sc, 0, 0, 0)
 	if got := starts(res); len(got) != 3 || got[2] != 0 {
@@ -77,12 +78,12 @@ func TestSpawnOndemandForksPerConnection(t *testing.T) {
 // forks min(spawn rate, min_spare − idle) = 1 worker at each second from
 // 1 s while none is idle: at 1 s, 2 s and 3 s.
 func TestSpawnDynamicMaintenance(t *testing.T) {
-	sc := spawnScenario(Spawn{Mode: "dynamic", Start: 3, MinSpare: 1, MaxSpare: 2}, 5, engine.Second)
+	sc := spawnScenario(scenario.Spawn{Mode: "dynamic", Start: 3, MinSpare: 1, MaxSpare: 2}, 5, engine.Second)
 	res, _ := runAt(t, sc)
 	if len(res.Workers) != 3 || res.Workers[2].Exit != engine.Second || res.Workers[0].Exit != engine.Never || res.Workers[1].Exit != engine.Never {
 		t.Errorf("workers %+v, want the last idle one stopped at 1 s", res.Workers)
 	}
-	sc = spawnScenario(Spawn{Mode: "dynamic", Start: 1, MinSpare: 1, MaxSpare: 3}, 5, 20*engine.Second)
+	sc = spawnScenario(scenario.Spawn{Mode: "dynamic", Start: 1, MinSpare: 1, MaxSpare: 3}, 5, 20*engine.Second)
 	half := 500 * engine.Millisecond
 	res, _ = runAt(t, sc, half, half, half, half)
 	got := starts(res)

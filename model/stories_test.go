@@ -12,6 +12,8 @@ import (
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/experiments/catalog"
+	"github.com/poolsim/poolsim/model/httperr"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // The story tests run the mechanisms of the field reports as scenario files
@@ -38,17 +40,17 @@ func runStory(t *testing.T, name string, rep uint64, sets ...string) *Result {
 	return res
 }
 
-func decodeStory(t testing.TB, name string, sets ...string) *Scenario {
+func decodeStory(t testing.TB, name string, sets ...string) *scenario.Scenario {
 	t.Helper()
-	var ovs []Override
+	var ovs []scenario.Override
 	for _, s := range sets {
-		o, err := ParseSet(s)
+		o, err := scenario.ParseSet(s)
 		if err != nil {
 			t.Fatalf("%s: %v", s, err)
 		}
 		ovs = append(ovs, o)
 	}
-	sc, err := DecodeFile(filepath.Join("testdata", "stories", name+".toml"), ovs...)
+	sc, err := scenario.DecodeFile(filepath.Join("testdata", "stories", name+".toml"), ovs...)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -232,12 +234,12 @@ var fixes = map[string][][]string{
 
 // allScenarios is every shipped scenario and every story with its fixes,
 // with a label each.
-func allScenarios(t *testing.T) ([]string, []*Scenario) {
+func allScenarios(t *testing.T) ([]string, []*scenario.Scenario) {
 	var labels []string
-	var scs []*Scenario
+	var scs []*scenario.Scenario
 	for _, name := range catalog.Names() {
 		data, _ := catalog.Scenario(name)
-		sc, err := Decode(name+".toml", data)
+		sc, err := scenario.Decode(name+".toml", data)
 		if err != nil {
 			t.Fatalf("shipped scenario %s: %v", name, err)
 		}
@@ -290,27 +292,27 @@ func TestConservation(t *testing.T) {
 // parses the log back and matches its lines with the counts. QueueFull and
 // AppOffline lines appear only when HTTP.sys answers 503
 // (load_balancer = "http"); a reset is not logged.
-func checkHTTPErrCounts(t *testing.T, sc *Scenario) {
+func checkHTTPErrCounts(t *testing.T, sc *scenario.Scenario) {
 	t.Helper()
 	c := *sc
-	c.Warmup = Warmup{}
+	c.Warmup = scenario.Warmup{}
 	var log bytes.Buffer
 	res, err := Run(&c, Options{HTTPErr: &log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines, err := ParseHTTPErr(bytes.NewReader(log.Bytes()))
+	lines, err := httperr.Parse(bytes.NewReader(log.Bytes()))
 	if err != nil {
 		t.Fatalf("HTTPERR log does not parse: %v", err)
 	}
 	m := res.Metrics
-	got := CountReasons(lines)
+	got := httperr.CountReasons(lines)
 	expired, abandoned := HTTPErrReasons(&sc.Pool)
 	want := map[string]float64{
-		expired:          m.Expired,
-		abandoned:        m.Abandoned,
-		ReasonQueueFull:  m.RejectedQueueFull,
-		ReasonAppOffline: m.RejectedAppOffline,
+		expired:                  m.Expired,
+		abandoned:                m.Abandoned,
+		httperr.ReasonQueueFull:  m.RejectedQueueFull,
+		httperr.ReasonAppOffline: m.RejectedAppOffline,
 	}
 	total := 0
 	for reason, n := range want {
@@ -335,7 +337,7 @@ func TestDeterminism(t *testing.T) {
 		t.Run(labels[i], func(t *testing.T) {
 			if ExpectedRequests(sc) > 2e5 {
 				c := *sc
-				c.Horizon = Duration(engine.FromSeconds(sc.Horizon.T().Seconds() * 2e5 / ExpectedRequests(sc)))
+				c.Horizon = scenario.Duration(engine.FromSeconds(sc.Horizon.T().Seconds() * 2e5 / ExpectedRequests(sc)))
 				sc = &c
 			}
 			var log1, log2 bytes.Buffer

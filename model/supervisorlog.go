@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/poolsim/poolsim/model/scenario"
 	"github.com/poolsim/poolsim/policies"
 )
 
@@ -26,7 +27,7 @@ type LogLine struct {
 
 // supervisorLog builds the log of the scenario's supervisor from the run's
 // event counts e and its WAS events.
-func supervisorLog(server string, p *Pool, e *[numEventKinds]int64, was []WASEvent) SupervisorLog {
+func supervisorLog(server string, p *scenario.Pool, e *[numEventKinds]int64, was []WASEvent) SupervisorLog {
 	n := func(k int) int { return int(e[k]) }
 	// A pool under Kubernetes (policy backoff) is seen through its events,
 	// whatever server runs in the container.
@@ -66,7 +67,7 @@ func supervisorLog(server string, p *Pool, e *[numEventKinds]int64, was []WASEve
 // process_control_timeout (fpm_pctl.c, fpm_pctl_action_next), so a child
 // still busy then dies of SIGTERM. Only the kernel's OOM killer (poolsim's
 // memory deaths) sends SIGKILL.
-func phpFPMLog(p *Pool, n func(int) int) SupervisorLog {
+func phpFPMLog(p *scenario.Pool, n func(int) int) SupervisorLog {
 	pool := "[pool " + p.Name + "] "
 	crashes := n(evkCrash) - n(evkMemoryCrash)
 	terms := n(evkExecTimeoutKill) + n(evkShutdownKill) + n(evkStartupKill) + n(evkPingKill)

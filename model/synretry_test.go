@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestSynRetry checks the rule "a full TCP backlog drops the SYN, which the
@@ -34,7 +35,7 @@ func TestSynRetryConnectTimeout(t *testing.T) {
 	sc := handScenario(1, 5*engine.Second, 60*engine.Second)
 	sc.Pool.QueueLength = 1
 	sc.Pool.OnQueueFull = "syn_retry"
-	sc.Pool.ConnectTimeout = Duration(3 * engine.Second)
+	sc.Pool.ConnectTimeout = scenario.Duration(3 * engine.Second)
 	res, trace := runAt(t, sc, 0, 50*engine.Millisecond, 100*engine.Millisecond)
 	m := res.Metrics
 	at := timesOf(trace, "rejected_queue_full")
@@ -50,7 +51,7 @@ func TestSynRetryClientGivesUp(t *testing.T) {
 	sc := handScenario(1, 5*engine.Second, 60*engine.Second)
 	sc.Pool.QueueLength = 1
 	sc.Pool.OnQueueFull = "syn_retry"
-	sc.Clients["users"].Timeout = Duration(6 * engine.Second)
+	sc.Clients["users"].Timeout = scenario.Duration(6 * engine.Second)
 	res, _ := runAt(t, sc, 0, 50*engine.Millisecond, 100*engine.Millisecond)
 	if m := res.Metrics; m.ClientTimeout != 2 || m.OK != 1 || m.InFlight != 0 {
 		t.Errorf("client_timeout %v ok %v in_flight %v, want 2 1 0 (B times out at 6.05 s, C at 6.1 s while its SYN waits for 7.1 s)", m.ClientTimeout, m.OK, m.InFlight)

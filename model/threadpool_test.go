@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestThreadPoolInjection checks the rule "a worker starts with min threads
@@ -14,7 +15,7 @@ import (
 // until 10 s, max being reached. Waits 0, 0.5, 1, 10: mean 2.875 s.
 func TestThreadPoolInjection(t *testing.T) {
 	sc := handScenario(25, 10*engine.Second, 60*engine.Second)
-	sc.Pool.ThreadPool = ThreadPool{Min: 1, Max: 3, Injection: Duration(500 * engine.Millisecond)}
+	sc.Pool.ThreadPool = scenario.ThreadPool{Min: 1, Max: 3, Injection: scenario.Duration(500 * engine.Millisecond)}
 	res, trace := runAt(t, sc, 0, 0, 0, 0)
 	m := res.Metrics
 	at := timesOf(trace, "thread injected")
@@ -51,7 +52,7 @@ func TestThreadPoolFixedWithoutMax(t *testing.T) {
 // min = 1.
 func TestThreadPoolRetire(t *testing.T) {
 	sc := handScenario(25, 10*engine.Second, 60*engine.Second)
-	sc.Pool.ThreadPool = ThreadPool{Min: 1, Max: 3, Injection: Duration(500 * engine.Millisecond), Retire: Duration(20 * engine.Second)}
+	sc.Pool.ThreadPool = scenario.ThreadPool{Min: 1, Max: 3, Injection: scenario.Duration(500 * engine.Millisecond), Retire: scenario.Duration(20 * engine.Second)}
 	res, trace := runAt(t, sc, 0, 0, 0, 0)
 	at := timesOf(trace, "thread retired")
 	if res.Metrics.ThreadsRetired != 2 || len(at) != 2 || !near(at[0], 20.5) || !near(at[1], 40.5) {

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // SeriesHeader names the columns of a time series written as CSV (the
@@ -29,7 +31,7 @@ type SeriesCSV struct {
 }
 
 // NewSeriesCSV returns a writer of the series of a run of sc to w.
-func NewSeriesCSV(w io.Writer, sc *Scenario) *SeriesCSV {
+func NewSeriesCSV(w io.Writer, sc *scenario.Scenario) *SeriesCSV {
 	return &SeriesCSV{w: csv.NewWriter(w), start: sc.Start, row: make([]string, len(SeriesHeader))}
 }
 

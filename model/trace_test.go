@@ -10,11 +10,12 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/model/accesslog"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 const traceLogHead = "#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Fields: date time cs-uri-stem sc-status sc-substatus time-taken\n"
 
-func traceScenario(t *testing.T, dir, log string, extra string) *Scenario {
+func traceScenario(t *testing.T, dir, log string, extra string) *scenario.Scenario {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, "u_ex.log"), []byte(log), 0o644); err != nil {
 		t.Fatal(err)
@@ -34,7 +35,7 @@ file = "u_ex.log"
 class = "other"
 ` + extra
 	path := filepath.Join(dir, "replay.toml")
-	sc, err := Decode(path, []byte(src))
+	sc, err := scenario.Decode(path, []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func TestTraceMemoryFlat(t *testing.T) {
 			fmt.Fprintf(&b, "2026-11-23 %02d:%02d:%02d /p%d 200 0 3\n", s/3600, s/60%60, s%60, i%50)
 		}
 		sc := traceScenario(t, t.TempDir(), b.String(), "")
-		sc.Horizon = Duration(24 * 3600 * 1e9)
+		sc.Horizon = scenario.Duration(24 * 3600 * 1e9)
 		runtime.GC()
 		var m0, m1 runtime.MemStats
 		runtime.ReadMemStats(&m0)

@@ -8,6 +8,7 @@ import (
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/experiments/catalog"
 	"github.com/poolsim/poolsim/internal/stattest"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestParseBandwidth checks the rates a client's bandwidth accepts.
@@ -32,7 +33,7 @@ func TestParseBandwidth(t *testing.T) {
 		{"2 Mbit/s", 250000, ""},
 		{"NaNMbit/s", 0, "want a rate"},
 	} {
-		got, err := ParseBandwidth(c.in)
+		got, err := scenario.ParseBandwidth(c.in)
 		switch {
 		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
 			t.Errorf("ParseBandwidth(%q) error %v, want %q", c.in, err, c.err)
@@ -66,7 +67,7 @@ func TestResponseHoldsThread(t *testing.T) {
 // are sent, in 9.6 s.
 func TestMinBytesPerSecond(t *testing.T) {
 	for _, c := range []struct {
-		bw   Bandwidth
+		bw   scenario.Bandwidth
 		cut  bool
 		resp float64
 	}{{"1kbit/s", true, 0}, {"2kbit/s", false, 10.6}} {
@@ -102,8 +103,8 @@ func TestDownloadCutByRecycle(t *testing.T) {
 		sc := handScenario(4, 0, 300*engine.Second)
 		sc.Classes["page"].ResponseSize = 25_000_000
 		sc.Clients["users"].Bandwidth = "2Mbit/s"
-		sc.Pool.ShutdownTimeLimit = Duration(limit)
-		sc.Events = map[string]*Event{"deploy": {At: Duration(10 * engine.Second), Action: "recycle"}}
+		sc.Pool.ShutdownTimeLimit = scenario.Duration(limit)
+		sc.Events = map[string]*scenario.Event{"deploy": {At: scenario.Duration(10 * engine.Second), Action: "recycle"}}
 		res, _ := runAt(t, sc, 0)
 		m := res.Metrics
 		cut := limit < 90*engine.Second

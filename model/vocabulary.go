@@ -1,5 +1,10 @@
 package model
 
+import (
+	"github.com/poolsim/poolsim/model/httperr"
+	"github.com/poolsim/poolsim/model/scenario"
+)
+
 // The words of the summary's outcome table (docs/model.md#outcomes and
 // "Servers"): what the client sees of each outcome, in the server's own
 // vocabulary. Behind IIS they are HTTP.sys's statuses and HTTPERR reasons;
@@ -10,7 +15,7 @@ package model
 // metric name such as "rejected_queue_full"; "-" for no response) and the
 // reason an operator finds in the logs, in the words of the scenario's
 // server. An unknown outcome has no words.
-func OutcomeWords(sc *Scenario, outcome string) (status, reason string) {
+func OutcomeWords(sc *scenario.Scenario, outcome string) (status, reason string) {
 	if w, ok := common[outcome]; ok {
 		return w[0], w[1]
 	}
@@ -19,9 +24,9 @@ func OutcomeWords(sc *Scenario, outcome string) (status, reason string) {
 		expired, abandoned := HTTPErrReasons(p)
 		switch outcome {
 		case "rejected_queue_full":
-			return "503", ReasonQueueFull
+			return "503", httperr.ReasonQueueFull
 		case "rejected_app_offline":
-			return "503", ReasonAppOffline
+			return "503", httperr.ReasonAppOffline
 		case "expired":
 			return "-", expired
 		case "abandoned":
@@ -51,7 +56,7 @@ var common = map[string][2]string{
 // (docs/model.md, "A full queue"). Which of the two a full queue is follows
 // pool.on_queue_full, so a pool key written over the preset is named
 // right.
-func nginxWords(server string, p *Pool, outcome string) (status, reason string) {
+func nginxWords(server string, p *scenario.Pool, outcome string) (status, reason string) {
 	prefix := map[string]string{"php-fpm": "fastcgi", "gunicorn": "proxy", "uwsgi": "uwsgi"}[server]
 	switch outcome {
 	case "rejected_queue_full":

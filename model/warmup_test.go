@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/queueing"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestWarmupAuto: a pool that starts with a long cold start builds a backlog
@@ -12,7 +14,7 @@ import (
 func TestWarmupAuto(t *testing.T) {
 	const horizon = 4 * engine.Hour
 	cold := baseScenario(3.2, engine.Second, 4, 1<<20, horizon)
-	cold.Pool.StartupTime = Const(5 * engine.Minute) // ~960 requests queue up
+	cold.Pool.StartupTime = scenario.Const(5 * engine.Minute) // ~960 requests queue up
 	cold.Warmup.Auto = true
 	res, err := Run(cold, Options{})
 	if err != nil {
@@ -31,9 +33,9 @@ func TestWarmupAuto(t *testing.T) {
 		t.Errorf("warmup_s = %v, result says %v", res.Metrics.WarmupS, w)
 	}
 	// Truncating the transient brings the mean wait towards Erlang C's.
-	exact := MMcWait(4, 3.2, 1)
+	exact := queueing.MMcWait(4, 3.2, 1)
 	fixed := *cold
-	fixed.Warmup = Warmup{}
+	fixed.Warmup = scenario.Warmup{}
 	untruncated, err := Run(&fixed, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -5,21 +5,24 @@ import (
 	"fmt"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/internal/tomlin"
 	"github.com/poolsim/poolsim/model/accesslog"
+	"github.com/poolsim/poolsim/model/httperr"
+	"github.com/poolsim/poolsim/model/scenario"
 	"github.com/poolsim/poolsim/policies"
 )
 
 // world is one run of a scenario: the pool, its workers, clients and
 // backends, all driven by one engine.Sim.
 type world struct {
-	sc      *Scenario
+	sc      *scenario.Scenario
 	sim     *engine.Sim
 	warmup  engine.Time
 	horizon engine.Time
 	// dayOffset is the time of day at time 0, for schedules and profiles.
 	dayOffset engine.Time
 
-	pool *Pool
+	pool *scenario.Pool
 	// tcpReset: HTTP.sys refuses by resetting the connection
 	// (load_balancer = "tcp") rather than answering 503.
 	tcpReset bool
@@ -53,7 +56,7 @@ type world struct {
 	lockWaiters   []*request
 	retry         policies.Retry
 	retryRand     *keyedStream
-	startupSample *Sampler
+	startupSample *scenario.Sampler
 
 	// Mechanisms switched on by the scenario, decided once.
 	refuseDrain  bool // pool.recycle.drain = "refuse"
@@ -70,7 +73,7 @@ type world struct {
 	rec      recorder
 	free     []*request
 	nextReq  uint64
-	httperr  *HTTPErrWriter
+	httperr  *httperr.Writer
 	access   *accesslog.W3CWriter
 	trace    *bufio.Writer
 	interval engine.Time
@@ -116,14 +119,14 @@ func (w *world) HandleEvent(kind int) {
 
 type classRT struct {
 	name      string
-	c         *Class
-	service   *Sampler // draws from serviceKS
+	c         *scenario.Class
+	service   *scenario.Sampler // draws from serviceKS
 	serviceKS *keyedStream
 	faults    *keyedStream
 	backend   *backendRT
 }
 
-func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
+func newWorld(sc *scenario.Scenario, opt Options, warmup engine.Time) (*world, error) {
 	sim := engine.New(sc.Seed, opt.Replication)
 	w := &world{
 		sc:       sc,
@@ -174,11 +177,11 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 	w.threadPool = p.ThreadPool.Max > 0
 	w.synDrop = p.OnQueueFull == "syn_retry"
 
-	for _, name := range sortedKeys(sc.Backends) {
+	for _, name := range tomlin.SortedKeys(sc.Backends) {
 		b := newBackend(w, name, sc.Backends[name], opt.Replication)
 		w.backends = append(w.backends, b)
 	}
-	for _, name := range sortedKeys(sc.Classes) {
+	for _, name := range tomlin.SortedKeys(sc.Classes) {
 		c := sc.Classes[name]
 		rt := &classRT{name: name, c: c,
 			serviceKS: newKeyedStream(sc.Seed, opt.Replication, "service/"+name),
@@ -192,7 +195,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		w.classes[name] = rt
 	}
 	clientBase := 0
-	for _, name := range sortedKeys(sc.Clients) {
+	for _, name := range tomlin.SortedKeys(sc.Clients) {
 		cl := newClient(w, name, sc.Clients[name], clientBase)
 		if cl.c.Kind == "trace" {
 			if cl.trace, err = newTrace(cl); err != nil {
@@ -203,7 +206,7 @@ func newWorld(sc *Scenario, opt Options, warmup engine.Time) (*world, error) {
 		w.clients = append(w.clients, cl)
 	}
 	if opt.HTTPErr != nil {
-		w.httperr = NewHTTPErrWriter(opt.HTTPErr, sc.Start, 1, p.Name, sim.Stream("httperr"))
+		w.httperr = httperr.NewWriter(opt.HTTPErr, sc.Start, 1, p.Name, sim.Stream("httperr"))
 	}
 	if opt.Trace != nil {
 		w.trace = bufio.NewWriter(opt.Trace)

@@ -7,7 +7,7 @@ import (
 
 	"gonum.org/v1/plot"
 
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // valueKind is how the values of a sweep key read as numbers: plain numbers,
@@ -48,10 +48,10 @@ func (k valueKind) parse(s string) (float64, bool) {
 		v, err := strconv.ParseFloat(s, 64)
 		return v, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
 	case durationValue:
-		d, err := model.ParseDuration(s)
+		d, err := scenario.ParseDuration(s)
 		return d.T().Seconds(), err == nil
 	case sizeValue:
-		z, err := model.ParseSize(s)
+		z, err := scenario.ParseSize(s)
 		return float64(z), err == nil
 	}
 	return 0, false

@@ -11,13 +11,14 @@ import (
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // MemoryLimits are the lines drawn across the memory panel: where an
 // allocation fails and the worker crashes (pool.memory.limit), and where a
 // worker is recycled (pool.recycle.private_memory); zero draws none.
 type MemoryLimits struct {
-	Crash, Recycle model.Size
+	Crash, Recycle scenario.Size
 }
 
 // Memory draws the private memory of the oldest live worker through one
@@ -49,7 +50,7 @@ func Memory(rows []model.SeriesRow, workers []model.Lifecycle, interval engine.T
 	f.Add(mem)
 	legend.add("oldest worker's memory", mem)
 	for _, l := range []struct {
-		size  model.Size
+		size  scenario.Size
 		label string
 	}{{limits.Crash, "memory limit (crash)"}, {limits.Recycle, "recycle threshold"}} {
 		if l.size <= 0 {

@@ -13,10 +13,10 @@ import (
 // modelBad is the catalogue of bad scenarios whose messages the model
 // package keeps (NAME.toml beside NAME.err): the command line must report
 // exactly those, naming the file as it was given.
-const modelBad = "../../model/testdata/scenarios/bad"
+const modelBad = "../../model/scenario/testdata/scenarios/bad"
 
 // TestBadInput runs the catalogues of bad files: the model's bad scenarios
-// (their messages are model/testdata/scenarios/bad/NAME.err), and the
+// (their messages are model/scenario/testdata/scenarios/bad/NAME.err), and the
 // command line's own cases in testdata/bad: scenarios refused for what
 // only the command line checks (the event budget), and experiments
 // (experiments/*.toml; ok/ holds the good scenario they vary), each beside

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/poolsim/poolsim/model"
 	"github.com/poolsim/poolsim/model/fit"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 const fitUsage = `poolsim fit LOG... [flags]
@@ -75,7 +75,7 @@ func runFit(c *cli, args []string) int {
 	if name == "" {
 		name = "fitted.toml"
 	}
-	if _, err := model.Decode(name, text); err != nil {
+	if _, err := scenario.Decode(name, text); err != nil {
 		return c.errorf("the fitted scenario does not validate (please report it):\n%v", err)
 	}
 	for _, n := range w.Notes {

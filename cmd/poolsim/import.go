@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 	"github.com/poolsim/poolsim/model/serverconf"
 )
 
@@ -96,7 +96,7 @@ func runImport(c *cli, args []string) int {
 	if name == "" {
 		name = "imported.toml"
 	}
-	if _, err := model.Decode(name, res.Text); err != nil {
+	if _, err := scenario.Decode(name, res.Text); err != nil {
 		return c.errorf("the imported scenario does not validate:\n%v", err)
 	}
 	for _, w := range res.Warnings {

@@ -31,10 +31,10 @@ func TestLoadReportsAsSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := map[string]string{
-		"binary junk":  "../../model/testdata/scenarios/bad/binary-junk.toml",
-		"empty":        "../../model/testdata/scenarios/bad/empty.toml",
-		"only comment": "../../model/testdata/scenarios/bad/comments-only.toml",
-		"invalid UTF8": "../../model/testdata/scenarios/bad/invalid-utf8.toml",
+		"binary junk":  "../../model/scenario/testdata/scenarios/bad/binary-junk.toml",
+		"empty":        "../../model/scenario/testdata/scenarios/bad/empty.toml",
+		"only comment": "../../model/scenario/testdata/scenarios/bad/comments-only.toml",
+		"invalid UTF8": "../../model/scenario/testdata/scenarios/bad/invalid-utf8.toml",
 		"deep":         "testdata/bad/experiments/deep-nesting.toml",
 		"directory":    dir,
 		"device":       os.DevNull,
@@ -72,11 +72,11 @@ func TestSweepScenario(t *testing.T) {
 // escape is quoted in every message, so that one problem stays one line and
 // nothing reaches the terminal raw.
 func TestFileNameWithNewline(t *testing.T) {
-	src, err := os.ReadFile("../../model/testdata/scenarios/bad/wrong-types.toml")
+	src, err := os.ReadFile("../../model/scenario/testdata/scenarios/bad/wrong-types.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := os.ReadFile("../../model/testdata/scenarios/bad/wrong-types.err")
+	want, err := os.ReadFile("../../model/scenario/testdata/scenarios/bad/wrong-types.err")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,12 +6,13 @@ import (
 	"math"
 
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // writeObservedCheck prints, for a scenario with an [observed] table, the
 // simulated outcome counts next to the logs' (scaled to the run's measured
 // span), and the notes of trace clients.
-func writeObservedCheck(w io.Writer, sc *model.Scenario, res *model.Result) error {
+func writeObservedCheck(w io.Writer, sc *scenario.Scenario, res *model.Result) error {
 	var err error
 	p := func(format string, a ...any) {
 		if err == nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 	"github.com/poolsim/poolsim/plots"
 	"github.com/poolsim/poolsim/plots/report"
 )
@@ -80,7 +81,7 @@ func drawSweep(dir string, res *experiments.Results) ([]string, error) {
 // drawRun draws the charts of one run into dir (its time series, its worker
 // timeline and the memory of its oldest worker, with the run's events) and
 // writes its one-run report there. It returns the files written.
-func drawRun(dir, arg string, fl *runFlags, sc *model.Scenario, res *model.Result, interval engine.Time, warnings []string) ([]string, error) {
+func drawRun(dir, arg string, fl *runFlags, sc *scenario.Scenario, res *model.Result, interval engine.Time, warnings []string) ([]string, error) {
 	var files []string
 	save := func(f *plots.Figure, base string) error {
 		f.Note = report.RunNote(sc, fl.replication, res)

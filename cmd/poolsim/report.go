@@ -9,6 +9,7 @@ import (
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 	"github.com/poolsim/poolsim/plots/report"
 )
 
@@ -92,7 +93,7 @@ func (c *cli) sweepReport(dir string) int {
 // runReportFor writes the one-run report of "poolsim run --plot DIR": it
 // saves the run's inputs beside the charts, so that "poolsim report DIR"
 // can draw it again, and the page.
-func runReportFor(dir, arg string, fl *runFlags, sc *model.Scenario, res *model.Result, interval engine.Time, warnings []string) (string, error) {
+func runReportFor(dir, arg string, fl *runFlags, sc *scenario.Scenario, res *model.Result, interval engine.Time, warnings []string) (string, error) {
 	in, err := readInput(arg, kindScenario)
 	if err != nil {
 		return "", err

@@ -10,6 +10,7 @@ import (
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/experiments/catalog"
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 const runUsage = `poolsim run [FILE|NAME] [flags]
@@ -101,7 +102,7 @@ func (r *runFlags) register(f *flagSet) {
 	f.StringVar(&r.httperr, "httperr", "", "write the run's HTTPERR log (IIS format; server = \"iis\" only) to `FILE`\n(- for standard output), the warm-up included")
 	f.StringVar(&r.accesslog, "accesslog", "", "write the run's access log (IIS W3C extended format, with time-taken) to `FILE`\n(- for standard output), the warm-up included")
 	f.StringVar(&r.timeseries, "timeseries", "", "write a CSV time series, one row per --interval, to `FILE` (- for standard output;\nwith any output on -, the summary goes to standard error)")
-	r.interval = durationFlag(model.Duration(engine.Minute))
+	r.interval = durationFlag(scenario.Duration(engine.Minute))
 	f.Var(&r.interval, "interval", "width `D` of a time-series row (with --timeseries or --plot), in the scenario's\nduration syntax (\"30s\", \"5m\", \"1h\", \"1d\")")
 	f.StringVar(&r.trace, "trace", "", "write an event-by-event log of the run to `FILE` (- for standard output;\nlarge: for debugging a scenario; cut at 1 GB)")
 	f.StringVar(&r.plot, "plot", "", "draw the time series, the worker timeline and the memory panel as PNG and SVG into `DIR`,\nwith a one-run report, DIR/report.html")
@@ -133,7 +134,7 @@ func runRun(c *cli, args []string) int {
 		return f.usageError(c, "one scenario at a time (got %d); to compare scenarios, write an experiment and use \"poolsim sweep\"", len(pos))
 	}
 	if fl.interval <= 0 {
-		return f.usageError(c, "--interval must be positive, not %v", model.Duration(fl.interval))
+		return f.usageError(c, "--interval must be positive, not %v", scenario.Duration(fl.interval))
 	}
 	if err := model.CheckMaxEvents(fl.maxEvents); err != nil {
 		return f.usageError(c, "--%v", err)
@@ -158,7 +159,7 @@ func runRun(c *cli, args []string) int {
 	}
 	opt := model.Options{Replication: fl.replication, MaxEvents: fl.maxEvents}
 	if fl.timeseries != "" || fl.plot != "" {
-		opt.Interval = model.Duration(fl.interval).T()
+		opt.Interval = scenario.Duration(fl.interval).T()
 	}
 	var outs runOutputs
 	defer outs.abort()
@@ -210,13 +211,13 @@ func (r *runFlags) onStdout() bool {
 }
 
 // durationFlag is a flag in the scenario's duration syntax
-// (model.ParseDuration: units ns to d), with its error wording.
-type durationFlag model.Duration
+// (scenario.ParseDuration: units ns to d), with its error wording.
+type durationFlag scenario.Duration
 
-func (d *durationFlag) String() string { return model.Duration(*d).String() }
+func (d *durationFlag) String() string { return scenario.Duration(*d).String() }
 
 func (d *durationFlag) Set(s string) error {
-	v, err := model.ParseDuration(s)
+	v, err := scenario.ParseDuration(s)
 	if err != nil {
 		return err
 	}
@@ -235,7 +236,7 @@ type runOutputs struct {
 // open opens every output file before the run, so that a path that cannot
 // be written fails at once; the time series streams into its file unless
 // --plot needs its rows.
-func (o *runOutputs) open(c *cli, fl *runFlags, sc *model.Scenario, opt *model.Options) error {
+func (o *runOutputs) open(c *cli, fl *runFlags, sc *scenario.Scenario, opt *model.Options) error {
 	add := func(flag, path string) (*output, error) {
 		out, err := openOutput(flag, path, c.stdout)
 		if err == nil {
@@ -281,7 +282,7 @@ func (o *runOutputs) open(c *cli, fl *runFlags, sc *model.Scenario, opt *model.O
 }
 
 // commit writes what remains and moves the files into place.
-func (o *runOutputs) commit(sc *model.Scenario, res *model.Result) error {
+func (o *runOutputs) commit(sc *scenario.Scenario, res *model.Result) error {
 	if o.csv != nil {
 		if o.kept {
 			for _, r := range res.Series {
@@ -333,7 +334,7 @@ func (l *limitWriter) Write(p []byte) (int, error) {
 }
 
 // reportRun draws the charts and prints the run's summary (or JSON).
-func (c *cli) reportRun(arg string, fl *runFlags, sc *model.Scenario, res *model.Result, interval engine.Time, warnings []string) int {
+func (c *cli) reportRun(arg string, fl *runFlags, sc *scenario.Scenario, res *model.Result, interval engine.Time, warnings []string) int {
 	var charts []string
 	var err error
 	if fl.plot != "" {
@@ -373,7 +374,7 @@ func (c *cli) reportRun(arg string, fl *runFlags, sc *model.Scenario, res *model
 // loadScenario reads and decodes a scenario file or shipped name, printing
 // every error on stderr. It returns the scenario's warnings (values that
 // IIS would refuse but poolsim models).
-func (c *cli) loadScenario(arg string, overrides ...model.Override) (*model.Scenario, []string, bool) {
+func (c *cli) loadScenario(arg string, overrides ...scenario.Override) (*scenario.Scenario, []string, bool) {
 	in, err := readInput(arg, kindScenario)
 	if err != nil {
 		c.errorf("%v", err)
@@ -388,7 +389,7 @@ func (c *cli) loadScenario(arg string, overrides ...model.Override) (*model.Scen
 		c.errorf("%s is an experiment, not a scenario: run it with \"poolsim sweep %s\"", in.name, in.name)
 		return nil, nil, false
 	}
-	sc, warnings, err := model.DecodeWarn(in.name, data, overrides...)
+	sc, warnings, err := scenario.DecodeWarn(in.name, data, overrides...)
 	if err != nil {
 		c.printErrors(err)
 		return nil, nil, false
@@ -398,7 +399,7 @@ func (c *cli) loadScenario(arg string, overrides ...model.Override) (*model.Scen
 
 // printErrors prints every error that err lists, one a line.
 func (c *cli) printErrors(err error) {
-	var list model.Errors
+	var list scenario.Errors
 	if errors.As(err, &list) {
 		for _, e := range list {
 			fmt.Fprintln(c.stderr, e)
@@ -433,13 +434,13 @@ func (o *optUint64) Set(s string) error {
 // setFlag collects repeated --set key=value overrides.
 type setFlag struct {
 	raw       []string
-	overrides []model.Override
+	overrides []scenario.Override
 }
 
 func (s *setFlag) String() string { return "" }
 
 func (s *setFlag) Set(v string) error {
-	o, err := model.ParseSet(v)
+	o, err := scenario.ParseSet(v)
 	if err != nil {
 		return err
 	}

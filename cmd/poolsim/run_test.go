@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/httperr"
 )
 
 const small = "testdata/small.toml"
@@ -242,7 +243,7 @@ func TestRunOutputFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines, err := model.ParseHTTPErr(bytes.NewReader(log))
+	lines, err := httperr.Parse(bytes.NewReader(log))
 	if err != nil {
 		t.Fatalf("HTTPERR log does not parse: %v", err)
 	}

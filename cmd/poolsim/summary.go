@@ -16,6 +16,8 @@ import (
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/httperr"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // writeJSON writes the metrics as one flat JSON object, keys in the order of
@@ -52,7 +54,7 @@ func jsonNumber(v float64) string {
 }
 
 // writeSummary writes the readable report of one run.
-func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *model.Result, warnings []string) error {
+func writeSummary(w io.Writer, sc *scenario.Scenario, replication uint64, res *model.Result, warnings []string) error {
 	bw := bufio.NewWriter(w)
 	m := &res.Metrics
 	title := sc.Name
@@ -74,7 +76,7 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 	writeLog(bw, t, res.Log)
 
 	fmt.Fprint(bw, "\nAssumed (poolsim's assumptions, not server settings; docs/model.md#assumptions)\n")
-	for _, a := range model.Assumptions(sc) {
+	for _, a := range scenario.Assumptions(sc) {
 		fmt.Fprintf(t, "  %s = %s\t%s\n", a.Key, a.Value, a.Why)
 	}
 	t.Flush()
@@ -91,7 +93,7 @@ func writeSummary(w io.Writer, sc *model.Scenario, replication uint64, res *mode
 
 // writeOutcomes writes the table of outcomes: every request in one row,
 // with its HTTP status and the HTTPERR reason of the era in effect.
-func writeOutcomes(bw io.Writer, sc *model.Scenario, res *model.Result) {
+func writeOutcomes(bw io.Writer, sc *scenario.Scenario, res *model.Result) {
 	m := &res.Metrics
 	fmt.Fprint(bw, "\nOutcomes\n")
 	share := func(n float64) string {
@@ -121,11 +123,11 @@ func writeOutcomes(bw io.Writer, sc *model.Scenario, res *model.Result) {
 		// HTTP.sys names a refusal of a pool an operator stopped Disabled,
 		// of one rapid-fail protection stopped AppOffline.
 		if res.RejectedDisabled == m.RejectedAppOffline {
-			tab.add("rejected_app_offline", count(m.RejectedAppOffline), share(m.RejectedAppOffline), "503", model.ReasonDisabled)
+			tab.add("rejected_app_offline", count(m.RejectedAppOffline), share(m.RejectedAppOffline), "503", httperr.ReasonDisabled)
 		} else {
-			tab.add("rejected_app_offline", count(m.RejectedAppOffline), share(m.RejectedAppOffline), "503", model.ReasonAppOffline+" / "+model.ReasonDisabled)
-			sub("rapid-fail stop ("+model.ReasonAppOffline+")", m.RejectedAppOffline-res.RejectedDisabled)
-			sub("operator stop ("+model.ReasonDisabled+")", res.RejectedDisabled)
+			tab.add("rejected_app_offline", count(m.RejectedAppOffline), share(m.RejectedAppOffline), "503", httperr.ReasonAppOffline+" / "+httperr.ReasonDisabled)
+			sub("rapid-fail stop ("+httperr.ReasonAppOffline+")", m.RejectedAppOffline-res.RejectedDisabled)
+			sub("operator stop ("+httperr.ReasonDisabled+")", res.RejectedDisabled)
 		}
 	} else {
 		row("rejected_app_offline", m.RejectedAppOffline)
@@ -158,7 +160,7 @@ func writeOutcomes(bw io.Writer, sc *model.Scenario, res *model.Result) {
 }
 
 // writeRates writes the rates, availability and response times.
-func writeRates(bw io.Writer, t *tabwriter.Writer, sc *model.Scenario, res *model.Result) {
+func writeRates(bw io.Writer, t *tabwriter.Writer, sc *scenario.Scenario, res *model.Result) {
 	m := &res.Metrics
 	fmt.Fprint(bw, "\nRates\n")
 	fmt.Fprintf(t, "  rate_503\t%s\t%s\n", percent(m.Rate503), rate503Label(sc, res))
@@ -186,7 +188,7 @@ func writeRates(bw io.Writer, t *tabwriter.Writer, sc *model.Scenario, res *mode
 // table above it: the refusals (rejected_queue_full, rejected_app_offline,
 // rejected_shutdown), which are IIS's 503s but nginx's 502s or 504s in
 // front of the other servers.
-func rate503Label(sc *model.Scenario, res *model.Result) string {
+func rate503Label(sc *scenario.Scenario, res *model.Result) string {
 	if iis(sc) {
 		if res.RejectedDisabled > 0 {
 			return "of arrivals got 503 (QueueFull, AppOffline, Disabled, or from a worker shutting down)"
@@ -207,7 +209,7 @@ func rate503Label(sc *model.Scenario, res *model.Result) string {
 
 // iis reports whether the scenario's pool is IIS's (whose words are
 // HTTP.sys's), not one behind nginx.
-func iis(sc *model.Scenario) bool { return sc.Server == "" || sc.Server == "iis" }
+func iis(sc *scenario.Scenario) bool { return sc.Server == "" || sc.Server == "iis" }
 
 // writeWorkers writes the worker events, with those before the warm-up
 // beside the counts that leave them out.

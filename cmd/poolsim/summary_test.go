@@ -9,13 +9,14 @@ import (
 
 	"github.com/poolsim/poolsim/experiments/catalog"
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // reportOf runs a scenario given as TOML and returns what write prints of
 // it.
-func reportOf(t *testing.T, src string, write func(io.Writer, *model.Scenario, *model.Result) error) string {
+func reportOf(t *testing.T, src string, write func(io.Writer, *scenario.Scenario, *model.Result) error) string {
 	t.Helper()
-	sc, err := model.Decode("test.toml", []byte(src))
+	sc, err := scenario.Decode("test.toml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func reportOf(t *testing.T, src string, write func(io.Writer, *model.Scenario, *
 // summaryOf runs a scenario given as TOML and returns its summary.
 func summaryOf(t *testing.T, src string) string {
 	t.Helper()
-	return reportOf(t, src, func(w io.Writer, sc *model.Scenario, res *model.Result) error {
+	return reportOf(t, src, func(w io.Writer, sc *scenario.Scenario, res *model.Result) error {
 		return writeSummary(w, sc, 0, res, nil)
 	})
 }
@@ -206,7 +207,7 @@ ok = 600
 // row names both HTTPERR reasons and splits its count beneath, the split
 // adding up to the row.
 func TestSummaryAppOfflineAndDisabled(t *testing.T) {
-	sc, err := model.Decode("test.toml", []byte("[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n"))
+	sc, err := scenario.Decode("test.toml", []byte("[classes.page]\nservice = \"10ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/internal/tomlin"
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // runValidate implements "poolsim validate".
@@ -81,7 +82,7 @@ func (c *cli) validate(arg string, maxEvents float64) bool {
 			return false
 		}
 	} else {
-		sc, w, err := model.DecodeWarn(in.name, data)
+		sc, w, err := scenario.DecodeWarn(in.name, data)
 		if err != nil {
 			c.printErrors(err)
 			return false

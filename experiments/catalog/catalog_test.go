@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/experiments/catalog"
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 func TestDefaultIsShipped(t *testing.T) {
@@ -34,7 +34,7 @@ func TestShippedScenariosDecode(t *testing.T) {
 	for _, name := range catalog.Names() {
 		t.Run(name, func(t *testing.T) {
 			data, _ := catalog.Scenario(name)
-			sc, warnings, err := model.DecodeWarn(name+".toml", data)
+			sc, warnings, err := scenario.DecodeWarn(name+".toml", data)
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
@@ -47,7 +47,7 @@ func TestShippedScenariosDecode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			back, err := model.Decode(name+" (as run)", out)
+			back, err := scenario.Decode(name+" (as run)", out)
 			if err != nil {
 				t.Fatalf("decode of MarshalTOML output: %v\n%s", err, out)
 			}
@@ -89,9 +89,9 @@ func TestReadUnknown(t *testing.T) {
 // TestShippedFacts pins what each story scenario is about, so that an edit
 // does not quietly remove its point.
 func TestShippedFacts(t *testing.T) {
-	load := func(name string) *model.Scenario {
+	load := func(name string) *scenario.Scenario {
 		data, _ := catalog.Scenario(name)
-		sc, err := model.Decode(name, data)
+		sc, err := scenario.Decode(name, data)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

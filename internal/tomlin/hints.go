@@ -9,7 +9,7 @@ import (
 // comes from the decoder before poolsim sees any key. When it is php-fpm's
 // own dotted key name copied from www.conf (pm = "static" and then
 // pm.max_children = 4 under [php_fpm]), the message gets the name
-// [php_fpm] uses (docs/model.md, "php-fpm"; model.PHPFPMKeyHint says the
+// [php_fpm] uses (docs/model.md, "php-fpm"; scenario.PHPFPMKeyHint says the
 // same once the file parses).
 
 // redefinitionHint returns what to add to the decoder's message msg about

@@ -10,12 +10,12 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/poolsim/poolsim/engine"
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // Candidate is one distribution fitted to a sample by maximum likelihood.
 type Candidate struct {
-	Dist   model.Dist
+	Dist   scenario.Dist
 	LogLik float64
 	K      int     // parameters
 	AIC    float64 // 2k − 2 log L: the criterion; smaller is better
@@ -61,7 +61,7 @@ func Fit(x []float64, resolution float64) (*Fitted, error) {
 	}
 	sort.Float64s(y)
 	if y[0] == y[len(y)-1] {
-		c := Candidate{Dist: model.Const(sec(y[0])), K: 0, cdf: func(t float64) float64 { return step(t >= y[0]) }}
+		c := Candidate{Dist: scenario.Const(sec(y[0])), K: 0, cdf: func(t float64) float64 { return step(t >= y[0]) }}
 		return &Fitted{N: len(y), Resolution: resolution, Candidates: []Candidate{c}}, nil
 	}
 	f := &Fitted{N: len(y), Resolution: resolution}
@@ -102,7 +102,7 @@ func exponential(y []float64) Candidate {
 	for _, v := range y {
 		ll += e.LogProb(v)
 	}
-	return Candidate{Dist: model.Dist{Kind: "exponential", Mean: sec(mean)}, LogLik: ll, K: 1,
+	return Candidate{Dist: scenario.Dist{Kind: "exponential", Mean: sec(mean)}, LogLik: ll, K: 1,
 		Params: []float64{mean}, StdErr: []float64{mean / math.Sqrt(float64(len(y)))}, cdf: e.CDF}
 }
 
@@ -119,7 +119,7 @@ func lognormal(y []float64) Candidate {
 		ll += d.LogProb(v)
 	}
 	n := float64(len(y))
-	return Candidate{Dist: model.Dist{Kind: "lognormal", Mean: sec(d.Mean()), CV: round4(math.Sqrt(math.Expm1(sigma * sigma)))},
+	return Candidate{Dist: scenario.Dist{Kind: "lognormal", Mean: sec(d.Mean()), CV: round4(math.Sqrt(math.Expm1(sigma * sigma)))},
 		LogLik: ll, K: 2, Params: []float64{mu, sigma}, StdErr: []float64{sigma / math.Sqrt(n), sigma / math.Sqrt(2*n)}, cdf: d.CDF}
 }
 
@@ -149,7 +149,7 @@ func gamma(y []float64) Candidate {
 	det := trigamma(k)*k/(rate*rate) - 1/(rate*rate)
 	seK := math.Sqrt(k / (rate * rate) / det / n)
 	seRate := math.Sqrt(trigamma(k) / det / n)
-	return Candidate{Dist: model.Dist{Kind: "gamma", Mean: sec(mean), Shape: round4(k)}, LogLik: ll, K: 2,
+	return Candidate{Dist: scenario.Dist{Kind: "gamma", Mean: sec(mean), Shape: round4(k)}, LogLik: ll, K: 2,
 		Params: []float64{k, rate}, StdErr: []float64{seK, seRate}, cdf: d.CDF}
 }
 
@@ -222,7 +222,7 @@ func weibull(y []float64) Candidate {
 	i12 := -(1 - euler) / lambda
 	i22 := k * k / (lambda * lambda)
 	det := i11*i22 - i12*i12
-	return Candidate{Dist: model.Dist{Kind: "weibull", Mean: sec(d.Mean()), Shape: round4(k)}, LogLik: ll, K: 2,
+	return Candidate{Dist: scenario.Dist{Kind: "weibull", Mean: sec(d.Mean()), Shape: round4(k)}, LogLik: ll, K: 2,
 		Params: []float64{k, lambda}, StdErr: []float64{math.Sqrt(i22 / det / n), math.Sqrt(i11 / det / n)}, cdf: d.CDF}
 }
 

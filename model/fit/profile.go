@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/poolsim/poolsim/engine"
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // rateAndProfile sets the mean arrival rate over the logs' span and the
@@ -55,7 +55,7 @@ func (w *Workload) rateAndProfile() {
 		w.Notes = append(w.Notes, fmt.Sprintf("the logs do not cover the hours from %s (UTC) for half an hour: their profile factor is 1, the mean rate", strings.Join(missing, ", ")))
 	}
 	for h := range f {
-		w.Profile = append(w.Profile, model.ProfilePoint{At: model.TimeOfDay(engine.Time(h) * engine.Hour), Factor: f[h]})
+		w.Profile = append(w.Profile, scenario.ProfilePoint{At: scenario.TimeOfDay(engine.Time(h) * engine.Hour), Factor: f[h]})
 	}
 	w.dispersion()
 }

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/poolsim/poolsim/model"
 	"github.com/poolsim/poolsim/model/accesslog"
+	"github.com/poolsim/poolsim/model/httperr"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // Options choose how logs become a workload.
@@ -51,13 +52,13 @@ type Workload struct {
 	HTTPErr                   int64     // HTTPERR lines
 	Classes                   []*Class  // busiest first, the rest class last
 	Rate                      float64   // arrivals (access and HTTPERR) per second over From..To
-	Profile                   []model.ProfilePoint
+	Profile                   []scenario.ProfilePoint
 	// Dispersion is the index of dispersion of the per-minute arrival
 	// counts (1 for Poisson arrivals; see dispersion), with its standard
 	// error; 0 when too few minutes.
 	Dispersion, DispersionSE float64
 	LowLoadMax               int // the most arrivals in a minute counted as low load
-	Observed                 model.Observed
+	Observed                 scenario.Observed
 	Statuses                 map[string]int64            // "503.2" → count
 	Reasons                  map[string]map[string]int64 // day → HTTPERR reason → count
 	Notes                    []string
@@ -270,13 +271,13 @@ func (w *Workload) httperr(rec *accesslog.Record) {
 	w.Reasons[day][reason]++
 	o := &w.Observed
 	switch reason {
-	case model.ReasonQueueFull:
+	case httperr.ReasonQueueFull:
 		o.RejectedQueueFull++
-	case model.ReasonAppOffline:
+	case httperr.ReasonAppOffline:
 		o.RejectedAppOffline++
-	case model.ReasonTimerAppPool, model.ReasonTimerReqQueue: // IIS 6 and Windows Server 2008+ names
+	case httperr.ReasonTimerAppPool, httperr.ReasonTimerReqQueue: // IIS 6 and Windows Server 2008+ names
 		o.Expired++
-	case model.ReasonAbandoned, model.ReasonAbandonedReqQueue:
+	case httperr.ReasonAbandoned, httperr.ReasonAbandonedReqQueue:
 		o.Abandoned++
 	default:
 		o.HTTPErrOther++

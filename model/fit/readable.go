@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/poolsim/poolsim/engine"
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // A fitted duration is exact to the microsecond or nanosecond
@@ -16,14 +16,14 @@ import (
 // largest unit (s, ms, us) it is at least one of (docs/model.md, "Fitting").
 
 // fineDuration is a quoted duration in microseconds or nanoseconds, as
-// model.Duration writes a value that no larger unit divides.
+// scenario.Duration writes a value that no larger unit divides.
 var fineDuration = regexp.MustCompile(`"[0-9]+(?:us|ns)"`)
 
 // readableDurations rewrites every such duration in a distribution's TOML
 // text.
 func readableDurations(text string) string {
 	return fineDuration.ReplaceAllStringFunc(text, func(q string) string {
-		d, err := model.ParseDuration(strings.Trim(q, `"`))
+		d, err := scenario.ParseDuration(strings.Trim(q, `"`))
 		if err != nil {
 			return q
 		}
@@ -50,5 +50,5 @@ func roundDuration(t engine.Time) string {
 		}
 		return s + u.name
 	}
-	return model.Duration(t).String()
+	return scenario.Duration(t).String()
 }

@@ -3,7 +3,7 @@ package fit
 import (
 	"testing"
 
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestReadableDurations checks the rule of docs/model.md "Fitting" that a
@@ -26,7 +26,7 @@ func TestReadableDurations(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"151.4ms", "2.346s", "12.35us", "0.999us"} {
-		if _, err := model.ParseDuration(s); err != nil {
+		if _, err := scenario.ParseDuration(s); err != nil {
 			t.Errorf("%s does not parse back: %v", s, err)
 		}
 	}

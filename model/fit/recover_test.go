@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // recoverScenario is a day of two classes with a time-of-day profile: two
@@ -53,7 +54,7 @@ profile = [["00:00", 0.1], ["06:00", 1.0], ["18:00", 0.5]]
 // Poisson standard errors; the observed outcomes equal the run's.
 func TestFitRecoversPoolsimLogs(t *testing.T) {
 	dir := t.TempDir()
-	sc, err := model.Decode("recover.toml", []byte(recoverScenario))
+	sc, err := scenario.Decode("recover.toml", []byte(recoverScenario))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +187,7 @@ func checkObservedAndText(t *testing.T, w *Workload, res *model.Result) {
 	// The written scenario validates and runs, and its comparison rows
 	// scale the observed counts to the run's span.
 	text := w.TOML(nil)
-	fitted, err := model.Decode("fitted.toml", text)
+	fitted, err := scenario.Decode("fitted.toml", text)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, text)
 	}

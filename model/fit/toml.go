@@ -11,13 +11,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // BaseHead returns the part of a scenario written by poolsim import that
-// fit keeps: everything before model.WorkloadMarker.
+// fit keeps: everything before scenario.WorkloadMarker.
 func BaseHead(base []byte) []byte {
-	if i := bytes.Index(base, []byte(model.WorkloadMarker)); i >= 0 {
+	if i := bytes.Index(base, []byte(scenario.WorkloadMarker)); i >= 0 {
 		return base[:i]
 	}
 	return base
@@ -45,11 +45,11 @@ func (w *Workload) TOML(head []byte) []byte {
 	p("start = %s   # the hour of the first arrival\n", start.Format(time.RFC3339))
 	p("horizon = \"%.0fh\"   # the logs' span, to the hour\n", max(hours, 1))
 	if len(head) == 0 {
-		p("name = %s\n", model.QuoteString("workload fitted from "+strings.Join(names, ", ")))
+		p("name = %s\n", scenario.QuoteString("workload fitted from "+strings.Join(names, ", ")))
 	} else {
 		b.Write(head)
 	}
-	p("\n%s fitted by poolsim fit ----\n", model.WorkloadMarker)
+	p("\n%s fitted by poolsim fit ----\n", scenario.WorkloadMarker)
 	p("# time-taken runs from a request's arrival in the queue to the last byte sent: it includes the\n")
 	p("# time it waited and the network's. Each class's service is therefore fitted to the requests that\n")
 	p("# arrived at low load (in minutes with at most %d arrivals, the quietest quarter), which waited\n", w.LowLoadMax)
@@ -113,7 +113,7 @@ func (w *Workload) writeClass(b *bytes.Buffer, c *Class) {
 		all := c.All.Best()
 		d, _ := all.Dist.MarshalTOML()
 		p("# every request (n = %d): %s, mean %s against %s at low load\n", len(c.all.x), readableDurations(string(d)),
-			model.Duration(all.Dist.Expected()), model.Duration(best.Dist.Expected()))
+			scenario.Duration(all.Dist.Expected()), scenario.Duration(best.Dist.Expected()))
 	}
 }
 
@@ -122,7 +122,7 @@ func (w *Workload) writeClients(b *bytes.Buffer) {
 	total := float64(w.Requests + w.HTTPErr)
 	for _, c := range w.Classes {
 		share := float64(c.Count) / float64(w.Requests)
-		p("\n[clients.%s]\nkind = \"poisson\"\nclass = %s\n", c.Name, model.QuoteString(c.Name))
+		p("\n[clients.%s]\nkind = \"poisson\"\nclass = %s\n", c.Name, scenario.QuoteString(c.Name))
 		p("rate = %s   # per second: the class's share (%.1f%%) of the %d arrivals (HTTPERR lines included) over %s\n",
 			sig4(w.Rate*share), 100*share, int64(total), w.To.Sub(w.From).Round(time.Second))
 		if len(w.Profile) > 0 {
@@ -134,7 +134,7 @@ func (w *Workload) writeClients(b *bytes.Buffer) {
 			p("profile = [%s]   # the logs' rate in each hour of the day (UTC) over the mean\n", strings.Join(pts, ", "))
 		}
 		if paths := byCount(c.Paths); len(paths) > 0 && strings.HasPrefix(paths[0], "/") && !strings.ContainsAny(paths[0], " \t") {
-			p("uri = %s\n", model.QuoteString(paths[0]))
+			p("uri = %s\n", scenario.QuoteString(paths[0]))
 		}
 	}
 	switch {
@@ -152,9 +152,9 @@ func (w *Workload) writeClients(b *bytes.Buffer) {
 		return file
 	}
 	p("\n# To replay the log's own arrivals and paths instead, replace the clients above with:\n")
-	p("# [clients.replay]\n# kind = \"trace\"\n# file = %s\n", model.QuoteString(abs(w.AccessFiles[0])))
+	p("# [clients.replay]\n# kind = \"trace\"\n# file = %s\n", scenario.QuoteString(abs(w.AccessFiles[0])))
 	if len(w.HTTPErrFiles) > 0 {
-		p("# httperr = %s   # its requests arrived too: the 503s, expiries and abandoned ones\n", model.QuoteString(abs(w.HTTPErrFiles[0])))
+		p("# httperr = %s   # its requests arrived too: the 503s, expiries and abandoned ones\n", scenario.QuoteString(abs(w.HTTPErrFiles[0])))
 	}
 	p("# class = %q   # for paths without a class of their own\n", restClass)
 	if len(w.AccessFiles) > 1 || len(w.HTTPErrFiles) > 1 {

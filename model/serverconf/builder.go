@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // Result is an imported scenario.
@@ -98,7 +98,7 @@ func (b *builder) sortWarnings() []string {
 	return out
 }
 
-func quote(s string) string { return model.QuoteString(s) }
+func quote(s string) string { return scenario.QuoteString(s) }
 
 // clean makes s safe in a TOML comment: control characters become '?'.
 func clean(s string) string {
@@ -134,7 +134,7 @@ func (b *builder) text(header string) []byte {
 		o.WriteString("\n[" + n + "]\n")
 		writeEntries(&o, b.tables[n])
 	}
-	o.WriteString("\n" + model.WorkloadMarker + ": a placeholder; \"poolsim fit LOG... --base THIS_FILE\" replaces it with one fitted to the logs ----\n")
+	o.WriteString("\n" + scenario.WorkloadMarker + ": a placeholder; \"poolsim fit LOG... --base THIS_FILE\" replaces it with one fitted to the logs ----\n")
 	o.WriteString("[classes.page]\nservice = { dist = \"lognormal\", mean = \"50ms\", cv = 1.0 }   # placeholder\n\n")
 	o.WriteString("[clients.users]\nkind = \"poisson\"\nrate = 5.0   # placeholder: requests per second\n")
 	return o.Bytes()

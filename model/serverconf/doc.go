@@ -7,6 +7,6 @@
 // (file, line and attribute); every setting that poolsim does not model is
 // a warning, never silently dropped; a computed gunicorn value (a Python
 // expression) is reported, not evaluated. The scenario ends with a
-// placeholder workload after model.WorkloadMarker, for poolsim fit --base
+// placeholder workload after scenario.WorkloadMarker, for poolsim fit --base
 // to replace.
 package serverconf

@@ -10,7 +10,7 @@ import (
 )
 
 // gunicornMapped lists the settings poolsim's gunicorn preset models
-// (model's [gunicorn] table, presets.go), with their command-line flags.
+// (model/scenario's [gunicorn] table, presets.go), with their command-line flags.
 var gunicornMapped = map[string]struct {
 	kind  string // int | seconds | string
 	flags []string

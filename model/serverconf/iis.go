@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/poolsim/poolsim/engine"
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // iisValue is an attribute of a pool after IIS's merge of
@@ -144,10 +144,10 @@ func importIIS(file string, data []byte, pool string) (*Result, error) {
 		vals := make([]string, len(schedule))
 		for i, s := range schedule {
 			t, err := iisSpan(s.value)
-			if err != nil || t >= model.Duration(24*engine.Hour) {
+			if err != nil || t >= scenario.Duration(24*engine.Hour) {
 				return nil, fmt.Errorf("%s:%d: recycling periodicRestart schedule value=%q: want a time of day hh:mm:ss", file, s.line, s.value)
 			}
-			vals[i] = quote(model.TimeOfDay(t).String())
+			vals[i] = quote(scenario.TimeOfDay(t).String())
 		}
 		b.set("pool.recycle", "schedule", "["+strings.Join(vals, ", ")+"]",
 			fmt.Sprintf("%s:%d: recycling periodicRestart schedule <add value>", file, schedule[0].line))
@@ -265,7 +265,7 @@ func setIIS(b *builder, key string, kind iisKind, v iisValue, source string) err
 		if err != nil || n < 0 {
 			return bad("a size in KB")
 		}
-		b.set(table, name, quote(model.Size(n<<10).String()), source+" (KB)")
+		b.set(table, name, quote(scenario.Size(n<<10).String()), source+" (KB)")
 	case kLoadBalancer:
 		switch strings.ToLower(v.value) {
 		case "httplevel":
@@ -290,7 +290,7 @@ func setIIS(b *builder, key string, kind iisKind, v iisValue, source string) err
 }
 
 // iisSpan parses an IIS time span: [d.]hh:mm:ss[.fraction].
-func iisSpan(s string) (model.Duration, error) {
+func iisSpan(s string) (scenario.Duration, error) {
 	s = strings.TrimSpace(s)
 	days := int64(0)
 	if i := strings.IndexByte(s, '.'); i >= 0 && i < strings.IndexByte(s+":", ':') {
@@ -312,5 +312,5 @@ func iisSpan(s string) (model.Duration, error) {
 	}
 	d := time.Duration(days)*24*time.Hour + time.Duration(h)*time.Hour + time.Duration(m)*time.Minute +
 		time.Duration(sec*1e9+0.5)
-	return model.Duration(engine.FromDuration(d)), nil
+	return scenario.Duration(engine.FromDuration(d)), nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/internal/tomlin"
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -40,28 +41,28 @@ func importFiles(t *testing.T, pool string, names ...string) (*Result, error) {
 // server's words) and runs it: config → import → run works for each
 // server. The checks name the rule each value follows.
 func TestImportRoundTrip(t *testing.T) {
-	h := func(n int) model.Duration { return model.Duration(engine.Time(n) * engine.Hour) }
-	s := func(n int) model.Duration { return model.Duration(engine.Time(n) * engine.Second) }
+	h := func(n int) scenario.Duration { return scenario.Duration(engine.Time(n) * engine.Hour) }
+	s := func(n int) scenario.Duration { return scenario.Duration(engine.Time(n) * engine.Second) }
 	tests := []struct {
 		golden string
 		pool   string
 		files  []string
-		check  func(t *testing.T, sc *model.Scenario)
+		check  func(t *testing.T, sc *scenario.Scenario)
 	}{
-		{"iisexpress.toml", "Clr4IntegratedAppPool", []string{"iisexpress-applicationhost.config"}, func(t *testing.T, sc *model.Scenario) {
+		{"iisexpress.toml", "Clr4IntegratedAppPool", []string{"iisexpress-applicationhost.config"}, func(t *testing.T, sc *scenario.Scenario) {
 			// IIS Express sets nothing poolsim models: IIS's defaults stand.
 			if sc.Pool.Name != "Clr4IntegratedAppPool" || sc.Pool.QueueLength != 1000 || sc.Pool.Recycle.Time != h(29) {
 				t.Errorf("pool %+v", sc.Pool)
 			}
 		}},
 		{"production-trend.toml", "trend", []string{"production-applicationHost.config"}, checkProductionTrend},
-		{"production-default.toml", "DefaultAppPool", []string{"production-applicationHost.config"}, func(t *testing.T, sc *model.Scenario) {
+		{"production-default.toml", "DefaultAppPool", []string{"production-applicationHost.config"}, func(t *testing.T, sc *scenario.Scenario) {
 			// A pool with no attributes of its own takes the defaults'.
-			if sc.Pool.QueueLength != 2000 || sc.Pool.IdleTimeout != model.Duration(45*engine.Minute) || sc.Pool.Recycle.Time != 0 {
+			if sc.Pool.QueueLength != 2000 || sc.Pool.IdleTimeout != scenario.Duration(45*engine.Minute) || sc.Pool.Recycle.Time != 0 {
 				t.Errorf("pool %+v", sc.Pool)
 			}
 		}},
-		{"www.toml", "", []string{"php-fpm.conf", "www.conf"}, func(t *testing.T, sc *model.Scenario) {
+		{"www.toml", "", []string{"php-fpm.conf", "www.conf"}, func(t *testing.T, sc *scenario.Scenario) {
 			// Debian's www.conf: 5 children, one request each; the
 			// global emergency restart turns on php-fpm's supervisor.
 			p := sc.Pool
@@ -70,7 +71,7 @@ func TestImportRoundTrip(t *testing.T) {
 				t.Errorf("server %s pool %+v", sc.Server, p)
 			}
 		}},
-		{"shop.toml", "shop", []string{"busy-pools.conf"}, func(t *testing.T, sc *model.Scenario) {
+		{"shop.toml", "shop", []string{"busy-pools.conf"}, func(t *testing.T, sc *scenario.Scenario) {
 			// listen.backlog = -1 is somaxconn (4096), queue backlog + 1;
 			// request_terminate_timeout is the execution limit.
 			p := sc.Pool
@@ -78,25 +79,25 @@ func TestImportRoundTrip(t *testing.T) {
 				t.Errorf("pool %+v", p)
 			}
 		}},
-		{"admin.toml", "admin", []string{"busy-pools.conf"}, func(t *testing.T, sc *model.Scenario) {
+		{"admin.toml", "admin", []string{"busy-pools.conf"}, func(t *testing.T, sc *scenario.Scenario) {
 			if sc.Pool.IdleTimeout != s(120) || sc.Pool.ExecutionTimeout != h(2) {
 				t.Errorf("pool %+v", sc.Pool)
 			}
 		}},
-		{"gunicorn.toml", "", []string{"gunicorn.conf.py"}, func(t *testing.T, sc *model.Scenario) {
+		{"gunicorn.toml", "", []string{"gunicorn.conf.py"}, func(t *testing.T, sc *scenario.Scenario) {
 			p := sc.Pool
 			if sc.Server != "gunicorn" || p.MaxProcesses != 4 || p.Threads != 2 || p.QueueLength != 65 || p.ExecutionTimeout != s(120) ||
 				p.Recycle.Requests != 2000 || p.Recycle.RequestsJitter != 200 || p.ShutdownTimeLimit != s(30) {
 				t.Errorf("pool %+v", p)
 			}
 		}},
-		{"gunicorn-computed.toml", "", []string{"gunicorn-computed.conf.py"}, func(t *testing.T, sc *model.Scenario) {
+		{"gunicorn-computed.toml", "", []string{"gunicorn-computed.conf.py"}, func(t *testing.T, sc *scenario.Scenario) {
 			// workers is computed: not evaluated, so gunicorn's default 1.
 			if sc.Pool.MaxProcesses != 1 || sc.Pool.ExecutionTimeout != s(30) {
 				t.Errorf("pool %+v", sc.Pool)
 			}
 		}},
-		{"gunicorn-service.toml", "", []string{"gunicorn.service"}, func(t *testing.T, sc *model.Scenario) {
+		{"gunicorn-service.toml", "", []string{"gunicorn.service"}, func(t *testing.T, sc *scenario.Scenario) {
 			if sc.Pool.MaxProcesses != 3 || sc.Pool.Threads != 4 || sc.Pool.ExecutionTimeout != s(60) || sc.Pool.Recycle.RequestsJitter != 50 {
 				t.Errorf("pool %+v", sc.Pool)
 			}
@@ -111,12 +112,12 @@ func TestImportRoundTrip(t *testing.T) {
 			if err := golden.Compare(filepath.Join("testdata", "golden", tt.golden), res.Text, *update); err != nil {
 				t.Errorf("scenario: %v\n%s", err, res.Text)
 			}
-			sc, err := model.Decode(tt.golden, res.Text)
+			sc, err := scenario.Decode(tt.golden, res.Text)
 			if err != nil {
 				t.Fatalf("the imported scenario does not decode: %v", err)
 			}
 			tt.check(t, sc)
-			sc.Horizon = model.Duration(10 * engine.Minute)
+			sc.Horizon = scenario.Duration(10 * engine.Minute)
 			r, err := model.Run(sc, model.Options{})
 			if err != nil || r.Metrics.Arrivals == 0 {
 				t.Fatalf("run: %v, %v arrivals", err, r.Metrics.Arrivals)
@@ -131,9 +132,9 @@ func TestImportRoundTrip(t *testing.T) {
 // the pool leaves out; time spans d.hh:mm:ss; memory in KB;
 // disallowOverlappingRotation negated; TcpLevel is tcp;
 // enable32BitAppOnWin64 is 32 bits.
-func checkProductionTrend(t *testing.T, sc *model.Scenario) {
-	h := func(n int) model.Duration { return model.Duration(engine.Time(n) * engine.Hour) }
-	s := func(n int) model.Duration { return model.Duration(engine.Time(n) * engine.Second) }
+func checkProductionTrend(t *testing.T, sc *scenario.Scenario) {
+	h := func(n int) scenario.Duration { return scenario.Duration(engine.Time(n) * engine.Hour) }
+	s := func(n int) scenario.Duration { return scenario.Duration(engine.Time(n) * engine.Second) }
 	p := sc.Pool
 	checks := []struct {
 		what string
@@ -150,8 +151,8 @@ func checkProductionTrend(t *testing.T, sc *model.Scenario) {
 		{"private_memory 1048576 KB = 1GB", p.Recycle.PrivateMemory == 1<<30},
 		{"virtual_memory 3145728 KB = 3GB", p.Recycle.VirtualMemory == 3<<30},
 		{"not overlapping", !p.Recycle.Overlapping},
-		{"schedule: the defaults' entry, then the pool's", len(p.Recycle.Schedule) == 3 && p.Recycle.Schedule[0] == model.TimeOfDay(2*engine.Hour) && p.Recycle.Schedule[2] == model.TimeOfDay(15*engine.Hour+30*engine.Minute)},
-		{"rapid fail 10 in 10m", p.RapidFail.Enabled && p.RapidFail.MaxCrashes == 10 && p.RapidFail.Interval == model.Duration(10*engine.Minute)},
+		{"schedule: the defaults' entry, then the pool's", len(p.Recycle.Schedule) == 3 && p.Recycle.Schedule[0] == scenario.TimeOfDay(2*engine.Hour) && p.Recycle.Schedule[2] == scenario.TimeOfDay(15*engine.Hour+30*engine.Minute)},
+		{"rapid fail 10 in 10m", p.RapidFail.Enabled && p.RapidFail.MaxCrashes == 10 && p.RapidFail.Interval == scenario.Duration(10*engine.Minute)},
 		{"load_balancer tcp", p.LoadBalancer == "tcp"},
 		{"bitness 32", p.Bitness == 32},
 	}
@@ -298,11 +299,11 @@ func TestIISAttributeAndNestedForms(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc, err := model.Decode("x.toml", res.Text)
+		sc, err := scenario.Decode("x.toml", res.Text)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sc.Pool.IdleTimeout != model.Duration(5*engine.Minute) || sc.Pool.Recycle.Time != model.Duration(12*engine.Hour) {
+		if sc.Pool.IdleTimeout != scenario.Duration(5*engine.Minute) || sc.Pool.Recycle.Time != scenario.Duration(12*engine.Hour) {
 			t.Errorf("%s: idle %v, recycle %v", tt.name, sc.Pool.IdleTimeout, sc.Pool.Recycle.Time)
 		}
 	}
@@ -327,7 +328,7 @@ func TestImportDebianPoolFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := model.Decode("www.toml", res.Text)
+	sc, err := scenario.Decode("www.toml", res.Text)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, res.Text)
 	}
@@ -373,7 +374,7 @@ func TestGunicornReadsTheSame(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sc, err := model.Decode("g.toml", res.Text)
+			sc, err := scenario.Decode("g.toml", res.Text)
 			if err != nil {
 				t.Fatal(err)
 			}

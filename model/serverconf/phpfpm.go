@@ -69,7 +69,7 @@ const (
 )
 
 // phpMapped lists the settings poolsim's php-fpm preset models (model's
-// [php_fpm] table, presets.go) and the key each sets.
+// [php_fpm] table, model/scenario/presets.go) and the key each sets.
 var phpMapped = map[string]mapping[phpKind]{
 	"pm":                          {"pm", pEnum},
 	"listen":                      {"listen", pString},

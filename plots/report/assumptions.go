@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/poolsim/poolsim/internal/tomlin"
-	"github.com/poolsim/poolsim/model"
+	scn "github.com/poolsim/poolsim/model/scenario"
 )
 
 // Assumption is a value of the scenario that is poolsim's assumption rather
@@ -18,12 +18,12 @@ type Assumption struct {
 }
 
 // Assumptions lists the assumptions in effect in a scenario (the model's
-// own list, model.Assumptions) with their values; source is the scenario
+// own list, scenario.Assumptions) with their values; source is the scenario
 // file, to tell which it writes and which are poolsim's defaults.
-func Assumptions(sc *model.Scenario, source []byte) []Assumption {
+func Assumptions(sc *scn.Scenario, source []byte) []Assumption {
 	written := writtenKeys(source)
 	var out []Assumption
-	for _, a := range model.Assumptions(sc) {
+	for _, a := range scn.Assumptions(sc) {
 		out = append(out, Assumption{Key: a.Key, Value: a.Value, Why: a.Why, Written: written[a.Key] > 0})
 	}
 	return out
@@ -48,10 +48,10 @@ func writtenKeys(source []byte) map[string]int {
 
 // markedSource returns the TOML source as HTML with the lines that set an
 // assumption of sc highlighted.
-func markedSource(sc *model.Scenario, source []byte) template.HTML {
+func markedSource(sc *scn.Scenario, source []byte) template.HTML {
 	marked := map[int]bool{}
 	written := writtenKeys(source)
-	for _, a := range model.Assumptions(sc) {
+	for _, a := range scn.Assumptions(sc) {
 		if n := written[a.Key]; n > 0 {
 			marked[n] = true
 		}

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/poolsim/poolsim/experiments"
-	"github.com/poolsim/poolsim/model"
+	scn "github.com/poolsim/poolsim/model/scenario"
 	"github.com/poolsim/poolsim/plots"
 )
 
@@ -33,7 +33,7 @@ type Sweep struct {
 	About plots.About
 	// Scenario is the base scenario with the experiment's overrides, that
 	// of the first grid point (nil when it could not be decoded).
-	Scenario *model.Scenario
+	Scenario *scn.Scenario
 	// Warnings carried from the run: scenario warnings, precision not met,
 	// warm-up concerns, loading problems.
 	Warnings []string
@@ -101,7 +101,7 @@ func loadExperiment(dir string, h experiments.RunHeader, src []byte) (*experimen
 	if aerr != nil || !scenarioLine.Match(src) {
 		return nil, err
 	}
-	redirected := scenarioLine.ReplaceAll(src, []byte("scenario = "+model.QuoteString(abs)))
+	redirected := scenarioLine.ReplaceAll(src, []byte("scenario = "+scn.QuoteString(abs)))
 	e, perr := experiments.Parse(filepath.Join(dir, experiments.ExperimentFile), redirected, "")
 	if perr != nil {
 		return nil, err
@@ -113,9 +113,9 @@ func loadExperiment(dir string, h experiments.RunHeader, src []byte) (*experimen
 // AboutExperiment returns what the charts of an experiment rest on (its
 // confidence level, the horizon and warm-up of its grid points, as a range
 // when they differ) and the scenario of its first grid point.
-func AboutExperiment(e *experiments.Experiment) (plots.About, *model.Scenario) {
+func AboutExperiment(e *experiments.Experiment) (plots.About, *scn.Scenario) {
 	a := plots.About{Confidence: e.Confidence}
-	var first *model.Scenario
+	var first *scn.Scenario
 	var horizons, warmups []string
 	for i, p := range e.Points() {
 		if i >= 500 { // enough to see a range; decoding more costs time
@@ -162,7 +162,7 @@ func span(values []string) string {
 // warnings are what the run's files say a reader should know.
 func (s *Sweep) warnings() []string {
 	var out []string
-	if _, w, err := model.DecodeWarn(experiments.ScenarioFile, s.ScenarioSource); err == nil {
+	if _, w, err := scn.DecodeWarn(experiments.ScenarioFile, s.ScenarioSource); err == nil {
 		for _, x := range w {
 			out = append(out, "Scenario: "+x)
 		}

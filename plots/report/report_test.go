@@ -11,6 +11,7 @@ import (
 
 	"github.com/poolsim/poolsim/experiments"
 	"github.com/poolsim/poolsim/model"
+	scn "github.com/poolsim/poolsim/model/scenario"
 )
 
 // scenario is sweeptest's small pool: four threads, a queue of ten, a
@@ -164,7 +165,7 @@ func TestRunReport(t *testing.T) {
 // The assumptions of a scenario are found by key, with their values, and
 // marked where the file sets them.
 func TestAssumptions(t *testing.T) {
-	sc, err := model.Decode("small.toml", []byte(scenario))
+	sc, err := scn.Decode("small.toml", []byte(scenario))
 	if err != nil {
 		t.Fatal(err)
 	}

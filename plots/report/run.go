@@ -15,6 +15,7 @@ import (
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/model"
+	scn "github.com/poolsim/poolsim/model/scenario"
 	"github.com/poolsim/poolsim/plots"
 )
 
@@ -67,7 +68,7 @@ type Run struct {
 	Dir      string
 	Inputs   RunInputs
 	Source   []byte // the scenario file as read
-	Scenario *model.Scenario
+	Scenario *scn.Scenario
 	Result   *model.Result
 	// Warnings are the scenario's.
 	Warnings []string
@@ -133,15 +134,15 @@ func LoadRun(dir string) (*Run, error) {
 	if r.Source, err = os.ReadFile(filepath.Join(dir, "scenario.toml")); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	var sets []model.Override
+	var sets []scn.Override
 	for _, s := range r.Inputs.Set {
-		o, err := model.ParseSet(s)
+		o, err := scn.ParseSet(s)
 		if err != nil {
 			return nil, fmt.Errorf("report: %s: set %q: %v", RunFile, s, err)
 		}
 		sets = append(sets, o)
 	}
-	sc, warnings, err := model.DecodeWarn(r.Inputs.Scenario, r.Source, sets...) // named as the run named it, for the same warnings
+	sc, warnings, err := scn.DecodeWarn(r.Inputs.Scenario, r.Source, sets...) // named as the run named it, for the same warnings
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +249,7 @@ func runPage(r *Run, opt Options) (*page, error) {
 
 // RunNote is the footnote of a chart of one run: "one run · seed 1,
 // replication 0 · horizon 12h0m0s, warm-up 15m0s".
-func RunNote(sc *model.Scenario, replication uint64, res *model.Result) string {
+func RunNote(sc *scn.Scenario, replication uint64, res *model.Result) string {
 	return fmt.Sprintf("one run · seed %d, replication %d · horizon %s, warm-up %s", sc.Seed, replication, res.Horizon, res.Warmup)
 }
 

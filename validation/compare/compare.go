@@ -12,13 +12,14 @@ import (
 	"strings"
 
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // spec is one case: the scenario and the real configuration's settings.
 type spec struct {
 	name     string
 	env      map[string]string
-	scenario *model.Scenario
+	scenario *scenario.Scenario
 	metrics  []string // compared
 	gate     []string // checked by -ci
 }
@@ -109,7 +110,7 @@ func caseNames(o options) ([]string, error) {
 }
 
 func loadSpec(dir, name string) (*spec, error) {
-	sc, err := model.DecodeFile(filepath.Join(dir, name+".toml"))
+	sc, err := scenario.DecodeFile(filepath.Join(dir, name+".toml"))
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 	"github.com/poolsim/poolsim/plots"
 )
 
@@ -114,11 +114,11 @@ func serverText(s *spec) string {
 	var parts []string
 	for i := 0; i < v.NumField(); i++ {
 		key := v.Type().Field(i).Tag.Get("toml")
-		parts = append(parts, fmt.Sprintf("%s.%s = %s", name, key, model.FormatValue(v.Field(i).Interface())))
+		parts = append(parts, fmt.Sprintf("%s.%s = %s", name, key, scenario.FormatValue(v.Field(i).Interface())))
 	}
 	for _, n := range sortedKeys(s.scenario.Events) {
 		e := s.scenario.Events[n]
-		parts = append(parts, fmt.Sprintf("events.%s: %s at %s (the server's reload signal)", n, e.Action, model.FormatValue(e.At)))
+		parts = append(parts, fmt.Sprintf("events.%s: %s at %s (the server's reload signal)", n, e.Action, scenario.FormatValue(e.At)))
 	}
 	if sig := s.env["CRASH_SIGNAL"]; sig != "" {
 		parts = append(parts, "crashes by signal "+sig)

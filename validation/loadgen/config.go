@@ -5,7 +5,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // printConfig writes, as shell assignments for lib.sh, the real server's
@@ -13,8 +13,8 @@ import (
 // "php-fpm" with [php_fpm], or "gunicorn" with [gunicorn]): the suite
 // configures the real server from the same file poolsim reads. An operator
 // recycle in [events] becomes the server's reload signal at that time.
-func printConfig(w io.Writer, sc *model.Scenario) error {
-	secs := func(d model.Duration) string { return fmt.Sprintf("%ds", int64(d.T().Duration()/time.Second)) }
+func printConfig(w io.Writer, sc *scenario.Scenario) error {
+	secs := func(d scenario.Duration) string { return fmt.Sprintf("%ds", int64(d.T().Duration()/time.Second)) }
 	var sig string
 	switch sc.Server {
 	case "php-fpm":

@@ -21,7 +21,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 func main() {
@@ -43,7 +43,7 @@ func main() {
 	config := flag.Bool("config", false, "print the real server's settings that -scenario describes, as shell assignments, and exit")
 	flag.Parse()
 	if *config {
-		sc, err := model.DecodeFile(o.scenario)
+		sc, err := scenario.DecodeFile(o.scenario)
 		if err == nil {
 			err = printConfig(os.Stdout, sc)
 		}
@@ -74,7 +74,7 @@ func run(o options) error {
 	if err := checkLocal(o.url); err != nil {
 		return err
 	}
-	sc, err := model.DecodeFile(o.scenario)
+	sc, err := scenario.DecodeFile(o.scenario)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // Fault is what a request asks the application to do besides its service.
@@ -32,7 +33,7 @@ type Request struct {
 	Timeout time.Duration // the client's; 0: none
 }
 
-// arriveLine is poolsim's trace of an arrival (model/pool.go).
+// arriveLine is poolsim's trace of an arrival (model/queue.go).
 var arriveLine = regexp.MustCompile(`^\s*(\d+\.\d+) arrive req=(\d+) client=(\S+) sender=\d+ n=\d+ attempt=(\d+) fault=([0-9.]+) service=(\d+)$`)
 
 // Plan returns the workload of replication rep of sc as poolsim draws it:
@@ -43,7 +44,7 @@ var arriveLine = regexp.MustCompile(`^\s*(\d+\.\d+) arrive req=(\d+) client=(\S+
 // after the service (model/worker.go). It refuses what the generator cannot
 // replay: retries, polling after each response, and backends (their
 // latency is drawn when the request executes).
-func Plan(sc *model.Scenario, rep uint64) ([]Request, error) {
+func Plan(sc *scenario.Scenario, rep uint64) ([]Request, error) {
 	if sc.Retry.Policy != "none" && sc.Retry.Policy != "" {
 		return nil, fmt.Errorf("retry.policy = %q: the generator replays no retries; use \"none\"", sc.Retry.Policy)
 	}

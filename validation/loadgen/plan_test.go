@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestPlanIsPoolsimsWorkload checks the rule the comparison rests on: the
@@ -23,15 +24,15 @@ import (
 // poolsim abandonment happens at one of the plan's crash times, and each
 // crashing request is abandoned by then.
 func TestPlanIsPoolsimsWorkload(t *testing.T) {
-	sc, err := model.DecodeFile("testdata/shared.toml")
+	sc, err := scenario.DecodeFile("testdata/shared.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	noCrash, err := model.ParseSet("classes.a.crash=0.0")
+	noCrash, err := scenario.ParseSet("classes.a.crash=0.0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	scNoCrash, err := model.DecodeFile("testdata/shared.toml", noCrash)
+	scNoCrash, err := scenario.DecodeFile("testdata/shared.toml", noCrash)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestPlanIsPoolsimsWorkload(t *testing.T) {
 
 // trace runs sc's replication rep and reads each request's arrival, end and
 // outcome from poolsim's trace.
-func trace(t *testing.T, sc *model.Scenario, rep uint64) (arrive, end map[int]float64, outcome map[int]string) {
+func trace(t *testing.T, sc *scenario.Scenario, rep uint64) (arrive, end map[int]float64, outcome map[int]string) {
 	t.Helper()
 	var b bytes.Buffer
 	if _, err := model.Run(sc, model.Options{Replication: rep, Trace: &b}); err != nil {
@@ -140,11 +141,11 @@ func readTrace(b *bytes.Buffer) (arrive, end map[int]float64, outcome map[int]st
 // generator cannot share them.
 func TestPlanRefusesWhatItCannotReplay(t *testing.T) {
 	for _, set := range []string{`retry.policy="fixed"`, `clients.tabs.mode="after_response"`} {
-		ov, err := model.ParseSet(set)
+		ov, err := scenario.ParseSet(set)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc, err := model.DecodeFile("testdata/shared.toml", ov)
+		sc, err := scenario.DecodeFile("testdata/shared.toml", ov)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/poolsim/poolsim/model"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // Report is run.json: one real run in poolsim's metric names, with the
@@ -33,7 +33,7 @@ type Report struct {
 	Disturbed string             `json:"disturbed,omitempty"`
 }
 
-func report(o options, sc *model.Scenario, plan []Request, rr *runResult) (*Report, error) {
+func report(o options, sc *scenario.Scenario, plan []Request, rr *runResult) (*Report, error) {
 	errPath := filepath.Join(o.runDir, "nginx-error.log")
 	ef, err := os.Open(errPath)
 	if err != nil {

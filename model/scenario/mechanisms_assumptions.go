@@ -1,0 +1,49 @@
+package scenario
+
+import "reflect"
+
+// mechanismAssumptions are the assumptions of the mechanisms a scenario
+// uses (docs/model.md#execution-time-limit and the sections after it),
+// listed only when the mechanism is in use.
+func mechanismAssumptions(sc *Scenario) []Assumption {
+	text := func(v any) string { return leafText(reflect.ValueOf(v)) }
+	p := &sc.Pool
+	var out []Assumption
+	if p.ExecutionTimeout > 0 && p.ExecutionTimeoutCheck > 0 {
+		out = append(out, Assumption{"pool.execution_timeout_check", text(p.ExecutionTimeoutCheck),
+			"the heartbeat that checks the execution limit ticks at multiples of its period from the start of the run"})
+	}
+	if p.AddressSpace() > 0 {
+		m := p.Memory
+		out = append(out,
+			Assumption{"pool.memory.virtual_base", text(m.VirtualBase), "address space reserved at start (0MB: memory.base): a property of the application and its runtime"},
+			Assumption{"pool.memory.virtual_growth", text(m.VirtualGrowth), "address space reserved per private byte above base: poolsim's model of the runtime's reservations"},
+			Assumption{"pool.memory.fragmentation", text(m.Fragmentation), "share of free address space lost to gaps, so the largest free block is the rest: poolsim's model of fragmentation"})
+	}
+	if p.ThreadPool.Max > 0 {
+		out = append(out, Assumption{"pool.thread_pool.retire", text(p.ThreadPool.Retire),
+			"one idle thread above min retires per period (the CLR retires threads idle 20 s); the CLR's hill climbing is left out"})
+	}
+	if p.Recycle.Drain == "refuse" {
+		out = append(out, Assumption{"pool.recycle.drain", text(p.Recycle.Drain),
+			"a worker shutting down is offered requests for its whole drain and answers each with 503"})
+	}
+	if p.MinBytesPerSecond > 0 && sendsResponses(sc) {
+		out = append(out, Assumption{"pool.min_bytes_per_second", text(p.MinBytesPerSecond),
+			"a response is one send, which http.sys allows size / MinBytesPerSecond to complete"})
+	}
+	return out
+}
+
+// sendsResponses reports whether some class has a response to send and
+// some client a finite bandwidth.
+func sendsResponses(sc *Scenario) bool {
+	sized, slow := false, false
+	for _, c := range sc.Classes {
+		sized = sized || c != nil && c.ResponseSize > 0
+	}
+	for _, c := range sc.Clients {
+		slow = slow || c != nil && c.Bandwidth.BytesPerSecond() > 0
+	}
+	return sized && slow
+}
