@@ -287,8 +287,32 @@ func (rec *recorder) result(w *world) *Result {
 		rec.stoppedFor += now - rec.stopSince
 	}
 	rec.level(w)
-	// Requests still in the pool at the horizon.
 	var m Metrics
+	rec.outcomeCounts(&m)
+	span := w.horizon - w.warmup
+	rec.timeMetrics(&m, span)
+	e := rec.events
+	eventCounts(&m, &e)
+	m.Retries = float64(rec.retries)
+	m.TimeNotStopped = m.Availability
+	rec.outage.fill(&m, now, w.warmup, span)
+	m.WarmupS = w.warmup.Seconds()
+	m.Events = float64(w.sim.Fired())
+
+	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, WorkerCounts: rec.lives.counts(), Horizon: w.horizon, Warmup: w.warmup, BeforeWarmup: rec.before,
+		RejectedDisabled: float64(rec.disabled)}
+	if rec.before.StoppedAtWarmup {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the pool was already stopped by rapid-fail protection when measuring began at %v: "+
+			"the %d trips and %d crashes before it are left out of the counts", w.warmup, rec.before.RapidFailTrips, rec.before.Crashes))
+	}
+	res.WAS = wasEvents(&e)
+	res.Log = supervisorLog(w.sc.Server, w.pool, &e, res.WAS)
+	return res
+}
+
+// outcomeCounts fills the outcome counts, the abandoned causes and the
+// rates; requests not decided by the horizon are in flight.
+func (rec *recorder) outcomeCounts(m *Metrics) {
 	o := rec.outcomes
 	m.Arrivals = float64(rec.arrivals)
 	m.OK = float64(o[outOK])
@@ -323,7 +347,13 @@ func (rec *recorder) result(w *world) *Result {
 		m.RateExpired = m.Expired / a
 		m.RateReset = m.RejectedTCPReset / a
 	}
-	span := w.horizon - w.warmup
+}
+
+// timeMetrics fills the metrics of the measured span: availability,
+// throughput, the time-average queue and busy threads, and the means and
+// percentiles of waits and responses.
+func (rec *recorder) timeMetrics(m *Metrics, span engine.Time) {
+	o := rec.outcomes
 	m.Availability = 1
 	if span > 0 {
 		m.Availability = 1 - rec.stoppedFor.Seconds()/span.Seconds()
@@ -348,7 +378,10 @@ func (rec *recorder) result(w *world) *Result {
 	if n := o[outStale]; n > 0 {
 		m.StaleAgeMeanS = rec.staleAge / float64(n)
 	}
-	e := rec.events
+}
+
+// eventCounts fills the counts of worker and pool events.
+func eventCounts(m *Metrics, e *[numEventKinds]int64) {
 	m.WorkerStarts = float64(e[evkWorkerStart])
 	m.Crashes = float64(e[evkCrash])
 	m.Recycles = float64(e[evkRecycleTime] + e[evkRecycleRequests] + e[evkRecycleSchedule] + e[evkRecycleMemory] +
@@ -363,22 +396,14 @@ func (rec *recorder) result(w *world) *Result {
 	m.PingKills = float64(e[evkPingKill])
 	m.RapidFailTrips = float64(e[evkRapidFail])
 	m.LockConflicts = float64(e[evkLockConflict])
-	m.Retries = float64(rec.retries)
 	m.ShutdownKills = float64(e[evkShutdownKill])
 	m.StartupKills = float64(e[evkStartupKill])
 	m.EmergencyRestarts = float64(e[evkEmergencyRestart])
-	m.TimeNotStopped = m.Availability
-	rec.outage.fill(&m, now, w.warmup, span)
-	m.WarmupS = w.warmup.Seconds()
-	m.Events = float64(w.sim.Fired())
+}
 
-	res := &Result{Metrics: m, Series: rec.series, Workers: rec.workers, WorkerCounts: rec.lives.counts(), Horizon: w.horizon, Warmup: w.warmup, BeforeWarmup: rec.before,
-		RejectedDisabled: float64(rec.disabled)}
-	if rec.before.StoppedAtWarmup {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("the pool was already stopped by rapid-fail protection when measuring began at %v: "+
-			"the %d trips and %d crashes before it are left out of the counts", w.warmup, rec.before.RapidFailTrips, rec.before.Crashes))
-	}
-	res.WAS = []WASEvent{
+// wasEvents are the WAS events an IIS pool would have logged, by event id.
+func wasEvents(e *[numEventKinds]int64) []WASEvent {
+	return []WASEvent{
 		{5002, "rapid-fail protection stopped the pool", int(e[evkRapidFail])},
 		{5009, "worker process terminated unexpectedly", int(e[evkCrash])},
 		{5010, "worker process failed to respond to a ping", int(e[evkPingKill])},
@@ -393,6 +418,4 @@ func (rec *recorder) result(w *world) *Result {
 		{5117, "recycle: private bytes memory limit", int(e[evkRecycleMemory])},
 		{5186, "worker process shut down for inactivity", int(e[evkIdle])},
 	}
-	res.Log = supervisorLog(w.sc.Server, w.pool, &e, res.WAS)
-	return res
 }

@@ -34,35 +34,60 @@ type Report struct {
 }
 
 func report(o options, sc *scenario.Scenario, plan []Request, rr *runResult) (*Report, error) {
-	errPath := filepath.Join(o.runDir, "nginx-error.log")
-	ef, err := os.Open(errPath)
+	reasons, unknownLines, events, err := readRunLogs(o)
 	if err != nil {
 		return nil, err
 	}
-	reasons, unknownLines, err := ParseNginxErrors(ef)
+	warm, horizon := sc.Warmup.T().Duration(), sc.Horizon.T().Duration()
+	m, check, lags, appOver := outcomeMetrics(plan, rr, reasons, warm, horizon)
+	check["nginx_lines_unmatched"] = float64(unknownLines)
+	lifecycleMetrics(m, events, rr.start.Add(warm), rr.start.Add(horizon))
+	q := runQuality(rr, lags, appOver)
+	rep := &Report{Scenario: o.scenario, Replication: o.replication, Server: o.server, Start: rr.start,
+		Metrics: m, Check: check, Quality: q, Facts: facts(o.server, plan, rr, events, reasons), Clean: true}
+	if why := disturbed(o, m, q, unknownLines, rr.sigErr); len(why) > 0 {
+		rep.Clean = false
+		rep.Disturbed = strings.Join(why, "; ")
+	}
+	return rep, nil
+}
+
+// readRunLogs reads nginx's error log (the reason of each 502, by request
+// id) and the server's own log (its workers' events) from the run's
+// directory.
+func readRunLogs(o options) (reasons map[int]string, unknownLines int, events []ServerEvent, err error) {
+	errPath := filepath.Join(o.runDir, "nginx-error.log")
+	ef, err := os.Open(errPath)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	reasons, unknownLines, err = ParseNginxErrors(ef)
 	ef.Close()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", errPath, err)
+		return nil, 0, nil, fmt.Errorf("%s: %v", errPath, err)
 	}
 	logName := map[string]string{"php-fpm": "php-fpm.log", "gunicorn": "gunicorn.log"}[o.server]
 	sf, err := os.Open(filepath.Join(o.runDir, logName))
 	if err != nil {
-		return nil, err
+		return nil, 0, nil, err
 	}
-	events, err := ParseServerLog(o.server, sf)
+	events, err = ParseServerLog(o.server, sf)
 	sf.Close()
-	if err != nil {
-		return nil, err
-	}
+	return reasons, unknownLines, events, err
+}
 
-	warm, horizon := sc.Warmup.T().Duration(), sc.Horizon.T().Duration()
-	m := map[string]float64{}
+// outcomeMetrics classifies every request and computes poolsim's outcome
+// metrics over the requests sent after the warm-up; it also returns the
+// check counts (502s seen against nginx's lines), every request's send lag
+// and the application's overrun of the hold of ok requests.
+func outcomeMetrics(plan []Request, rr *runResult, reasons map[int]string, warm, horizon time.Duration) (m, check map[string]float64, lags, appOver []float64) {
+	m = map[string]float64{}
 	for _, k := range []string{OutOK, OutError, OutRejectedFull, OutRejectedOffline, OutAbandoned, OutClientTimeout,
 		OutGatewayTimeout, OutUnclassified, OutSendError, "in_flight"} {
 		m[k] = 0
 	}
-	check := map[string]float64{"nginx_lines_unmatched": float64(unknownLines)}
-	var resp, lags, appOver []float64
+	check = map[string]float64{}
+	var resp []float64
 	for i := range plan {
 		rq, res := &plan[i], &rr.results[i]
 		lags = append(lags, res.lag.Seconds()*1e3)
@@ -103,9 +128,12 @@ func report(o options, sc *scenario.Scenario, plan []Request, rr *runResult) (*R
 	m["response_p50_s"] = quantile(resp, 0.5)
 	m["response_p90_s"] = quantile(resp, 0.9)
 	m["response_p99_s"] = quantile(resp, 0.99)
+	return m, check, lags, appOver
+}
 
-	// Worker lifecycle from the server's log, over the same span.
-	from, to := rr.start.Add(warm), rr.start.Add(horizon)
+// lifecycleMetrics adds the workers' events from the server's log within
+// [from, to), the span the outcome metrics cover.
+func lifecycleMetrics(m map[string]float64, events []ServerEvent, from, to time.Time) {
 	kinds := map[string]float64{}
 	for _, k := range []string{"start", "crash_kill", "crash_segv", "term", "exit", "timeout_kill", "emergency_restart", "reload",
 		"start_in_reload", "exit_in_reload", "term_in_reload", "crash_kill_in_reload"} {
@@ -124,12 +152,17 @@ func report(o options, sc *scenario.Scenario, plan []Request, rr *runResult) (*R
 	m["emergency_restarts"] = kinds["emergency_restart"]
 	m["crashes"] = kinds["crash_kill"] + kinds["crash_segv"]
 	m["recycles"] = kinds["exit"]
+}
 
+// runQuality measures how undisturbed the run was: the generator's send
+// lag, the scheduler's overrun of the probe's sleeps and the application's
+// overrun of its holds.
+func runQuality(rr *runResult, lags, appOver []float64) map[string]float64 {
 	probeMS := make([]float64, len(rr.probe))
 	for i, d := range rr.probe {
 		probeMS[i] = d.Seconds() * 1e3
 	}
-	q := map[string]float64{
+	return map[string]float64{
 		"send_lag_p99_ms":      quantile(lags, 0.99),
 		"send_lag_max_ms":      quantile(lags, 1),
 		"probe_overrun_p99_ms": quantile(probeMS, 0.99),
@@ -137,8 +170,11 @@ func report(o options, sc *scenario.Scenario, plan []Request, rr *runResult) (*R
 		"app_overrun_mean_ms":  mean(appOver),
 		"app_overrun_p99_ms":   quantile(appOver, 0.99),
 	}
-	rep := &Report{Scenario: o.scenario, Replication: o.replication, Server: o.server, Start: rr.start,
-		Metrics: m, Check: check, Quality: q, Facts: facts(o.server, plan, rr, events, reasons), Clean: true}
+}
+
+// disturbed says why a run is rejected, if it is: a quality measure past
+// its gate, a request it could not place, or a signal that failed.
+func disturbed(o options, m, q map[string]float64, unknownLines int, sigErr error) []string {
 	var why []string
 	if q["send_lag_p99_ms"] > o.gateLagMS {
 		why = append(why, fmt.Sprintf("send lag p99 %.2f ms > %.1f", q["send_lag_p99_ms"], o.gateLagMS))
@@ -153,14 +189,10 @@ func report(o options, sc *scenario.Scenario, plan []Request, rr *runResult) (*R
 		why = append(why, fmt.Sprintf("%.0f unclassified, %.0f send errors, %.0f gateway timeouts, %d unknown nginx lines",
 			m[OutUnclassified], m[OutSendError], m[OutGatewayTimeout], unknownLines))
 	}
-	if rr.sigErr != nil {
-		why = append(why, "signal: "+rr.sigErr.Error())
+	if sigErr != nil {
+		why = append(why, "signal: "+sigErr.Error())
 	}
-	if len(why) > 0 {
-		rep.Clean = false
-		rep.Disturbed = strings.Join(why, "; ")
-	}
-	return rep, nil
+	return why
 }
 
 func ratio(a, b float64) float64 {
