@@ -137,8 +137,11 @@ func (r *request) HandleEvent(kind int) {
 	}
 }
 
+// beginService holds the thread for the request's service and the server
+// stack's own time per request (pool.request_overhead;
+// docs/model.md#requests).
 func (r *request) beginService() {
-	r.tWork = r.w.sim.After(r.service, r, evServiceDone)
+	r.tWork = r.w.sim.After(r.service+r.w.pool.RequestOverhead.T(), r, evServiceDone)
 }
 
 // abandonInWorker is the request's end when its worker dies under it.

@@ -9,6 +9,10 @@ func mechanismAssumptions(sc *Scenario) []Assumption {
 	text := func(v any) string { return leafText(reflect.ValueOf(v)) }
 	p := &sc.Pool
 	var out []Assumption
+	if p.RequestOverhead > 0 {
+		out = append(out, Assumption{"pool.request_overhead", text(p.RequestOverhead),
+			"the server stack's time per request beyond the application's: measured for php-fpm and gunicorn behind nginx on one machine (docs/validation.md), assumed for uWSGI"})
+	}
 	if p.ExecutionTimeout > 0 && p.ExecutionTimeoutCheck > 0 {
 		out = append(out, Assumption{"pool.execution_timeout_check", text(p.ExecutionTimeoutCheck),
 			"the heartbeat that checks the execution limit ticks at multiples of its period from the start of the run"})

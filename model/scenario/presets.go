@@ -115,6 +115,15 @@ const (
 	// without --preload, uWSGI with lazy-apps) takes its import time more:
 	// set pool.startup_time.
 	pythonBoot = 4 * engine.Millisecond
+	// phpOverhead and pythonOverhead are the time a request holds its
+	// worker beyond the application's own (the FastCGI or WSGI round trip
+	// through nginx and the worker's request handling), measured as the
+	// 10th percentile of latency minus the application's hold at low load:
+	// php-fpm 8.2 0.65–0.90 ms, gunicorn 20.1 sync workers 1.10–1.49 ms
+	// (docs/validation.md, "Facts measured"); uWSGI is assumed alike to
+	// gunicorn.
+	phpOverhead    = 800 * engine.Microsecond
+	pythonOverhead = 1300 * engine.Microsecond
 )
 
 // applyServer fills the pool's keys from the server's preset, where the
@@ -272,6 +281,7 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	// and answers 504 (measured).
 	s.set([]string{"queue_timeout"}, "", func() { p.QueueTimeout = Duration(60 * engine.Second) })
 	s.set([]string{"startup_time"}, "", func() { p.StartupTime = Const(phpRespawn) })
+	s.set([]string{"request_overhead"}, "", func() { p.RequestOverhead = Duration(phpOverhead) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
 	s.set([]string{"shutdown_time_limit"}, "process_control_timeout", func() {
 		p.ShutdownTimeLimit = f.ProcessControlTimeout
@@ -325,6 +335,7 @@ func (s preset) pythonPreset(p *Pool, unix bool, timeout Duration) {
 	// that exits (gunicorn's manage_workers; uWSGI's master).
 	s.set([]string{"start_mode"}, "", func() { p.StartMode = "all_at_once" })
 	s.set([]string{"startup_time"}, "", func() { p.StartupTime = Const(pythonBoot) })
+	s.set([]string{"request_overhead"}, "", func() { p.RequestOverhead = Duration(pythonOverhead) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
 	s.set([]string{"idle_timeout"}, "", func() { p.IdleTimeout = 0 })
 	s.set([]string{"queue_timeout"}, "", func() { p.QueueTimeout = 0 })

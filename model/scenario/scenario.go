@@ -80,6 +80,11 @@ type Pool struct {
 	// backlog drops the SYN, which the client retransmits).
 	OnQueueFull    string   `toml:"on_queue_full"`
 	ConnectTimeout Duration `toml:"connect_timeout"` // syn_retry: the client (or proxy) gives up connecting after this
+	// RequestOverhead is the server stack's own time per request, added to
+	// every request's hold of its worker beyond the application's service
+	// (model/request.go): "0s" for IIS; measured for the php-fpm and
+	// Python presets (presets.go).
+	RequestOverhead Duration `toml:"request_overhead"`
 	// ThreadPool, when its max is set, grows a worker's threads as the CLR
 	// thread pool does instead of a fixed threads (model/threadpool.go).
 	ThreadPool ThreadPool `toml:"thread_pool"`

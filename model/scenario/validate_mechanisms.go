@@ -24,6 +24,7 @@ func (d *scenarioDecoder) validateMechanisms(sc *Scenario) {
 	k := func(parts ...string) []string { return append([]string{"pool"}, parts...) }
 
 	d.span(k("execution_timeout"), p.ExecutionTimeout, false)
+	d.span(k("request_overhead"), p.RequestOverhead, false)
 	d.oneOf(k("on_execution_timeout"), p.OnExecutionTimeout, enumOnExecTimeout)
 	if d.span(k("execution_timeout_check"), p.ExecutionTimeoutCheck, false) && p.ExecutionTimeoutCheck > 0 && p.ExecutionTimeout == 0 {
 		d.warnf(k("execution_timeout_check"), durText(p.ExecutionTimeoutCheck), "has no effect without execution_timeout")
