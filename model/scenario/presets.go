@@ -218,9 +218,16 @@ func PHPHeartbeat(limit engine.Time) engine.Time {
 	return max(limit/3/engine.Millisecond*engine.Millisecond, phpMinHeartbeat)
 }
 
+// presetPHPFPM checks the [php_fpm] table and sets the pool's keys from it.
 func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	f, p := sc.PHPFPM, &sc.Pool
-	s := preset{d, "php_fpm", "php-fpm", p}
+	d.checkPHPFPM(f)
+	d.applyPHPFPM(f, p)
+}
+
+// checkPHPFPM checks the [php_fpm] table's values as php-fpm's own
+// configuration check does (fpm_conf.c).
+func (d *scenarioDecoder) checkPHPFPM(f *PHPFPM) {
 	d.oneOf([]string{"php_fpm", "pm"}, f.PM, []string{"static", "dynamic", "ondemand"})
 	if f.Listen == "" {
 		d.errorf([]string{"php_fpm", "listen"}, `""`, "want a unix socket path (\"/run/php/php-fpm.sock\") or a TCP [address:]port (\"127.0.0.1:9000\")")
@@ -243,7 +250,12 @@ func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	d.span([]string{"php_fpm", "emergency_restart_interval"}, f.EmergencyRestartInterval, false)
 	d.span([]string{"php_fpm", "process_control_timeout"}, f.ProcessControlTimeout, false)
 	d.span([]string{"php_fpm", "process_idle_timeout"}, f.ProcessIdleTimeout, f.PM == "ondemand")
+}
 
+// applyPHPFPM sets the pool's keys from the [php_fpm] table, where the
+// file leaves them out.
+func (d *scenarioDecoder) applyPHPFPM(f *PHPFPM, p *Pool) {
+	s := preset{d, "php_fpm", "php-fpm", p}
 	if f.PM == "dynamic" {
 		p.Spawn = Spawn{Mode: "dynamic", Start: f.StartServers, MinSpare: f.MinSpareServers, MaxSpare: f.MaxSpareServers}
 	}
