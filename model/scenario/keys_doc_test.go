@@ -13,7 +13,7 @@ import (
 func TestEveryKeyInREADME(t *testing.T) {
 	data, err := os.ReadFile("../../README.md")
 	if err != nil {
-		t.Skip("no README.md")
+		t.Fatal(err) // the README is part of the contract: its absence is a failure, not a skip
 	}
 	readme := string(data)
 	var walk func(prefix string, typ reflect.Type)
