@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/model"
 	"github.com/poolsim/poolsim/model/scenario"
 )
@@ -50,6 +52,11 @@ type caseResult struct {
 	runs     []realRun // clean
 	rejected []realRun
 	rows     []row
+	// overhead is the scenario's pool.request_overhead as predicted with:
+	// the preset's (or the case's) value, or when calibrated, this
+	// machine's per-request cost measured in the clean runs.
+	overhead, presetOverhead time.Duration
+	calibrated               bool
 }
 
 var defaultMetrics = []string{"rate_503", "rate_abandoned", "rate_client_timeout", "response_mean_s", "response_p90_s", "throughput_rps"}
@@ -66,6 +73,7 @@ func run(o options) (int, error) {
 		if err != nil {
 			return 0, err
 		}
+		fmt.Fprintf(os.Stderr, "%-15s %s\n", name, overheadText(cr))
 		for _, r := range cr.rows {
 			if r.failed {
 				failed++
@@ -172,6 +180,14 @@ func compareCase(o options, name string) (*caseResult, error) {
 			cr.rejected = append(cr.rejected, r)
 		}
 	}
+	cr.presetOverhead = s.scenario.Pool.RequestOverhead.T().Duration()
+	cr.overhead = cr.presetOverhead
+	if s.env["CALIBRATE"] != "0" {
+		if d, ok := measuredOverhead(cr.runs); ok {
+			s.scenario.Pool.RequestOverhead = scenario.Duration(engine.FromDuration(d))
+			cr.overhead, cr.calibrated = d, true
+		}
+	}
 	sim := make([]*model.Metrics, o.reps)
 	for rep := range sim {
 		res, err := model.Run(s.scenario, model.Options{Replication: uint64(rep)})
@@ -203,6 +219,35 @@ func compareCase(o options, name string) (*caseResult, error) {
 		cr.rows = append(cr.rows, r)
 	}
 	return cr, nil
+}
+
+// measuredOverhead is the per-request cost of this machine's stack, pooled
+// over the clean runs: the mean latency beyond service of the requests that
+// found a worker free (loadgen's overhead_ms_mean over overhead_n
+// requests). The presets' request_overhead was measured once, on one
+// machine; the server's own cost moves with the machine and its load, and
+// predicting with the cost measured in the same runs keeps the comparison
+// about poolsim's rules (queueing, loss, faults) rather than about one
+// constant. The preset's value and this one are both reported.
+func measuredOverhead(runs []realRun) (time.Duration, bool) {
+	var sum, n float64
+	for _, r := range runs {
+		k := r.Facts["overhead_n"]
+		sum += r.Facts["overhead_ms_mean"] * k
+		n += k
+	}
+	if n < 20 {
+		return 0, false
+	}
+	return time.Duration(math.Round(sum / n * 1e3)) * time.Microsecond, true
+}
+
+// overheadText says with which per-request cost poolsim predicted.
+func overheadText(cr *caseResult) string {
+	if !cr.calibrated {
+		return fmt.Sprintf("pool.request_overhead %v (the scenario's; not calibrated)", cr.presetOverhead)
+	}
+	return fmt.Sprintf("pool.request_overhead %v measured in these runs (the preset's: %v)", cr.overhead, cr.presetOverhead)
 }
 
 // resolution is the smallest difference a metric can show between a real

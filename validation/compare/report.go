@@ -91,6 +91,7 @@ func generated(o options, all []*caseResult) string {
 		if len(facts) > 0 {
 			fmt.Fprintf(&b, "\nMeasured in these runs: %s.\n", strings.Join(facts, "; "))
 		}
+		fmt.Fprintf(&b, "\npoolsim predicted with %s.\n", overheadText(cr))
 		b.WriteString("\n")
 	}
 	return b.String()

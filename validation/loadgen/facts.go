@@ -24,11 +24,15 @@ import (
 //     reload took down);
 //   - latency_over_service_ms_p10: the 10th percentile of a 200's latency
 //     beyond its service time: the cost of a request that did not wait
-//     (generator, nginx, the server's accept and parsing), which poolsim
-//     does not model;
+//     (generator, nginx, the server's accept and parsing);
+//   - overhead_ms_mean, overhead_n: the mean of the same over the 200s
+//     that were sent while fewer requests than the pool's workers were in
+//     flight (so a worker was free and the request did not queue): this
+//     machine's per-request cost, which compare uses as the scenario's
+//     pool.request_overhead (see idleOverhead);
 //   - hang_end_s_*: when a hanging request ended for its client (the
 //     execution limit's kill, as the client sees it), after its send.
-func facts(server string, plan []Request, rr *runResult, events []ServerEvent, reasons map[int]string) map[string]float64 {
+func facts(server string, workers int, plan []Request, rr *runResult, events []ServerEvent, reasons map[int]string) map[string]float64 {
 	f := map[string]float64{"abandoned_unfaulted": 0}
 	var crashGaps, exitGaps, timeoutGaps []float64
 	for i, ev := range events {
@@ -70,6 +74,8 @@ func facts(server string, plan []Request, rr *runResult, events []ServerEvent, r
 		}
 	}
 	f["latency_over_service_ms_p10"] = quantile(extra, 0.1)
+	idle := idleOverhead(plan, rr, workers)
+	f["overhead_ms_mean"], f["overhead_n"] = mean(idle), float64(len(idle))
 	f["hang_end_n"] = float64(len(hangEnds))
 	f["hang_end_s_mean"] = mean(hangEnds)
 	f["hang_end_s_min"] = quantile(hangEnds, 0)
@@ -200,4 +206,46 @@ func downtimes(plan []Request, rr *runResult) (avg, p50, n float64) {
 		d = append(d, s.Sub(deaths[k]).Seconds()*1e3)
 	}
 	return mean(d), quantile(d, 0.5), float64(len(d))
+}
+
+// idleOverhead is, for every unfaulted 200 sent while fewer than workers
+// requests were in flight (from the generator's view: sent and not yet
+// answered), its latency beyond its service time in milliseconds. Such a
+// request found a worker free, so what it took beyond its service is the
+// stack's own cost per request, not a wait.
+func idleOverhead(plan []Request, rr *runResult, workers int) []float64 {
+	type edge struct {
+		at   time.Time
+		step int // +1 sent, -1 answered
+		i    int
+	}
+	edges := make([]edge, 0, 2*len(plan))
+	for i := range plan {
+		res := &rr.results[i]
+		if res.sendErr != "" || res.sent.IsZero() {
+			continue
+		}
+		edges = append(edges, edge{res.sent, 1, i}, edge{res.sent.Add(res.latency), -1, i})
+	}
+	// At equal times an answer goes first: that request is no longer in flight.
+	sort.Slice(edges, func(a, b int) bool {
+		if !edges[a].at.Equal(edges[b].at) {
+			return edges[a].at.Before(edges[b].at)
+		}
+		return edges[a].step < edges[b].step
+	})
+	var out []float64
+	inFlight := 0
+	for _, e := range edges {
+		if e.step < 0 {
+			inFlight--
+			continue
+		}
+		rq, res := &plan[e.i], &rr.results[e.i]
+		if inFlight < workers && res.status == 200 && rq.Fault == FaultNone {
+			out = append(out, (res.latency-rq.Service).Seconds()*1e3)
+		}
+		inFlight++
+	}
+	return out
 }

@@ -44,7 +44,7 @@ func report(o options, sc *scenario.Scenario, plan []Request, rr *runResult) (*R
 	lifecycleMetrics(m, events, rr.start.Add(warm), rr.start.Add(horizon))
 	q := runQuality(rr, lags, appOver)
 	rep := &Report{Scenario: o.scenario, Replication: o.replication, Server: o.server, Start: rr.start,
-		Metrics: m, Check: check, Quality: q, Facts: facts(o.server, plan, rr, events, reasons), Clean: true}
+		Metrics: m, Check: check, Quality: q, Facts: facts(o.server, sc.Pool.MaxProcesses*max(sc.Pool.Threads, 1), plan, rr, events, reasons), Clean: true}
 	if why := disturbed(o, m, q, unknownLines, rr.sigErr); len(why) > 0 {
 		rep.Clean = false
 		rep.Disturbed = strings.Join(why, "; ")
