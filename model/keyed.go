@@ -2,6 +2,7 @@ package model
 
 import (
 	"hash/fnv"
+	"math/bits"
 	"math/rand/v2"
 
 	"github.com/poolsim/poolsim/engine"
@@ -61,4 +62,33 @@ func newKeyedStream(seed, rep uint64, name string) *keyedStream {
 func (k *keyedStream) at(key requestKey) *rand.Rand {
 	k.pcg.Seed(engine.Mix64(k.k0^key.hi), engine.Mix64(k.k1^key.lo))
 	return k.rand
+}
+
+// float64 returns the first Float64 of key's sequence, the value
+// at(key).Float64() gives, computed directly: a request's single uniform
+// draw (its fault) then costs neither the generator's state nor its
+// interface call.
+func (k *keyedStream) float64(key requestKey) float64 {
+	return float64(pcgFirst(engine.Mix64(k.k0^key.hi), engine.Mix64(k.k1^key.lo))<<11>>11) / (1 << 53)
+}
+
+// pcgFirst returns the first Uint64 of math/rand/v2's PCG seeded with
+// (hi, lo): one step of its 128-bit LCG and its DXSM output function, as
+// pcg.go writes them (TestPCGFirstMatchesRand holds the two together).
+func pcgFirst(hi, lo uint64) uint64 {
+	const (
+		mulHi    = 2549297995355413924
+		mulLo    = 4865540595714422341
+		incHi    = 6364136223846793005
+		incLo    = 1442695040888963407
+		cheapMul = 0xda942042e4dd58b5
+	)
+	h, l := bits.Mul64(lo, mulLo)
+	h += hi*mulLo + lo*mulHi
+	l, c := bits.Add64(l, incLo, 0)
+	h, _ = bits.Add64(h, incHi, c)
+	h ^= h >> 32
+	h *= cheapMul
+	h ^= h >> 48
+	return h * (l | 1)
 }

@@ -71,13 +71,12 @@ func (w *world) admit(r *request) {
 	now := w.sim.Now()
 	r.arrival = now
 	r.warm = now >= w.warmup
-	r.fault = r.class.faults.at(r.key).Float64()
 	r.class.serviceKS.at(r.key)
 	r.service = r.class.service.Next()
 	w.rec.arrival(r)
 	if w.trace != nil {
 		w.tracef("arrive req=%d client=%s sender=%d n=%d attempt=%d fault=%.9f service=%d",
-			r.id, r.client.name, r.poller, r.ordinal, r.attempt, r.fault, int64(r.service))
+			r.id, r.client.name, r.poller, r.ordinal, r.attempt, r.class.faults.float64(r.key), int64(r.service))
 	}
 	if t := r.client.c.Timeout.T(); t > 0 {
 		r.tClient = w.sim.After(t, r, evClientTimeout)

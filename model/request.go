@@ -73,10 +73,10 @@ type request struct {
 	execIdx  int
 	conn     bool // holds a backend connection
 
-	// fault and service are drawn at arrival from streams keyed on the
-	// request's identity, so that two variants of a scenario give the same
-	// request the same fate (common random numbers).
-	fault   float64
+	// service is drawn at arrival, and the fault as the request's code runs
+	// (worker.proceed), from streams keyed on the request's identity, so
+	// that two variants of a scenario give the same request the same fate
+	// (common random numbers).
 	service engine.Time
 
 	dropped    bool // left the queue when its client gave up (pool.drop_given_up)

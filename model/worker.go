@@ -184,27 +184,30 @@ func (wk *worker) execute(r *request) {
 }
 
 // proceed runs r's code once it holds what it needs: the fault draw, the
-// backend call, then the service time.
+// backend call, then the service time. The fault is keyed on r's identity,
+// so drawing it here gives the value it had at the arrival; a class that
+// can neither hang nor crash needs no draw.
 func (wk *worker) proceed(r *request) {
 	c := r.class
-	u := r.fault
-	switch {
-	case u < c.c.Hang:
-		r.state = stHung
-		wk.hung++
-		if wk.hung >= wk.threads {
-			wk.w.rec.phase(wk, PhaseHung)
-			wk.w.servingChanged()
-		}
-		return
-	case u < c.c.Hang+c.c.Crash:
-		// Rule: a crash happens when the request's code ends (crash_at =
-		// "end", the default), or as it begins ("start") (docs/model.md#requests).
-		if c.c.CrashAt == "start" {
-			wk.crash(causeCrash)
+	if c.faulty {
+		switch u := c.faults.float64(r.key); {
+		case u < c.c.Hang:
+			r.state = stHung
+			wk.hung++
+			if wk.hung >= wk.threads {
+				wk.w.rec.phase(wk, PhaseHung)
+				wk.w.servingChanged()
+			}
 			return
+		case u < c.c.Hang+c.c.Crash:
+			// Rule: a crash happens when the request's code ends (crash_at =
+			// "end", the default), or as it begins ("start") (docs/model.md#requests).
+			if c.c.CrashAt == "start" {
+				wk.crash(causeCrash)
+				return
+			}
+			r.crashAtEnd = true
 		}
-		r.crashAtEnd = true
 	}
 	if c.backend != nil {
 		c.backend.call(r)

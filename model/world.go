@@ -123,6 +123,7 @@ type classRT struct {
 	service   *scenario.Sampler // draws from serviceKS
 	serviceKS *keyedStream
 	faults    *keyedStream
+	faulty    bool // the class can hang or crash: its requests draw a fault
 	backend   *backendRT
 }
 
@@ -185,7 +186,8 @@ func newWorld(sc *scenario.Scenario, opt Options, warmup engine.Time) (*world, e
 		c := sc.Classes[name]
 		rt := &classRT{name: name, c: c,
 			serviceKS: newKeyedStream(sc.Seed, opt.Replication, "service/"+name),
-			faults:    newKeyedStream(sc.Seed, opt.Replication, "faults/"+name)}
+			faults:    newKeyedStream(sc.Seed, opt.Replication, "faults/"+name),
+			faulty:    c.Hang+c.Crash > 0}
 		rt.service = c.Service.Sampler(rt.serviceKS.rand)
 		for _, b := range w.backends {
 			if b.name == c.Backend {
