@@ -177,6 +177,13 @@ func (q *queue) head() bool {
 	return false
 }
 
+// rootLive reports whether the root is a live event with nothing to tidy,
+// as it is after most events: head's answer without head's work, small
+// enough to inline into the run loop.
+func (q *queue) rootLive() bool {
+	return !q.spent && len(q.heap) > root && q.slots[q.heap[root].slot()].h != nil
+}
+
 // settle removes the spent root: the entry of the event just fired, which
 // stays at the root while its handler runs so that Sim.At can reuse it.
 func (q *queue) settle() {

@@ -122,15 +122,17 @@ func (s *Sim) Pending(t Timer) bool {
 // Step fires the earliest pending event and reports whether there was one.
 // The clock moves to the event's time before its handler runs.
 func (s *Sim) Step() bool {
-	q := &s.q
-	if q.spent || len(q.heap) == root || q.slots[q.heap[root].slot()].h == nil {
-		// Not the common case: tidy the top of the heap first.
-		if !q.head() {
-			return false
-		}
+	if !s.q.rootLive() && !s.q.head() {
+		return false
 	}
-	// Fire the event at the root. Its entry stays there, spent, while the
-	// handler runs (see queue).
+	s.fire()
+	return true
+}
+
+// fire fires the event at the root, which head has found live. Its entry
+// stays there, spent, while the handler runs (see queue).
+func (s *Sim) fire() {
+	q := &s.q
 	e := q.heap[root]
 	sl := &q.slots[e.slot()]
 	h, kind := sl.h, sl.kind
@@ -143,7 +145,6 @@ func (s *Sim) Step() bool {
 	if q.spent {
 		q.settle()
 	}
-	return true
 }
 
 // Run fires events in order until the next one is later than until, no
@@ -164,8 +165,8 @@ func (s *Sim) RunChecked(until Time, every uint64, check func() bool) uint64 {
 	if check != nil {
 		next = s.fired + max(every, 1)
 	}
-	for !s.stopped && s.q.head() && s.q.heap[root].at <= until {
-		s.Step()
+	for !s.stopped && (s.q.rootLive() || s.q.head()) && s.q.heap[root].at <= until {
+		s.fire()
 		if s.fired >= next {
 			next = s.fired + max(every, 1)
 			if !check() {

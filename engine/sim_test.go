@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -362,6 +363,24 @@ func TestPanickingHandlerLeavesSimUsable(t *testing.T) {
 	r.s.Run(Never)
 	if !slices.Equal(r.log, []string{"1@2"}) {
 		t.Fatalf("fired %v", r.log)
+	}
+}
+
+// TestFromSecondsRoundsHalfAwayFromZero checks the rule of FromSeconds:
+// the nearest nanosecond, halves away from zero, as math.Round gives it,
+// on both sides of its fast path's bound 2^52 ns, at the halves, just
+// below them, and on random spans from nanoseconds to months.
+func TestFromSecondsRoundsHalfAwayFromZero(t *testing.T) {
+	ns := []float64{0, 0.5, math.Nextafter(0.5, 0), 1.5, 2.5, math.Nextafter(2.5, 0), 1e9 - 0.5,
+		1<<52 - 0.5, 1<<52 - 1, 1 << 52, 1<<52 + 1, 1 << 53, 1e17 + 0.5, -0.5, -2.5, math.SmallestNonzeroFloat64}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100000 {
+		ns = append(ns, math.Ldexp(r.Float64(), r.IntN(60)))
+	}
+	for _, n := range ns {
+		if got, want := FromSeconds(n/1e9), Time(math.Round(n/1e9*1e9)); got != want {
+			t.Errorf("FromSeconds(%v ns / 1e9) = %d, math.Round gives %d", n, got, want)
+		}
 	}
 }
 

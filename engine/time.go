@@ -27,9 +27,25 @@ const (
 func FromDuration(d time.Duration) Time { return Time(d) }
 
 // FromSeconds converts seconds into virtual time, rounding to the nearest
-// nanosecond and saturating at Never (and at -Never) instead of overflowing.
+// nanosecond (half away from zero, as math.Round) and saturating at Never
+// (and at -Never) instead of overflowing.
 func FromSeconds(s float64) Time {
 	ns := s * 1e9
+	if ns >= 0 && ns < 1<<52 {
+		// The common case, small enough to inline: below 2^52 the
+		// truncation and the fraction it leaves are exact, so rounding
+		// half up from the fraction is math.Round's result.
+		t := Time(ns)
+		if ns-float64(t) >= 0.5 {
+			t++
+		}
+		return t
+	}
+	return roundNanos(ns)
+}
+
+// roundNanos is FromSeconds for the rest: negative, huge or NaN.
+func roundNanos(ns float64) Time {
 	switch {
 	case ns >= float64(Never):
 		return Never

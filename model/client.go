@@ -23,6 +23,9 @@ type clientRT struct {
 	key       uint64 // hash of the name, for request identities
 	n         int    // Poisson arrivals so far
 	pollers   []poller
+	// pollsAfterResponse: a polling client whose next poll waits for the
+	// response to the last (mode = "after_response").
+	pollsAfterResponse bool
 	// profile: rate multiplier by time of day, as sorted (offset, factor).
 	profile   []scenario.ProfilePoint
 	maxFactor float64
@@ -48,6 +51,7 @@ func newClient(w *world, name string, c *scenario.Client, idBase int) *clientRT 
 		cl.uri = "/" + name
 	}
 	cl.bandwidth = c.Bandwidth.BytesPerSecond()
+	cl.pollsAfterResponse = c.Kind == "polling" && c.Mode == "after_response"
 	if len(c.Profile) > 0 {
 		cl.maxFactor = 0
 		for _, p := range c.Profile {
@@ -122,7 +126,7 @@ func (p *poller) HandleEvent(kind int) {
 	c := p.c
 	p.sent++
 	c.send(p.i, p.sent, 1)
-	if c.c.Mode != "after_response" {
+	if !c.pollsAfterResponse {
 		c.w.sim.After(c.c.Period.T(), p, evPoll)
 	}
 }
@@ -153,7 +157,7 @@ func (c *clientRT) after(r *request, o outcome) {
 			return
 		}
 	}
-	if c.c.Kind == "polling" && c.c.Mode == "after_response" {
+	if c.pollsAfterResponse {
 		w.sim.After(c.c.Period.T(), &c.pollers[r.poller], evPoll)
 	}
 }

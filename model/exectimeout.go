@@ -24,12 +24,15 @@ import (
 // start), ASP.NET's RequestTimeoutManager every 15 s. A request is then
 // ended at the first heartbeat at or after start + limit.
 
-// armExecTimeout arms r's execution limit as it starts on a thread.
+// armExecTimeout arms r's execution limit as it starts on a thread; it
+// inlines to one test where there is no limit.
 func (w *world) armExecTimeout(r *request) {
-	lim := w.pool.ExecutionTimeout.T()
-	if lim <= 0 {
-		return
+	if w.pool.ExecutionTimeout > 0 {
+		w.armExecLimit(r, w.pool.ExecutionTimeout.T())
 	}
+}
+
+func (w *world) armExecLimit(r *request, lim engine.Time) {
 	w.sim.Cancel(r.tExec)
 	r.tExec = w.sim.At(execDeadline(w.sim.Now(), lim, w.pool.ExecutionTimeoutCheck.T()), r, evExecTimeout)
 }

@@ -130,9 +130,10 @@ func (rec *recorder) outcome(r *request, o outcome, c cause) {
 	case outOK:
 		rec.cur.OK++
 		resp := r.w.sim.Now() - r.arrival
-		rec.cur.ResponseSumS += resp.Seconds()
+		s := resp.Seconds()
+		rec.cur.ResponseSumS += s
 		if r.warm {
-			rec.respSum += resp.Seconds()
+			rec.respSum += s
 			rec.resp.add(int64(resp))
 		}
 	case outStale:

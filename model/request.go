@@ -66,12 +66,8 @@ type request struct {
 	arrival  engine.Time
 	deadline engine.Time // queue expiry
 	started  engine.Time
-	warm     bool
-	state    reqState
-	done     bool // outcome recorded
 	worker   *worker
 	execIdx  int
-	conn     bool // holds a backend connection
 
 	// service is drawn at arrival, and the fault as the request's code runs
 	// (worker.proceed), from streams keyed on the request's identity, so
@@ -79,14 +75,21 @@ type request struct {
 	// (common random numbers).
 	service engine.Time
 
+	staleAge engine.Time
+	tClient  engine.Timer
+	tWork    engine.Timer
+	tExec    engine.Timer // the execution time limit
+	alloc    int64        // bytes this request holds in its worker (allocation.go)
+	syns     int          // SYNs dropped so far (synretry.go)
+
+	// The flags last, side by side, so that the struct (zeroed for every
+	// request) spans no more words than it must.
+	state      reqState
+	warm       bool
+	done       bool // outcome recorded
+	conn       bool // holds a backend connection
 	dropped    bool // left the queue when its client gave up (pool.drop_given_up)
 	crashAtEnd bool
-	staleAge   engine.Time
-	tClient    engine.Timer
-	tWork      engine.Timer
-	tExec      engine.Timer // the execution time limit
-	alloc      int64        // bytes this request holds in its worker (allocation.go)
-	syns       int          // SYNs dropped so far (synretry.go)
 }
 
 const (

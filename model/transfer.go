@@ -25,9 +25,12 @@ import "github.com/poolsim/poolsim/engine"
 // beginSend starts sending r's response, or reports false when it has
 // nothing to send at a finite bandwidth.
 func (r *request) beginSend() bool {
-	size := float64(r.class.c.ResponseSize)
 	bw := r.client.bandwidth
-	if size == 0 || bw == 0 {
+	if bw == 0 {
+		return false
+	}
+	size := float64(r.class.c.ResponseSize)
+	if size == 0 {
 		return false
 	}
 	w := r.w

@@ -152,7 +152,7 @@ func (wk *worker) execute(r *request) {
 		return
 	}
 	w.armExecTimeout(r)
-	mem := w.pool.Memory
+	mem := &w.pool.Memory
 	if mem.Limit > 0 && wk.memory+int64(mem.PerRequest) > int64(mem.Limit) {
 		// The allocation fails: the process runs out of address space.
 		wk.crash(causeMemory)
