@@ -25,12 +25,9 @@ import "github.com/poolsim/poolsim/engine"
 // beginSend starts sending r's response, or reports false when it has
 // nothing to send at a finite bandwidth.
 func (r *request) beginSend() bool {
-	bw := r.client.bandwidth
-	if bw == 0 {
-		return false
-	}
 	size := float64(r.class.c.ResponseSize)
-	if size == 0 {
+	bw := r.client.bandwidth
+	if size == 0 || bw == 0 {
 		return false
 	}
 	w := r.w
