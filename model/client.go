@@ -144,11 +144,21 @@ func (c *clientRT) identify(r *request, who, n, attempt int) {
 }
 
 // after is told each request's outcome: the client may retry, and a client
-// polling after each response schedules its next poll.
+// polling after each response schedules its next poll. It inlines to two
+// tests for a request that neither retries nor polls.
 func (c *clientRT) after(r *request, o outcome) {
+	if retriable[o] || c.pollsAfterResponse {
+		c.retryOrPoll(r, o)
+	}
+}
+
+// retriable marks the outcomes a client retries (retry.policy permitting).
+var retriable = [numOutcomes]bool{outRejectedFull: true, outRejectedOffline: true, outRejectedReset: true,
+	outAbandoned: true, outClientTimeout: true, outExpired: true}
+
+func (c *clientRT) retryOrPoll(r *request, o outcome) {
 	w := c.w
-	switch o {
-	case outRejectedFull, outRejectedOffline, outRejectedReset, outAbandoned, outClientTimeout, outExpired:
+	if retriable[o] {
 		if d, ok := w.retry.Next(r.attempt, w.retryRand.at(r.key)); ok {
 			nr := w.newRequest()
 			c.identify(nr, r.poller, r.ordinal, r.attempt+1)

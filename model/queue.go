@@ -27,6 +27,12 @@ func (q *ring) drop(r *request) {
 
 // trim removes the dropped requests at the head and frees them.
 func (q *ring) trim() {
+	if q.gone > 0 {
+		q.trimDropped()
+	}
+}
+
+func (q *ring) trimDropped() {
 	for q.gone > 0 && q.size > 0 && q.buf[q.head].dropped {
 		r := q.take()
 		q.gone--

@@ -391,8 +391,15 @@ func (wk *worker) end(prev lifeState, e lifeEvent) {
 }
 
 // armIdle arms the idle check once wk has nothing to do. The check is lazy:
-// one pending timer, re-armed if work came and went in between.
+// one pending timer, re-armed if work came and went in between. It inlines
+// to two tests while the worker is busy or the pool has no idle timeout.
 func (wk *worker) armIdle() {
+	if wk.busy == 0 && wk.w.pool.IdleTimeout > 0 {
+		wk.armIdleTimer()
+	}
+}
+
+func (wk *worker) armIdleTimer() {
 	w := wk.w
 	it := w.pool.IdleTimeout.T()
 	// A pool that keeps its workers does not shut them for idleness
