@@ -43,6 +43,16 @@ func TestParseBandwidth(t *testing.T) {
 	}
 }
 
+// rate is the constant bandwidth s.
+func rate(t *testing.T, s string) scenario.RateDist {
+	t.Helper()
+	r, err := scenario.ParseBandwidth(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scenario.Constant(scenario.Rate(r))
+}
+
 // TestResponseHoldsThread checks the rule "the response is sent at the
 // client's bandwidth after the service, holding the thread": a 1 MB
 // response (1,048,576 bytes) at 1 Mbit/s (125,000 bytes/s) takes 8.388608 s
@@ -50,8 +60,8 @@ func TestParseBandwidth(t *testing.T) {
 // request arriving meanwhile on the one thread waits for it.
 func TestResponseHoldsThread(t *testing.T) {
 	sc := handScenario(1, engine.Second, 60*engine.Second)
-	sc.Classes["page"].ResponseSize = 1 << 20
-	sc.Clients["users"].Bandwidth = "1Mbit/s"
+	sc.Classes["page"].ResponseSize = scenario.Constant[scenario.Size](1 << 20)
+	sc.Clients["users"].Bandwidth = rate(t, "1Mbit/s")
 	res, _ := runAt(t, sc, 0, 2*engine.Second)
 	m := res.Metrics
 	// Response times 9.388608 s and 2 × 9.388608 − 2 s.
@@ -67,14 +77,14 @@ func TestResponseHoldsThread(t *testing.T) {
 // are sent, in 9.6 s.
 func TestMinBytesPerSecond(t *testing.T) {
 	for _, c := range []struct {
-		bw   scenario.Bandwidth
+		bw   string
 		cut  bool
 		resp float64
 	}{{"1kbit/s", true, 0}, {"2kbit/s", false, 10.6}} {
 		sc := handScenario(1, engine.Second, 60*engine.Second)
 		sc.Pool.MinBytesPerSecond = 240
-		sc.Classes["page"].ResponseSize = 2400
-		sc.Clients["users"].Bandwidth = c.bw
+		sc.Classes["page"].ResponseSize = scenario.Constant[scenario.Size](2400)
+		sc.Clients["users"].Bandwidth = rate(t, c.bw)
 		res, trace := runAt(t, sc, 0)
 		m := res.Metrics
 		if c.cut {
@@ -101,8 +111,8 @@ func TestMinBytesPerSecond(t *testing.T) {
 func TestDownloadCutByRecycle(t *testing.T) {
 	for _, limit := range []engine.Time{60 * engine.Second, 120 * engine.Second} {
 		sc := handScenario(4, 0, 300*engine.Second)
-		sc.Classes["page"].ResponseSize = 25_000_000
-		sc.Clients["users"].Bandwidth = "2Mbit/s"
+		sc.Classes["page"].ResponseSize = scenario.Constant[scenario.Size](25_000_000)
+		sc.Clients["users"].Bandwidth = rate(t, "2Mbit/s")
 		sc.Pool.ShutdownTimeLimit = scenario.Duration(limit)
 		sc.Events = map[string]*scenario.Event{"deploy": {At: scenario.Duration(10 * engine.Second), Action: "recycle"}}
 		res, _ := runAt(t, sc, 0)

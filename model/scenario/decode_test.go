@@ -122,8 +122,12 @@ rate = 1.0
 func TestDefaults(t *testing.T) {
 	sc := decodeOK(t, minimal)
 	want := NewScenario()
-	want.Classes = map[string]*Class{"page": {Service: Const(40 * engine.Millisecond), CrashAt: "end"}}
-	want.Clients = map[string]*Client{"users": {Kind: "poisson", Rate: 1, Class: "page", Mode: "interval", URI: "/users"}}
+	page := NewClass()
+	page.Service = Const(40 * engine.Millisecond)
+	users := NewClient()
+	users.Kind, users.Rate, users.Class, users.URI = "poisson", 1, "page", "/users"
+	want.Classes = map[string]*Class{"page": page}
+	want.Clients = map[string]*Client{"users": users}
 	if !reflect.DeepEqual(sc, want) {
 		t.Errorf("got  %+v\nwant %+v", sc, want)
 	}

@@ -19,6 +19,8 @@ var (
 	typeSize         = reflect.TypeFor[Size]()
 	typeTimeOfDay    = reflect.TypeFor[TimeOfDay]()
 	typeDist         = reflect.TypeFor[Dist]()
+	typeSizeDist     = reflect.TypeFor[SizeDist]()
+	typeRateDist     = reflect.TypeFor[RateDist]()
 	typeTime         = reflect.TypeFor[time.Time]()
 	typeSchedule     = reflect.TypeFor[[]TimeOfDay]()
 	typeProfile      = reflect.TypeFor[[]ProfilePoint]()
@@ -33,7 +35,7 @@ var (
 // rather than as values.
 func isTable(t reflect.Type) bool {
 	switch t {
-	case typeDist, typeWarmup, typeTime:
+	case typeDist, typeSizeDist, typeRateDist, typeWarmup, typeTime:
 		return false
 	}
 	switch t.Kind() {
@@ -166,6 +168,10 @@ func (d *scenarioDecoder) decodeTyped(path []string, v any, t reflect.Type) (x a
 		x, ok = d.timeOfDay(path, "", v)
 	case typeDist:
 		x, ok = d.dist(path, v)
+	case typeSizeDist:
+		x, ok = decodeDist[Size](d, path, v)
+	case typeRateDist:
+		x, ok = decodeDist[Rate](d, path, v)
 	case typeTime:
 		x, ok = d.datetime(path, v)
 	case typeSchedule:
@@ -342,7 +348,7 @@ func (d *scenarioDecoder) durationHint(path []string, v any, allowNever bool, hi
 func (d *scenarioDecoder) size(path []string, v any) (Size, bool) {
 	switch x := v.(type) {
 	case string:
-		s, err := ParseSize(x)
+		s, err := parseSizeValue(x)
 		if err != nil {
 			d.errorf(path, valueText(v), "%v", err)
 			return 0, false

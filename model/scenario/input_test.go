@@ -120,8 +120,8 @@ func TestDistKinds(t *testing.T) {
 		{Kind: "pareto", Shape: 3, Mean: 15 * ms},
 		{Kind: "empirical", Values: []engine.Time{10 * ms, 20 * ms, 60 * ms}},
 	}
-	if len(distKindTable) != 9 {
-		t.Errorf("%d families; this test covers 9", len(distKindTable))
+	if len(durationUnit.kinds) != 9 {
+		t.Errorf("%d families; this test covers 9", len(durationUnit.kinds))
 	}
 	for _, d := range dists {
 		text := distText(d)

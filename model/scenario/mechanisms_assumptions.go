@@ -44,10 +44,10 @@ func mechanismAssumptions(sc *Scenario) []Assumption {
 func sendsResponses(sc *Scenario) bool {
 	sized, slow := false, false
 	for _, c := range sc.Classes {
-		sized = sized || c != nil && c.ResponseSize > 0
+		sized = sized || c != nil && !c.ResponseSize.IsZero()
 	}
 	for _, c := range sc.Clients {
-		slow = slow || c != nil && c.Bandwidth.BytesPerSecond() > 0
+		slow = slow || c != nil && !c.Bandwidth.IsZero()
 	}
 	return sized && slow
 }
