@@ -127,6 +127,8 @@ func (u *distUnit[Q]) check(q Q, pos bool) string {
 		return "must not be negative"
 	case q > u.max:
 		return "must be at most " + u.maxText
+	case pos && q == 0 && u.positive:
+		return "must be more than 0: a " + u.what + " of 0 is unlimited, which a distribution does not draw"
 	case pos && q == 0:
 		return "must be more than " + u.format(0)
 	}
