@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -126,5 +127,45 @@ func TestDrawsCommonToVariants(t *testing.T) {
 	}
 	if common < 2000 || others < 2000 || len(distinct) < common {
 		t.Fatalf("%d requests in both variants with %d distinct draws, %d of the other client: the variants must share many requests, and draw different values for each", common, len(distinct), others)
+	}
+}
+
+// TestDrawnAssumptionsListed checks the rule "every value that is an
+// assumption is shown as in effect" (docs/model.md#assumptions) for the
+// distributions of sizes and rates: that each request draws its own is
+// listed for each one given as a distribution, with a value that sets the
+// same scenario again, and not for a constant.
+func TestDrawnAssumptionsListed(t *testing.T) {
+	const src = `
+[classes.download]
+service       = "200ms"
+response_size = { dist = "lognormal", mean = "20MB", cv = 1.5 }
+allocate      = { dist = "uniform", min = "1MB", max = "9MB" }
+
+[classes.page]
+service       = "20ms"
+response_size = "40KB"
+
+[clients.users]
+kind      = "poisson"
+rate      = 0.2
+class     = "download"
+bandwidth = { dist = "lognormal", mean = "8Mbit/s", cv = 1 }
+`
+	sc := decodeText(t, src)
+	listed := map[string]bool{}
+	for _, a := range scenario.Assumptions(sc) {
+		listed[a.Key] = true
+		if again := decodeText(t, src, a.Key+"="+a.Value); !reflect.DeepEqual(again, sc) {
+			t.Errorf("%s = %s is not the value in effect", a.Key, a.Value)
+		}
+	}
+	for key, want := range map[string]bool{
+		"classes.download.response_size": true, "classes.download.allocate": true, "clients.users.bandwidth": true,
+		"classes.page.response_size": false, "classes.page.allocate": false,
+	} {
+		if listed[key] != want {
+			t.Errorf("%s listed %v, want %v", key, listed[key], want)
+		}
 	}
 }
