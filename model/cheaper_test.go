@@ -217,3 +217,56 @@ func TestCheaperConservation(t *testing.T) {
 		}
 	}
 }
+
+// TestPresetUWSGICheaper checks the [uwsgi] cheaper settings' translation
+// (core/init.c defaults): cheaper > 0 selects the algorithm's spawn mode
+// with cheaper_initial (unset: cheaper) workers at start and start_mode
+// on_demand; cheaper = 0 runs every process (all_at_once); backlog knows
+// whether its socket is a unix one.
+func TestPresetUWSGICheaper(t *testing.T) {
+	base := "server = \"uwsgi\"\n[classes.page]\nservice = \"50ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1.0\n[uwsgi]\nprocesses = 8\n"
+	for _, c := range []struct {
+		sets  []string
+		spawn scenario.Spawn
+		start string
+	}{
+		{nil, scenario.Spawn{}, "all_at_once"},
+		{[]string{"uwsgi.cheaper=2"}, scenario.Spawn{Mode: "spare", Start: 2, Min: 2, Step: 1, Overload: 3, UnixSocket: true}, "on_demand"},
+		{[]string{"uwsgi.cheaper=2", "uwsgi.cheaper_initial=5", "uwsgi.cheaper_step=3", "uwsgi.cheaper_overload=1"},
+			scenario.Spawn{Mode: "spare", Start: 5, Min: 2, Step: 3, Overload: 1, UnixSocket: true}, "on_demand"},
+		{[]string{"uwsgi.cheaper=1", "uwsgi.cheaper_algo=backlog", "uwsgi.socket=127.0.0.1:3031", "uwsgi.cheaper_overload=0"},
+			scenario.Spawn{Mode: "backlog", Start: 1, Min: 1, Step: 1, Overload: 0}, "on_demand"},
+	} {
+		p := decodeText(t, base, c.sets...).Pool
+		if p.Spawn != c.spawn || p.StartMode != c.start {
+			t.Errorf("%v: spawn %+v start_mode %q, want %+v %q", c.sets, p.Spawn, p.StartMode, c.spawn, c.start)
+		}
+	}
+}
+
+// TestStoryUWSGICheaper runs the shipped uwsgi-cheaper story: spare forks
+// and cheaps through the hour (many more worker starts than processes, 2
+// left at the horizon), and requests wait longer than with every process
+// running (cheaper = 0: 8 starts); backlog on the unix socket reads the
+// queue as 0 and never forks (2 starts), so the listen queue overflows.
+func TestStoryUWSGICheaper(t *testing.T) {
+	res := catalogStory(t, "uwsgi-cheaper")
+	m := res.Metrics
+	alive := 0
+	for _, lc := range res.Workers {
+		if lc.Exit == engine.Never {
+			alive++
+		}
+	}
+	if m.WorkerStarts <= 8 || alive != 2 {
+		t.Errorf("spare: %v worker starts, %d alive at the horizon; want more than 8 and 2", m.WorkerStarts, alive)
+	}
+	all := catalogStory(t, "uwsgi-cheaper", "uwsgi.cheaper=0").Metrics
+	if all.WorkerStarts != 8 || all.WaitMeanS >= m.WaitMeanS {
+		t.Errorf("cheaper = 0: %v starts, wait %v s against spare's %v s", all.WorkerStarts, all.WaitMeanS, m.WaitMeanS)
+	}
+	blind := catalogStory(t, "uwsgi-cheaper", "uwsgi.cheaper_algo=backlog").Metrics
+	if blind.WorkerStarts != 2 || blind.RejectedQueueFull == 0 {
+		t.Errorf("backlog on a unix socket: %v starts, %v rejected", blind.WorkerStarts, blind.RejectedQueueFull)
+	}
+}

@@ -51,11 +51,13 @@ func (d *scenarioDecoder) presetCheaper(u *UWSGI, p *Pool, s preset) {
 	// spare cheaps every cheaper-overload checks (idle_count %
 	// cheaper_overload): 0 would divide by zero in uWSGI's master. backlog
 	// compares the queue with it, where 0 is a threshold like another.
-	lo := int64(1)
-	if u.CheaperAlgo == "backlog" {
-		lo = 0
+	switch {
+	case u.CheaperOverload == 0 && u.CheaperAlgo != "backlog":
+		d.errorf(k("cheaper_overload"), "0", "must be at least 1 for spare, which cheaps every cheaper_overload checks (0 would divide by zero in uWSGI's master); 0 is allowed for backlog")
+		ok = false
+	default:
+		ok = d.intRange(k("cheaper_overload"), int64(u.CheaperOverload), 0, maxQueueLength) && ok
 	}
-	ok = d.intRange(k("cheaper_overload"), int64(u.CheaperOverload), lo, maxQueueLength) && ok
 	ok = d.intRange(k("cheaper_initial"), int64(u.CheaperInitial), 0, maxProcesses) && ok
 	if !ok {
 		return
