@@ -2,6 +2,7 @@ package model
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/poolsim/poolsim/engine"
@@ -268,5 +269,26 @@ func TestStoryUWSGICheaper(t *testing.T) {
 	blind := catalogStory(t, "uwsgi-cheaper", "uwsgi.cheaper_algo=backlog").Metrics
 	if blind.WorkerStarts != 2 || blind.RejectedQueueFull == 0 {
 		t.Errorf("backlog on a unix socket: %v starts, %v rejected", blind.WorkerStarts, blind.RejectedQueueFull)
+	}
+}
+
+// TestCheaperSpawnValidated checks that a cheaper spawn mode made in Go
+// (no [uwsgi] table) is checked as the preset checks it: spare with
+// cheaper_overload 0 would divide by zero in uWSGI's master.
+func TestCheaperSpawnValidated(t *testing.T) {
+	sc := decodeText(t, "server = \"uwsgi\"\n[uwsgi]\nprocesses = 4\ncheaper = 2\n[classes.page]\nservice = \"50ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1.0\n")
+	if err := sc.Validate(); err != nil {
+		t.Fatalf("valid: %v", err)
+	}
+	for _, sp := range []scenario.Spawn{
+		{Mode: "spare", Start: 2, Min: 2, Step: 1, Overload: 0},
+		{Mode: "spare", Start: 2, Min: 4, Step: 1, Overload: 3},
+		{Mode: "backlog", Start: 1, Min: 2, Step: 1, Overload: 0},
+		{Mode: "backlog", Start: 2, Min: 2, Step: 0, Overload: 0},
+	} {
+		sc.Pool.Spawn = sp
+		if err := sc.Validate(); err == nil || !strings.Contains(err.Error(), "pool.spawn") {
+			t.Errorf("%+v: %v, want an error naming pool.spawn", sp, err)
+		}
 	}
 }

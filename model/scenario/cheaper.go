@@ -83,3 +83,20 @@ func (d *scenarioDecoder) presetCheaper(u *UWSGI, p *Pool, s preset) {
 	// The master forks cheaper-initial workers at start, not every process.
 	s.set([]string{"start_mode"}, "cheaper", func() { p.StartMode = "on_demand" })
 }
+
+// validateSpawn checks a cheaper spawn mode built without the [uwsgi]
+// table (a scenario made in Go): the bounds the preset guarantees.
+func (d *scenarioDecoder) validateSpawn(p *Pool) {
+	sp := p.Spawn
+	if sp.Mode != "spare" && sp.Mode != "backlog" {
+		return
+	}
+	path := []string{"pool", "spawn"}
+	lo := 1
+	if sp.Mode == "backlog" {
+		lo = 0
+	}
+	if sp.Min < 1 || sp.Min >= p.MaxProcesses || sp.Start < sp.Min || sp.Start > p.MaxProcesses || sp.Step < 1 || sp.Overload < lo {
+		d.errorf(path, "", "%s wants 1 <= Min < max_processes (%d), Min <= Start <= max_processes, Step >= 1 and Overload >= %d: got %+v", sp.Mode, p.MaxProcesses, lo, sp)
+	}
+}
