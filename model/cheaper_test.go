@@ -223,7 +223,8 @@ func TestCheaperConservation(t *testing.T) {
 // (core/init.c defaults): cheaper > 0 selects the algorithm's spawn mode
 // with cheaper_initial (unset: cheaper) workers at start and start_mode
 // on_demand; cheaper = 0 runs every process (all_at_once); backlog knows
-// whether its socket is a unix one.
+// whether its socket is a unix one. The cheaper checks' assumptions are
+// listed when the subsystem runs.
 func TestPresetUWSGICheaper(t *testing.T) {
 	base := "server = \"uwsgi\"\n[classes.page]\nservice = \"50ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1.0\n[uwsgi]\nprocesses = 8\n"
 	for _, c := range []struct {
@@ -238,9 +239,18 @@ func TestPresetUWSGICheaper(t *testing.T) {
 		{[]string{"uwsgi.cheaper=1", "uwsgi.cheaper_algo=backlog", "uwsgi.socket=127.0.0.1:3031", "uwsgi.cheaper_overload=0"},
 			scenario.Spawn{Mode: "backlog", Start: 1, Min: 1, Step: 1, Overload: 0}, "on_demand"},
 	} {
-		p := decodeText(t, base, c.sets...).Pool
-		if p.Spawn != c.spawn || p.StartMode != c.start {
+		sc := decodeText(t, base, c.sets...)
+		if p := sc.Pool; p.Spawn != c.spawn || p.StartMode != c.start {
 			t.Errorf("%v: spawn %+v start_mode %q, want %+v %q", c.sets, p.Spawn, p.StartMode, c.spawn, c.start)
+		}
+		// The checks' phase and the 2.0 rule are assumed only when the
+		// cheaper subsystem runs.
+		assumed := false
+		for _, a := range scenario.Assumptions(sc) {
+			assumed = assumed || a.Key == "uwsgi.cheaper"
+		}
+		if assumed != (c.spawn.Mode != "") {
+			t.Errorf("%v: uwsgi.cheaper listed as assumed: %v", c.sets, assumed)
 		}
 	}
 }
@@ -290,5 +300,21 @@ func TestCheaperSpawnValidated(t *testing.T) {
 		if err := sc.Validate(); err == nil || !strings.Contains(err.Error(), "pool.spawn") {
 			t.Errorf("%+v: %v, want an error naming pool.spawn", sp, err)
 		}
+	}
+}
+
+// TestCheaperAfterPoolWideReload checks that after a pool-wide reload
+// (pool.reload = "pool_wide", a configuration change at 2 s) the master
+// starts again with cheaper_initial workers, as uWSGI does after its
+// re-exec, without waiting for a request: 3 workers at 0, 3 at 2 s plus
+// reload_delay.
+func TestCheaperAfterPoolWideReload(t *testing.T) {
+	sc := cheaperScenario(scenario.Spawn{Mode: "spare", Start: 3, Min: 2, Step: 1, Overload: 100}, 4, engine.Second, 5*engine.Second)
+	sc.Pool.Reload = "pool_wide"
+	sc.Pool.ReloadDelay = scenario.Duration(75 * engine.Millisecond)
+	sc.Events = map[string]*scenario.Event{"deploy": {At: scenario.Duration(2 * engine.Second), Action: "config_change"}}
+	res, _ := runAt(t, sc)
+	if got, want := starts(res), secs(0, 0, 0, 2.075, 2.075, 2.075); !reflect.DeepEqual(got, want) {
+		t.Errorf("starts %v, want %v", got, want)
 	}
 }

@@ -2,7 +2,7 @@ package scenario
 
 // uWSGI's cheaper subsystem in the [uwsgi] table (docs/model.md, "uWSGI's
 // cheaper subsystem"): the settings checked as uWSGI 2.0 checks them
-// (core/init.c, uwsgi_setup; core/master.c, the algorithm's lookup) and
+// (core/init.c, sanitize_args; core/master.c, the algorithm's lookup) and
 // translated into the pool's spawn mode (spawn.go, model/cheaper.go).
 
 // enumCheaperAlgo are the cheaper algorithms poolsim models: uWSGI 2.0's
