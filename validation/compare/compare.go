@@ -66,6 +66,11 @@ func run(o options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if o.ci {
+		if o.gateConf, err = gateConfidence(o, names); err != nil {
+			return 0, err
+		}
+	}
 	var all []*caseResult
 	failed := 0
 	for _, name := range names {
@@ -214,8 +219,11 @@ func compareCase(o options, name string) (*caseResult, error) {
 			}
 		}
 		r := row{caseName: name, metric: m, real: summarize(xr, o.conf), sim: summarize(xs, o.conf), paired: summarize(xp, o.conf)}
-		r.paired.half = max(r.paired.half, resolution(m, cr.runs))
 		r.gated = contains(s.gate, m)
+		if r.gated && o.gateConf > 0 {
+			r.paired = summarize(xp, o.gateConf)
+		}
+		r.paired.half = max(r.paired.half, resolution(m, cr.runs))
 		r.diffHalf = welch(r.real, r.sim, o.conf)
 		r.verdict, r.failed = verdict(r, o.maxRelHalf)
 		cr.rows = append(cr.rows, r)
@@ -261,6 +269,25 @@ func measuredCalibration(runs []realRun) (calibration, bool) {
 	ms := func(x float64) time.Duration { return time.Duration(math.Round(x*1e3)) * time.Microsecond }
 	hold := ms((turn + over) / nTurn)
 	return calibration{hold: hold, path: ms(idle/nIdle) - hold}, true
+}
+
+// gateConfidence is the confidence level of each gated comparison under
+// -ci: Bonferroni's, so that the chance that any of the k gated metrics
+// fails when poolsim and the server agree stays at 1 − confidence (with
+// 95 % intervals for each of 8 gated metrics, a correct model would fail
+// a third of CI runs).
+func gateConfidence(o options, names []string) (float64, error) {
+	k := 0
+	for _, name := range names {
+		env, err := readEnv(filepath.Join(o.cases, name+".env"))
+		if err != nil {
+			return 0, err
+		}
+		k += len(strings.Fields(env["GATE"]))
+	}
+	conf := 1 - (1-o.conf)/float64(max(k, 1))
+	fmt.Fprintf(os.Stderr, "compare: %d gated comparisons, each at %.4g %% confidence (Bonferroni: %.3g %% for all)\n", k, 100*conf, 100*o.conf)
+	return conf, nil
 }
 
 // isResponseTime says whether a metric is a response time, which the

@@ -113,3 +113,21 @@ func TestMeasuredCalibrationIsPooledOverRequests(t *testing.T) {
 		}
 	}
 }
+
+// TestGateConfidenceIsBonferroni checks that under -ci each of the k gated
+// comparisons is judged at 1 − (1 − confidence)/k.
+func TestGateConfidenceIsBonferroni(t *testing.T) {
+	dir := t.TempDir()
+	for name, env := range map[string]string{"a": "GATE=\"rate_503 rate_abandoned response_mean_s\"\n", "b": "GATE=throughput_rps\n", "c": "# no gate\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name+".env"), []byte(env), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := gateConfidence(options{cases: dir, conf: 0.95}, []string{"a", "b", "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 1 - 0.05/4; math.Abs(got-want) > 1e-12 {
+		t.Errorf("gateConfidence = %v, want %v", got, want)
+	}
+}
