@@ -95,21 +95,5 @@ func (r Rate) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
 // rate decodes a rate at path: a string such as "2Mbit/s", or 0.
 func (d *scenarioDecoder) rate(path []string, v any) (Rate, bool) {
-	switch x := v.(type) {
-	case string:
-		r, err := parseRate(x)
-		if err != nil {
-			d.errorf(path, valueText(v), "%v", err)
-			return 0, false
-		}
-		return r, true
-	case int64:
-		if x == 0 {
-			return 0, true
-		}
-		d.errorf(path, valueText(v), "a rate is a string with a unit, such as \"%dMbit/s\" or \"%dKB/s\"", x, x)
-	default:
-		d.mismatch(path, v, `a rate string such as "2Mbit/s"`)
-	}
-	return 0, false
+	return unitValue(d, path, v, parseRate, "rate", [2]string{"Mbit/s", "KB/s"}, `"2Mbit/s"`)
 }

@@ -346,21 +346,29 @@ func (d *scenarioDecoder) durationHint(path []string, v any, allowNever bool, hi
 }
 
 func (d *scenarioDecoder) size(path []string, v any) (Size, bool) {
+	return unitValue(d, path, v, parseSizeValue, "size", [2]string{"MB", "B"}, `"120MB"`)
+}
+
+// unitValue decodes a value written as a string with a unit, such as a
+// size or a rate, read by parse; a bare 0 is zero. what names the
+// quantity, units are two units to suggest for a bare number, and example
+// is one value.
+func unitValue[Q Quantity](d *scenarioDecoder, path []string, v any, parse func(string) (Q, error), what string, units [2]string, example string) (Q, bool) {
 	switch x := v.(type) {
 	case string:
-		s, err := parseSizeValue(x)
+		q, err := parse(x)
 		if err != nil {
 			d.errorf(path, valueText(v), "%v", err)
 			return 0, false
 		}
-		return s, true
+		return q, true
 	case int64:
 		if x == 0 {
 			return 0, true
 		}
-		d.errorf(path, valueText(v), "a size is a string with a unit, such as \"%dMB\" or \"%dB\"", x, x)
+		d.errorf(path, valueText(v), "a %s is a string with a unit, such as \"%d%s\" or \"%d%s\"", what, x, units[0], x, units[1])
 	default:
-		d.mismatch(path, v, `a size string such as "120MB"`)
+		d.mismatch(path, v, "a "+what+" string such as "+example)
 	}
 	return 0, false
 }
