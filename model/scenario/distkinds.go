@@ -34,8 +34,6 @@ var distKinds = []string{"constant", "deterministic", "exponential", "lognormal"
 func newDistKinds[Q Quantity](u *distUnit[Q]) []distKind[Q] {
 	param := u.param
 	distText := func(d Distribution[Q]) string { return distTextOf(u, d) }
-	checkPareto, paretoMean, paretoText := paretoRow(u)
-	checkEmpirical, empiricalMean, empiricalText := empiricalRow(u)
 	return []distKind[Q]{
 		constantKind(u, "constant"),
 		constantKind(u, "deterministic"),
@@ -100,20 +98,8 @@ func newDistKinds[Q Quantity](u *distUnit[Q]) []distKind[Q] {
 			},
 			sampler: weibullSampler[Q],
 		},
-		{
-			name: "pareto", params: []string{"shape", "min", "mean"}, need: []string{"shape"}, oneOf: [2]string{"min", "mean"},
-			check:   checkPareto,
-			mean:    paretoMean,
-			text:    paretoText,
-			sampler: paretoSampler[Q],
-		},
-		{
-			name: "empirical", params: []string{"values"}, need: []string{"values"},
-			check:   checkEmpirical,
-			mean:    empiricalMean,
-			text:    empiricalText,
-			sampler: empiricalSampler[Q],
-		},
+		paretoKind(u),
+		empiricalKind(u),
 	}
 }
 
@@ -137,8 +123,10 @@ func lookupDist[Q Quantity](name string) (*distKind[Q], bool) {
 	return unitOf[Q]().lookup(name)
 }
 
-func paretoRow[Q Quantity](u *distUnit[Q]) (check func(distCheck[Q], Distribution[Q]), mean func(Distribution[Q]) Q, text func(Distribution[Q]) string) {
-	check = func(c distCheck[Q], d Distribution[Q]) {
+// paretoKind is the row of the Pareto family: a shape and either the scale
+// (min) or the mean.
+func paretoKind[Q Quantity](u *distUnit[Q]) distKind[Q] {
+	check := func(c distCheck[Q], d Distribution[Q]) {
 		c.num("shape", d.Shape, 0, 1000, true)
 		switch {
 		case d.Min != 0 && d.Mean != 0:
@@ -152,7 +140,7 @@ func paretoRow[Q Quantity](u *distUnit[Q]) (check func(distCheck[Q], Distributio
 			}
 		}
 	}
-	mean = func(d Distribution[Q]) Q {
+	mean := func(d Distribution[Q]) Q {
 		if d.Mean > 0 {
 			return d.Mean
 		}
@@ -161,17 +149,21 @@ func paretoRow[Q Quantity](u *distUnit[Q]) (check func(distCheck[Q], Distributio
 		}
 		return u.infinite
 	}
-	text = func(d Distribution[Q]) string {
+	text := func(d Distribution[Q]) string {
 		if d.Min != 0 {
 			return ", shape = " + formatTOMLFloat(d.Shape) + ", min = " + u.param(d.Min)
 		}
 		return ", shape = " + formatTOMLFloat(d.Shape) + ", mean = " + u.param(d.Mean)
 	}
-	return check, mean, text
+	return distKind[Q]{
+		name: "pareto", params: []string{"shape", "min", "mean"}, need: []string{"shape"}, oneOf: [2]string{"min", "mean"},
+		check: check, mean: mean, text: text, sampler: paretoSampler[Q],
+	}
 }
 
-func empiricalRow[Q Quantity](u *distUnit[Q]) (check func(distCheck[Q], Distribution[Q]), mean func(Distribution[Q]) Q, text func(Distribution[Q]) string) {
-	check = func(c distCheck[Q], d Distribution[Q]) {
+// empiricalKind is the row of the empirical family: equally likely values.
+func empiricalKind[Q Quantity](u *distUnit[Q]) distKind[Q] {
+	check := func(c distCheck[Q], d Distribution[Q]) {
 		switch {
 		case len(d.Values) == 0:
 			c.errorf(c.param("values"), "[]", "needs at least one value")
@@ -184,7 +176,7 @@ func empiricalRow[Q Quantity](u *distUnit[Q]) (check func(distCheck[Q], Distribu
 			}
 		}
 	}
-	mean = func(d Distribution[Q]) Q {
+	mean := func(d Distribution[Q]) Q {
 		if len(d.Values) == 0 {
 			return 0
 		}
@@ -194,14 +186,17 @@ func empiricalRow[Q Quantity](u *distUnit[Q]) (check func(distCheck[Q], Distribu
 		}
 		return Q(s / float64(len(d.Values)))
 	}
-	text = func(d Distribution[Q]) string {
+	text := func(d Distribution[Q]) string {
 		vals := make([]string, len(d.Values))
 		for i, v := range d.Values {
 			vals[i] = u.param(v)
 		}
 		return ", values = [" + strings.Join(vals, ", ") + "]"
 	}
-	return check, mean, text
+	return distKind[Q]{
+		name: "empirical", params: []string{"values"}, need: []string{"values"},
+		check: check, mean: mean, text: text, sampler: empiricalSampler[Q],
+	}
 }
 
 // distText writes dist in TOML syntax: the constant as a bare value, any

@@ -143,3 +143,24 @@ func TestDistributionsInGoCode(t *testing.T) {
 		t.Errorf("absent allocate and bandwidth: %v", err)
 	}
 }
+
+// TestEveryUnitHasEveryFamily checks that durations, sizes and rates have
+// the same families, in the order messages name them.
+func TestEveryUnitHasEveryFamily(t *testing.T) {
+	names := func(n int, name func(int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = name(i)
+		}
+		return out
+	}
+	for unit, got := range map[string][]string{
+		"duration": names(len(durationUnit.kinds), func(i int) string { return durationUnit.kinds[i].name }),
+		"size":     names(len(sizeUnit.kinds), func(i int) string { return sizeUnit.kinds[i].name }),
+		"rate":     names(len(rateUnit.kinds), func(i int) string { return rateUnit.kinds[i].name }),
+	} {
+		if !reflect.DeepEqual(got, distKinds) {
+			t.Errorf("%s families %v, want %v", unit, got, distKinds)
+		}
+	}
+}
