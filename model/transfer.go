@@ -8,7 +8,10 @@ import "github.com/poolsim/poolsim/engine"
 // the last byte is sent (IIS: the worker writes the entity body to http.sys,
 // which sends it; the write completes when the client has taken it). A
 // download is therefore a long request: a recycle's shutdown time limit,
-// the execution time limit and a worker's death cut it.
+// the execution time limit and a worker's death cut it. A size or a
+// bandwidth given as a distribution is drawn for each request, the size
+// when its service ends and the bandwidth only when there is something to
+// send (keyed.go, perRequest).
 //
 // http.sys ends a response that a client takes more slowly than
 // pool.min_bytes_per_second (MinBytesPerSecond, 240 B/s by default), with
