@@ -64,7 +64,8 @@ type world struct {
 	synDrop      bool // pool.on_queue_full = "syn_retry"
 	adminStopped bool // stopped by an operator action, not by rapid-fail protection
 	spawner      *spawner
-	reloading    bool // a pool-wide reload waits for its workers to exit (reload.go)
+	cheaper      *cheaper // uWSGI's cheaper subsystem (cheaper.go)
+	reloading    bool     // a pool-wide reload waits for its workers to exit (reload.go)
 
 	classes  map[string]*classRT
 	backends []*backendRT
@@ -125,6 +126,9 @@ type classRT struct {
 	faults    *keyedStream
 	faulty    bool // the class can hang or crash: its requests draw a fault
 	backend   *backendRT
+	// Each request's allocation and response size (allocation.go,
+	// transfer.go).
+	allocate, responseSize perRequest[scenario.Size]
 }
 
 func newWorld(sc *scenario.Scenario, opt Options, warmup engine.Time) (*world, error) {
@@ -189,6 +193,8 @@ func newWorld(sc *scenario.Scenario, opt Options, warmup engine.Time) (*world, e
 			faults:    newKeyedStream(sc.Seed, opt.Replication, "faults/"+name),
 			faulty:    c.Hang+c.Crash > 0}
 		rt.service = c.Service.Sampler(rt.serviceKS.rand)
+		rt.allocate = newPerRequest(c.Allocate, sc.Seed, opt.Replication, "allocate/"+name)
+		rt.responseSize = newPerRequest(c.ResponseSize, sc.Seed, opt.Replication, "response_size/"+name)
 		for _, b := range w.backends {
 			if b.name == c.Backend {
 				rt.backend = b
@@ -198,7 +204,7 @@ func newWorld(sc *scenario.Scenario, opt Options, warmup engine.Time) (*world, e
 	}
 	clientBase := 0
 	for _, name := range tomlin.SortedKeys(sc.Clients) {
-		cl := newClient(w, name, sc.Clients[name], clientBase)
+		cl := newClient(w, name, sc.Clients[name], clientBase, opt.Replication)
 		if cl.c.Kind == "trace" {
 			if cl.trace, err = newTrace(cl); err != nil {
 				return nil, err

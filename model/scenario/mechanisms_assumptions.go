@@ -28,10 +28,15 @@ func mechanismAssumptions(sc *Scenario) []Assumption {
 		out = append(out, Assumption{"pool.thread_pool.retire", text(p.ThreadPool.Retire),
 			"one idle thread above min retires per period (the CLR retires threads idle 20 s); the CLR's hill climbing is left out"})
 	}
+	if sp := p.Spawn; (sp.Mode == "spare" || sp.Mode == "backlog") && sc.UWSGI != nil {
+		out = append(out, Assumption{"uwsgi.cheaper", text(sc.UWSGI.Cheaper),
+			"the master's cheaper checks fall at 1 s, 2 s, ... from the start of the run (uWSGI's at its clock's second boundaries), follow uWSGI 2.0 (spare forks after more than cheaper_overload overloaded checks; its unreleased master branch at cheaper_overload) and never cheap a worker still starting"})
+	}
 	if p.Recycle.Drain == "refuse" {
 		out = append(out, Assumption{"pool.recycle.drain", text(p.Recycle.Drain),
 			"a worker shutting down is offered requests for its whole drain and answers each with 503"})
 	}
+	out = append(out, drawnAssumptions(sc, text)...)
 	if p.MinBytesPerSecond > 0 && sendsResponses(sc) {
 		out = append(out, Assumption{"pool.min_bytes_per_second", text(p.MinBytesPerSecond),
 			"a response is one send, which http.sys allows size / MinBytesPerSecond to complete"})
@@ -44,10 +49,41 @@ func mechanismAssumptions(sc *Scenario) []Assumption {
 func sendsResponses(sc *Scenario) bool {
 	sized, slow := false, false
 	for _, c := range sc.Classes {
-		sized = sized || c != nil && c.ResponseSize > 0
+		sized = sized || c != nil && !c.ResponseSize.IsZero()
 	}
 	for _, c := range sc.Clients {
-		slow = slow || c != nil && c.Bandwidth.BytesPerSecond() > 0
+		slow = slow || c != nil && !c.Bandwidth.IsZero()
 	}
 	return sized && slow
+}
+
+// drawnAssumptions lists the allocations, response sizes and bandwidths
+// given as distributions (docs/model.md, "Distributions of sizes and
+// rates"): that each request draws its own, independently of its other
+// draws, is poolsim's assumption.
+func drawnAssumptions(sc *Scenario, text func(any) string) []Assumption {
+	var out []Assumption
+	for _, name := range sc.ClassNames() {
+		c := sc.Classes[name]
+		if c == nil {
+			continue
+		}
+		if _, constant := c.Allocate.Constant(); !constant {
+			out = append(out, Assumption{"classes." + name + ".allocate", text(c.Allocate),
+				"drawn for each request, independently of its service time"})
+		}
+		if _, constant := c.ResponseSize.Constant(); !constant {
+			out = append(out, Assumption{"classes." + name + ".response_size", text(c.ResponseSize),
+				"drawn for each request, independently of its service time and of its client's bandwidth"})
+		}
+	}
+	for _, name := range sc.ClientNames() {
+		if c := sc.Clients[name]; c != nil {
+			if _, constant := c.Bandwidth.Constant(); !constant {
+				out = append(out, Assumption{"clients." + name + ".bandwidth", text(c.Bandwidth),
+					"drawn for each request, as if each were a new client's connection: independently of the client's other requests and of the response's size"})
+			}
+		}
+	}
+	return out
 }
