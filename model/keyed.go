@@ -115,10 +115,15 @@ func newPerRequest[Q scenario.Quantity](d scenario.Distribution[Q], seed, rep ui
 }
 
 // of returns r's value.
+// A constant inlines to a test and a load.
 func (p *perRequest[Q]) of(r *request) Q {
 	if p.stream == nil {
 		return p.value
 	}
+	return p.draw(r)
+}
+
+func (p *perRequest[Q]) draw(r *request) Q {
 	p.stream.at(r.key)
 	return p.sampler.Next()
 }
