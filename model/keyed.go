@@ -128,5 +128,9 @@ func (p *perRequest[Q]) draw(r *request) Q {
 	return p.sampler.Next()
 }
 
+// none reports whether every request's value is zero (the constant 0):
+// the mechanism is off, and its hot-path callers skip it with this test.
+func (p *perRequest[Q]) none() bool { return p.stream == nil && p.value == 0 }
+
 // drawn reports whether the values are drawn (not a constant).
 func (p *perRequest[Q]) drawn() bool { return p.stream != nil }

@@ -125,7 +125,7 @@ func (r *request) HandleEvent(kind int) {
 			wk.crash(causeCrash)
 			return
 		}
-		if r.beginSend() {
+		if !r.class.responseSize.none() && r.beginSend() {
 			return
 		}
 		wk.complete(r, outOK)

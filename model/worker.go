@@ -158,7 +158,7 @@ func (wk *worker) execute(r *request) {
 		wk.crash(causeMemory)
 		return
 	}
-	if !wk.allocate(r) {
+	if !r.class.allocate.none() && !wk.allocate(r) {
 		return // the worker crashed
 	}
 	if r.class.c.Lock && w.lockOwner != wk {
@@ -218,12 +218,13 @@ func (wk *worker) proceed(r *request) {
 
 // remove takes r off wk's threads.
 func (wk *worker) remove(r *request) {
+	// The last request takes r's place; written without a branch (when r
+	// is the last, it takes its own place), since which request finishes
+	// first is a coin toss to the branch predictor.
 	last := len(wk.exec) - 1
-	if r.execIdx != last {
-		moved := wk.exec[last]
-		wk.exec[r.execIdx] = moved
-		moved.execIdx = r.execIdx
-	}
+	moved := wk.exec[last]
+	wk.exec[r.execIdx] = moved
+	moved.execIdx = r.execIdx
 	wk.exec[last] = nil
 	wk.exec = wk.exec[:last]
 	wk.w.sim.Cancel(r.tExec)
