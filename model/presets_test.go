@@ -258,3 +258,54 @@ func TestPresetAssumptions(t *testing.T) {
 		t.Error("gunicorn: pool.startup_time (the application's boot) not listed")
 	}
 }
+
+// TestPresetGunicornGthreadTimeout checks the rule "with threads > 1
+// gunicorn runs the gthread worker, whose main loop keeps notifying the
+// arbiter, so timeout does not end a long request". One 40 s request at
+// 1 s under timeout = 30 s: a sync worker is killed at the arbiter's check
+// at 31 s (1 s + 30 s, a whole second); with threads = 2 it ends ok at 41 s
+// plus the preset's request_overhead, and the file's timeout is warned
+// about.
+func TestPresetGunicornGthreadTimeout(t *testing.T) {
+	text := "server = \"gunicorn\"\nhorizon = \"1m\"\n[gunicorn]\ntimeout = \"30s\"\n" +
+		"[classes.report]\nservice = \"40s\"\n[clients.users]\nkind = \"poisson\"\nrate = 1.0\n"
+	for _, c := range []struct {
+		threads string
+		outcome string
+		at      float64
+	}{{"1", "abandoned", 31}, {"2", "ok", 41.0013}} {
+		sc, warns, err := scenario.DecodeWarn("test.toml", []byte(text), scenario.Override{Key: "gunicorn.threads", Value: c.threads, Source: "--set"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gthread := c.threads != "1"
+		if warned := strings.Contains(strings.Join(warns, "\n"), `test.toml:4: gunicorn.timeout = "30s": does not end long requests`); warned != gthread {
+			t.Errorf("threads = %s: warnings %q", c.threads, warns)
+		}
+		sc.Clients["users"].Rate = 0 // only the request sent at 1 s
+		_, trace := runAt(t, sc, engine.Second)
+		if at := timesOf(trace, "outcome req=1 "+c.outcome); len(at) != 1 || !near(at[0], c.at) {
+			t.Errorf("threads = %s: %s at %v, want at %v", c.threads, c.outcome, at, c.at)
+		}
+	}
+}
+
+// TestPresetsBehindNginxNoMinBytesPerSecond checks the rule "php-fpm,
+// gunicorn and uWSGI sit behind nginx, whose send_timeout bounds the time
+// between two writes, not the rate: no MinBytesPerSecond": a 2400 B
+// response at 100 B/s after 1 s of service is cut by http.sys at 10 s
+// (2400 / 240) of sending under IIS, and sent whole in 24 s behind nginx.
+func TestPresetsBehindNginxNoMinBytesPerSecond(t *testing.T) {
+	for _, c := range []struct {
+		server, outcome string
+		at              float64
+	}{{"iis", "abandoned", 12}, {"php-fpm", "ok", 26.0008}, {"gunicorn", "ok", 26.0013}, {"uwsgi", "ok", 26.0013}} {
+		sc := decodeText(t, "server = \""+c.server+"\"\nhorizon = \"1m\"\n[pool]\nstartup_time = \"0s\"\n"+
+			"[classes.dl]\nservice = \"1s\"\nresponse_size = \"2400B\"\n[clients.users]\nkind = \"poisson\"\nrate = 1.0\nbandwidth = \"800bit/s\"\n")
+		sc.Clients["users"].Rate = 0 // only the request sent at 1 s
+		_, trace := runAt(t, sc, engine.Second)
+		if at := timesOf(trace, "outcome req=1 "+c.outcome); len(at) != 1 || !near(at[0], c.at) {
+			t.Errorf("%s: %s at %v, want at %v", c.server, c.outcome, at, c.at)
+		}
+	}
+}

@@ -166,6 +166,9 @@ func (d *scenarioDecoder) applyServer(sc *Scenario) {
 		sc.UWSGI = fillVocabulary(d, "uwsgi", sc.UWSGI, NewUWSGI())
 		d.presetUWSGI(sc)
 	}
+	if sc.Server != "iis" {
+		d.presetBehindNginx(sc) // presets_nginx.go
+	}
 }
 
 // fillVocabulary returns the server's table with every key the file left
@@ -386,7 +389,18 @@ func (d *scenarioDecoder) presetGunicorn(sc *Scenario) {
 	d.span(k("graceful_timeout"), g.GracefulTimeout, false)
 	d.intRange(k("max_requests"), g.MaxRequests, 0, math.MaxInt64)
 	d.intRange(k("max_requests_jitter"), g.MaxRequestsJitter, 0, math.MaxInt64)
-	s.pythonPreset(p, socketIsUnix(g.Bind), g.Timeout)
+	// threads > 1 runs the gthread worker, whose main loop notifies the
+	// arbiter while its threads run requests: the timeout "is not tied to
+	// the length of time required to handle a single request" (gunicorn's
+	// settings, timeout and threads).
+	limit := g.Timeout
+	if g.Threads > 1 {
+		limit = 0
+		if d.given(k("timeout")) && g.Timeout > 0 {
+			d.warnf(k("timeout"), durText(g.Timeout), "does not end long requests with threads = %d: the gthread worker's main loop keeps notifying the arbiter (gunicorn's settings, timeout)", g.Threads)
+		}
+	}
+	s.pythonPreset(p, socketIsUnix(g.Bind), limit)
 	// The arbiter forks every worker at start and one for each that exits
 	// (manage_workers).
 	s.set([]string{"start_mode"}, "", func() { p.StartMode = "all_at_once" })
@@ -395,7 +409,7 @@ func (d *scenarioDecoder) presetGunicorn(sc *Scenario) {
 	// Linux queues backlog+1 (sk_acceptq_is_full compares with >), capped
 	// by net.core.somaxconn = 4096.
 	s.set([]string{"queue_length"}, "backlog", func() { p.QueueLength = min(g.Backlog, 4096) + 1 })
-	s.set([]string{"execution_timeout"}, "timeout", func() { p.ExecutionTimeout = g.Timeout })
+	s.set([]string{"execution_timeout"}, "timeout", func() { p.ExecutionTimeout = limit })
 	s.set([]string{"shutdown_time_limit"}, "graceful_timeout", func() { p.ShutdownTimeLimit = g.GracefulTimeout })
 	s.set([]string{"recycle", "requests"}, "max_requests", func() { p.Recycle.Requests = g.MaxRequests })
 	s.set([]string{"recycle", "requests_jitter"}, "max_requests_jitter", func() { p.Recycle.RequestsJitter = g.MaxRequestsJitter })
