@@ -3,6 +3,7 @@ package scenario
 import (
 	"math"
 
+	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/internal/tomlin"
 )
 
@@ -15,6 +16,10 @@ var (
 	enumCounts        = []string{"supervisor", "all", "crashes"}
 	enumAction        = []string{"config_change", "recycle", "stop", "start"}
 )
+
+// kernelConnectLimit is when Linux gives up a connection whose SYNs are all
+// dropped (tcp_syn_retries = 6: 1 + 2 + … + 64 s).
+const kernelConnectLimit = Duration(127 * engine.Second)
 
 // validateMechanisms checks the keys of the execution limit, memory,
 // responses, draining, thread pool, queue-full behaviour and operator
@@ -35,7 +40,14 @@ func (d *scenarioDecoder) validateMechanisms(sc *Scenario) {
 	d.oneOf(k("on_queue_full"), p.OnQueueFull, enumOnQueueFull)
 	d.oneOf(k("reload"), p.Reload, enumReload)
 	d.span(k("reload_delay"), p.ReloadDelay, false)
-	d.span(k("connect_timeout"), p.ConnectTimeout, false)
+	if d.span(k("connect_timeout"), p.ConnectTimeout, false) && d.given(k("connect_timeout")) && d.raw != nil {
+		switch {
+		case p.OnQueueFull != "syn_retry" && p.ConnectTimeout > 0:
+			d.warnf(k("connect_timeout"), durText(p.ConnectTimeout), "has no effect without on_queue_full = \"syn_retry\": a full queue refuses at once")
+		case p.ConnectTimeout > kernelConnectLimit:
+			d.warnf(k("connect_timeout"), durText(p.ConnectTimeout), "is past Linux's own limit: the kernel gives up a connection after 127s (tcp_syn_retries = 6)")
+		}
+	}
 
 	tp := p.ThreadPool
 	switch {
