@@ -153,8 +153,11 @@ func (wk *worker) execute(r *request) {
 	}
 	w.armExecTimeout(r)
 	mem := w.pool.Memory
-	if mem.Limit > 0 && wk.memory+int64(mem.PerRequest) > int64(mem.Limit) {
-		// The allocation fails: the process runs out of address space.
+	if mem.Limit > 0 && wk.memory+int64(mem.PerRequest) > int64(mem.Limit) ||
+		mem.PerRequest > 0 && !wk.fits(int64(mem.PerRequest)) {
+		// The allocation fails: the process runs out of address space (the
+		// limit, or no free block of the worker's address space takes the
+		// leak's next allocation: allocation.go).
 		wk.crash(causeMemory)
 		return
 	}
