@@ -206,6 +206,9 @@ func (p preset) set(poolKey []string, from string, apply func()) {
 	}
 	if !p.d.given(path) {
 		apply()
+		if from != "" && p.d.given([]string{p.table, from}) {
+			p.d.setBy[keyString(path)] = []string{p.table, from}
+		}
 		return
 	}
 	if from == "" || !p.d.given([]string{p.table, from}) {
@@ -233,6 +236,7 @@ func PHPHeartbeat(limit engine.Time) engine.Time {
 func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	f, p := sc.PHPFPM, &sc.Pool
 	d.checkPHPFPM(f)
+	d.warnPHPFPM(f) // phpfpmwarn.go
 	d.applyPHPFPM(f, p)
 }
 
