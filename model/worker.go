@@ -30,6 +30,7 @@ type worker struct {
 	idleArmed bool
 
 	tReady, tStartLimit, tAge, tIdle, tShutdown, tPing, tPingKill engine.Timer
+	tExit                                                         engine.Timer // the end of its process exit (exit.go)
 	tInject, tRetire                                              engine.Timer // thread injection and retirement (threadpool.go)
 	held                                                          int64        // bytes held by running requests' allocations (allocation.go)
 	life                                                          int          // index in the recorder's lifecycles
@@ -45,6 +46,7 @@ const (
 	evPingKill
 	evInject
 	evRetire
+	evExited
 )
 
 // Busy and Free let dispatch policies see the worker.
@@ -98,6 +100,8 @@ func (wk *worker) HandleEvent(kind int) {
 		wk.inject()
 	case evRetire:
 		wk.retire()
+	case evExited:
+		wk.on(leExited, whyNone)
 	}
 }
 
@@ -337,7 +341,7 @@ func (wk *worker) fail(why exitReason, c cause, kind policies.FailureKind) {
 // worker is replaced if its end calls for it. prev is the state it left.
 func (wk *worker) end(prev lifeState, e lifeEvent) {
 	w := wk.w
-	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill, wk.tInject, wk.tRetire} {
+	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill, wk.tInject, wk.tRetire, wk.tExit} {
 		w.sim.Cancel(t)
 	}
 	c := causeNone
@@ -372,7 +376,7 @@ func (wk *worker) end(prev lifeState, e lifeEvent) {
 		old.on(leReplacementFailed, whyNone)
 	}
 	// A non-overlapped recycle starts the replacement once the old one is
-	// gone.
+	// gone: after its exit_time (exit.go).
 	if prev != lsDrainOverlapped && wk.why.replaced() && !w.stopped && !w.reloading {
 		w.startWorker(nil)
 	}

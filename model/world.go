@@ -57,6 +57,7 @@ type world struct {
 	retry         policies.Retry
 	retryRand     *keyedStream
 	startupSample *scenario.Sampler
+	exitSample    *scenario.Sampler // pool.exit_time (exit.go)
 
 	// Mechanisms switched on by the scenario, decided once.
 	refuseDrain  bool // pool.recycle.drain = "refuse"
@@ -173,6 +174,7 @@ func newWorld(sc *scenario.Scenario, opt Options, warmup engine.Time) (*world, e
 		w.schedule = append(w.schedule, engine.Time(t))
 	}
 	w.startupSample = p.StartupTime.Sampler(sim.Stream("startup"))
+	w.exitSample = p.ExitTime.Sampler(sim.Stream("exit"))
 	w.refuseDrain = p.Recycle.Drain == "refuse"
 	w.threadPool = p.ThreadPool.Max > 0
 	w.synDrop = p.OnQueueFull == "syn_retry"

@@ -115,6 +115,22 @@ const (
 	// without --preload, uWSGI with lazy-apps) takes its import time more:
 	// set pool.startup_time.
 	pythonBoot = 4 * engine.Millisecond
+	// pythonExit is a gunicorn sync worker's exit after its max_requests-th
+	// request, before the arbiter forks its replacement: the interpreter's
+	// finalisation after sys.exit(0) (docs/model.md#exit-time). Measured
+	// with validation/facts.sh (one worker, request B 5 ms behind A, 40
+	// pairs; 2026-11-28 11:03 UTC): B waits 52.3 ± 8.1 ms longer behind a
+	// recycling A, 6.0 ± 2.5 ms behind a SIGKILLed one; the difference,
+	// 46 ms, is the exit (09:38 UTC: 52.8 ± 2.0 and 6.8 ± 1.9, 46 ms).
+	// uWSGI's worker runs Py_Finalize at its exit too, and is assumed alike.
+	pythonExit = 46 * engine.Millisecond
+	// phpExit is a php-fpm child's exit after pm.max_requests (its
+	// php_module_shutdown) until the master reaps it: measured inside
+	// validation/run.sh fpm-recycle (2 runs, 309 recycles at 11 a second;
+	// 2026-11-28 10:59 UTC) from the client's receipt of a child's last
+	// response to the master's "child N exited with code 0": median 5.2 and
+	// 4.5 ms (docs/model.md#exit-time).
+	phpExit = 5 * engine.Millisecond
 	// phpOverhead and pythonOverhead are the time a request holds its
 	// worker beyond the application's own (the FastCGI or WSGI round trip
 	// through nginx and the worker's request handling), measured as the
@@ -293,6 +309,7 @@ func (d *scenarioDecoder) applyPHPFPM(f *PHPFPM, p *Pool) {
 	// and answers 504 (measured).
 	s.set([]string{"queue_timeout"}, "", func() { p.QueueTimeout = Duration(60 * engine.Second) })
 	s.set([]string{"startup_time"}, "", func() { p.StartupTime = Const(phpRespawn) })
+	s.set([]string{"exit_time"}, "", func() { p.ExitTime = Const(phpExit) })
 	s.set([]string{"request_overhead"}, "", func() { p.RequestOverhead = Duration(phpOverhead) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
 	s.set([]string{"shutdown_time_limit"}, "process_control_timeout", func() {
@@ -347,6 +364,7 @@ func (s preset) pythonPreset(p *Pool, unix bool, timeout Duration) {
 	// that exits (gunicorn's manage_workers; uWSGI's master).
 	s.set([]string{"start_mode"}, "", func() { p.StartMode = "all_at_once" })
 	s.set([]string{"startup_time"}, "", func() { p.StartupTime = Const(pythonBoot) })
+	s.set([]string{"exit_time"}, "", func() { p.ExitTime = Const(pythonExit) })
 	s.set([]string{"request_overhead"}, "", func() { p.RequestOverhead = Duration(pythonOverhead) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
 	s.set([]string{"idle_timeout"}, "", func() { p.IdleTimeout = 0 })

@@ -51,12 +51,17 @@ type Warmup struct {
 
 // Pool is an application pool (IIS applicationPools/add and http.sys).
 type Pool struct {
-	Name              string   `toml:"name"`
-	QueueLength       int      `toml:"queue_length"`
-	MaxProcesses      int      `toml:"max_processes"`
-	Threads           int      `toml:"threads"`
-	StartupTime       Dist     `toml:"startup_time"`
-	StartupTimeLimit  Duration `toml:"startup_time_limit"`
+	Name             string   `toml:"name"`
+	QueueLength      int      `toml:"queue_length"`
+	MaxProcesses     int      `toml:"max_processes"`
+	Threads          int      `toml:"threads"`
+	StartupTime      Dist     `toml:"startup_time"`
+	StartupTimeLimit Duration `toml:"startup_time_limit"`
+	// ExitTime is how long a worker that recycled itself without overlap
+	// takes to exit after its last request, serving nothing, before its
+	// replacement starts (model/exit.go): "0s" for IIS; measured for the
+	// php-fpm and Python presets (presets.go).
+	ExitTime          Dist     `toml:"exit_time"`
 	ShutdownTimeLimit Duration `toml:"shutdown_time_limit"`
 	IdleTimeout       Duration `toml:"idle_timeout"`
 	QueueTimeout      Duration `toml:"queue_timeout"`
