@@ -40,6 +40,9 @@ func (w *world) reloaded() {
 		return
 	}
 	w.reloading = false
+	if w.cheaper != nil {
+		w.cheaper.reset() // uWSGI re-execs: cheaper-initial workers again
+	}
 	now := w.sim.Now()
 	if w.trace != nil {
 		w.tracef("reload: every worker gone")
