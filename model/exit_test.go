@@ -160,7 +160,8 @@ func TestExitTimeDrawsAndConserves(t *testing.T) {
 
 // TestPresetExitTime checks each server's exit_time (docs/model.md#exit-time):
 // none for IIS, the measured exits for php-fpm (5 ms) and gunicorn (46 ms,
-// the interpreter's finalisation), gunicorn's assumed for uWSGI; a file's
+// the interpreter's finalisation), gunicorn's assumed for uWSGI, and
+// gunicorn's arbiter's pause after a fork (start_pause); a file's
 // pool.exit_time wins; the value is listed as an assumption only where a
 // worker recycles itself without overlap.
 func TestPresetExitTime(t *testing.T) {
@@ -173,6 +174,14 @@ func TestPresetExitTime(t *testing.T) {
 		sc := decodeText(t, "server = \""+c.server+"\""+base)
 		if !reflect.DeepEqual(sc.Pool.ExitTime, scenario.Const(c.want)) {
 			t.Errorf("%s: exit_time %v, want %v", c.server, sc.Pool.ExitTime, c.want)
+		}
+		// Only gunicorn's arbiter pauses after a fork (docs/model.md#start-pause).
+		pause := scenario.Const(0)
+		if c.server == "gunicorn" {
+			pause = scenario.Dist{Kind: "uniform", Max: 100 * ms}
+		}
+		if !reflect.DeepEqual(sc.Pool.StartPause, pause) {
+			t.Errorf("%s: start_pause %v, want %v", c.server, sc.Pool.StartPause, pause)
 		}
 		listed := func(sc *scenario.Scenario) bool {
 			for _, a := range scenario.Assumptions(sc) {
@@ -196,5 +205,47 @@ func TestPresetExitTime(t *testing.T) {
 		if !reflect.DeepEqual(own.Pool.ExitTime, scenario.Const(200*ms)) {
 			t.Errorf("%s: the file's exit_time 200ms became %v", c.server, own.Pool.ExitTime)
 		}
+	}
+}
+
+// TestStartPauseSerialisesForks checks the master's pause after each start
+// (docs/model.md#start-pause) on a case worked out by hand: two workers
+// kept by the master, starting in 20 ms, every 10 ms request crashing its
+// worker, a constant 100 ms pause. At 0 the first worker forks; the second
+// waits out the pause and forks at 0.1 s (ready 0.12 s). Requests 1 (1.0 s)
+// and 2 (1.01 s) crash both workers at 1.01 and 1.02 s: the first
+// replacement forks at once (the master idle since 0.2 s), ready at
+// 1.03 s, where request 3 (sent at 1.015 s) starts; the second waits for
+// the pause after the first, forks at 1.11 s, ready at 1.13 s, where
+// request 4 (1.025 s) starts. Their crashes at 1.04 and 1.14 s get
+// replacements forked at 1.21 and 1.31 s, each after the pause before.
+func TestStartPauseSerialisesForks(t *testing.T) {
+	ms := engine.Millisecond
+	sc := handScenario(1, 10*ms, 10*engine.Second)
+	sc.Pool.MaxProcesses = 2
+	sc.Pool.StartMode = "all_at_once"
+	sc.Pool.StartupTime = scenario.Const(20 * ms)
+	sc.Pool.StartPause = scenario.Const(100 * ms)
+	sc.Classes["page"].Crash = 1
+	res, trace := runAt(t, sc, engine.Second, 1010*ms, 1015*ms, 1025*ms)
+	var ready []engine.Time
+	for _, lc := range res.Workers {
+		ready = append(ready, lc.Spans[0].End)
+	}
+	want := []engine.Time{20 * ms, 120 * ms, 1030 * ms, 1130 * ms, 1230 * ms, 1330 * ms}
+	if !reflect.DeepEqual(ready[:min(len(ready), len(want))], want) {
+		t.Errorf("workers ready at %v, want %v", ready, want)
+	}
+	if got := startOf(t, trace, 3); !near(got, 1.03) {
+		t.Errorf("request 3 started at %v, want 1.03", got)
+	}
+	if got := startOf(t, trace, 4); !near(got, 1.13) {
+		t.Errorf("request 4 started at %v, want 1.13", got)
+	}
+	// Without the pause both replacements fork at the crashes.
+	sc.Pool.StartPause = scenario.Const(0)
+	res, _ = runAt(t, sc, engine.Second, 1010*ms)
+	if got := []engine.Time{res.Workers[2].Spans[0].End, res.Workers[3].Spans[0].End}; got[0] != 1030*ms || got[1] != 1040*ms {
+		t.Errorf("without a pause the replacements were ready at %v, want [1.03s 1.04s]", got)
 	}
 }

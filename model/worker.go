@@ -67,14 +67,29 @@ func (w *world) startWorker(replaces *worker) *worker {
 	if w.trace != nil {
 		w.tracef("worker %d starting", wk.id)
 	}
+	wait := w.forkWait()
 	d := w.startupSample.Next()
 	limit := w.pool.StartupTimeLimit.T()
 	if limit > 0 && d > limit {
-		wk.tStartLimit = w.sim.After(limit, wk, evStartLimit)
+		wk.tStartLimit = w.sim.After(wait+limit, wk, evStartLimit)
 	} else {
-		wk.tReady = w.sim.After(d, wk, evReady)
+		wk.tReady = w.sim.After(wait+d, wk, evReady)
 	}
 	return wk
+}
+
+// forkWait is how long a start waits for the master, which pauses for a
+// draw of start_pause after each start (gunicorn's arbiter sleeps
+// 0.1 × random() s after each fork, arbiter.py spawn_workers): the start
+// waits out the pause of the one before, and its own pause follows it
+// (docs/model.md#start-pause). 0 when start_pause is 0.
+func (w *world) forkWait() engine.Time {
+	now := w.sim.Now()
+	wait := max(0, w.forkFreeAt-now)
+	if p := w.startPauseSample.Next(); p > 0 {
+		w.forkFreeAt = now + wait + p
+	}
+	return wait
 }
 
 func (wk *worker) HandleEvent(kind int) {

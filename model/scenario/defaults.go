@@ -66,6 +66,7 @@ func NewScenario() *Scenario {
 			StartupTime:       Const(2 * engine.Second),
 			StartupTimeLimit:  Duration(90 * engine.Second),
 			ExitTime:          Const(0),
+			StartPause:        Const(0),
 			ShutdownTimeLimit: Duration(90 * engine.Second),
 			IdleTimeout:       Duration(20 * engine.Minute),
 			QueueTimeout:      Duration(2 * engine.Minute),

@@ -132,6 +132,10 @@ const (
 	// 46 ms, is the exit (09:38 UTC: 52.8 ± 2.0 and 6.8 ± 1.9, 46 ms).
 	// uWSGI's worker runs Py_Finalize at its exit too, and is assumed alike.
 	pythonExit = 46 * engine.Millisecond
+	// arbiterPause is gunicorn's arbiter's sleep after each fork,
+	// time.sleep(0.1 * random.random()) in spawn_workers (arbiter.py, 20.1
+	// and since), during which it forks no other worker.
+	arbiterPause = 100 * engine.Millisecond
 	// phpExit is a php-fpm child's exit after pm.max_requests (its
 	// php_module_shutdown) until the master reaps it: measured inside
 	// validation/run.sh fpm-recycle (2 runs, 309 recycles at 11 a second;
@@ -417,6 +421,7 @@ func (d *scenarioDecoder) presetGunicorn(sc *Scenario) {
 	s.set([]string{"shutdown_time_limit"}, "graceful_timeout", func() { p.ShutdownTimeLimit = g.GracefulTimeout })
 	s.set([]string{"recycle", "requests"}, "max_requests", func() { p.Recycle.Requests = g.MaxRequests })
 	s.set([]string{"recycle", "requests_jitter"}, "max_requests_jitter", func() { p.Recycle.RequestsJitter = g.MaxRequestsJitter })
+	s.set([]string{"start_pause"}, "", func() { p.StartPause = Dist{Kind: "uniform", Max: arbiterPause} })
 }
 
 func (d *scenarioDecoder) presetUWSGI(sc *Scenario) {

@@ -61,7 +61,11 @@ type Pool struct {
 	// takes to exit after its last request, serving nothing, before its
 	// replacement starts (model/exit.go): "0s" for IIS; measured for the
 	// php-fpm and Python presets (presets.go).
-	ExitTime          Dist     `toml:"exit_time"`
+	ExitTime Dist `toml:"exit_time"`
+	// StartPause is how long the pool's master pauses after it starts a
+	// worker before it can start another (model/worker.go forkWait): "0s";
+	// gunicorn's arbiter sleeps a uniform 0–100 ms after each fork.
+	StartPause        Dist     `toml:"start_pause"`
 	ShutdownTimeLimit Duration `toml:"shutdown_time_limit"`
 	IdleTimeout       Duration `toml:"idle_timeout"`
 	QueueTimeout      Duration `toml:"queue_timeout"`
