@@ -126,22 +126,27 @@ const (
 	// pythonExit is a gunicorn sync worker's exit after its max_requests-th
 	// request, before the arbiter forks its replacement: the interpreter's
 	// finalisation after sys.exit(0) (docs/model.md#exit-time). Measured
-	// with validation/facts.sh (one worker, request B 5 ms behind A, 40
-	// pairs; 2026-11-28 11:03 UTC): B waits 52.3 ± 8.1 ms longer behind a
-	// recycling A, 6.0 ± 2.5 ms behind a SIGKILLed one; the difference,
-	// 46 ms, is the exit (09:38 UTC: 52.8 ± 2.0 and 6.8 ± 1.9, 46 ms).
-	// uWSGI's worker runs Py_Finalize at its exit too, and is assumed alike.
-	pythonExit = 46 * engine.Millisecond
+	// inside validation/run.sh gun-recycle (4 workers, 11 recycles a
+	// second, 70 % load; 5 runs, 2026-11-28 10:59 and 11:11 UTC): from a
+	// worker's "Worker exiting" line to its replacement's "Booting worker"
+	// when the arbiter was not in its pause after a fork, median 59–65 ms
+	// (n = 107), less the 2.6–3.2 ms the same log lines take after a
+	// SIGKILL (gun-crash): 58 ms. On a quiet machine it is shorter:
+	// validation/facts.sh (one worker, 40 pairs, 11:03 UTC) found a
+	// recycle's downtime 52.3 ± 8.1 ms and a SIGKILL's 6.0 ± 2.5 ms, 46 ms
+	// apart. uWSGI's worker runs Py_Finalize at its exit too, and is
+	// assumed alike.
+	pythonExit = 58 * engine.Millisecond
 	// arbiterPause is gunicorn's arbiter's sleep after each fork,
 	// time.sleep(0.1 * random.random()) in spawn_workers (arbiter.py, 20.1
 	// and since), during which it forks no other worker.
 	arbiterPause = 100 * engine.Millisecond
 	// phpExit is a php-fpm child's exit after pm.max_requests (its
 	// php_module_shutdown) until the master reaps it: measured inside
-	// validation/run.sh fpm-recycle (2 runs, 309 recycles at 11 a second;
-	// 2026-11-28 10:59 UTC) from the client's receipt of a child's last
-	// response to the master's "child N exited with code 0": median 5.2 and
-	// 4.5 ms (docs/model.md#exit-time).
+	// validation/run.sh fpm-recycle (5 runs, 772 recycles at 11 a second;
+	// 2026-11-28 10:59 and 11:11 UTC) from the client's receipt of a
+	// child's last response to the master's "child N exited with code 0":
+	// median 4.4–5.2 ms per run (docs/model.md#exit-time).
 	phpExit = 5 * engine.Millisecond
 	// phpOverhead and pythonOverhead are the time a request holds its
 	// worker beyond the application's own (the FastCGI or WSGI round trip
