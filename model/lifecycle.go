@@ -43,7 +43,8 @@ func (s lifeState) serving() bool { return s == lsServing || s == lsServingRecyc
 // countsTowardMax says whether a worker in s counts towards max_processes:
 // an overlapped replacement does not until it replaces its worker, nor does
 // a worker it replaced, nor one drained by a stop of the pool (so the
-// restarted pool starts a new worker when work arrives).
+// restarted pool starts a new worker when work arrives). A recycled worker
+// counts until its process has exited, so its replacement starts after.
 func (s lifeState) countsTowardMax() bool {
 	switch s {
 	case lsStarting, lsServing, lsServingRecycled, lsDrainRecycle, lsDrainReload, lsDrainIdle, lsExiting:
