@@ -120,6 +120,11 @@ func TestPresetDefaults(t *testing.T) {
 			t.Errorf("php-fpm listen = %q: on_queue_full %q connect_timeout %v, want %q %v", c.listen, sc.Pool.OnQueueFull, sc.Pool.ConnectTimeout, c.full, c.connect)
 		}
 	}
+	// listen.backlog = -1 is listen(2)'s maximum, net.core.somaxconn
+	// (4096): 4097 connections queue.
+	if sc := decodeText(t, "server = \"php-fpm\""+base+"[php_fpm]\nlisten_backlog = -1\n"); sc.Pool.QueueLength != 4097 {
+		t.Errorf("php-fpm listen_backlog = -1: queue_length %d, want 4097", sc.Pool.QueueLength)
+	}
 	if sc := decodeText(t, "server = \"gunicorn\""+base+"[gunicorn]\nbind = \"unix:/run/app.sock\"\n"); sc.Pool.OnQueueFull != "reject" {
 		t.Errorf("gunicorn on a unix socket: on_queue_full %q, want reject (nginx 502)", sc.Pool.OnQueueFull)
 	}

@@ -283,7 +283,7 @@ func (d *scenarioDecoder) checkPHPFPM(f *PHPFPM) {
 			d.errorf([]string{"php_fpm", "start_servers"}, intText(int64(f.StartServers)), "must be between min_spare_servers and max_spare_servers (%d and %d)", f.MinSpareServers, f.MaxSpareServers)
 		}
 	}
-	d.intRange([]string{"php_fpm", "listen_backlog"}, int64(f.ListenBacklog), 0, maxQueueLength-1)
+	d.intRange([]string{"php_fpm", "listen_backlog"}, int64(f.ListenBacklog), -1, maxQueueLength-1) // -1: the kernel's maximum
 	d.intRange([]string{"php_fpm", "max_requests"}, f.MaxRequests, 0, math.MaxInt64)
 	d.intRange([]string{"php_fpm", "emergency_restart_threshold"}, int64(f.EmergencyRestartThreshold), 0, maxCrashes)
 	d.span([]string{"php_fpm", "request_terminate_timeout"}, f.RequestTerminateTimeout, false)
@@ -313,7 +313,15 @@ func (d *scenarioDecoder) applyPHPFPM(f *PHPFPM, p *Pool) {
 	s.set([]string{"max_processes"}, "max_children", func() { p.MaxProcesses = f.MaxChildren })
 	// A unix socket with listen.backlog = K queues K+1 connections
 	// (measured), capped by net.core.somaxconn = 4096.
-	s.set([]string{"queue_length"}, "listen_backlog", func() { p.QueueLength = min(f.ListenBacklog, 4096) + 1 })
+	// -1 is listen(2)'s maximum: a negative backlog is somaxconn
+	// (fpm_sockets.h; later PHP versions' default on Linux).
+	s.set([]string{"queue_length"}, "listen_backlog", func() {
+		k := f.ListenBacklog
+		if k < 0 {
+			k = 4096
+		}
+		p.QueueLength = min(k, 4096) + 1
+	})
 	// A full unix-socket backlog refuses at once (EAGAIN: nginx 502); a full
 	// TCP backlog drops SYNs until nginx's fastcgi_connect_timeout (60 s)
 	// answers 504, as for gunicorn's bind.
