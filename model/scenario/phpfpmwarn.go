@@ -14,11 +14,13 @@ func (d *scenarioDecoder) warnPHPFPM(f *PHPFPM) {
 	if written("process_idle_timeout") && f.PM != "ondemand" {
 		d.warnf(k("process_idle_timeout"), d.written[keyString(k("process_idle_timeout"))], "has no effect with pm = %q: php-fpm reads it for pm = \"ondemand\" only", f.PM)
 	}
+	// One written without the other: a 0 written beside it is an explicit
+	// "off", said nothing of.
 	threshold, interval := f.EmergencyRestartThreshold > 0, f.EmergencyRestartInterval > 0
-	if written("emergency_restart_threshold") && threshold && !interval {
+	if written("emergency_restart_threshold") && threshold && !written("emergency_restart_interval") {
 		d.warnf(k("emergency_restart_threshold"), d.written[keyString(k("emergency_restart_threshold"))], "has no effect without emergency_restart_interval: php-fpm's emergency restart needs both")
 	}
-	if written("emergency_restart_interval") && interval && !threshold {
+	if written("emergency_restart_interval") && interval && !written("emergency_restart_threshold") {
 		d.warnf(k("emergency_restart_interval"), d.written[keyString(k("emergency_restart_interval"))], "has no effect without emergency_restart_threshold: php-fpm's emergency restart needs both")
 	}
 }
