@@ -30,7 +30,7 @@ func mechanismAssumptions(sc *Scenario) []Assumption {
 	}
 	if p.ThreadPool.Max > 0 {
 		out = append(out, Assumption{"pool.thread_pool.retire", text(p.ThreadPool.Retire),
-			"one idle thread above min retires per period (the CLR retires threads idle 20 s); the CLR's hill climbing is left out"})
+			"the first injection comes one injection period after work starts waiting (the CLR's gate thread ticks on its own clock); one idle thread above min retires per period (the CLR retires threads idle 20 s); the CLR's hill climbing is left out"})
 	}
 	if sp := p.Spawn; (sp.Mode == "spare" || sp.Mode == "backlog") && sc.UWSGI != nil {
 		out = append(out, Assumption{"uwsgi.cheaper", text(sc.UWSGI.Cheaper),
