@@ -68,11 +68,18 @@ What a scenario can model (README.md, "The scenario file", has every key):
   full queue   pool.on_queue_full = reject | syn_retry (a full TCP backlog drops
                SYNs, retried after 1, 2, 4 s ... until connect_timeout)
   operators    [events.NAME] at = "2h", action = config_change | recycle | stop | start
-  servers      server = iis | php-fpm | gunicorn | uwsgi, with the server's own
-               settings in [php_fpm], [gunicorn] or [uwsgi] (pm, max_children,
-               listen_backlog, request_terminate_timeout, workers, backlog,
-               timeout, harakiri, ...); the summary names outcomes as nginx
-               in front reports them (502, 504)
+  servers      server = iis | php-fpm | gunicorn | uwsgi: the server's defaults, and
+               the summary names outcomes as nginx in front reports them (502,
+               504); the server's own settings, each defaulting as the server does:
+               [php_fpm] pm = static | dynamic | ondemand, listen, max_children,
+               start_servers, min_spare_servers, max_spare_servers,
+               process_idle_timeout, max_requests, request_terminate_timeout,
+               listen_backlog, emergency_restart_threshold,
+               emergency_restart_interval, process_control_timeout;
+               [gunicorn] bind, workers, threads, backlog, timeout,
+               graceful_timeout, max_requests, max_requests_jitter;
+               [uwsgi] socket, processes, threads, listen, harakiri,
+               max_requests, reload_on_rss, and cheaper below
   cheaper      uWSGI's cheaper subsystem: uwsgi.cheaper (the fewest workers),
                cheaper_initial, cheaper_step, cheaper_algo = spare | backlog,
                cheaper_overload; the master checks once a second
