@@ -155,7 +155,7 @@ func (wk *worker) execute(r *request) {
 	mem := w.pool.Memory
 	if mem.Limit > 0 && wk.memory+int64(mem.PerRequest) > int64(mem.Limit) {
 		// The allocation fails: the process runs out of address space.
-		wk.crash(causeMemory)
+		wk.crash(causeMemory, r)
 		return
 	}
 	if !wk.allocate(r) {
@@ -171,7 +171,7 @@ func (wk *worker) execute(r *request) {
 				wk.complete(r, outError)
 				return
 			case "crash":
-				wk.crash(causeCrash)
+				wk.crash(causeCrash, r)
 				return
 			default: // wait
 				r.state = stLockWait
@@ -201,7 +201,7 @@ func (wk *worker) proceed(r *request) {
 		// Rule: a crash happens when the request's code ends (crash_at =
 		// "end", the default), or as it begins ("start") (docs/model.md#requests).
 		if c.c.CrashAt == "start" {
-			wk.crash(causeCrash)
+			wk.crash(causeCrash, r)
 			return
 		}
 		r.crashAtEnd = true
@@ -309,15 +309,19 @@ func (wk *worker) enterDraining() {
 	}
 }
 
-// crash is the process dying of user code, a backend timeout or memory.
-// Rule (docs/model.md#supervisors): a crash of the code dies of a fault
-// signal (SIGSEGV); running out of memory is a kill by the kernel's
-// out-of-memory killer (SIGKILL).
-func (wk *worker) crash(c cause) {
+// crash is the process dying of r's code (its class's crash, a backend
+// timeout, the lock) or of memory. Rule (docs/model.md#supervisors): a
+// crash of the code dies of r's class's crash_signal (SIGSEGV, a fault
+// signal, by default; SIGKILL with crash_signal = "kill"); running out of
+// memory is a kill by the kernel's out-of-memory killer (SIGKILL).
+func (wk *worker) crash(c cause, r *request) {
 	w := wk.w
 	kind := policies.FailFaultSignal
 	if c == causeMemory {
 		w.rec.event(evkMemoryCrash)
+	}
+	if c == causeMemory || r.class.c.CrashSignal == "kill" {
+		w.rec.event(evkSigkillCrash)
 		kind = policies.FailKilled
 	}
 	w.rec.event(evkCrash)

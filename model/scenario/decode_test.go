@@ -122,7 +122,7 @@ rate = 1.0
 func TestDefaults(t *testing.T) {
 	sc := decodeOK(t, minimal)
 	want := NewScenario()
-	want.Classes = map[string]*Class{"page": {Service: Const(40 * engine.Millisecond), CrashAt: "end"}}
+	want.Classes = map[string]*Class{"page": {Service: Const(40 * engine.Millisecond), CrashAt: "end", CrashSignal: "segv"}}
 	want.Clients = map[string]*Client{"users": {Kind: "poisson", Rate: 1, Class: "page", Mode: "interval", URI: "/users"}}
 	if !reflect.DeepEqual(sc, want) {
 		t.Errorf("got  %+v\nwant %+v", sc, want)

@@ -111,9 +111,10 @@ func NewScenario() *Scenario {
 }
 
 // NewClass returns a class with its defaults: no backend, no faults (a crash,
-// when one is set, happens when the code ends: crash_at = "end"), no
-// lock. Its service must still be set.
-func NewClass() *Class { return &Class{CrashAt: "end"} }
+// when one is set, happens when the code ends: crash_at = "end", and dies
+// of a fault signal: crash_signal = "segv"), no lock. Its service must
+// still be set.
+func NewClass() *Class { return &Class{CrashAt: "end", CrashSignal: "segv"} }
 
 // NewBackend returns a backend with its defaults: unlimited connections, a
 // 30 s call timeout whose expiry the application answers with a 500 (a

@@ -161,8 +161,14 @@ type Class struct {
 	Backend string  `toml:"backend"`
 	Crash   float64 `toml:"crash"`
 	CrashAt string  `toml:"crash_at"` // end | start: when in the request's code a crash happens
-	Hang    float64 `toml:"hang"`
-	Lock    bool    `toml:"lock"`
+	// CrashSignal is the signal a crash of the request's code kills its
+	// worker with (docs/model.md#supervisors): segv (a fault in native
+	// code: SIGSEGV) | kill (SIGKILL: the kernel's out-of-memory killer,
+	// an operator's kill -9). php-fpm's emergency restart counts only the
+	// first.
+	CrashSignal string  `toml:"crash_signal"`
+	Hang        float64 `toml:"hang"`
+	Lock        bool    `toml:"lock"`
 	// Allocate is held while the request runs (model/allocation.go).
 	Allocate Size `toml:"allocate"`
 	// ResponseSize is sent at the client's bandwidth after the service
