@@ -261,7 +261,7 @@ func measuredOverhead(runs []realRun) (time.Duration, bool) {
 	if n < 20 {
 		return 0, false
 	}
-	return time.Duration(math.Round(sum / n * 1e3)) * time.Microsecond, true
+	return time.Duration(math.Round(sum/n*1e3)) * time.Microsecond, true
 }
 
 // overheadText says with which per-request cost poolsim predicted.
