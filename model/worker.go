@@ -87,8 +87,7 @@ func (wk *worker) HandleEvent(kind int) {
 	case evIdle:
 		wk.idleCheck()
 	case evShutdownLimit:
-		wk.w.rec.event(evkShutdownKill)
-		wk.fail(whyShutdownLimit, causeShutdown, policies.FailShutdownLimit)
+		wk.shutdownKill()
 	case evPing:
 		wk.ping()
 	case evPingKill:
@@ -307,6 +306,13 @@ func (wk *worker) enterDraining() {
 	if lim := w.pool.ShutdownTimeLimit.T(); lim > 0 {
 		wk.tShutdown = w.sim.After(lim, wk, evShutdownLimit)
 	}
+}
+
+// shutdownKill kills a draining worker still busy at its shutdown limit:
+// its requests are abandoned (cause shutdown), a failure.
+func (wk *worker) shutdownKill() {
+	wk.w.rec.event(evkShutdownKill)
+	wk.fail(whyShutdownLimit, causeShutdown, policies.FailShutdownLimit)
 }
 
 // crash is the process dying of r's code (its class's crash, a backend

@@ -61,6 +61,7 @@ func NewScenario() *Scenario {
 			StartupTime:       Const(2 * engine.Second),
 			StartupTimeLimit:  Duration(90 * engine.Second),
 			ShutdownTimeLimit: Duration(90 * engine.Second),
+			ShutdownKill:      "at_limit",
 			IdleTimeout:       Duration(20 * engine.Minute),
 			QueueTimeout:      Duration(2 * engine.Minute),
 			LoadBalancer:      "http",

@@ -58,13 +58,19 @@ type Pool struct {
 	StartupTime       Dist     `toml:"startup_time"`
 	StartupTimeLimit  Duration `toml:"startup_time_limit"`
 	ShutdownTimeLimit Duration `toml:"shutdown_time_limit"`
-	IdleTimeout       Duration `toml:"idle_timeout"`
-	QueueTimeout      Duration `toml:"queue_timeout"`
-	LoadBalancer      string   `toml:"load_balancer"` // http | tcp
-	Dispatch          string   `toml:"dispatch"`      // which worker of a web garden takes the next request
-	StartMode         string   `toml:"start_mode"`    // on_demand | all_at_once | always_running
-	HTTPErrNames      string   `toml:"httperr_names"` // reqqueue (Windows Server 2008 and later) | apppool (IIS 6)
-	DropGivenUp       bool     `toml:"drop_given_up"` // a queued request whose client gave up leaves the queue
+	// ShutdownKill is when a draining worker's requests are killed
+	// (model/reload.go): at_limit (shutdown_time_limit after its drain
+	// began; 0: never) | next_wakeup (php-fpm's master with
+	// process_control_timeout = 0: at once after a signal, at the master's
+	// next wake-up after an emergency restart).
+	ShutdownKill string   `toml:"shutdown_kill"`
+	IdleTimeout  Duration `toml:"idle_timeout"`
+	QueueTimeout Duration `toml:"queue_timeout"`
+	LoadBalancer string   `toml:"load_balancer"` // http | tcp
+	Dispatch     string   `toml:"dispatch"`      // which worker of a web garden takes the next request
+	StartMode    string   `toml:"start_mode"`    // on_demand | all_at_once | always_running
+	HTTPErrNames string   `toml:"httperr_names"` // reqqueue (Windows Server 2008 and later) | apppool (IIS 6)
+	DropGivenUp  bool     `toml:"drop_given_up"` // a queued request whose client gave up leaves the queue
 
 	// Execution time limit (model/exectimeout.go): "0s" off.
 	ExecutionTimeout      Duration `toml:"execution_timeout"`
