@@ -114,6 +114,9 @@ func facts(server string, workers int, plan []Request, rr *runResult, events []S
 	f["reload_to_ready_ms"] = mean(toReady)
 	f["reload_to_ready_ms_max"] = quantile(toReady, 1)
 	f["reload_exec_to_ready_ms"] = mean(execReady)
+	toExit, exitToTerm := wakeups(events)
+	f["reload_to_first_exit_ms"] = mean(toExit)
+	f["first_exit_to_sigterm_ms_max"] = quantile(exitToTerm, 1)
 	f["downtime_ms_mean"], f["downtime_ms_p50"], f["downtime_n"] = downtimes(plan, rr)
 	if !rr.signalAt.IsZero() {
 		f["signal_at_s"] = rr.signalAt.Sub(rr.start).Seconds()
@@ -122,6 +125,40 @@ func facts(server string, workers int, plan []Request, rr *runResult, events []S
 		f["reload_gap_ms"] = completionGap(plan, rr, rr.signalAt) * 1e3
 	}
 	return f
+}
+
+// wakeups checks the rule of pool.shutdown_kill = "next_wakeup" on php-fpm's
+// log (docs/model.md#pool-wide-reload): after an emergency restart the
+// master sends SIGTERM when it next wakes up, at the first child exit. It
+// returns, per restart whose SIGTERM came after a child's exit, the time
+// from the restart to that exit and from the exit to the SIGTERM (the
+// rule: about 0).
+func wakeups(events []ServerEvent) (toExit, exitToTerm []float64) {
+	ms := func(a, b time.Time) float64 { return b.Sub(a).Seconds() * 1e3 }
+	for i, ev := range events {
+		if ev.Kind != "emergency_restart" {
+			continue
+		}
+		var exit time.Time
+		for _, next := range events[i+1:] {
+			switch next.Kind {
+			case "exit", "term", "crash_kill", "crash_segv":
+				if exit.IsZero() {
+					exit = next.At
+				}
+				continue
+			case "sigterm_sent":
+				if !exit.IsZero() {
+					toExit = append(toExit, ms(ev.At, exit))
+					exitToTerm = append(exitToTerm, ms(exit, next.At))
+				}
+			default:
+				continue
+			}
+			break
+		}
+	}
+	return toExit, exitToTerm
 }
 
 // completionGap is the longest interval between consecutive 200 answers
