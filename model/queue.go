@@ -163,7 +163,9 @@ func (w *world) pump() {
 		w.rec.level(w)
 		wk.execute(w.queue.pop())
 	}
-	if w.queue.len() > 0 || w.keepsWorkers {
+	// uWSGI's cheaper master keeps its slots not cheaped running, work or
+	// not (cheaper.go).
+	if w.queue.len() > 0 || w.keepsWorkers || w.cheaper != nil {
 		w.maybeStart()
 		if w.threadPool {
 			w.starved()

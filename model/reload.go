@@ -124,6 +124,9 @@ func (w *world) reloadEnds() {
 		return
 	}
 	w.reloading = false
+	if w.cheaper != nil {
+		w.cheaper.reset() // uWSGI re-execs: cheaper-initial workers again
+	}
 	now := w.sim.Now()
 	if w.trace != nil {
 		w.tracef("reload: every worker gone")

@@ -23,6 +23,8 @@ func (w *world) beginSpawn() {
 		}
 		w.spawner = &spawner{w: w, rate: 1}
 		w.sim.At(engine.Second, w.spawner, 0)
+	case "spare", "backlog":
+		w.beginCheaper()
 	}
 }
 
@@ -43,7 +45,7 @@ func (w *world) counted() (n, starting int) {
 // spawnMore is maybeStart for a server with a master that forks: static
 // keeps max_processes; ondemand forks for waiting connections; dynamic
 // replaces at once only what has ended below its floor (the tick does the
-// rest).
+// rest); uWSGI's cheaper modes keep the slots not cheaped (cheaper.go).
 func (w *world) spawnMore() {
 	if w.stopped || w.reloading || w.sim.Now() < w.startBlocked {
 		return
@@ -60,6 +62,10 @@ func (w *world) spawnMore() {
 		}
 	case "dynamic":
 		for ; n < min(w.pool.Spawn.Start, w.pool.MaxProcesses) && w.queue.len() > starting; n, starting = n+1, starting+1 {
+			w.startWorker(nil)
+		}
+	case "spare", "backlog":
+		for alive, _, _ := w.cheaper.slots(); alive < w.cheaper.active; alive++ {
 			w.startWorker(nil)
 		}
 	}

@@ -108,7 +108,8 @@ func gunicornLog(n func(int) int) SupervisorLog {
 // worker over max-requests or reload-on-rss ends itself, logged by
 // core/uwsgi.c "...The work of process %d is done (%s). Seeya!" with the
 // reason "max requests reached (%llu >= %llu)" or "reload-on-rss limit
-// reached (%llu >= %llu)".
+// reached (%llu >= %llu)"; core/master.c: a worker the cheaper subsystem
+// stopped is "uWSGI worker %d cheaped." once it has exited.
 func uwsgiLog(n func(int) int) SupervisorLog {
 	return SupervisorLog{Name: "uWSGI log (logto)", Lines: []LogLine{
 		{"harakiri", "*** HARAKIRI ON WORKER N (pid: P, try: 1, graceful: yes) ***", n(evkExecTimeoutKill)},
@@ -116,5 +117,6 @@ func uwsgiLog(n func(int) int) SupervisorLog {
 		{"died", "DAMN ! worker N (pid: P) died, killed by signal 11 :( trying respawn ...", n(evkCrash) - n(evkSigkillCrash)},
 		{"recycle", "...The work of process P is done (max requests reached (N >= N)). Seeya!", n(evkRecycleRequests)},
 		{"recycle", "...The work of process P is done (reload-on-rss limit reached (N >= N)). Seeya!", n(evkRecycleMemory)},
+		{"cheaped", "uWSGI worker N cheaped.", n(evkIdle)},
 	}}
 }

@@ -64,6 +64,7 @@ type world struct {
 	synDrop      bool // pool.on_queue_full = "syn_retry"
 	adminStopped bool // stopped by an operator action, not by rapid-fail protection
 	spawner      *spawner
+	cheaper      *cheaper     // uWSGI's cheaper subsystem (cheaper.go)
 	reloading    bool         // a pool-wide reload waits for its workers to exit (reload.go)
 	master       masterWakeup // shutdown_kill = "next_wakeup": a kill held until the master wakes (reload.go)
 

@@ -69,6 +69,9 @@ What a scenario can model (README.md, "The scenario file", has every key):
                listen_backlog, request_terminate_timeout, workers, backlog,
                timeout, harakiri, ...); the summary names outcomes as nginx
                in front reports them (502, 504)
+  cheaper      uWSGI's cheaper subsystem: uwsgi.cheaper (the fewest workers),
+               cheaper_initial, cheaper_step, cheaper_algo = spare | backlog,
+               cheaper_overload; the master checks once a second
 
 The same scenario, flags and seed give byte-identical output.
 

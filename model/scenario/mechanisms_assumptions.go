@@ -28,6 +28,10 @@ func mechanismAssumptions(sc *Scenario) []Assumption {
 		out = append(out, Assumption{"pool.thread_pool.retire", text(p.ThreadPool.Retire),
 			"one idle thread above min retires per period (the CLR retires threads idle 20 s); the CLR's hill climbing is left out"})
 	}
+	if sp := p.Spawn; (sp.Mode == "spare" || sp.Mode == "backlog") && sc.UWSGI != nil {
+		out = append(out, Assumption{"uwsgi.cheaper", text(sc.UWSGI.Cheaper),
+			"the master's cheaper checks fall at 1 s, 2 s, ... from the start of the run (uWSGI's at its clock's second boundaries), follow uWSGI 2.0 (spare forks after more than cheaper_overload overloaded checks; its unreleased master branch at cheaper_overload) and never cheap a worker still starting"})
+	}
 	if p.Recycle.Drain == "refuse" {
 		out = append(out, Assumption{"pool.recycle.drain", text(p.Recycle.Drain),
 			"a worker shutting down is offered requests for its whole drain and answers each with 503"})

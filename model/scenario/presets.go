@@ -74,14 +74,22 @@ type UWSGI struct {
 	Harakiri    Duration `toml:"harakiri"`
 	MaxRequests int64    `toml:"max_requests"`
 	ReloadOnRSS Size     `toml:"reload_on_rss"`
-	Cheaper     int      `toml:"cheaper"`
+	// The cheaper subsystem (cheaper.go): cheaper = 0 runs every process.
+	Cheaper         int    `toml:"cheaper"`
+	CheaperInitial  int    `toml:"cheaper_initial"`
+	CheaperStep     int    `toml:"cheaper_step"`
+	CheaperAlgo     string `toml:"cheaper_algo"`
+	CheaperOverload int    `toml:"cheaper_overload"`
 }
 
-// NewUWSGI returns uWSGI's defaults (core/uwsgi.c): one process, one
-// thread, listen 100, no harakiri, no max-requests, no reload-on-rss, no
-// cheaper subsystem; a unix socket behind nginx.
+// NewUWSGI returns uWSGI's defaults (core/uwsgi.c, core/init.c): one
+// process, one thread, listen 100, no harakiri, no max-requests, no
+// reload-on-rss, no cheaper subsystem (cheaper-initial then defaults to
+// cheaper, cheaper-step to 1, the spare algorithm, cheaper-overload 3); a
+// unix socket behind nginx.
 func NewUWSGI() *UWSGI {
-	return &UWSGI{Socket: "/run/uwsgi/app.sock", Processes: 1, Threads: 1, Listen: 100}
+	return &UWSGI{Socket: "/run/uwsgi/app.sock", Processes: 1, Threads: 1, Listen: 100,
+		CheaperStep: 1, CheaperAlgo: "spare", CheaperOverload: 3}
 }
 
 var enumServer = []string{"iis", "php-fpm", "gunicorn", "uwsgi"}
@@ -344,9 +352,6 @@ func socketIsUnix(addr string) bool {
 // rapid-fail, no periodic or idle recycle; a full TCP backlog drops SYNs, a
 // full unix socket backlog refuses (nginx: 502).
 func (s preset) pythonPreset(p *Pool, unix bool, timeout Duration) {
-	// The arbiter (master) forks every worker at start and one for each
-	// that exits (gunicorn's manage_workers; uWSGI's master).
-	s.set([]string{"start_mode"}, "", func() { p.StartMode = "all_at_once" })
 	s.set([]string{"startup_time"}, "", func() { p.StartupTime = Const(pythonBoot) })
 	s.set([]string{"request_overhead"}, "", func() { p.RequestOverhead = Duration(pythonOverhead) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
@@ -383,6 +388,9 @@ func (d *scenarioDecoder) presetGunicorn(sc *Scenario) {
 	d.intRange(k("max_requests"), g.MaxRequests, 0, math.MaxInt64)
 	d.intRange(k("max_requests_jitter"), g.MaxRequestsJitter, 0, math.MaxInt64)
 	s.pythonPreset(p, socketIsUnix(g.Bind), g.Timeout)
+	// The arbiter forks every worker at start and one for each that exits
+	// (manage_workers).
+	s.set([]string{"start_mode"}, "", func() { p.StartMode = "all_at_once" })
 	s.set([]string{"max_processes"}, "workers", func() { p.MaxProcesses = g.Workers })
 	s.set([]string{"threads"}, "threads", func() { p.Threads = g.Threads })
 	// Linux queues backlog+1 (sk_acceptq_is_full compares with >), capped
@@ -404,11 +412,9 @@ func (d *scenarioDecoder) presetUWSGI(sc *Scenario) {
 	d.span(k("harakiri"), u.Harakiri, false)
 	d.intRange(k("max_requests"), u.MaxRequests, 0, math.MaxInt64)
 	d.sizeRange(k("reload_on_rss"), u.ReloadOnRSS)
-	if d.intRange(k("cheaper"), int64(u.Cheaper), 0, maxProcesses) && u.Cheaper > 0 {
-		d.warnf(k("cheaper"), intText(int64(u.Cheaper)), "the cheaper subsystem is not modelled: all %d processes run", u.Processes)
-	}
 	s.pythonPreset(p, socketIsUnix(u.Socket), u.Harakiri)
 	s.set([]string{"max_processes"}, "processes", func() { p.MaxProcesses = u.Processes })
+	d.presetCheaper(u, p, s)
 	s.set([]string{"threads"}, "threads", func() { p.Threads = u.Threads })
 	s.set([]string{"queue_length"}, "listen", func() { p.QueueLength = min(u.Listen, 4096) + 1 })
 	s.set([]string{"execution_timeout"}, "harakiri", func() { p.ExecutionTimeout = u.Harakiri })

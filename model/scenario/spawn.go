@@ -21,9 +21,22 @@ package scenario
 //     forked for each connection waiting when none is idle, up to
 //     max_processes; idle ones exit after idle_timeout
 //     (process_idle_timeout).
+//   - spare, backlog (uWSGI's cheaper subsystem with that cheaper-algo,
+//     model/cheaper.go): Start workers at time 0 (cheaper-initial); once a
+//     second the master's algorithm forks up to Step workers or cheaps the
+//     oldest idle one, never below Min (cheaper); a worker that ends other
+//     than by being cheaped is replaced at once. spare forks after more
+//     than Overload checks found every worker busy and cheaps one every
+//     Overload checks while more than one is idle; backlog forks while more
+//     than Overload connections wait in the listen queue and cheaps while
+//     fewer do (UnixSocket: the master reads a unix socket's queue as 0).
 type Spawn struct {
-	Mode     string // "" | static | dynamic | ondemand
-	Start    int    // dynamic: workers at time 0 (pm.start_servers)
-	MinSpare int    // dynamic: pm.min_spare_servers
-	MaxSpare int    // dynamic: pm.max_spare_servers
+	Mode       string // "" | static | dynamic | ondemand | spare | backlog
+	Start      int    // dynamic, spare, backlog: workers at time 0 (pm.start_servers, cheaper-initial)
+	MinSpare   int    // dynamic: pm.min_spare_servers
+	MaxSpare   int    // dynamic: pm.max_spare_servers
+	Min        int    // spare, backlog: the fewest workers kept (cheaper)
+	Step       int    // spare, backlog: the most workers forked at a check (cheaper-step)
+	Overload   int    // spare: overloaded checks; backlog: queued connections (cheaper-overload)
+	UnixSocket bool   // backlog: the listen queue is a unix socket's, read as 0
 }

@@ -300,6 +300,7 @@ func (d *scenarioDecoder) validatePool(sc *Scenario) {
 		d.intRange(k("max_processes"), int64(pool.MaxProcesses), 1, maxProcesses)
 	}
 	d.intRange(k("threads"), int64(pool.Threads), 1, maxThreads)
+	d.validateSpawn(pool)
 	d.checkDist(k("startup_time"), pool.StartupTime, false, false)
 	if d.span(k("startup_time_limit"), pool.StartupTimeLimit, false) && pool.StartupTimeLimit > 0 {
 		st := pool.StartupTime

@@ -6,8 +6,10 @@
 //   alloc=M  allocate M MiB before answering
 //   crash=K  after the hold, kill this child with signal K (9 SIGKILL, 11 SIGSEGV)
 // It answers 200 with X-Hold-Us (the hold it measured), X-Overrun-Us (the
-// hold beyond the request: the scheduler's overrun) and X-Pid.
+// hold beyond the request: the scheduler's overrun), X-Start-Us (when the
+// script started, Unix microseconds: the load generator's clock) and X-Pid.
 $t0 = hrtime(true);
+$startUs = (int)round(microtime(true) * 1e6);
 $s = isset($_GET['s']) ? (int)$_GET['s'] : 0;
 if (isset($_GET['hang'])) {
 	for (;;) {
@@ -32,5 +34,6 @@ if (isset($_GET['crash'])) {
 }
 header('X-Hold-Us: ' . $held);
 header('X-Overrun-Us: ' . ($held - $s));
+header('X-Start-Us: ' . $startUs);
 header('X-Pid: ' . getmypid());
 echo "ok\n";

@@ -7,7 +7,8 @@
   crash=K  after the hold, kill this worker with signal K (9 SIGKILL, 11 SIGSEGV)
 
 It answers 200 with X-Hold-Us, X-Overrun-Us (the hold beyond the request:
-the scheduler's overrun) and X-Pid.
+the scheduler's overrun), X-Start-Us (when the application was called, Unix
+microseconds: the load generator's clock) and X-Pid.
 """
 import os
 import time
@@ -15,6 +16,7 @@ from urllib.parse import parse_qs
 
 
 def app(environ, start_response):
+    start_us = time.time_ns() // 1000
     t0 = time.monotonic_ns()
     q = parse_qs(environ.get("QUERY_STRING", ""))
     s = int(q.get("s", ["0"])[0])
@@ -39,6 +41,7 @@ def app(environ, start_response):
         ("Content-Type", "text/plain"),
         ("X-Hold-Us", str(held)),
         ("X-Overrun-Us", str(held - s)),
+        ("X-Start-Us", str(start_us)),
         ("X-Pid", str(os.getpid())),
     ])
     return [b"ok\n"]

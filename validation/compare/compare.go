@@ -52,11 +52,11 @@ type caseResult struct {
 	runs     []realRun // clean
 	rejected []realRun
 	rows     []row
-	// overhead is the scenario's pool.request_overhead as predicted with:
-	// the preset's (or the case's) value, or when calibrated, this
-	// machine's per-request cost measured in the clean runs.
-	overhead, presetOverhead time.Duration
-	calibrated               bool
+	// presetOverhead is the scenario's pool.request_overhead; when
+	// calibrated, poolsim predicted with cal instead.
+	presetOverhead time.Duration
+	cal            calibration
+	calibrated     bool
 }
 
 var defaultMetrics = []string{"rate_503", "rate_abandoned", "rate_client_timeout", "response_mean_s", "response_p90_s", "throughput_rps"}
@@ -65,6 +65,11 @@ func run(o options) (int, error) {
 	names, err := caseNames(o)
 	if err != nil {
 		return 0, err
+	}
+	if o.ci {
+		if o.gateConf, err = gateConfidence(o, names); err != nil {
+			return 0, err
+		}
 	}
 	var all []*caseResult
 	failed := 0
@@ -203,11 +208,10 @@ func compareCase(o options, name string) (*caseResult, error) {
 		}
 	}
 	cr.presetOverhead = s.scenario.Pool.RequestOverhead.T().Duration()
-	cr.overhead = cr.presetOverhead
 	if s.env["CALIBRATE"] != "0" {
-		if d, ok := measuredOverhead(cr.runs); ok {
-			s.scenario.Pool.RequestOverhead = scenario.Duration(engine.FromDuration(d))
-			cr.overhead, cr.calibrated = d, true
+		if cal, ok := measuredCalibration(cr.runs); ok {
+			s.scenario.Pool.RequestOverhead = scenario.Duration(engine.FromDuration(cal.hold))
+			cr.cal, cr.calibrated = cal, true
 		}
 	}
 	sim := make([]*model.Metrics, o.reps)
@@ -225,6 +229,9 @@ func compareCase(o options, name string) (*caseResult, error) {
 			if !ok {
 				return nil, fmt.Errorf("%s: METRICS: %q is not a poolsim metric", name, m)
 			}
+			if cr.calibrated && isResponseTime(m) {
+				v += cr.cal.path.Seconds()
+			}
 			xs = append(xs, v)
 		}
 		for _, r := range cr.runs {
@@ -234,8 +241,11 @@ func compareCase(o options, name string) (*caseResult, error) {
 			}
 		}
 		r := row{caseName: name, metric: m, real: summarize(xr, o.conf), sim: summarize(xs, o.conf), paired: summarize(xp, o.conf)}
-		r.paired.half = max(r.paired.half, resolution(m, cr.runs))
 		r.gated = contains(s.gate, m)
+		if r.gated && o.gateConf > 0 {
+			r.paired = summarize(xp, o.gateConf)
+		}
+		r.paired.half = max(r.paired.half, resolution(m, cr.runs))
 		r.diffHalf = welch(r.real, r.sim, o.conf)
 		r.verdict, r.failed = verdict(r, o.maxRelHalf)
 		cr.rows = append(cr.rows, r)
@@ -243,25 +253,69 @@ func compareCase(o options, name string) (*caseResult, error) {
 	return cr, nil
 }
 
-// measuredOverhead is the per-request cost of this machine's stack, pooled
-// over the clean runs: the mean latency beyond service of the requests that
-// found a worker free (loadgen's overhead_ms_mean over overhead_n
-// requests). The presets' request_overhead was measured once, on one
-// machine; the server's own cost moves with the machine and its load, and
-// predicting with the cost measured in the same runs keeps the comparison
-// about poolsim's rules (queueing, loss, faults) rather than about one
-// constant. The preset's value and this one are both reported.
-func measuredOverhead(runs []realRun) (time.Duration, bool) {
-	var sum, n float64
+// calibration is this machine's per-request cost, measured in the clean
+// runs of a case. The presets' pool.request_overhead was measured once, on
+// one machine; the servers' own cost moves with the machine and its load,
+// so compare predicts with the cost measured in the same runs, which keeps
+// the comparison about poolsim's rules (queueing, loss, faults, recycles)
+// rather than about one constant. Both values are reported.
+type calibration struct {
+	// hold is what a request holds its worker beyond its service: the
+	// worker's turnaround between requests plus the application's overrun
+	// (loadgen's turnarounds). It becomes pool.request_overhead.
+	hold time.Duration
+	// path is the rest of what a request that found a worker free took
+	// beyond its service (loadgen's idleOverhead, less hold): the load
+	// generator's and nginx's part, outside the pool, which poolsim's
+	// response times do not contain; it is added to them.
+	path time.Duration
+}
+
+// measuredCalibration pools the runs' facts over their requests (each run's
+// mean weighted by its count); fewer than 20 requests of either kind leave
+// the scenario as it is.
+func measuredCalibration(runs []realRun) (calibration, bool) {
+	var turn, over, nTurn, idle, nIdle float64
 	for _, r := range runs {
-		k := r.Facts["overhead_n"]
-		sum += r.Facts["overhead_ms_mean"] * k
-		n += k
+		k := r.Facts["turnaround_n"]
+		turn += r.Facts["turnaround_ms_mean"] * k
+		over += r.Facts["app_overrun_ms_mean"] * k
+		nTurn += k
+		k = r.Facts["overhead_n"]
+		idle += r.Facts["overhead_ms_mean"] * k
+		nIdle += k
 	}
-	if n < 20 {
-		return 0, false
+	if nTurn < 20 || nIdle < 20 {
+		return calibration{}, false
 	}
-	return time.Duration(math.Round(sum/n*1e3)) * time.Microsecond, true
+	ms := func(x float64) time.Duration { return time.Duration(math.Round(x*1e3)) * time.Microsecond }
+	hold := ms((turn + over) / nTurn)
+	return calibration{hold: hold, path: ms(idle/nIdle) - hold}, true
+}
+
+// gateConfidence is the confidence level of each gated comparison under
+// -ci: Bonferroni's, so that the chance that any of the k gated metrics
+// fails when poolsim and the server agree stays at 1 − confidence (with
+// 95 % intervals for each of 8 gated metrics, a correct model would fail
+// a third of CI runs).
+func gateConfidence(o options, names []string) (float64, error) {
+	k := 0
+	for _, name := range names {
+		env, err := readEnv(filepath.Join(o.cases, name+".env"))
+		if err != nil {
+			return 0, err
+		}
+		k += len(strings.Fields(env["GATE"]))
+	}
+	conf := 1 - (1-o.conf)/float64(max(k, 1))
+	fmt.Fprintf(os.Stderr, "compare: %d gated comparisons, each at %.4g %% confidence (Bonferroni: %.3g %% for all)\n", k, 100*conf, 100*o.conf)
+	return conf, nil
+}
+
+// isResponseTime says whether a metric is a response time, which the
+// client's path outside the pool lengthens.
+func isResponseTime(metric string) bool {
+	return strings.HasPrefix(metric, "response_") && strings.HasSuffix(metric, "_s")
 }
 
 // overheadText says with which per-request cost poolsim predicted.
@@ -269,7 +323,8 @@ func overheadText(cr *caseResult) string {
 	if !cr.calibrated {
 		return fmt.Sprintf("pool.request_overhead %v (the scenario's; not calibrated)", cr.presetOverhead)
 	}
-	return fmt.Sprintf("pool.request_overhead %v measured in these runs (the preset's: %v)", cr.overhead, cr.presetOverhead)
+	return fmt.Sprintf("pool.request_overhead %v measured in these runs (the preset's: %v), and %v added to response times for the client's path outside the pool",
+		cr.cal.hold, cr.presetOverhead, cr.cal.path)
 }
 
 // resolution is the smallest difference a metric can show between a real

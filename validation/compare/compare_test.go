@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/poolsim/poolsim/model/scenario"
 )
@@ -102,5 +103,54 @@ func TestCasesSayTheirCrashSignal(t *testing.T) {
 	sc := &scenario.Scenario{Classes: map[string]*scenario.Class{"app": {Crash: 0.01, CrashSignal: "segv"}}}
 	if checkCrashSignal(sc, "9") == nil || checkCrashSignal(sc, "11") != nil {
 		t.Error("a SIGSEGV class against CRASH_SIGNAL 9 and 11: want an error, then none")
+	}
+}
+
+// TestMeasuredCalibrationIsPooledOverRequests checks the calibration: the
+// worker's hold beyond service is the turnaround plus the application's
+// overrun, pooled over every counted request of the clean runs (each run's
+// mean weighted by its count); the client's path is the rest of an idle
+// request's cost; too few requests leave the scenario's own value.
+func TestMeasuredCalibrationIsPooledOverRequests(t *testing.T) {
+	us := time.Microsecond
+	run := func(turn, over, nTurn, idle, nIdle float64) realRun {
+		return realRun{Facts: map[string]float64{"turnaround_ms_mean": turn, "app_overrun_ms_mean": over,
+			"turnaround_n": nTurn, "overhead_ms_mean": idle, "overhead_n": nIdle}}
+	}
+	tests := []struct {
+		runs []realRun
+		want calibration
+		ok   bool
+	}{
+		// hold (0.5+0.1)*30/40 + (1.0+0.2)*10/40 = 0.75 ms; idle (1*30+2*10)/40 = 1.25 ms.
+		{[]realRun{run(0.5, 0.1, 30, 1, 30), run(1.0, 0.2, 10, 2, 10)}, calibration{750 * us, 500 * us}, true},
+		{[]realRun{run(0.8, 0.1, 100, 0.7, 50)}, calibration{900 * us, -200 * us}, true},
+		{[]realRun{run(0.5, 0.1, 19, 1, 100)}, calibration{}, false},
+		{[]realRun{run(0.5, 0.1, 100, 1, 19)}, calibration{}, false},
+		{nil, calibration{}, false},
+	}
+	for i, tc := range tests {
+		got, ok := measuredCalibration(tc.runs)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("case %d: measuredCalibration = %+v, %v; want %+v, %v", i, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestGateConfidenceIsBonferroni checks that under -ci each of the k gated
+// comparisons is judged at 1 − (1 − confidence)/k.
+func TestGateConfidenceIsBonferroni(t *testing.T) {
+	dir := t.TempDir()
+	for name, env := range map[string]string{"a": "GATE=\"rate_503 rate_abandoned response_mean_s\"\n", "b": "GATE=throughput_rps\n", "c": "# no gate\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name+".env"), []byte(env), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := gateConfidence(options{cases: dir, conf: 0.95}, []string{"a", "b", "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 1 - 0.05/4; math.Abs(got-want) > 1e-12 {
+		t.Errorf("gateConfidence = %v, want %v", got, want)
 	}
 }

@@ -12,7 +12,8 @@
 // difference's interval (Welch) and a verdict. The table goes between the
 // markers of the -doc file, the chart to -chart/validation.{svg,png}, and
 // results/summary.csv. With -ci it exits 1 when a metric named in the case's
-// GATE disagrees beyond its interval.
+// GATE disagrees beyond its interval (each gated interval at Bonferroni's
+// level, so that all of them together hold at -confidence).
 package main
 
 import (
@@ -48,5 +49,6 @@ type options struct {
 	results, cases, doc, chart, only string
 	reps                             int
 	conf, maxRelHalf                 float64
+	gateConf                         float64 // -ci: each gated comparison's level (gateConfidence); 0: conf
 	ci                               bool
 }

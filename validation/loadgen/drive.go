@@ -27,6 +27,7 @@ type result struct {
 	pid       int
 	overrunUS int64 // the application's hold beyond the requested service
 	holdUS    int64 // the application's hold, as it measured it
+	startUS   int64 // when the application started it (Unix µs); 0: not answered
 }
 
 // runResult is the whole run: per request results and the generator's own
@@ -156,6 +157,7 @@ func do(client *http.Client, o options, rq *Request, res *result) {
 	res.pid, _ = strconv.Atoi(resp.header.Get("X-Pid"))
 	res.overrunUS, _ = strconv.ParseInt(resp.header.Get("X-Overrun-Us"), 10, 64)
 	res.holdUS, _ = strconv.ParseInt(resp.header.Get("X-Hold-Us"), 10, 64)
+	res.startUS, _ = strconv.ParseInt(resp.header.Get("X-Start-Us"), 10, 64)
 }
 
 type response struct {

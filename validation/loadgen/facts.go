@@ -27,9 +27,13 @@ import (
 //     (generator, nginx, the server's accept and parsing);
 //   - overhead_ms_mean, overhead_n: the mean of the same over the 200s
 //     that were sent while fewer requests than the pool's workers were in
-//     flight (so a worker was free and the request did not queue): this
-//     machine's per-request cost, which compare uses as the scenario's
-//     pool.request_overhead (see idleOverhead);
+//     flight (so a worker was free and the request did not queue): the
+//     per-request cost as the client sees it (see idleOverhead);
+//   - turnaround_ms_mean, turnaround_n: the worker's own time between two
+//     requests when the next was already waiting (see turnarounds), and
+//     app_overrun_ms_mean: the application's hold beyond its service (the
+//     scheduler's overrun): together the time a request holds its worker
+//     beyond its service, which compare uses as pool.request_overhead;
 //   - hang_end_s_*: when a hanging request ended for its client (the
 //     execution limit's kill, as the client sees it), after its send.
 func facts(server string, workers int, plan []Request, rr *runResult, events []ServerEvent, reasons map[int]string) map[string]float64 {
@@ -76,6 +80,9 @@ func facts(server string, workers int, plan []Request, rr *runResult, events []S
 	f["latency_over_service_ms_p10"] = quantile(extra, 0.1)
 	idle := idleOverhead(plan, rr, workers)
 	f["overhead_ms_mean"], f["overhead_n"] = mean(idle), float64(len(idle))
+	turn, over := turnarounds(plan, rr)
+	f["turnaround_ms_mean"], f["turnaround_n"] = mean(turn), float64(len(turn))
+	f["app_overrun_ms_mean"] = mean(over)
 	f["hang_end_n"] = float64(len(hangEnds))
 	f["hang_end_s_mean"] = mean(hangEnds)
 	f["hang_end_s_min"] = quantile(hangEnds, 0)
@@ -285,4 +292,44 @@ func idleOverhead(plan []Request, rr *runResult, workers int) []float64 {
 		inFlight++
 	}
 	return out
+}
+
+// turnarounds measures what a request costs its worker beyond the
+// application's hold: for two requests A and B served one after the other
+// by the same worker (X-Pid), ordered by when the application started them
+// (X-Start-Us), where B was sent at least 5 ms before A's application
+// finished (so B was waiting in the backlog, not on its way to it), the
+// gap from A's end to B's start is the worker's turnaround: writing A's
+// response, closing, accepting B and parsing it. over is every unfaulted
+// 200's hold beyond its service (the scheduler's overrun of the sleep),
+// also worker time that the service does not include. Both in ms.
+func turnarounds(plan []Request, rr *runResult) (turn, over []float64) {
+	byPid := map[int][]int{}
+	for i := range plan {
+		res := &rr.results[i]
+		if res.status != 200 || res.pid == 0 || res.startUS == 0 {
+			continue
+		}
+		byPid[res.pid] = append(byPid[res.pid], i)
+		if plan[i].Fault == FaultNone {
+			over = append(over, float64(res.holdUS)/1e3-plan[i].Service.Seconds()*1e3)
+		}
+	}
+	pids := make([]int, 0, len(byPid))
+	for pid := range byPid {
+		pids = append(pids, pid)
+	}
+	sort.Ints(pids) // a fixed order: the result does not depend on map order
+	for _, pid := range pids {
+		idx := byPid[pid]
+		sort.Slice(idx, func(a, b int) bool { return rr.results[idx[a]].startUS < rr.results[idx[b]].startUS })
+		for k := 1; k < len(idx); k++ {
+			a, b := &rr.results[idx[k-1]], &rr.results[idx[k]]
+			endA := a.startUS + a.holdUS
+			if b.sent.UnixMicro() <= endA-5000 {
+				turn = append(turn, float64(b.startUS-endA)/1e3)
+			}
+		}
+	}
+	return turn, over
 }

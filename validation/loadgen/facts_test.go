@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -28,5 +29,83 @@ func TestWakeups(t *testing.T) {
 	toExit, exitToTerm := wakeups(events)
 	if len(toExit) != 1 || math.Abs(toExit[0]-12) > 1e-9 || math.Abs(exitToTerm[0]-0.1) > 1e-9 {
 		t.Errorf("to exit %v, exit to SIGTERM %v; want [12] [0.1]", toExit, exitToTerm)
+	}
+}
+
+// TestIdleOverheadCountsOnlyRequestsThatFoundAWorkerFree checks the
+// calibration of pool.request_overhead: a request counts only when fewer
+// requests than the pool's workers were in flight at its send (from the
+// generator's view), and only an unfaulted 200; its value is its latency
+// beyond its service time.
+func TestIdleOverheadCountsOnlyRequestsThatFoundAWorkerFree(t *testing.T) {
+	ms := time.Millisecond
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	// Two workers. Sends at 0, 1, 2, 3, 20 and 30 ms.
+	reqs := []struct {
+		at, service, latency time.Duration
+		status               int
+		fault                Fault
+	}{
+		{0, 10 * ms, 11 * ms, 200, FaultNone},                        // none in flight: counts, 1 ms
+		{1 * ms, 10 * ms, 12 * ms, 200, FaultNone},                   // one in flight: counts, 2 ms
+		{2 * ms, 10 * ms, 25 * ms, 200, FaultNone},                   // two in flight: waited, left out
+		{3 * ms, 10 * ms, 5 * ms, 502, FaultCrash},                   // three in flight, and a 502
+		{20 * ms, 10 * ms, 13 * ms, 200, FaultNone},                  // one in flight (the third, until 27 ms): 3 ms
+		{30 * ms, 10 * ms, 10500 * time.Microsecond, 200, FaultHang}, // faulted: left out
+	}
+	plan := make([]Request, len(reqs))
+	rr := &runResult{start: t0, results: make([]result, len(reqs))}
+	for i, r := range reqs {
+		plan[i] = Request{ID: i, At: r.at, Service: r.service, Fault: r.fault}
+		rr.results[i] = result{sent: t0.Add(r.at), latency: r.latency, status: r.status}
+	}
+	got := idleOverhead(plan, rr, 2)
+	want := []float64{1, 2, 3}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("idleOverhead = %v ms, want %v", got, want)
+	}
+	// With one worker only the requests sent into an empty pool count.
+	if got, want := idleOverhead(plan, rr, 1), []float64{1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("one worker: idleOverhead = %v ms, want %v", got, want)
+	}
+}
+
+// TestTurnaroundsMeasureTheWorkerBetweenWaitingRequests checks the worker's
+// turnaround: the gap from one application end to the next start on the
+// same worker counts only when the next request was sent at least 5 ms
+// before that end (it was waiting); the overrun is hold minus service.
+func TestTurnaroundsMeasureTheWorkerBetweenWaitingRequests(t *testing.T) {
+	ms := time.Millisecond
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	us := t0.UnixMicro()
+	reqs := []struct {
+		sent            time.Duration
+		pid             int
+		startUS, holdUS int64
+		service         time.Duration
+	}{
+		{0, 7, 1000, 10200, 10 * ms},       // worker 7: 1.000–11.200 ms
+		{2 * ms, 7, 11700, 20100, 20 * ms}, // sent 9.2 ms before that end: 0.5 ms
+		{30 * ms, 7, 31900, 5000, 5 * ms},  // sent 1.8 ms before 31.8 ms: on its way, left out
+		{1 * ms, 8, 2000, 40300, 40 * ms},  // worker 8: alone
+	}
+	plan := make([]Request, len(reqs))
+	rr := &runResult{start: t0, results: make([]result, len(reqs))}
+	for i, r := range reqs {
+		plan[i] = Request{ID: i, Service: r.service}
+		rr.results[i] = result{sent: t0.Add(r.sent), status: 200, pid: r.pid, startUS: us + r.startUS, holdUS: r.holdUS}
+	}
+	turn, over := turnarounds(plan, rr)
+	if want := []float64{0.5}; !reflect.DeepEqual(turn, want) {
+		t.Errorf("turnarounds = %v ms, want %v", turn, want)
+	}
+	if want := []float64{0.2, 0.1, 0, 0.3}; len(over) != len(want) {
+		t.Errorf("overruns = %v ms, want %v", over, want)
+	} else {
+		for i := range want {
+			if math.Abs(over[i]-want[i]) > 1e-9 {
+				t.Errorf("overrun %d = %v ms, want %v", i, over[i], want[i])
+			}
+		}
 	}
 }
