@@ -100,30 +100,38 @@ func fpmPool() *scenario.Scenario {
 //   - a recycle event (SIGUSR2) at 1.1 s, with two long requests running:
 //     killed at once, 1.1 s;
 //   - the same recycle with shutdown_kill = at_limit and a 50 ms
-//     shutdown_time_limit: killed at 1.15 s.
+//     shutdown_time_limit: killed at 1.15 s;
+//   - a stop event (SIGQUIT to the master) at 1.1 s: killed at once, and
+//     no child starts again.
 //
-// The new children start reload_delay (75 ms) after the kill, when every
-// child is gone.
+// After a reload the new children start reload_delay (75 ms) after the
+// kill, when every child is gone.
 func TestShutdownKillNextWakeup(t *testing.T) {
 	ms := engine.Millisecond
 	for _, c := range []struct {
 		name      string
 		sends     []send
 		recycleAt engine.Time // an operator's recycle (SIGUSR2); 0: none
+		action    string      // the operator's action at recycleAt: recycle unless said
 		atLimit   bool
 		kill      engine.Time
 		killed    float64 // abandoned_shutdown
 		ok        float64
 	}{
-		{"emergency, every child busy", []send{{"long", 1000 * ms}, {"long", 1005 * ms}, {"long", 1010 * ms}, {"boom", 1015 * ms}}, 0, false, 2065 * ms, 3, 0},
-		{"emergency, a busy child finishes first", []send{{"long", 1000 * ms}, {"long", 1005 * ms}, {"short", 1010 * ms}, {"boom", 1015 * ms}}, 0, false, 1310 * ms, 2, 1},
-		{"emergency, two idle children", []send{{"long", 1000 * ms}, {"boom", 1015 * ms}}, 0, false, 1065 * ms, 1, 0},
-		{"signal", []send{{"long", 1000 * ms}, {"long", 1005 * ms}}, 1100 * ms, false, 1100 * ms, 2, 0},
-		{"signal, at_limit 50ms", []send{{"long", 1000 * ms}, {"long", 1005 * ms}}, 1100 * ms, true, 1150 * ms, 2, 0},
+		{"emergency, every child busy", []send{{"long", 1000 * ms}, {"long", 1005 * ms}, {"long", 1010 * ms}, {"boom", 1015 * ms}}, 0, "", false, 2065 * ms, 3, 0},
+		{"emergency, a busy child finishes first", []send{{"long", 1000 * ms}, {"long", 1005 * ms}, {"short", 1010 * ms}, {"boom", 1015 * ms}}, 0, "", false, 1310 * ms, 2, 1},
+		{"emergency, two idle children", []send{{"long", 1000 * ms}, {"boom", 1015 * ms}}, 0, "", false, 1065 * ms, 1, 0},
+		{"signal", []send{{"long", 1000 * ms}, {"long", 1005 * ms}}, 1100 * ms, "", false, 1100 * ms, 2, 0},
+		{"signal, at_limit 50ms", []send{{"long", 1000 * ms}, {"long", 1005 * ms}}, 1100 * ms, "", true, 1150 * ms, 2, 0},
+		{"stop", []send{{"long", 1000 * ms}, {"long", 1005 * ms}}, 1100 * ms, "stop", false, 1100 * ms, 2, 0},
 	} {
 		sc := fpmPool()
 		if c.recycleAt > 0 {
-			sc.Events = map[string]*scenario.Event{"reload": {At: scenario.Duration(c.recycleAt), Action: "recycle"}}
+			action := "recycle"
+			if c.action != "" {
+				action = c.action
+			}
+			sc.Events = map[string]*scenario.Event{"signal": {At: scenario.Duration(c.recycleAt), Action: action}}
 		}
 		if c.atLimit {
 			sc.Pool.ShutdownKill = "at_limit"
@@ -133,8 +141,12 @@ func TestShutdownKillNextWakeup(t *testing.T) {
 		m := res.Metrics
 		got := starts(res)
 		restart := c.kill + 75*ms
-		if m.AbandonedShutdown != c.killed || m.OK != c.ok || len(got) != 8 || got[4] != restart || got[7] != restart {
-			t.Errorf("%s: abandoned_shutdown %v ok %v, starts %v; want %v %v and four starts at %v\n%s",
+		restarted := len(got) == 8 && got[4] == restart && got[7] == restart
+		if c.action == "stop" {
+			restarted = len(got) == 4 // a stopped pool starts nothing
+		}
+		if m.AbandonedShutdown != c.killed || m.OK != c.ok || !restarted {
+			t.Errorf("%s: abandoned_shutdown %v ok %v, starts %v; want %v %v and four starts at %v (none after a stop)\n%s",
 				c.name, m.AbandonedShutdown, m.OK, got, c.killed, c.ok, restart, trace)
 		}
 		if !c.atLimit {
