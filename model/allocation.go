@@ -22,12 +22,16 @@ func (wk *worker) fits(a int64) bool {
 	return float64(a) <= free
 }
 
-// allocate takes r's allocation in wk, or crashes wk when it does not fit;
-// it reports whether r goes on.
+// allocate takes r's allocation in wk (drawn for r when the class gives a
+// distribution), or crashes wk when it does not fit; it reports whether r
+// goes on.
 func (wk *worker) allocate(r *request) bool {
-	a := int64(r.class.c.Allocate)
+	a := int64(r.class.allocate.of(r))
 	if a == 0 {
 		return true
+	}
+	if r.class.allocate.drawn() && wk.w.trace != nil {
+		wk.w.tracef("allocate req=%d size=%d", r.id, a)
 	}
 	if !wk.fits(a) {
 		if wk.w.trace != nil {

@@ -28,7 +28,7 @@ func TestAllocationFitsLargestFreeBlock(t *testing.T) {
 		sc.Pool.Bitness = c.bitness
 		sc.Pool.Memory.VirtualBase = 1200 << 20
 		sc.Pool.Memory.Fragmentation = 0.5
-		sc.Classes["page"].Allocate = c.allocate
+		sc.Classes["page"].Allocate = scenario.Constant(c.allocate)
 		res, _ := runAt(t, sc, engine.Second)
 		m := res.Metrics
 		if crashed := m.AbandonedMemory == 1 && m.Crashes == 1; crashed != c.crash || m.OK+m.AbandonedMemory != 1 {
@@ -49,7 +49,7 @@ func TestAllocationHeldWhileRunning(t *testing.T) {
 		sc.Pool.Bitness = 32
 		sc.Pool.Memory.VirtualBase = 1200 << 20
 		sc.Pool.Memory.Fragmentation = 0.5
-		sc.Classes["page"].Allocate = 300 << 20
+		sc.Classes["page"].Allocate = scenario.Constant[scenario.Size](300 << 20)
 		res, _ := runAt(t, sc, engine.Second, second)
 		return res.Metrics
 	}

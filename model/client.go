@@ -16,9 +16,9 @@ type clientRT struct {
 	class  *classRT
 	uri    string
 	idBase int
-	// bandwidth in bytes per second at which responses reach the client; 0:
-	// unlimited (transfer.go).
-	bandwidth float64
+	// bandwidth in bytes per second at which each request's response
+	// reaches the client; 0: unlimited (transfer.go).
+	bandwidth perRequest[scenario.Rate]
 	arrive    *rand.Rand
 	key       uint64 // hash of the name, for request identities
 	n         int    // Poisson arrivals so far
@@ -41,13 +41,13 @@ const (
 	evPoll
 )
 
-func newClient(w *world, name string, c *scenario.Client, idBase int) *clientRT {
+func newClient(w *world, name string, c *scenario.Client, idBase int, rep uint64) *clientRT {
 	cl := &clientRT{w: w, name: name, c: c, class: w.classes[c.Class], uri: c.URI, idBase: idBase,
 		arrive: w.sim.Stream("arrivals/" + name), key: nameKey(name), profile: c.Profile, maxFactor: 1}
 	if cl.uri == "" {
 		cl.uri = "/" + name
 	}
-	cl.bandwidth = c.Bandwidth.BytesPerSecond()
+	cl.bandwidth = newPerRequest(c.Bandwidth, w.sc.Seed, rep, "bandwidth/"+name)
 	if len(c.Profile) > 0 {
 		cl.maxFactor = 0
 		for _, p := range c.Profile {

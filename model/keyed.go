@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/poolsim/poolsim/engine"
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // Per-request random numbers (common random numbers).
@@ -62,3 +63,35 @@ func (k *keyedStream) at(key requestKey) *rand.Rand {
 	k.pcg.Seed(engine.Mix64(k.k0^key.hi), engine.Mix64(k.k1^key.lo))
 	return k.rand
 }
+
+// perRequest is a quantity of each request (its allocation, its response's
+// size, its client's bandwidth) drawn from a keyed stream, so that the same
+// request gets the same value in every variant, as its service time does.
+// A constant draws nothing: of returns it at once.
+type perRequest[Q scenario.Quantity] struct {
+	value   Q
+	stream  *keyedStream // nil: the constant value
+	sampler *scenario.DistSampler[Q]
+}
+
+// newPerRequest returns the per-request draws of d from the keyed stream
+// called name.
+func newPerRequest[Q scenario.Quantity](d scenario.Distribution[Q], seed, rep uint64, name string) perRequest[Q] {
+	if c, ok := d.Constant(); ok {
+		return perRequest[Q]{value: c}
+	}
+	ks := newKeyedStream(seed, rep, name)
+	return perRequest[Q]{stream: ks, sampler: d.Sampler(ks.rand)}
+}
+
+// of returns r's value.
+func (p *perRequest[Q]) of(r *request) Q {
+	if p.stream == nil {
+		return p.value
+	}
+	p.stream.at(r.key)
+	return p.sampler.Next()
+}
+
+// drawn reports whether the values are drawn (not a constant).
+func (p *perRequest[Q]) drawn() bool { return p.stream != nil }

@@ -8,7 +8,10 @@ import "github.com/poolsim/poolsim/engine"
 // the last byte is sent (IIS: the worker writes the entity body to http.sys,
 // which sends it; the write completes when the client has taken it). A
 // download is therefore a long request: a recycle's shutdown time limit,
-// the execution time limit and a worker's death cut it.
+// the execution time limit and a worker's death cut it. A size or a
+// bandwidth given as a distribution is drawn for each request, the size
+// when its service ends and the bandwidth only when there is something to
+// send (keyed.go, perRequest).
 //
 // http.sys ends a response that a client takes more slowly than
 // pool.min_bytes_per_second (MinBytesPerSecond, 240 B/s by default), with
@@ -25,12 +28,18 @@ import "github.com/poolsim/poolsim/engine"
 // beginSend starts sending r's response, or reports false when it has
 // nothing to send at a finite bandwidth.
 func (r *request) beginSend() bool {
-	size := float64(r.class.c.ResponseSize)
-	bw := r.client.bandwidth
-	if size == 0 || bw == 0 {
+	size := float64(r.class.responseSize.of(r))
+	if size == 0 {
+		return false
+	}
+	bw := float64(r.client.bandwidth.of(r))
+	if bw == 0 {
 		return false
 	}
 	w := r.w
+	if w.trace != nil && (r.class.responseSize.drawn() || r.client.bandwidth.drawn()) {
+		w.tracef("send req=%d size=%d bytes_per_s=%g", r.id, int64(size), bw)
+	}
 	r.state = stSending
 	if min := float64(w.pool.MinBytesPerSecond); min > 0 && bw < min {
 		r.tWork = w.sim.After(engine.FromSeconds(size/min), r, evSendCut)

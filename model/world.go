@@ -126,6 +126,9 @@ type classRT struct {
 	serviceKS *keyedStream
 	faults    *keyedStream
 	backend   *backendRT
+	// Each request's allocation and response size (allocation.go,
+	// transfer.go).
+	allocate, responseSize perRequest[scenario.Size]
 }
 
 func newWorld(sc *scenario.Scenario, opt Options, warmup engine.Time) (*world, error) {
@@ -189,6 +192,8 @@ func newWorld(sc *scenario.Scenario, opt Options, warmup engine.Time) (*world, e
 			serviceKS: newKeyedStream(sc.Seed, opt.Replication, "service/"+name),
 			faults:    newKeyedStream(sc.Seed, opt.Replication, "faults/"+name)}
 		rt.service = c.Service.Sampler(rt.serviceKS.rand)
+		rt.allocate = newPerRequest(c.Allocate, sc.Seed, opt.Replication, "allocate/"+name)
+		rt.responseSize = newPerRequest(c.ResponseSize, sc.Seed, opt.Replication, "response_size/"+name)
 		for _, b := range w.backends {
 			if b.name == c.Backend {
 				rt.backend = b
@@ -198,7 +203,7 @@ func newWorld(sc *scenario.Scenario, opt Options, warmup engine.Time) (*world, e
 	}
 	clientBase := 0
 	for _, name := range tomlin.SortedKeys(sc.Clients) {
-		cl := newClient(w, name, sc.Clients[name], clientBase)
+		cl := newClient(w, name, sc.Clients[name], clientBase, opt.Replication)
 		if cl.c.Kind == "trace" {
 			if cl.trace, err = newTrace(cl); err != nil {
 				return nil, err

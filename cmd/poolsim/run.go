@@ -57,6 +57,10 @@ What a scenario can model (README.md, "The scenario file", has every key):
                pool.recycle.virtual_memory (WAS 5077)
   responses    classes.X.response_size sent at clients.X.bandwidth ("2Mbit/s"),
                holding the thread; pool.min_bytes_per_second (http.sys 240 B/s)
+  sizes, rates allocate, response_size and bandwidth are a constant ("550MB",
+               "2Mbit/s") or a distribution in their own unit, drawn per request:
+               { dist = "lognormal", mean = "2MB", cv = 1.5 },
+               { dist = "uniform", min = "512kbit/s", max = "8Mbit/s" }
   draining     pool.recycle.drain = requeue | refuse (ASP.NET Core in-process: 503);
                pool.reload = per_worker | pool_wide (php-fpm: all drain, then all
                start after reload_delay); pool.shutdown_kill = at_limit |

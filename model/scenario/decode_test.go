@@ -122,8 +122,12 @@ rate = 1.0
 func TestDefaults(t *testing.T) {
 	sc := decodeOK(t, minimal)
 	want := NewScenario()
-	want.Classes = map[string]*Class{"page": {Service: Const(40 * engine.Millisecond), CrashAt: "end", CrashSignal: "segv"}}
-	want.Clients = map[string]*Client{"users": {Kind: "poisson", Rate: 1, Class: "page", Mode: "interval", URI: "/users"}}
+	page := NewClass()
+	page.Service = Const(40 * engine.Millisecond)
+	users := NewClient()
+	users.Kind, users.Rate, users.Class, users.URI = "poisson", 1, "page", "/users"
+	want.Classes = map[string]*Class{"page": page}
+	want.Clients = map[string]*Client{"users": users}
 	if !reflect.DeepEqual(sc, want) {
 		t.Errorf("got  %+v\nwant %+v", sc, want)
 	}
@@ -318,6 +322,9 @@ func TestEncodeWithBurntSushi(t *testing.T) {
 		A  Warmup         `toml:"a"`
 		X  Dist           `toml:"x"`
 		C  Dist           `toml:"c"`
+		Z  SizeDist       `toml:"z"`
+		R  RateDist       `toml:"r"`
+		RC RateDist       `toml:"rc"`
 		P  []ProfilePoint `toml:"p"`
 		TS []TimeOfDay    `toml:"ts"`
 	}
@@ -330,6 +337,9 @@ w = "15m"
 a = "auto"
 x = { dist = "gamma", mean = "1s", shape = 2 }
 c = "40ms"
+z = { dist = "uniform", min = "100MB", max = "600MB" }
+r = { dist = "lognormal", mean = "8Mbit/s", cv = 1 }
+rc = "2Mbit/s"
 p = [["00:00", 0.2], ["08:00", 1]]
 ts = ["03:00", "04:00:30"]
 `
@@ -342,6 +352,8 @@ ts = ["03:00", "04:00:30"]
 		T: TimeOfDay(15*engine.Hour + 30*engine.Minute),
 		W: Warmup{Duration: Duration(15 * engine.Minute)}, A: Warmup{Auto: true},
 		X: Dist{Kind: "gamma", Mean: engine.Second, Shape: 2}, C: Const(40 * engine.Millisecond),
+		Z: SizeDist{Kind: "uniform", Min: 100 << 20, Max: 600 << 20},
+		R: RateDist{Kind: "lognormal", Mean: 1e6, CV: 1}, RC: Constant[Rate](250_000),
 		P:  []ProfilePoint{{0, 0.2}, {TimeOfDay(8 * engine.Hour), 1}},
 		TS: []TimeOfDay{TimeOfDay(3 * engine.Hour), TimeOfDay(4*engine.Hour + 30*engine.Second)},
 	}
@@ -359,7 +371,8 @@ ts = ["03:00", "04:00:30"]
 	if !reflect.DeepEqual(back, want) {
 		t.Errorf("encoded\n%s\ndecoded %+v", b.String(), back)
 	}
-	for _, bad := range []string{`x = { dist = "exponential" }`, `x = { dist = "exponential", mean = "1s", cv = 1 }`, `x = { dist = "lognormal", mean = "1s", cv = -1 }`, `p = [["25:00", 1]]`, `d = "5 parsecs"`} {
+	for _, bad := range []string{`x = { dist = "exponential" }`, `x = { dist = "exponential", mean = "1s", cv = 1 }`, `x = { dist = "lognormal", mean = "1s", cv = -1 }`, `p = [["25:00", 1]]`, `d = "5 parsecs"`,
+		`z = { dist = "uniform", min = "6MB", max = "1MB" }`, `z = "50ms"`, `r = { dist = "uniform", min = "0", max = "1Mbit/s" }`} {
 		if _, err := toml.Decode(bad, &back); err == nil {
 			t.Errorf("%s: no error", bad)
 		}

@@ -19,6 +19,8 @@ var (
 	typeSize         = reflect.TypeFor[Size]()
 	typeTimeOfDay    = reflect.TypeFor[TimeOfDay]()
 	typeDist         = reflect.TypeFor[Dist]()
+	typeSizeDist     = reflect.TypeFor[SizeDist]()
+	typeRateDist     = reflect.TypeFor[RateDist]()
 	typeTime         = reflect.TypeFor[time.Time]()
 	typeSchedule     = reflect.TypeFor[[]TimeOfDay]()
 	typeProfile      = reflect.TypeFor[[]ProfilePoint]()
@@ -33,7 +35,7 @@ var (
 // rather than as values.
 func isTable(t reflect.Type) bool {
 	switch t {
-	case typeDist, typeWarmup, typeTime:
+	case typeDist, typeSizeDist, typeRateDist, typeWarmup, typeTime:
 		return false
 	}
 	switch t.Kind() {
@@ -166,6 +168,10 @@ func (d *scenarioDecoder) decodeTyped(path []string, v any, t reflect.Type) (x a
 		x, ok = d.timeOfDay(path, "", v)
 	case typeDist:
 		x, ok = d.dist(path, v)
+	case typeSizeDist:
+		x, ok = decodeDist[Size](d, path, v)
+	case typeRateDist:
+		x, ok = decodeDist[Rate](d, path, v)
 	case typeTime:
 		x, ok = d.datetime(path, v)
 	case typeSchedule:
@@ -340,21 +346,29 @@ func (d *scenarioDecoder) durationHint(path []string, v any, allowNever bool, hi
 }
 
 func (d *scenarioDecoder) size(path []string, v any) (Size, bool) {
+	return unitValue(d, path, v, parseSizeValue, "size", [2]string{"MB", "B"}, `"120MB"`)
+}
+
+// unitValue decodes a value written as a string with a unit, such as a
+// size or a rate, read by parse; a bare 0 is zero. what names the
+// quantity, units are two units to suggest for a bare number, and example
+// is one value.
+func unitValue[Q Quantity](d *scenarioDecoder, path []string, v any, parse func(string) (Q, error), what string, units [2]string, example string) (Q, bool) {
 	switch x := v.(type) {
 	case string:
-		s, err := ParseSize(x)
+		q, err := parse(x)
 		if err != nil {
 			d.errorf(path, valueText(v), "%v", err)
 			return 0, false
 		}
-		return s, true
+		return q, true
 	case int64:
 		if x == 0 {
 			return 0, true
 		}
-		d.errorf(path, valueText(v), "a size is a string with a unit, such as \"%dMB\" or \"%dB\"", x, x)
+		d.errorf(path, valueText(v), "a %s is a string with a unit, such as \"%d%s\" or \"%d%s\"", what, x, units[0], x, units[1])
 	default:
-		d.mismatch(path, v, `a size string such as "120MB"`)
+		d.mismatch(path, v, "a "+what+" string such as "+example)
 	}
 	return 0, false
 }

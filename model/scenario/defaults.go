@@ -115,7 +115,9 @@ func NewScenario() *Scenario {
 // when one is set, happens when the code ends: crash_at = "end", and dies
 // of a fault signal: crash_signal = "segv"), no lock. Its service must
 // still be set.
-func NewClass() *Class { return &Class{CrashAt: "end", CrashSignal: "segv"} }
+func NewClass() *Class {
+	return &Class{CrashAt: "end", CrashSignal: "segv", Allocate: Constant[Size](0), ResponseSize: Constant[Size](0)}
+}
 
 // NewBackend returns a backend with its defaults: unlimited connections, a
 // 30 s call timeout whose expiry the application answers with a 500 (a
@@ -133,7 +135,7 @@ func NewCache() *Cache { return &Cache{TTL: Duration(engine.Minute)} }
 // the rate or count and period that the kind needs, must still be set. A
 // decoded client's uri defaults to "/" and its name, and its class to the
 // scenario's only class when there is exactly one.
-func NewClient() *Client { return &Client{Mode: "interval"} }
+func NewClient() *Client { return &Client{Mode: "interval", Bandwidth: Constant[Rate](0)} }
 
 // fillDerivedDefaults sets the defaults that depend on other values: a
 // client's uri from its name, and its class when the scenario has exactly

@@ -7,37 +7,42 @@ import (
 	"github.com/poolsim/poolsim/internal/tomlin"
 )
 
-const distHint = `want a duration such as "40ms" or a table such as { dist = "exponential", mean = "30ms" }`
-
-// dist decodes a distribution: a duration (a constant) or a table.
+// dist decodes a distribution of durations; see decodeDist.
 func (d *scenarioDecoder) dist(path []string, v any) (Dist, bool) {
+	return decodeDist[engine.Time](d, path, v)
+}
+
+// decodeDist decodes a distribution of the quantity Q: a value in its unit
+// (a constant) or a table.
+func decodeDist[Q Quantity](d *scenarioDecoder, path []string, v any) (Distribution[Q], bool) {
+	u := unitOf[Q]()
 	switch x := v.(type) {
 	case string:
-		dur, err := ParseDuration(x)
+		q, err := u.parse(x)
 		if err != nil {
-			d.errorf(path, valueText(v), "%v; or a distribution table such as { dist = \"exponential\", mean = \"30ms\" }", err)
-			return Dist{}, false
+			d.errorf(path, valueText(v), "%v; or a distribution table such as %s", err, u.table)
+			return Distribution[Q]{}, false
 		}
-		return Const(dur.T()), true
+		return Constant(q), true
 	case map[string]any:
-		return d.distTable(path, x)
+		return distTable(d, u, path, x)
 	case int64:
 		if x == 0 {
-			return Const(0), true
+			return Constant[Q](0), true
 		}
 	}
-	d.errorf(path, valueText(v), "%s, got %s", distHint, typeName(v))
-	return Dist{}, false
+	d.errorf(path, valueText(v), "%s, got %s", u.hint, typeName(v))
+	return Distribution[Q]{}, false
 }
 
 // distTable decodes a distribution written as a table: its family, then
 // each parameter, then whether the family has all it needs.
-func (d *scenarioDecoder) distTable(path []string, m map[string]any) (Dist, bool) {
-	kind, ok := d.distKindOf(path, m)
+func distTable[Q Quantity](d *scenarioDecoder, u *distUnit[Q], path []string, m map[string]any) (Distribution[Q], bool) {
+	kind, ok := distKindOf(d, u, path, m)
 	if !ok {
-		return Dist{}, false
+		return Distribution[Q]{}, false
 	}
-	dist := Dist{Kind: kind.name}
+	dist := Distribution[Q]{Kind: kind.name}
 	good := true
 	has := map[string]bool{}
 	for _, k := range d.orderedKeys(path, m) {
@@ -52,13 +57,13 @@ func (d *scenarioDecoder) distTable(path []string, m map[string]any) (Dist, bool
 		}
 		has[k] = true
 		d.wrote(p, m[k])
-		good = d.distParam(p, k, m[k], &dist) && good
+		good = distParam(d, u, p, k, m[k], &dist) && good
 	}
-	return dist, d.distComplete(path, FormatValue(m), kind, has) && good
+	return dist, d.distComplete(path, FormatValue(m), kind.name, kind.need, kind.oneOf, has) && good
 }
 
 // distKindOf reads the family a distribution table names.
-func (d *scenarioDecoder) distKindOf(path []string, m map[string]any) (*distKind, bool) {
+func distKindOf[Q Quantity](d *scenarioDecoder, u *distUnit[Q], path []string, m map[string]any) (*distKind[Q], bool) {
 	kindV, ok := m["dist"]
 	if !ok {
 		d.errorf(path, FormatValue(m), `missing dist: the distribution's name, one of %s`, quoteList(distKinds))
@@ -69,7 +74,7 @@ func (d *scenarioDecoder) distKindOf(path []string, m map[string]any) (*distKind
 		d.mismatch(join(path, "dist"), kindV, "the distribution's name, a string")
 		return nil, false
 	}
-	kind, ok := lookupDist(name)
+	kind, ok := u.lookup(name)
 	if !ok || name == "" {
 		d.errorf(join(path, "dist"), valueText(kindV), "%s", unknownDist(name))
 		return nil, false
@@ -78,17 +83,17 @@ func (d *scenarioDecoder) distKindOf(path []string, m map[string]any) (*distKind
 }
 
 // distParam decodes the parameter k of a distribution into dist.
-func (d *scenarioDecoder) distParam(p []string, k string, v any, dist *Dist) bool {
+func distParam[Q Quantity](d *scenarioDecoder, u *distUnit[Q], p []string, k string, v any, dist *Distribution[Q]) bool {
 	switch k {
 	case "mean", "value", "min", "max":
-		x, ok := d.duration(p, v, false)
+		x, ok := u.decode(d, p, v)
 		switch k {
 		case "mean", "value":
-			dist.Mean = x.T()
+			dist.Mean = x
 		case "min":
-			dist.Min = x.T()
+			dist.Min = x
 		case "max":
-			dist.Max = x.T()
+			dist.Max = x
 		}
 		return ok
 	case "cv", "shape":
@@ -109,54 +114,54 @@ func (d *scenarioDecoder) distParam(p []string, k string, v any, dist *Dist) boo
 		}
 		return true
 	case "values":
-		return d.distValues(p, v, dist)
+		return distValues(d, u, p, v, dist)
 	}
 	return false
 }
 
 // distValues decodes the values of an empirical distribution.
-func (d *scenarioDecoder) distValues(p []string, v any, dist *Dist) bool {
+func distValues[Q Quantity](d *scenarioDecoder, u *distUnit[Q], p []string, v any, dist *Distribution[Q]) bool {
 	arr, ok := v.([]any)
 	if !ok {
-		d.mismatch(p, v, `an array of durations such as ["10ms", "20ms"]`)
+		d.mismatch(p, v, fmt.Sprintf("an array of %ss such as [%s, %s]", u.what, u.examples[0], u.examples[1]))
 		return false
 	}
 	good := true
-	dist.Values = make([]engine.Time, 0, len(arr))
+	dist.Values = make([]Q, 0, len(arr))
 	for i, e := range arr {
 		s, ok := e.(string)
 		if !ok {
-			d.report(false, p, fmt.Sprintf("[%d]", i), valueText(e), tomlin.Want(`a duration such as "10ms"`, e))
+			d.report(false, p, fmt.Sprintf("[%d]", i), valueText(e), tomlin.Want(fmt.Sprintf("a %s such as %s", u.what, u.examples[0]), e))
 			good = false
 			continue
 		}
-		x, err := ParseDuration(s)
+		x, err := u.parse(s)
 		if err != nil {
 			d.report(false, p, fmt.Sprintf("[%d]", i), valueText(e), err.Error())
 			good = false
 			continue
 		}
-		dist.Values = append(dist.Values, x.T())
+		dist.Values = append(dist.Values, x)
 	}
 	return good
 }
 
 // distComplete reports whether a family has the parameters it needs.
-func (d *scenarioDecoder) distComplete(path []string, text string, kind *distKind, has map[string]bool) bool {
+func (d *scenarioDecoder) distComplete(path []string, text, name string, need []string, oneOf [2]string, has map[string]bool) bool {
 	good := true
-	for _, p := range kind.need {
+	for _, p := range need {
 		if !has[p] {
-			d.errorf(path, text, "%s needs %s", kind.name, p)
+			d.errorf(path, text, "%s needs %s", name, p)
 			good = false
 		}
 	}
-	if a, b := kind.oneOf[0], kind.oneOf[1]; a != "" {
+	if a, b := oneOf[0], oneOf[1]; a != "" {
 		switch {
 		case has[a] && has[b]:
-			d.errorf(path, text, "%s takes %s or %s, not both", kind.name, a, b)
+			d.errorf(path, text, "%s takes %s or %s, not both", name, a, b)
 			good = false
 		case !has[a] && !has[b]:
-			d.errorf(path, text, "%s needs %s or %s", kind.name, a, b)
+			d.errorf(path, text, "%s needs %s or %s", name, a, b)
 			good = false
 		}
 	}

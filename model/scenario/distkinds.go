@@ -5,72 +5,70 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
-
-	"github.com/poolsim/poolsim/engine"
 )
 
-// distKind is one family of distributions, in the manner of gonum's
-// distuv: the parameters its table takes and needs, how their values are
-// checked, its mean, how it is written back, and how it is sampled. A new
-// family is one row of distKindTable.
-type distKind struct {
+// distKind is one family of distributions of the quantity Q, in the
+// manner of gonum's distuv: the parameters its table takes and needs, how
+// their values are checked, its mean, how it is written back, and how it
+// is sampled. A new family is one row of newDistKinds, which serves every
+// quantity: the parameters are written in the quantity's unit (u).
+type distKind[Q Quantity] struct {
 	name string
 	// constant: a synonym of the constant distribution, written as a bare
-	// duration ("constant") or as a table ("deterministic").
+	// value ("constant") or as a table ("deterministic").
 	constant bool
 	params   []string  // the parameters its table may have
 	need     []string  // parameters it needs
 	oneOf    [2]string // it needs exactly one of these, when set
-	check    func(c distCheck, d Dist)
-	mean     func(d Dist) engine.Time // nil: d.Mean
-	text     func(d Dist) string      // the parameters as written after `dist = "name"`
-	sampler  func(d Dist, r *rand.Rand) drawer
+	check    func(c distCheck[Q], d Distribution[Q])
+	mean     func(d Distribution[Q]) Q // nil: d.Mean
+	text     func(d Distribution[Q]) string
+	sampler  func(d Distribution[Q], r *rand.Rand, top Q) drawer[Q]
 }
 
-// distKindTable lists the families in the order messages name them;
-// distKinds names them. Both are set by init: the rows' checks write
-// distributions back as text, which looks rows up.
-var (
-	distKindTable []distKind
-	distKinds     []string
-)
+// distKinds names the families in the order messages name them.
+var distKinds = []string{"constant", "deterministic", "exponential", "lognormal", "uniform", "gamma", "weibull", "pareto", "empirical"}
 
-func init() {
-	distKindTable = []distKind{
-		constantKind("constant"),
-		constantKind("deterministic"),
+// newDistKinds returns the table of families for the quantity of unit u,
+// in the order of distKinds.
+func newDistKinds[Q Quantity](u *distUnit[Q]) []distKind[Q] {
+	param := u.param
+	distText := func(d Distribution[Q]) string { return distTextOf(u, d) }
+	return []distKind[Q]{
+		constantKind(u, "constant"),
+		constantKind(u, "deterministic"),
 		{
 			name: "exponential", params: []string{"mean"}, need: []string{"mean"},
-			check:   func(c distCheck, d Dist) { c.dur("mean", d.Mean, true) },
-			text:    func(d Dist) string { return ", mean = " + durParam(d.Mean) },
-			sampler: expSampler,
+			check:   func(c distCheck[Q], d Distribution[Q]) { c.val("mean", d.Mean, true) },
+			text:    func(d Distribution[Q]) string { return ", mean = " + param(d.Mean) },
+			sampler: expSampler[Q],
 		},
 		{
 			name: "lognormal", params: []string{"mean", "cv"}, need: []string{"mean", "cv"},
-			check: func(c distCheck, d Dist) {
-				c.dur("mean", d.Mean, true)
+			check: func(c distCheck[Q], d Distribution[Q]) {
+				c.val("mean", d.Mean, true)
 				c.num("cv", d.CV, 0, maxCV, true)
 			},
-			text:    func(d Dist) string { return ", mean = " + durParam(d.Mean) + ", cv = " + formatTOMLFloat(d.CV) },
-			sampler: lognormalSampler,
+			text:    func(d Distribution[Q]) string { return ", mean = " + param(d.Mean) + ", cv = " + formatTOMLFloat(d.CV) },
+			sampler: lognormalSampler[Q],
 		},
 		{
 			name: "uniform", params: []string{"min", "max"}, need: []string{"min", "max"},
-			check: func(c distCheck, d Dist) {
-				c.dur("min", d.Min, false)
-				c.dur("max", d.Max, false)
+			check: func(c distCheck[Q], d Distribution[Q]) {
+				c.val("min", d.Min, false)
+				c.val("max", d.Max, false)
 				if d.Max < d.Min {
-					c.errorf(c.param("max"), durText(Duration(d.Max)), "must be at least min (%s)", Duration(d.Min))
+					c.errorf(c.param("max"), u.param(d.Max), "must be at least min (%s)", u.format(d.Min))
 				}
 			},
-			mean:    func(d Dist) engine.Time { return (d.Min + d.Max) / 2 },
-			text:    func(d Dist) string { return ", min = " + durParam(d.Min) + ", max = " + durParam(d.Max) },
-			sampler: uniformSampler,
+			mean:    func(d Distribution[Q]) Q { return (d.Min + d.Max) / 2 },
+			text:    func(d Distribution[Q]) string { return ", min = " + param(d.Min) + ", max = " + param(d.Max) },
+			sampler: uniformSampler[Q],
 		},
 		{
 			name: "gamma", params: []string{"mean", "cv", "shape"}, need: []string{"mean"}, oneOf: [2]string{"cv", "shape"},
-			check: func(c distCheck, d Dist) {
-				c.dur("mean", d.Mean, true)
+			check: func(c distCheck[Q], d Distribution[Q]) {
+				c.val("mean", d.Mean, true)
 				switch {
 				case d.CV != 0 && d.Shape != 0:
 					c.errorf(c.path, distText(d), "gamma takes cv or shape, not both")
@@ -80,174 +78,161 @@ func init() {
 					c.num("cv", d.CV, 0, 10, true)
 				}
 			},
-			text: func(d Dist) string {
+			text: func(d Distribution[Q]) string {
 				if d.Shape != 0 {
-					return ", mean = " + durParam(d.Mean) + ", shape = " + formatTOMLFloat(d.Shape)
+					return ", mean = " + param(d.Mean) + ", shape = " + formatTOMLFloat(d.Shape)
 				}
-				return ", mean = " + durParam(d.Mean) + ", cv = " + formatTOMLFloat(d.CV)
+				return ", mean = " + param(d.Mean) + ", cv = " + formatTOMLFloat(d.CV)
 			},
-			sampler: gammaSampler,
+			sampler: gammaSampler[Q],
 		},
 		{
 			name: "weibull", params: []string{"mean", "shape"}, need: []string{"mean", "shape"},
-			check: func(c distCheck, d Dist) {
-				c.dur("mean", d.Mean, true)
+			check: func(c distCheck[Q], d Distribution[Q]) {
+				c.val("mean", d.Mean, true)
 				c.num("shape", d.Shape, 0.1, 1000, false)
 			},
-			mean:    func(d Dist) engine.Time { return max(d.Mean, 0) },
-			text:    func(d Dist) string { return ", mean = " + durParam(d.Mean) + ", shape = " + formatTOMLFloat(d.Shape) },
-			sampler: weibullSampler,
+			mean: func(d Distribution[Q]) Q { return max(d.Mean, 0) },
+			text: func(d Distribution[Q]) string {
+				return ", mean = " + param(d.Mean) + ", shape = " + formatTOMLFloat(d.Shape)
+			},
+			sampler: weibullSampler[Q],
 		},
-		{
-			name: "pareto", params: []string{"shape", "min", "mean"}, need: []string{"shape"}, oneOf: [2]string{"min", "mean"},
-			check:   checkPareto,
-			mean:    paretoMean,
-			text:    paretoText,
-			sampler: paretoSampler,
-		},
-		{
-			name: "empirical", params: []string{"values"}, need: []string{"values"},
-			check:   checkEmpirical,
-			mean:    empiricalMean,
-			text:    empiricalText,
-			sampler: empiricalSampler,
-		},
-	}
-	for _, k := range distKindTable {
-		distKinds = append(distKinds, k.name)
+		paretoKind(u),
+		empiricalKind(u),
 	}
 }
 
 // constantKind is the row of a synonym of the constant distribution.
-func constantKind(name string) distKind {
-	return distKind{
+func constantKind[Q Quantity](u *distUnit[Q], name string) distKind[Q] {
+	return distKind[Q]{
 		name: name, constant: true, params: []string{"value", "mean"}, oneOf: [2]string{"value", "mean"},
-		check: func(c distCheck, d Dist) {
-			if d.Mean < 0 || Duration(d.Mean) > maxSpan {
-				c.errorf(c.path, distText(d), "must be between 0s and 10 years")
+		check: func(c distCheck[Q], d Distribution[Q]) {
+			if !u.inRange(d.Mean) {
+				c.errorf(c.path, distTextOf(u, d), "must be between %s and %s", u.format(0), u.maxText)
 			}
 		},
-		text:    func(d Dist) string { return ", value = " + durParam(d.Mean) },
-		sampler: constSampler,
+		text:    func(d Distribution[Q]) string { return ", value = " + u.param(d.Mean) },
+		sampler: constSampler[Q],
 	}
 }
 
-// lookupDist returns the row of the family called name; "" is the
-// constant.
-func lookupDist(name string) (*distKind, bool) {
-	if name == "" {
-		name = "constant"
-	}
-	for i := range distKindTable {
-		if distKindTable[i].name == name {
-			return &distKindTable[i], true
+// lookupDist returns the row of the family called name for the quantity
+// Q; "" is the constant.
+func lookupDist[Q Quantity](name string) (*distKind[Q], bool) {
+	return unitOf[Q]().lookup(name)
+}
+
+// paretoKind is the row of the Pareto family: a shape and either the scale
+// (min) or the mean.
+func paretoKind[Q Quantity](u *distUnit[Q]) distKind[Q] {
+	check := func(c distCheck[Q], d Distribution[Q]) {
+		c.num("shape", d.Shape, 0, 1000, true)
+		switch {
+		case d.Min != 0 && d.Mean != 0:
+			c.errorf(c.path, distTextOf(u, d), "pareto takes min or mean, not both")
+		case d.Min != 0:
+			c.val("min", d.Min, true)
+		default:
+			c.val("mean", d.Mean, true)
+			if d.Shape > 0 && d.Shape <= 1 {
+				c.errorf(c.param("shape"), formatTOMLFloat(d.Shape), "must be more than 1 when the mean is given (the mean is infinite otherwise); give min, the scale, instead")
+			}
 		}
 	}
-	return nil, false
+	mean := func(d Distribution[Q]) Q {
+		if d.Mean > 0 {
+			return d.Mean
+		}
+		if d.Shape > 1 {
+			return u.round(d.Shape * float64(d.Min) / (d.Shape - 1))
+		}
+		return u.infinite
+	}
+	text := func(d Distribution[Q]) string {
+		if d.Min != 0 {
+			return ", shape = " + formatTOMLFloat(d.Shape) + ", min = " + u.param(d.Min)
+		}
+		return ", shape = " + formatTOMLFloat(d.Shape) + ", mean = " + u.param(d.Mean)
+	}
+	return distKind[Q]{
+		name: "pareto", params: []string{"shape", "min", "mean"}, need: []string{"shape"}, oneOf: [2]string{"min", "mean"},
+		check: check, mean: mean, text: text, sampler: paretoSampler[Q],
+	}
 }
 
-func checkPareto(c distCheck, d Dist) {
-	c.num("shape", d.Shape, 0, 1000, true)
-	switch {
-	case d.Min != 0 && d.Mean != 0:
-		c.errorf(c.path, distText(d), "pareto takes min or mean, not both")
-	case d.Min != 0:
-		c.dur("min", d.Min, true)
-	default:
-		c.dur("mean", d.Mean, true)
-		if d.Shape > 0 && d.Shape <= 1 {
-			c.errorf(c.param("shape"), formatTOMLFloat(d.Shape), "must be more than 1 when the mean is given (the mean is infinite otherwise); give min, the scale, instead")
+// empiricalKind is the row of the empirical family: equally likely values.
+func empiricalKind[Q Quantity](u *distUnit[Q]) distKind[Q] {
+	check := func(c distCheck[Q], d Distribution[Q]) {
+		switch {
+		case len(d.Values) == 0:
+			c.errorf(c.param("values"), "[]", "needs at least one value")
+		case len(d.Values) > maxEmpirical:
+			c.errorf(c.param("values"), "", "at most %d values", maxEmpirical)
+		}
+		for i, v := range d.Values {
+			if msg := u.check(v, u.positive); msg != "" {
+				c.report(false, c.param("values"), fmt.Sprintf("[%d]", i), u.param(v), msg)
+			}
 		}
 	}
-}
-
-func paretoMean(d Dist) engine.Time {
-	if d.Mean > 0 {
-		return d.Mean
-	}
-	if d.Shape > 1 {
-		return engine.FromSeconds(d.Shape * d.Min.Seconds() / (d.Shape - 1))
-	}
-	return engine.Never
-}
-
-func paretoText(d Dist) string {
-	if d.Min != 0 {
-		return ", shape = " + formatTOMLFloat(d.Shape) + ", min = " + durParam(d.Min)
-	}
-	return ", shape = " + formatTOMLFloat(d.Shape) + ", mean = " + durParam(d.Mean)
-}
-
-func checkEmpirical(c distCheck, d Dist) {
-	switch {
-	case len(d.Values) == 0:
-		c.errorf(c.param("values"), "[]", "needs at least one value")
-	case len(d.Values) > maxEmpirical:
-		c.errorf(c.param("values"), "", "at most %d values", maxEmpirical)
-	}
-	for i, v := range d.Values {
-		if v < 0 || Duration(v) > maxSpan {
-			c.report(false, c.param("values"), fmt.Sprintf("[%d]", i), durText(Duration(v)), "must be between 0s and 10 years")
+	mean := func(d Distribution[Q]) Q {
+		if len(d.Values) == 0 {
+			return 0
 		}
+		var s float64
+		for _, v := range d.Values {
+			s += float64(v)
+		}
+		return Q(s / float64(len(d.Values)))
+	}
+	text := func(d Distribution[Q]) string {
+		vals := make([]string, len(d.Values))
+		for i, v := range d.Values {
+			vals[i] = u.param(v)
+		}
+		return ", values = [" + strings.Join(vals, ", ") + "]"
+	}
+	return distKind[Q]{
+		name: "empirical", params: []string{"values"}, need: []string{"values"},
+		check: check, mean: mean, text: text, sampler: empiricalSampler[Q],
 	}
 }
 
-func empiricalMean(d Dist) engine.Time {
-	if len(d.Values) == 0 {
-		return 0
-	}
-	var s float64
-	for _, v := range d.Values {
-		s += float64(v)
-	}
-	return engine.Time(s / float64(len(d.Values)))
-}
+// distText writes dist in TOML syntax: the constant as a bare value, any
+// other family as an inline table.
+func distText[Q Quantity](dist Distribution[Q]) string { return distTextOf(unitOf[Q](), dist) }
 
-func empiricalText(d Dist) string {
-	vals := make([]string, len(d.Values))
-	for i, v := range d.Values {
-		vals[i] = durParam(v)
-	}
-	return ", values = [" + strings.Join(vals, ", ") + "]"
-}
-
-func durParam(t engine.Time) string { return QuoteString(Duration(t).String()) }
-
-// distText writes dist in TOML syntax: the constant as a bare duration,
-// any other family as an inline table.
-func distText(dist Dist) string {
+func distTextOf[Q Quantity](u *distUnit[Q], dist Distribution[Q]) string {
 	if dist.Kind == "" || dist.Kind == "constant" {
-		return durParam(dist.Mean)
+		return u.param(dist.Mean)
 	}
 	head := `{ dist = "` + dist.Kind + `"`
-	if k, ok := lookupDist(dist.Kind); ok {
+	if k, ok := u.lookup(dist.Kind); ok {
 		return head + k.text(dist) + " }"
 	}
 	return head + " }"
 }
 
 // distCheck checks the parameters of one distribution at path.
-type distCheck struct {
+type distCheck[Q Quantity] struct {
 	*scenarioDecoder
+	u    *distUnit[Q]
 	path []string
 }
 
-func (c distCheck) param(name string) []string { return join(c.path, name) }
+func (c distCheck[Q]) param(name string) []string { return join(c.path, name) }
 
-// dur checks a duration parameter; pos: it must be more than zero.
-func (c distCheck) dur(param string, t engine.Time, pos bool) {
-	switch {
-	case t < 0:
-		c.errorf(c.param(param), durText(Duration(t)), "must not be negative")
-	case Duration(t) > maxSpan:
-		c.errorf(c.param(param), durText(Duration(t)), "must be at most 10 years (87600h)")
-	case pos && t == 0:
-		c.errorf(c.param(param), durText(Duration(t)), "must be more than 0s")
+// val checks a parameter in the quantity's unit; pos: it must be more than
+// zero (always, for a unit whose draws must be: a rate of 0 is unlimited).
+func (c distCheck[Q]) val(param string, q Q, pos bool) {
+	if msg := c.u.check(q, pos || c.u.positive); msg != "" {
+		c.errorf(c.param(param), c.u.param(q), "%s", msg)
 	}
 }
 
 // num checks a number parameter against [lo, hi], or (lo, hi] when loOpen.
-func (c distCheck) num(param string, f, lo, hi float64, loOpen bool) {
+func (c distCheck[Q]) num(param string, f, lo, hi float64, loOpen bool) {
 	if !math.IsNaN(f) && f <= hi && (f > lo || (!loOpen && f == lo)) {
 		return
 	}
@@ -258,23 +243,30 @@ func (c distCheck) num(param string, f, lo, hi float64, loOpen bool) {
 	}
 }
 
-// checkDist checks a distribution's parameters. required: it must be
-// given; positive: its mean must be more than zero.
+// checkDist checks a distribution of durations; see checkDistOf.
 func (d *scenarioDecoder) checkDist(path []string, dist Dist, required, positive bool) {
-	if dist.Kind == "" {
-		if required {
-			d.errorf(path, "", "required: %s", distHint)
-		}
+	checkDistOf(d, path, dist, required, positive)
+}
+
+// checkDistOf checks a distribution's parameters. required: it must be
+// given; positive: its mean must be more than zero.
+func checkDistOf[Q Quantity](d *scenarioDecoder, path []string, dist Distribution[Q], required, positive bool) {
+	u := unitOf[Q]()
+	if dist.Kind == "" && required {
+		d.errorf(path, "", "required: %s", u.hint)
 		return
 	}
-	k, ok := lookupDist(dist.Kind)
+	if dist.Kind == "" && dist.Mean == 0 {
+		return // absent
+	}
+	k, ok := u.lookup(dist.Kind)
 	if !ok {
 		d.errorf(join(path, "dist"), QuoteString(dist.Kind), "%s", unknownDist(dist.Kind))
 		return
 	}
-	k.check(distCheck{d, path}, dist)
+	k.check(distCheck[Q]{d, u, path}, dist)
 	if positive && dist.Expected() <= 0 && !d.related(keyString(path)) {
-		d.errorf(path, distText(dist), "must have a mean of more than 0s")
+		d.errorf(path, distTextOf(u, dist), "must have a mean of more than %s", u.format(0))
 	}
 }
 

@@ -13,13 +13,14 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
-// UnmarshalTOML decodes a distribution from a duration string or a table,
-// so that github.com/BurntSushi/toml can decode a Dist directly.
-func (dist *Dist) UnmarshalTOML(v any) error {
+// UnmarshalTOML decodes a distribution from a value in its unit (a
+// duration, a size, a rate) or a table, so that github.com/BurntSushi/toml
+// can decode a Distribution directly.
+func (dist *Distribution[Q]) UnmarshalTOML(v any) error {
 	d := newScenarioDecoder("")
-	x, ok := d.dist(nil, v)
+	x, ok := decodeDist[Q](d, nil, v)
 	if ok {
-		d.checkDist(nil, x, true, false)
+		checkDistOf(d, nil, x, true, false)
 	}
 	if len(d.errs) > 0 {
 		return d.errs
@@ -28,9 +29,9 @@ func (dist *Dist) UnmarshalTOML(v any) error {
 	return nil
 }
 
-// MarshalTOML writes the distribution as a duration string (a constant) or
-// an inline table.
-func (dist Dist) MarshalTOML() ([]byte, error) { return []byte(distText(dist)), nil }
+// MarshalTOML writes the distribution as a string in its unit (a
+// constant) or an inline table.
+func (dist Distribution[Q]) MarshalTOML() ([]byte, error) { return []byte(distText(dist)), nil }
 
 // UnmarshalTOML decodes a profile point from its array form ["08:00", 1.0].
 func (p *ProfilePoint) UnmarshalTOML(v any) error {
@@ -116,6 +117,10 @@ func leafText(fv reflect.Value) string {
 	case TimeOfDay:
 		return QuoteString(x.String())
 	case Dist:
+		return distText(x)
+	case SizeDist:
+		return distText(x)
+	case RateDist:
 		return distText(x)
 	case time.Time:
 		return x.UTC().Format(time.RFC3339Nano)

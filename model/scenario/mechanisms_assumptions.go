@@ -36,6 +36,7 @@ func mechanismAssumptions(sc *Scenario) []Assumption {
 		out = append(out, Assumption{"pool.recycle.drain", text(p.Recycle.Drain),
 			"a worker shutting down is offered requests for its whole drain and answers each with 503"})
 	}
+	out = append(out, drawnAssumptions(sc, text)...)
 	if p.MinBytesPerSecond > 0 && sendsResponses(sc) {
 		out = append(out, Assumption{"pool.min_bytes_per_second", text(p.MinBytesPerSecond),
 			"a response is one send, which http.sys allows size / MinBytesPerSecond to complete"})
@@ -48,10 +49,41 @@ func mechanismAssumptions(sc *Scenario) []Assumption {
 func sendsResponses(sc *Scenario) bool {
 	sized, slow := false, false
 	for _, c := range sc.Classes {
-		sized = sized || c != nil && c.ResponseSize > 0
+		sized = sized || c != nil && !c.ResponseSize.IsZero()
 	}
 	for _, c := range sc.Clients {
-		slow = slow || c != nil && c.Bandwidth.BytesPerSecond() > 0
+		slow = slow || c != nil && !c.Bandwidth.IsZero()
 	}
 	return sized && slow
+}
+
+// drawnAssumptions lists the allocations, response sizes and bandwidths
+// given as distributions (docs/model.md, "Distributions of sizes and
+// rates"): that each request draws its own, independently of its other
+// draws, is poolsim's assumption.
+func drawnAssumptions(sc *Scenario, text func(any) string) []Assumption {
+	var out []Assumption
+	for _, name := range sc.ClassNames() {
+		c := sc.Classes[name]
+		if c == nil {
+			continue
+		}
+		if _, constant := c.Allocate.Constant(); !constant {
+			out = append(out, Assumption{"classes." + name + ".allocate", text(c.Allocate),
+				"drawn for each request, independently of its service time"})
+		}
+		if _, constant := c.ResponseSize.Constant(); !constant {
+			out = append(out, Assumption{"classes." + name + ".response_size", text(c.ResponseSize),
+				"drawn for each request, independently of its service time and of its client's bandwidth"})
+		}
+	}
+	for _, name := range sc.ClientNames() {
+		if c := sc.Clients[name]; c != nil {
+			if _, constant := c.Bandwidth.Constant(); !constant {
+				out = append(out, Assumption{"clients." + name + ".bandwidth", text(c.Bandwidth),
+					"drawn for each request, as if each were a new client's connection: independently of the client's other requests and of the response's size"})
+			}
+		}
+	}
+	return out
 }

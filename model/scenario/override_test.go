@@ -125,7 +125,7 @@ func TestOverrides(t *testing.T) {
 		{"ping interval kept", sc.Pool.Ping.Interval, Duration(30 * engine.Second)},
 		{"cache", *sc.Backends["historian"].Cache, Cache{TTL: Duration(5 * engine.Minute)}},
 		{"new client", *sc.Clients["visitors"], Client{Kind: "poisson", Rate: 2.5, Class: "trend", Mode: "interval", URI: "/visitors",
-			Profile: []ProfilePoint{{0, 0.5}}}},
+			Profile: []ProfilePoint{{0, 0.5}}, Bandwidth: Constant[Rate](0)}},
 		{"last wins", sc.Name, "second"},
 		{"restart_after", sc.Pool.RapidFail.RestartAfter, Duration(5 * engine.Minute)},
 	}

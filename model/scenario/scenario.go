@@ -176,10 +176,10 @@ type Class struct {
 	Hang        float64 `toml:"hang"`
 	Lock        bool    `toml:"lock"`
 	// Allocate is held while the request runs (model/allocation.go).
-	Allocate Size `toml:"allocate"`
+	Allocate SizeDist `toml:"allocate"`
 	// ResponseSize is sent at the client's bandwidth after the service
 	// (model/transfer.go), holding the thread.
-	ResponseSize Size `toml:"response_size"`
+	ResponseSize SizeDist `toml:"response_size"`
 }
 
 // Backend is a dependency the application calls, such as a database.
@@ -220,7 +220,7 @@ type Client struct {
 	Speedup float64        `toml:"speedup"` // trace: log time runs this many times faster (0: 1)
 	// Bandwidth at which responses reach this client, such as "2Mbit/s"
 	// (bandwidth.go); "" or "0": unlimited.
-	Bandwidth Bandwidth `toml:"bandwidth"`
+	Bandwidth RateDist `toml:"bandwidth"`
 }
 
 // ProfilePoint sets the rate multiplier from a time of day on.

@@ -102,17 +102,15 @@ func (d *scenarioDecoder) validateMechanismEntries(sc *Scenario) {
 		if c == nil {
 			continue
 		}
-		d.sizeRange([]string{"classes", name, "allocate"}, c.Allocate)
-		d.sizeRange([]string{"classes", name, "response_size"}, c.ResponseSize)
+		checkDistOf(d, []string{"classes", name, "allocate"}, c.Allocate, false, false)
+		checkDistOf(d, []string{"classes", name, "response_size"}, c.ResponseSize, false, false)
 	}
 	for _, name := range sc.ClientNames() {
 		c := sc.Clients[name]
 		if c == nil {
 			continue
 		}
-		if _, err := ParseBandwidth(string(c.Bandwidth)); err != nil {
-			d.errorf([]string{"clients", name, "bandwidth"}, QuoteString(string(c.Bandwidth)), "%v", err)
-		}
+		checkDistOf(d, []string{"clients", name, "bandwidth"}, c.Bandwidth, false, false)
 	}
 	for _, name := range tomlin.SortedKeys(sc.Events) {
 		e := sc.Events[name]
