@@ -30,6 +30,7 @@ type worker struct {
 	idleArmed bool
 
 	tReady, tStartLimit, tAge, tIdle, tShutdown, tPing, tPingKill engine.Timer
+	tExit                                                         engine.Timer // the end of its process exit (exit.go)
 	tInject, tRetire                                              engine.Timer // thread injection and retirement (threadpool.go)
 	held                                                          int64        // bytes held by running requests' allocations (allocation.go)
 	life                                                          int          // index in the recorder's lifecycles
@@ -45,6 +46,7 @@ const (
 	evPingKill
 	evInject
 	evRetire
+	evExited
 )
 
 // Busy and Free let dispatch policies see the worker.
@@ -65,14 +67,29 @@ func (w *world) startWorker(replaces *worker) *worker {
 	if w.trace != nil {
 		w.tracef("worker %d starting", wk.id)
 	}
+	wait := w.forkWait()
 	d := w.startupSample.Next()
 	limit := w.pool.StartupTimeLimit.T()
 	if limit > 0 && d > limit {
-		wk.tStartLimit = w.sim.After(limit, wk, evStartLimit)
+		wk.tStartLimit = w.sim.After(wait+limit, wk, evStartLimit)
 	} else {
-		wk.tReady = w.sim.After(d, wk, evReady)
+		wk.tReady = w.sim.After(wait+d, wk, evReady)
 	}
 	return wk
+}
+
+// forkWait is how long a start waits for the master, which pauses for a
+// draw of start_pause after each start (gunicorn's arbiter sleeps
+// 0.1 × random() s after each fork, arbiter.py spawn_workers): the start
+// waits out the pause of the one before, and its own pause follows it
+// (docs/model.md#start-pause). 0 when start_pause is 0.
+func (w *world) forkWait() engine.Time {
+	now := w.sim.Now()
+	wait := max(0, w.forkFreeAt-now)
+	if p := w.startPauseSample.Next(); p > 0 {
+		w.forkFreeAt = now + wait + p
+	}
+	return wait
 }
 
 func (wk *worker) HandleEvent(kind int) {
@@ -97,6 +114,8 @@ func (wk *worker) HandleEvent(kind int) {
 		wk.inject()
 	case evRetire:
 		wk.retire()
+	case evExited:
+		wk.on(leExited, whyNone)
 	}
 }
 
@@ -347,7 +366,7 @@ func (wk *worker) fail(why exitReason, c cause, kind policies.FailureKind) {
 // worker is replaced if its end calls for it. prev is the state it left.
 func (wk *worker) end(prev lifeState, e lifeEvent) {
 	w := wk.w
-	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill, wk.tInject, wk.tRetire} {
+	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill, wk.tInject, wk.tRetire, wk.tExit} {
 		w.sim.Cancel(t)
 	}
 	c := causeNone
@@ -382,7 +401,7 @@ func (wk *worker) end(prev lifeState, e lifeEvent) {
 		old.on(leReplacementFailed, whyNone)
 	}
 	// A non-overlapped recycle starts the replacement once the old one is
-	// gone.
+	// gone: after its exit_time (exit.go).
 	if prev != lsDrainOverlapped && wk.why.replaced() && !w.stopped && !w.reloading {
 		w.startWorker(nil)
 	}

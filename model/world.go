@@ -57,6 +57,11 @@ type world struct {
 	retry         policies.Retry
 	retryRand     *keyedStream
 	startupSample *scenario.Sampler
+	exitSample    *scenario.Sampler // pool.exit_time (exit.go)
+	// startPauseSample is pool.start_pause; forkFreeAt is when the master's
+	// pause after its last start ends (worker.go forkWait).
+	startPauseSample *scenario.Sampler
+	forkFreeAt       engine.Time
 
 	// Mechanisms switched on by the scenario, decided once.
 	refuseDrain  bool // pool.recycle.drain = "refuse"
@@ -178,6 +183,8 @@ func newWorld(sc *scenario.Scenario, opt Options, warmup engine.Time) (*world, e
 		w.schedule = append(w.schedule, engine.Time(t))
 	}
 	w.startupSample = p.StartupTime.Sampler(sim.Stream("startup"))
+	w.exitSample = p.ExitTime.Sampler(sim.Stream("exit"))
+	w.startPauseSample = p.StartPause.Sampler(sim.Stream("start_pause"))
 	w.refuseDrain = p.Recycle.Drain == "refuse"
 	w.threadPool = p.ThreadPool.Max > 0
 	w.synDrop = p.OnQueueFull == "syn_retry"

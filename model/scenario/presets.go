@@ -119,6 +119,31 @@ const (
 	// without --preload, uWSGI with lazy-apps) takes its import time more:
 	// set pool.startup_time.
 	pythonBoot = 4 * engine.Millisecond
+	// pythonExit is a gunicorn sync worker's exit after its max_requests-th
+	// request, before the arbiter forks its replacement: the interpreter's
+	// finalisation after sys.exit(0) (docs/model.md#exit-time). Measured
+	// inside validation/run.sh gun-recycle (4 workers, 11 recycles a
+	// second, 70 % load; 5 runs, 2026-11-28 10:59 and 11:11 UTC): from a
+	// worker's "Worker exiting" line to its replacement's "Booting worker"
+	// when the arbiter was not in its pause after a fork, median 59–65 ms
+	// (n = 107), less the 2.6–3.2 ms the same log lines take after a
+	// SIGKILL (gun-crash): 58 ms. On a quiet machine it is shorter:
+	// validation/facts.sh (one worker, 40 pairs, 11:03 UTC) found a
+	// recycle's downtime 52.3 ± 8.1 ms and a SIGKILL's 6.0 ± 2.5 ms, 46 ms
+	// apart. uWSGI's worker runs Py_Finalize at its exit too, and is
+	// assumed alike.
+	pythonExit = 58 * engine.Millisecond
+	// arbiterPause is gunicorn's arbiter's sleep after each fork,
+	// time.sleep(0.1 * random.random()) in spawn_workers (arbiter.py, 20.1
+	// and since), during which it forks no other worker.
+	arbiterPause = 100 * engine.Millisecond
+	// phpExit is a php-fpm child's exit after pm.max_requests (its
+	// php_module_shutdown) until the master reaps it: measured inside
+	// validation/run.sh fpm-recycle (5 runs, 772 recycles at 11 a second;
+	// 2026-11-28 10:59 and 11:11 UTC) from the client's receipt of a
+	// child's last response to the master's "child N exited with code 0":
+	// median 4.4–5.2 ms per run (docs/model.md#exit-time).
+	phpExit = 5 * engine.Millisecond
 	// phpOverhead and pythonOverhead are the time a request holds its
 	// worker beyond the application's own (the FastCGI or WSGI round trip
 	// through nginx and the worker's request handling), measured as the
@@ -297,6 +322,7 @@ func (d *scenarioDecoder) applyPHPFPM(f *PHPFPM, p *Pool) {
 	// and answers 504 (measured).
 	s.set([]string{"queue_timeout"}, "", func() { p.QueueTimeout = Duration(60 * engine.Second) })
 	s.set([]string{"startup_time"}, "", func() { p.StartupTime = Const(phpRespawn) })
+	s.set([]string{"exit_time"}, "", func() { p.ExitTime = Const(phpExit) })
 	s.set([]string{"request_overhead"}, "", func() { p.RequestOverhead = Duration(phpOverhead) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
 	// process_control_timeout = 0 is no time at all, not "no limit": the
@@ -353,6 +379,7 @@ func socketIsUnix(addr string) bool {
 // full unix socket backlog refuses (nginx: 502).
 func (s preset) pythonPreset(p *Pool, unix bool, timeout Duration) {
 	s.set([]string{"startup_time"}, "", func() { p.StartupTime = Const(pythonBoot) })
+	s.set([]string{"exit_time"}, "", func() { p.ExitTime = Const(pythonExit) })
 	s.set([]string{"request_overhead"}, "", func() { p.RequestOverhead = Duration(pythonOverhead) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
 	s.set([]string{"idle_timeout"}, "", func() { p.IdleTimeout = 0 })
@@ -400,6 +427,7 @@ func (d *scenarioDecoder) presetGunicorn(sc *Scenario) {
 	s.set([]string{"shutdown_time_limit"}, "graceful_timeout", func() { p.ShutdownTimeLimit = g.GracefulTimeout })
 	s.set([]string{"recycle", "requests"}, "max_requests", func() { p.Recycle.Requests = g.MaxRequests })
 	s.set([]string{"recycle", "requests_jitter"}, "max_requests_jitter", func() { p.Recycle.RequestsJitter = g.MaxRequestsJitter })
+	s.set([]string{"start_pause"}, "", func() { p.StartPause = Dist{Kind: "uniform", Max: arbiterPause} })
 }
 
 func (d *scenarioDecoder) presetUWSGI(sc *Scenario) {

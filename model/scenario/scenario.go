@@ -51,12 +51,21 @@ type Warmup struct {
 
 // Pool is an application pool (IIS applicationPools/add and http.sys).
 type Pool struct {
-	Name              string   `toml:"name"`
-	QueueLength       int      `toml:"queue_length"`
-	MaxProcesses      int      `toml:"max_processes"`
-	Threads           int      `toml:"threads"`
-	StartupTime       Dist     `toml:"startup_time"`
-	StartupTimeLimit  Duration `toml:"startup_time_limit"`
+	Name             string   `toml:"name"`
+	QueueLength      int      `toml:"queue_length"`
+	MaxProcesses     int      `toml:"max_processes"`
+	Threads          int      `toml:"threads"`
+	StartupTime      Dist     `toml:"startup_time"`
+	StartupTimeLimit Duration `toml:"startup_time_limit"`
+	// ExitTime is how long a worker that recycled itself without overlap
+	// takes to exit after its last request, serving nothing, before its
+	// replacement starts (model/exit.go): "0s" for IIS; measured for the
+	// php-fpm and Python presets (presets.go).
+	ExitTime Dist `toml:"exit_time"`
+	// StartPause is how long the pool's master pauses after it starts a
+	// worker before it can start another (model/worker.go forkWait): "0s";
+	// gunicorn's arbiter sleeps a uniform 0–100 ms after each fork.
+	StartPause        Dist     `toml:"start_pause"`
 	ShutdownTimeLimit Duration `toml:"shutdown_time_limit"`
 	// ShutdownKill is when a draining worker's requests are killed
 	// (model/reload.go): at_limit (shutdown_time_limit after its drain

@@ -308,6 +308,8 @@ func (d *scenarioDecoder) validatePool(sc *Scenario) {
 			d.warnf(k("startup_time"), distText(st), "every worker start takes startup_time_limit (%s) or longer and fails", pool.StartupTimeLimit)
 		}
 	}
+	d.checkDist(k("exit_time"), pool.ExitTime, false, false)
+	d.checkDist(k("start_pause"), pool.StartPause, false, false)
 	d.span(k("shutdown_time_limit"), pool.ShutdownTimeLimit, false)
 	d.span(k("idle_timeout"), pool.IdleTimeout, false)
 	d.span(k("queue_timeout"), pool.QueueTimeout, false)

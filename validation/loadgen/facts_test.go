@@ -35,12 +35,11 @@ func TestWakeups(t *testing.T) {
 	}
 }
 
-// TestIdleOverheadCountsOnlyRequestsThatFoundAWorkerFree checks the
-// calibration of pool.request_overhead: a request counts only when fewer
-// requests than the pool's workers were in flight at its send (from the
-// generator's view), and only an unfaulted 200; its value is its latency
-// beyond its service time.
-func TestIdleOverheadCountsOnlyRequestsThatFoundAWorkerFree(t *testing.T) {
+// TestFreeWorkerRequests checks the selection behind the calibration of
+// the client's path: a request counts only when fewer requests than the
+// pool's workers were in flight at its send (from the generator's view),
+// and only an unfaulted 200.
+func TestFreeWorkerRequests(t *testing.T) {
 	ms := time.Millisecond
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	// Two workers. Sends at 0, 1, 2, 3, 20 and 30 ms.
@@ -62,14 +61,12 @@ func TestIdleOverheadCountsOnlyRequestsThatFoundAWorkerFree(t *testing.T) {
 		plan[i] = Request{ID: i, At: r.at, Service: r.service, Fault: r.fault}
 		rr.results[i] = result{sent: t0.Add(r.at), latency: r.latency, status: r.status}
 	}
-	got := idleOverhead(plan, rr, 2)
-	want := []float64{1, 2, 3}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("idleOverhead = %v ms, want %v", got, want)
+	if got, want := freeWorkerRequests(plan, rr, 2), []int{0, 1, 4}; !reflect.DeepEqual(got, want) {
+		t.Errorf("freeWorkerRequests = %v, want %v", got, want)
 	}
 	// With one worker only the requests sent into an empty pool count.
-	if got, want := idleOverhead(plan, rr, 1), []float64{1}; !reflect.DeepEqual(got, want) {
-		t.Errorf("one worker: idleOverhead = %v ms, want %v", got, want)
+	if got, want := freeWorkerRequests(plan, rr, 1), []int{0}; !reflect.DeepEqual(got, want) {
+		t.Errorf("one worker: freeWorkerRequests = %v, want %v", got, want)
 	}
 }
 
