@@ -29,7 +29,11 @@ import "github.com/poolsim/poolsim/engine"
 //     next pass computes a wait of 1000 ms for a timer already due
 //     ("1s timeout if none has been set") and fires it when the master
 //     wakes: at the first child's exit (its SIGCHLD) or 1 s later
-//     (measured: 1.000 s with every child busy).
+//     (measured: 1.000 s with every child busy). A child idle at the
+//     restart exits on its SIGQUIT after pool.exit_time (the same process
+//     exit as a recycled child's: php_module_shutdown until the master
+//     reaps it), so with idle children the master wakes exit_time after
+//     the restart (measured 3.5–10.8 ms).
 
 // masterWait is how long php-fpm's master sleeps when a timer is already
 // due: fpm_event_loop (fpm_events.c) waits 1000 ms.
@@ -40,19 +44,24 @@ const masterWait = engine.Second
 type masterWakeup struct {
 	w       *world
 	pending bool
-	tick    engine.Timer // masterWait after the restart
+	tick    engine.Timer // the latest wake-up
 }
 
-// await holds the kill until the next worker exit or masterWait.
-func (m *masterWakeup) await(w *world) {
+// await holds the kill until the next worker exit or, at the latest, after
+// wait.
+func (m *masterWakeup) await(w *world, wait engine.Time) {
 	m.w, m.pending = w, true
-	m.tick = w.sim.After(masterWait, m, 0)
+	if wait <= 0 {
+		m.wake()
+		return
+	}
+	m.tick = w.sim.After(wait, m, 0)
 	if w.trace != nil {
 		w.tracef("master waits for its next wake-up to kill")
 	}
 }
 
-// HandleEvent is masterWait passing with no worker exit.
+// HandleEvent is the wait passing with no worker exit before it.
 func (m *masterWakeup) HandleEvent(int) { m.wake() }
 
 // wake is the master waking up: a worker exited, or its wait ran out. A
@@ -85,15 +94,25 @@ func (w *world) beginReload(why exitReason) {
 		wk.on(leEmergency, why)
 	}
 	if w.reloading && w.pool.ShutdownKill == "next_wakeup" {
-		// A worker that exited at the reload's instant woke the master
-		// already.
-		if why == whyEmergency && len(w.workers) == before {
-			w.master.await(w)
+		if why == whyEmergency {
+			w.master.await(w, w.firstIdleExit(before-len(w.workers)))
 		} else {
 			w.killDraining()
 		}
 	}
 	w.reloadEnds()
+}
+
+// firstIdleExit is when the master of an emergency restart wakes at the
+// latest: the first exit of the idle children that left at the restart,
+// each taking a draw of exit_time (the first of n draws), or masterWait
+// when there were none or they take longer.
+func (w *world) firstIdleExit(idle int) engine.Time {
+	first := masterWait
+	for range idle {
+		first = min(first, w.exitSample.Next())
+	}
+	return first
 }
 
 // killDraining is the master's SIGTERM to the children still running:

@@ -96,7 +96,8 @@ func fpmPool() *scenario.Scenario {
 //     one's child exits then, which wakes the master: the two long ones
 //     are killed at 1.310 s, the short one answers;
 //   - one long request and two idle children: the idle children exit at
-//     once (no exit time), which wakes the master at 1.065 s;
+//     once (exit_time 0), which wakes the master at 1.065 s; with an
+//     exit_time of 5 ms (php-fpm's preset) at 1.070 s;
 //   - a recycle event (SIGUSR2) at 1.1 s, with two long requests running:
 //     killed at once, 1.1 s;
 //   - the same recycle with shutdown_kill = at_limit and a 50 ms
@@ -117,13 +118,15 @@ func TestShutdownKillNextWakeup(t *testing.T) {
 		kill      engine.Time
 		killed    float64 // abandoned_shutdown
 		ok        float64
+		exit      engine.Time // pool.exit_time: an idle child's exit
 	}{
-		{"emergency, every child busy", []send{{"long", 1000 * ms}, {"long", 1005 * ms}, {"long", 1010 * ms}, {"boom", 1015 * ms}}, 0, "", false, 2065 * ms, 3, 0},
-		{"emergency, a busy child finishes first", []send{{"long", 1000 * ms}, {"long", 1005 * ms}, {"short", 1010 * ms}, {"boom", 1015 * ms}}, 0, "", false, 1310 * ms, 2, 1},
-		{"emergency, two idle children", []send{{"long", 1000 * ms}, {"boom", 1015 * ms}}, 0, "", false, 1065 * ms, 1, 0},
-		{"signal", []send{{"long", 1000 * ms}, {"long", 1005 * ms}}, 1100 * ms, "", false, 1100 * ms, 2, 0},
-		{"signal, at_limit 50ms", []send{{"long", 1000 * ms}, {"long", 1005 * ms}}, 1100 * ms, "", true, 1150 * ms, 2, 0},
-		{"stop", []send{{"long", 1000 * ms}, {"long", 1005 * ms}}, 1100 * ms, "stop", false, 1100 * ms, 2, 0},
+		{"emergency, every child busy", []send{{"long", 1000 * ms}, {"long", 1005 * ms}, {"long", 1010 * ms}, {"boom", 1015 * ms}}, 0, "", false, 2065 * ms, 3, 0, 0},
+		{"emergency, a busy child finishes first", []send{{"long", 1000 * ms}, {"long", 1005 * ms}, {"short", 1010 * ms}, {"boom", 1015 * ms}}, 0, "", false, 1310 * ms, 2, 1, 0},
+		{"emergency, two idle children", []send{{"long", 1000 * ms}, {"boom", 1015 * ms}}, 0, "", false, 1065 * ms, 1, 0, 0},
+		{"emergency, two idle children exiting in 5 ms", []send{{"long", 1000 * ms}, {"boom", 1015 * ms}}, 0, "", false, 1070 * ms, 1, 0, 5 * ms},
+		{"signal", []send{{"long", 1000 * ms}, {"long", 1005 * ms}}, 1100 * ms, "", false, 1100 * ms, 2, 0, 0},
+		{"signal, at_limit 50ms", []send{{"long", 1000 * ms}, {"long", 1005 * ms}}, 1100 * ms, "", true, 1150 * ms, 2, 0, 0},
+		{"stop", []send{{"long", 1000 * ms}, {"long", 1005 * ms}}, 1100 * ms, "stop", false, 1100 * ms, 2, 0, 0},
 	} {
 		sc := fpmPool()
 		if c.recycleAt > 0 {
@@ -133,6 +136,7 @@ func TestShutdownKillNextWakeup(t *testing.T) {
 			}
 			sc.Events = map[string]*scenario.Event{"signal": {At: scenario.Duration(c.recycleAt), Action: action}}
 		}
+		sc.Pool.ExitTime = scenario.Const(c.exit)
 		if c.atLimit {
 			sc.Pool.ShutdownKill = "at_limit"
 			sc.Pool.ShutdownTimeLimit = scenario.Duration(50 * ms)
