@@ -69,9 +69,11 @@ type world struct {
 	synDrop      bool // pool.on_queue_full = "syn_retry"
 	adminStopped bool // stopped by an operator action, not by rapid-fail protection
 	spawner      *spawner
-	cheaper      *cheaper     // uWSGI's cheaper subsystem (cheaper.go)
-	reloading    bool         // a pool-wide reload waits for its workers to exit (reload.go)
-	master       masterWakeup // shutdown_kill = "next_wakeup": a kill held until the master wakes (reload.go)
+	cheaper      *cheaper // uWSGI's cheaper subsystem (cheaper.go)
+	reloading    bool     // a pool-wide reload waits for its workers to exit (reload.go)
+	// master holds the kill of a drain until php-fpm's master wakes
+	// (shutdown_kill = "next_wakeup", reload.go).
+	master masterWakeup
 
 	classes  map[string]*classRT
 	backends []*backendRT

@@ -67,19 +67,14 @@ type Pool struct {
 	// gunicorn's arbiter sleeps a uniform 0–100 ms after each fork.
 	StartPause        Dist     `toml:"start_pause"`
 	ShutdownTimeLimit Duration `toml:"shutdown_time_limit"`
-	// ShutdownKill is when a draining worker's requests are killed
-	// (model/reload.go): at_limit (shutdown_time_limit after its drain
-	// began; 0: never) | next_wakeup (php-fpm's master with
-	// process_control_timeout = 0: at once after a signal, at the master's
-	// next wake-up after an emergency restart).
-	ShutdownKill string   `toml:"shutdown_kill"`
-	IdleTimeout  Duration `toml:"idle_timeout"`
-	QueueTimeout Duration `toml:"queue_timeout"`
-	LoadBalancer string   `toml:"load_balancer"` // http | tcp
-	Dispatch     string   `toml:"dispatch"`      // which worker of a web garden takes the next request
-	StartMode    string   `toml:"start_mode"`    // on_demand | all_at_once | always_running
-	HTTPErrNames string   `toml:"httperr_names"` // reqqueue (Windows Server 2008 and later) | apppool (IIS 6)
-	DropGivenUp  bool     `toml:"drop_given_up"` // a queued request whose client gave up leaves the queue
+	ShutdownKill      string   `toml:"shutdown_kill"` // at_limit | next_wakeup (php-fpm, process_control_timeout = 0): when a drain's requests are killed (model/reload.go)
+	IdleTimeout       Duration `toml:"idle_timeout"`
+	QueueTimeout      Duration `toml:"queue_timeout"`
+	LoadBalancer      string   `toml:"load_balancer"` // http | tcp
+	Dispatch          string   `toml:"dispatch"`      // which worker of a web garden takes the next request
+	StartMode         string   `toml:"start_mode"`    // on_demand | all_at_once | always_running
+	HTTPErrNames      string   `toml:"httperr_names"` // reqqueue (Windows Server 2008 and later) | apppool (IIS 6)
+	DropGivenUp       bool     `toml:"drop_given_up"` // a queued request whose client gave up leaves the queue
 
 	// Execution time limit (model/exectimeout.go): "0s" off.
 	ExecutionTimeout      Duration `toml:"execution_timeout"`
@@ -176,14 +171,15 @@ type Class struct {
 	Backend string  `toml:"backend"`
 	Crash   float64 `toml:"crash"`
 	CrashAt string  `toml:"crash_at"` // end | start: when in the request's code a crash happens
+	Hang    float64 `toml:"hang"`
+	Lock    bool    `toml:"lock"`
+
 	// CrashSignal is the signal a crash of the request's code kills its
 	// worker with (docs/model.md#supervisors): segv (a fault in native
 	// code: SIGSEGV) | kill (SIGKILL: the kernel's out-of-memory killer,
 	// an operator's kill -9). php-fpm's emergency restart counts only the
 	// first.
-	CrashSignal string  `toml:"crash_signal"`
-	Hang        float64 `toml:"hang"`
-	Lock        bool    `toml:"lock"`
+	CrashSignal string `toml:"crash_signal"`
 	// Allocate is held while the request runs (model/allocation.go).
 	Allocate SizeDist `toml:"allocate"`
 	// ResponseSize is sent at the client's bandwidth after the service
