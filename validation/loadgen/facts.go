@@ -172,7 +172,8 @@ func wakeups(events []ServerEvent) (toExit, exitToTerm []float64) {
 		}
 		var exit, term time.Time
 		for _, next := range events[i+1:] {
-			if next.Kind == "exit" && exit.IsZero() {
+			// ParseServerLog marks the exits of a reload (markReloads).
+			if next.Kind == "exit_in_reload" && exit.IsZero() {
 				exit = next.At
 			}
 			if next.Kind == "sigterm_sent" && term.IsZero() {

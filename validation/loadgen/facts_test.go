@@ -20,14 +20,14 @@ func TestWakeups(t *testing.T) {
 		{At: at(0), Kind: "emergency_restart"},
 		{At: at(12000), Kind: "sigterm_sent"},
 		{At: at(12010), Kind: "sigterm_sent"},
-		{At: at(12050), Kind: "exit"},
-		{At: at(13000), Kind: "term"},
+		{At: at(12050), Kind: "exit_in_reload"},
+		{At: at(13000), Kind: "term_in_reload"},
 		{At: at(13100), Kind: "exec"},
 		{At: at(5e6), Kind: "emergency_restart"},
 		{At: at(6e6), Kind: "sigterm_sent"},
-		{At: at(6e6 + 500), Kind: "term"},
+		{At: at(6e6 + 500), Kind: "term_in_reload"},
 		{At: at(6e6 + 600), Kind: "exec"},
-		{At: at(6e6 + 900), Kind: "exit"},
+		{At: at(6e6 + 900), Kind: "exit_in_reload"},
 	}
 	toExit, exitToTerm := wakeups(events)
 	if len(toExit) != 1 || math.Abs(toExit[0]-12.05) > 1e-9 || math.Abs(exitToTerm[0]+0.05) > 1e-9 {
