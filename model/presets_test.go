@@ -48,7 +48,9 @@ func TestPresetPHPFPM(t *testing.T) {
 		{"on_queue_full", p.OnQueueFull, "reject"},
 		{"queue_timeout", p.QueueTimeout, scenario.Duration(60 * engine.Second)},
 		{"startup_time", p.StartupTime, scenario.Const(12 * engine.Millisecond)},
-		{"shutdown_time_limit", p.ShutdownTimeLimit, scenario.Duration(50 * engine.Millisecond)},
+		// process_control_timeout = 0: no time, the master's next pass.
+		{"shutdown_time_limit", p.ShutdownTimeLimit, scenario.Duration(0)},
+		{"shutdown_kill", p.ShutdownKill, "next_wakeup"},
 		{"idle_timeout", p.IdleTimeout, scenario.Duration(0)},
 		{"ping.enabled", p.Ping.Enabled, false},
 		{"execution_timeout", p.ExecutionTimeout, scenario.Duration(30 * engine.Second)},
@@ -67,6 +69,14 @@ func TestPresetPHPFPM(t *testing.T) {
 		if !reflect.DeepEqual(c.got, c.want) {
 			t.Errorf("pool.%s = %v, want %v", c.key, c.got, c.want)
 		}
+	}
+	// A process_control_timeout is a limit like any other.
+	if pct := decodeText(t, phpFPMScenario, `php_fpm.process_control_timeout="5s"`).Pool; pct.ShutdownTimeLimit != scenario.Duration(5*engine.Second) || pct.ShutdownKill != "at_limit" {
+		t.Errorf("process_control_timeout 5s: shutdown_time_limit %v shutdown_kill %q, want 5s at_limit", pct.ShutdownTimeLimit, pct.ShutdownKill)
+	}
+	// A pool.shutdown_time_limit written in the file is a limit too.
+	if own := decodeText(t, phpFPMScenario, `pool.shutdown_time_limit="50ms"`).Pool; own.ShutdownKill != "at_limit" {
+		t.Errorf("pool.shutdown_time_limit 50ms: shutdown_kill %q, want at_limit", own.ShutdownKill)
 	}
 	// ondemand children exit after process_idle_timeout (10 s by default).
 	od := decodeText(t, phpFPMScenario, `php_fpm.pm="ondemand"`)
@@ -94,7 +104,8 @@ func TestPresetDefaults(t *testing.T) {
 		// IIS: NewScenario's defaults.
 		{"iis", 1, 25, 1000, "reject", 0, 0, 90 * engine.Second},
 		// php-fpm: Debian's www.conf max_children 5; backlog 511 → 512.
-		{"php-fpm", 5, 1, 512, "reject", 0, 0, 50 * engine.Millisecond},
+		// process_control_timeout 0 (shutdown_kill next_wakeup).
+		{"php-fpm", 5, 1, 512, "reject", 0, 0, 0},
 		// gunicorn: 1 sync worker, backlog 2048 → 2049 over TCP, timeout 30 s,
 		// graceful_timeout 30 s.
 		{"gunicorn", 1, 1, 2049, "syn_retry", 30 * engine.Second, engine.Second, 30 * engine.Second},

@@ -119,7 +119,7 @@ func (r *request) HandleEvent(kind int) {
 	case evServiceDone:
 		wk := r.worker
 		if r.crashAtEnd {
-			wk.crash(causeCrash)
+			wk.crash(causeCrash, r)
 			return
 		}
 		if r.beginSend() {

@@ -104,8 +104,7 @@ func (wk *worker) HandleEvent(kind int) {
 	case evIdle:
 		wk.idleCheck()
 	case evShutdownLimit:
-		wk.w.rec.event(evkShutdownKill)
-		wk.fail(whyShutdownLimit, causeShutdown, policies.FailShutdownLimit)
+		wk.shutdownKill()
 	case evPing:
 		wk.ping()
 	case evPingKill:
@@ -177,7 +176,7 @@ func (wk *worker) execute(r *request) {
 		// The allocation fails: the process runs out of address space (the
 		// limit, or no free block of the worker's address space takes the
 		// leak's next allocation: allocation.go).
-		wk.crash(causeMemory)
+		wk.crash(causeMemory, r)
 		return
 	}
 	if !wk.allocate(r) {
@@ -193,7 +192,7 @@ func (wk *worker) execute(r *request) {
 				wk.complete(r, outError)
 				return
 			case "crash":
-				wk.crash(causeCrash)
+				wk.crash(causeCrash, r)
 				return
 			default: // wait
 				r.state = stLockWait
@@ -223,7 +222,7 @@ func (wk *worker) proceed(r *request) {
 		// Rule: a crash happens when the request's code ends (crash_at =
 		// "end", the default), or as it begins ("start") (docs/model.md#requests).
 		if c.c.CrashAt == "start" {
-			wk.crash(causeCrash)
+			wk.crash(causeCrash, r)
 			return
 		}
 		r.crashAtEnd = true
@@ -331,15 +330,26 @@ func (wk *worker) enterDraining() {
 	}
 }
 
-// crash is the process dying of user code, a backend timeout or memory.
-// Rule (docs/model.md#supervisors): a crash of the code dies of a fault
-// signal (SIGSEGV); running out of memory is a kill by the kernel's
-// out-of-memory killer (SIGKILL).
-func (wk *worker) crash(c cause) {
+// shutdownKill kills a draining worker still busy at its shutdown limit:
+// its requests are abandoned (cause shutdown), a failure.
+func (wk *worker) shutdownKill() {
+	wk.w.rec.event(evkShutdownKill)
+	wk.fail(whyShutdownLimit, causeShutdown, policies.FailShutdownLimit)
+}
+
+// crash is the process dying of r's code (its class's crash, a backend
+// timeout, the lock) or of memory. Rule (docs/model.md#supervisors): a
+// crash of the code dies of r's class's crash_signal (SIGSEGV, a fault
+// signal, by default; SIGKILL with crash_signal = "kill"); running out of
+// memory is a kill by the kernel's out-of-memory killer (SIGKILL).
+func (wk *worker) crash(c cause, r *request) {
 	w := wk.w
 	kind := policies.FailFaultSignal
 	if c == causeMemory {
 		w.rec.event(evkMemoryCrash)
+	}
+	if c == causeMemory || r.class.c.CrashSignal == "kill" {
+		w.rec.event(evkSigkillCrash)
 		kind = policies.FailKilled
 	}
 	w.rec.event(evkCrash)

@@ -71,6 +71,9 @@ type world struct {
 	spawner      *spawner
 	cheaper      *cheaper // uWSGI's cheaper subsystem (cheaper.go)
 	reloading    bool     // a pool-wide reload waits for its workers to exit (reload.go)
+	// master holds the kill of a drain until php-fpm's master wakes
+	// (shutdown_kill = "next_wakeup", reload.go).
+	master masterWakeup
 
 	classes  map[string]*classRT
 	backends []*backendRT

@@ -33,9 +33,10 @@ What a scenario can model (README.md, "The scenario file", has every key):
   workers      max_processes x threads, start_mode = on_demand | all_at_once |
                always_running, dispatch = round_robin | least_busy,
                startup_time and its limit, idle_timeout
-  faults       crash and hang probabilities per class; a hung worker fails the
-               ping (pool.ping) and is killed; a leak (memory.per_request) up to
-               memory.limit crashes the worker
+  faults       crash and hang probabilities per class, crash_signal = segv | kill
+               (php-fpm's emergency restart counts only segv); a hung worker
+               fails the ping (pool.ping) and is killed; a leak
+               (memory.per_request) up to memory.limit crashes the worker
   recycling    time, requests, private_memory, schedule, jitter; overlapped or
                not; shutdown_time_limit kills and abandons what is still running
   backends     latency, connections, slow episodes, timeout, on_timeout =
@@ -62,7 +63,8 @@ What a scenario can model (README.md, "The scenario file", has every key):
                { dist = "uniform", min = "512kbit/s", max = "8Mbit/s" }
   draining     pool.recycle.drain = requeue | refuse (ASP.NET Core in-process: 503);
                pool.reload = per_worker | pool_wide (php-fpm: all drain, then all
-               start after reload_delay)
+               start after reload_delay); pool.shutdown_kill = at_limit |
+               next_wakeup (php-fpm's process_control_timeout = 0)
   threads      pool.thread_pool = { min, max, injection, retire }: CLR thread-pool
                growth instead of a fixed threads
   full queue   pool.on_queue_full = reject | syn_retry (a full TCP backlog drops

@@ -68,6 +68,7 @@ func NewScenario() *Scenario {
 			ExitTime:          Const(0),
 			StartPause:        Const(0),
 			ShutdownTimeLimit: Duration(90 * engine.Second),
+			ShutdownKill:      "at_limit",
 			IdleTimeout:       Duration(20 * engine.Minute),
 			QueueTimeout:      Duration(2 * engine.Minute),
 			LoadBalancer:      "http",
@@ -118,10 +119,11 @@ func NewScenario() *Scenario {
 }
 
 // NewClass returns a class with its defaults: no backend, no faults (a crash,
-// when one is set, happens when the code ends: crash_at = "end"), no
-// lock. Its service must still be set.
+// when one is set, happens when the code ends: crash_at = "end", and dies
+// of a fault signal: crash_signal = "segv"), no lock. Its service must
+// still be set.
 func NewClass() *Class {
-	return &Class{CrashAt: "end", Allocate: Constant[Size](0), ResponseSize: Constant[Size](0)}
+	return &Class{CrashAt: "end", CrashSignal: "segv", Allocate: Constant[Size](0), ResponseSize: Constant[Size](0)}
 }
 
 // NewBackend returns a backend with its defaults: unlimited connections, a

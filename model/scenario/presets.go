@@ -100,10 +100,6 @@ const (
 	// phpRespawn is php-fpm's fork-to-first-request time, measured on this
 	// machine (../shared/research/real-pools.md: 11.9 ms quiet).
 	phpRespawn = 12 * engine.Millisecond
-	// phpWakeup is when php-fpm with process_control_timeout = 0 sends
-	// SIGTERM: at the master's next wake-up (measured 49 ± 13 ms under load,
-	// up to 1 s on an idle master).
-	phpWakeup = 50 * engine.Millisecond
 	// phpReExec is php-fpm's reload from the master's exec to "ready to
 	// handle connections" (measured 70–80 ms).
 	phpReExec = 75 * engine.Millisecond
@@ -344,10 +340,15 @@ func (d *scenarioDecoder) applyPHPFPM(f *PHPFPM, p *Pool) {
 	s.set([]string{"exit_time"}, "", func() { p.ExitTime = Const(phpExit) })
 	s.set([]string{"request_overhead"}, "", func() { p.RequestOverhead = Duration(phpOverhead) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
-	s.set([]string{"shutdown_time_limit"}, "process_control_timeout", func() {
-		p.ShutdownTimeLimit = f.ProcessControlTimeout
-		if f.ProcessControlTimeout == 0 {
-			p.ShutdownTimeLimit = Duration(phpWakeup)
+	// process_control_timeout = 0 is no time at all, not "no limit": the
+	// SIGTERM comes at the master's next pass through its timers
+	// (docs/model.md#pool-wide-reload). A limit the file writes itself
+	// is kept as one.
+	s.set([]string{"shutdown_time_limit"}, "process_control_timeout", func() { p.ShutdownTimeLimit = f.ProcessControlTimeout })
+	s.set([]string{"shutdown_kill"}, "process_control_timeout", func() {
+		p.ShutdownKill = "at_limit"
+		if p.ShutdownTimeLimit == 0 {
+			p.ShutdownKill = "next_wakeup"
 		}
 	})
 	s.set([]string{"idle_timeout"}, "process_idle_timeout", func() {

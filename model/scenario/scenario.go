@@ -67,6 +67,7 @@ type Pool struct {
 	// gunicorn's arbiter sleeps a uniform 0–100 ms after each fork.
 	StartPause        Dist     `toml:"start_pause"`
 	ShutdownTimeLimit Duration `toml:"shutdown_time_limit"`
+	ShutdownKill      string   `toml:"shutdown_kill"` // at_limit | next_wakeup (php-fpm, process_control_timeout = 0): when a drain's requests are killed (model/reload.go)
 	IdleTimeout       Duration `toml:"idle_timeout"`
 	QueueTimeout      Duration `toml:"queue_timeout"`
 	LoadBalancer      string   `toml:"load_balancer"` // http | tcp
@@ -172,6 +173,13 @@ type Class struct {
 	CrashAt string  `toml:"crash_at"` // end | start: when in the request's code a crash happens
 	Hang    float64 `toml:"hang"`
 	Lock    bool    `toml:"lock"`
+
+	// CrashSignal is the signal a crash of the request's code kills its
+	// worker with (docs/model.md#supervisors): segv (a fault in native
+	// code: SIGSEGV) | kill (SIGKILL: the kernel's out-of-memory killer,
+	// an operator's kill -9). php-fpm's emergency restart counts only the
+	// first.
+	CrashSignal string `toml:"crash_signal"`
 	// Allocate is held while the request runs (model/allocation.go).
 	Allocate SizeDist `toml:"allocate"`
 	// ResponseSize is sent at the client's bandwidth after the service

@@ -136,7 +136,29 @@ func loadSpec(dir, name string) (*spec, error) {
 		s.metrics = strings.Fields(m)
 	}
 	s.gate = strings.Fields(env["GATE"])
+	if err := checkCrashSignal(sc, env["CRASH_SIGNAL"]); err != nil {
+		return nil, fmt.Errorf("%s: %v", filepath.Join(dir, name+".toml"), err)
+	}
 	return s, nil
+}
+
+// checkCrashSignal checks that the scenario's crashing classes die of the
+// signal the real application is told to crash with (the case's
+// CRASH_SIGNAL, the load generator's -crash-signal; 9 by default).
+func checkCrashSignal(sc *scenario.Scenario, sig string) error {
+	if sig == "" {
+		sig = "9"
+	}
+	want := map[string]string{"9": "kill", "11": "segv"}[sig]
+	if want == "" {
+		return fmt.Errorf("CRASH_SIGNAL=%s: want 9 (SIGKILL) or 11 (SIGSEGV)", sig)
+	}
+	for _, n := range sortedKeys(sc.Classes) {
+		if c := sc.Classes[n]; c.Crash > 0 && c.CrashSignal != want {
+			return fmt.Errorf("classes.%s.crash_signal = %q, but the real application crashes with signal %s (CRASH_SIGNAL): write %q", n, c.CrashSignal, sig, want)
+		}
+	}
+	return nil
 }
 
 // readEnv reads a case's KEY=VALUE file (shell syntax, values optionally in

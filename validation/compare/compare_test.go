@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestSummarize checks the Student-t interval against a textbook value:
@@ -80,6 +82,27 @@ func TestResolution(t *testing.T) {
 		if got := resolution(tt.metric, runs); math.Abs(got-tt.want) > 1e-12 {
 			t.Errorf("resolution(%s) = %g, want %g", tt.metric, got, tt.want)
 		}
+	}
+}
+
+// TestCasesSayTheirCrashSignal checks that every case's scenario says the
+// signal its real application crashes with: a crashing class's
+// crash_signal matches the case's CRASH_SIGNAL, so that poolsim's
+// emergency restart counts the crashes php-fpm counts.
+func TestCasesSayTheirCrashSignal(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "cases", "*.toml"))
+	if len(files) == 0 {
+		t.Fatal("no cases")
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".toml")
+		if _, err := loadSpec(filepath.Join("..", "cases"), name); err != nil {
+			t.Error(err)
+		}
+	}
+	sc := &scenario.Scenario{Classes: map[string]*scenario.Class{"app": {Crash: 0.01, CrashSignal: "segv"}}}
+	if checkCrashSignal(sc, "9") == nil || checkCrashSignal(sc, "11") != nil {
+		t.Error("a SIGSEGV class against CRASH_SIGNAL 9 and 11: want an error, then none")
 	}
 }
 

@@ -142,6 +142,10 @@ func facts(server string, workers int, plan []Request, rr *runResult, events []S
 	f["reload_to_ready_ms"] = mean(toReady)
 	f["reload_to_ready_ms_max"] = quantile(toReady, 1)
 	f["reload_exec_to_ready_ms"] = mean(execReady)
+	toExit, exitToTerm := wakeups(events)
+	f["reload_to_first_exit_ms"] = mean(toExit)
+	f["first_exit_to_sigterm_ms_min"] = quantile(exitToTerm, 0)
+	f["first_exit_to_sigterm_ms_max"] = quantile(exitToTerm, 1)
 	f["downtime_ms_mean"], f["downtime_ms_p50"], f["downtime_n"] = downtimes(plan, rr)
 	if !rr.signalAt.IsZero() {
 		f["signal_at_s"] = rr.signalAt.Sub(rr.start).Seconds()
@@ -150,6 +154,41 @@ func facts(server string, workers int, plan []Request, rr *runResult, events []S
 		f["reload_gap_ms"] = completionGap(plan, rr, rr.signalAt) * 1e3
 	}
 	return f
+}
+
+// wakeups checks the rule of pool.shutdown_kill = "next_wakeup" on php-fpm's
+// log (docs/model.md#pool-wide-reload): after an emergency restart the
+// master sends SIGTERM when it next wakes up, at the first child exit. Per
+// restart with a child exiting of itself (code 0: an idle child on SIGQUIT,
+// a busy one that finished) before the restart's reload, it returns the
+// time from the restart to that exit and from the exit to the first
+// SIGTERM (the rule: about 0; slightly negative when the master woke on
+// the exiting child's pipes, before it reaped the child and logged it).
+func wakeups(events []ServerEvent) (toExit, exitToTerm []float64) {
+	ms := func(a, b time.Time) float64 { return b.Sub(a).Seconds() * 1e3 }
+	for i, ev := range events {
+		if ev.Kind != "emergency_restart" {
+			continue
+		}
+		var exit, term time.Time
+		for _, next := range events[i+1:] {
+			// ParseServerLog marks the exits of a reload (markReloads).
+			if next.Kind == "exit_in_reload" && exit.IsZero() {
+				exit = next.At
+			}
+			if next.Kind == "sigterm_sent" && term.IsZero() {
+				term = next.At
+			}
+			if next.Kind == "exec" || next.Kind == "emergency_restart" {
+				break
+			}
+		}
+		if !exit.IsZero() && !term.IsZero() {
+			toExit = append(toExit, ms(ev.At, exit))
+			exitToTerm = append(exitToTerm, ms(exit, term))
+		}
+	}
+	return toExit, exitToTerm
 }
 
 // completionGap is the longest interval between consecutive 200 answers
