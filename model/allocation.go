@@ -37,7 +37,7 @@ func (wk *worker) allocate(r *request) bool {
 		if wk.w.trace != nil {
 			wk.w.tracef("allocation of %s failed in worker %d (virtual %s)", scenario.Size(a), wk.id, scenario.Size(wk.virtual()))
 		}
-		wk.crash(causeMemory)
+		wk.crash(causeMemory, r)
 		return false
 	}
 	r.alloc = a

@@ -61,6 +61,38 @@ func TestAllocationHeldWhileRunning(t *testing.T) {
 	}
 }
 
+// TestLeakNeedsAddressSpace checks the rule "a leak's allocation, as any,
+// needs a free block of the address space": a 32-bit worker (2048 MB)
+// starting at 120 MB that keeps 100 MB per request has, before its k-th
+// request, 2048 − 120 − 100 (k − 1) MB free, at least 100 MB up to k = 19:
+// the 20th request crashes it (abandoned_memory) far below any
+// memory.limit, and the 21st runs in a new worker. With
+// recycle.virtual_memory = 1500 MB (WAS 5077) the worker is recycled at
+// 120 + 100 × 14 = 1520 MB, after its 14th request, and nothing crashes.
+func TestLeakNeedsAddressSpace(t *testing.T) {
+	for _, c := range []struct {
+		recycleAt          scenario.Size
+		ok, crashes, recyc float64
+	}{{0, 20, 1, 0}, {1500 << 20, 21, 0, 1}} {
+		sc := handScenario(1, engine.Second, 60*engine.Second)
+		sc.Pool.Bitness = 32
+		sc.Pool.Memory.Base = 120 << 20
+		sc.Pool.Memory.PerRequest = 100 << 20
+		sc.Pool.Recycle.VirtualMemory = c.recycleAt
+		sc.Pool.Recycle.Overlapping = false
+		var at []engine.Time
+		for i := 0; i < 21; i++ {
+			at = append(at, engine.Time(i)*2*engine.Second)
+		}
+		res, _ := runAt(t, sc, at...)
+		m := res.Metrics
+		if m.OK != c.ok || m.AbandonedMemory != 21-c.ok || m.Crashes != c.crashes || m.Recycles != c.recyc {
+			t.Errorf("recycle.virtual_memory %s: ok %v abandoned_memory %v crashes %v recycles %v, want %v %v %v %v",
+				c.recycleAt, m.OK, m.AbandonedMemory, m.Crashes, m.Recycles, c.ok, 21-c.ok, c.crashes, c.recyc)
+		}
+	}
+}
+
 // TestVirtualMemoryRecycle checks the rule "pool.recycle.virtual_memory
 // recycles a worker once its virtual memory reaches the limit at a
 // completion (WAS 5077)": virtual_base 500 MB, a leak of 10 MB per

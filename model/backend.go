@@ -126,7 +126,7 @@ func (b *backendRT) timeout(r *request) {
 	wk := r.worker
 	switch b.b.OnTimeout {
 	case "crash":
-		wk.crash(causeCrash)
+		wk.crash(causeCrash, r)
 	case "stale":
 		now := b.w.sim.Now()
 		if b.b.Cache != nil && b.hasGood && now-b.lastGood <= b.b.Cache.TTL.T() {

@@ -154,9 +154,20 @@ func EstimateRun(sc *scenario.Scenario, opt Options) Estimate {
 	}
 	e.Starts += sent * min(fail, 1)
 	if m := p.Memory; m.PerRequest > 0 {
-		// A leak ends a worker at the memory limit, or recycles it at
-		// recycle.private_memory, every so many requests.
-		for _, lim := range []scenario.Size{m.Limit, p.Recycle.PrivateMemory} {
+		// A leak ends a worker at the memory limit or its address space,
+		// or recycles it at recycle.private_memory or virtual_memory,
+		// every so many requests.
+		lims := []scenario.Size{m.Limit, p.Recycle.PrivateMemory}
+		vbase := m.VirtualBase
+		if vbase == 0 {
+			vbase = m.Base
+		}
+		for _, v := range []scenario.Size{scenario.Size(p.AddressSpace()), p.Recycle.VirtualMemory} {
+			if v > 0 && m.VirtualGrowth > 0 {
+				lims = append(lims, m.Base+scenario.Size(float64(v-vbase)/m.VirtualGrowth))
+			}
+		}
+		for _, lim := range lims {
 			if lim > 0 {
 				e.Starts += sent * float64(m.PerRequest) / float64(max(lim-m.Base, m.PerRequest))
 			}

@@ -53,6 +53,11 @@ func (ev *eventRT) HandleEvent(int) {
 		w.adminStopped = true
 		w.sim.Cancel(w.restartTimer)
 		w.halt()
+		// php-fpm's master stopping on a signal kills at once
+		// (shutdown_kill = "next_wakeup", reload.go).
+		if w.pool.ShutdownKill == "next_wakeup" {
+			w.killDraining()
+		}
 	case "start":
 		if !w.stopped {
 			return

@@ -4,7 +4,7 @@ package model
 // process passes through, the events that move it, and one table of
 // transitions (lifeTable). worker.on applies an event through the table and
 // runs the new state's entry actions; nothing else changes a worker's
-// state. Rules: docs/model.md#start, #recycling, #rapid-fail.
+// state. Rules: docs/model.md#start, #recycling, #exit-time, #rapid-fail.
 
 // lifeState is a worker's place in its lifecycle.
 type lifeState uint8
@@ -15,16 +15,19 @@ const (
 	lsReplacing                        // an overlapped recycle's replacement starting; does not count
 	lsServing                          // ready, taking requests
 	lsServingRecycled                  // serving while its overlapped replacement starts
-	lsDrainRecycle                     // non-overlapped recycle or emergency restart: drains, replaced once gone
+	lsDrainRecycle                     // its own non-overlapped recycle: drains, then exits (lsExiting)
+	lsDrainReload                      // the master stops it (emergency restart, pool-wide reload): drains, replaced once gone
 	lsDrainOverlapped                  // its replacement is ready: drains; does not count
 	lsDrainStopped                     // the pool stopped: drains; does not count
 	lsDrainIdle                        // idle for idle_timeout: exits
+	lsExiting                          // a recycled worker's process exit (pool.exit_time): serves nothing, replaced once gone
 	lsDead
 	numLifeStates
 )
 
 var lifeStateNames = [numLifeStates]string{"none", "starting", "replacing", "serving", "serving (recycled)",
-	"draining (recycle)", "draining (overlapped)", "draining (stopped)", "draining (idle)", "dead"}
+	"draining (recycle)", "draining (reload)", "draining (overlapped)", "draining (stopped)", "draining (idle)",
+	"exiting", "dead"}
 
 func (s lifeState) String() string { return lifeStateNames[s] }
 
@@ -40,10 +43,11 @@ func (s lifeState) serving() bool { return s == lsServing || s == lsServingRecyc
 // countsTowardMax says whether a worker in s counts towards max_processes:
 // an overlapped replacement does not until it replaces its worker, nor does
 // a worker it replaced, nor one drained by a stop of the pool (so the
-// restarted pool starts a new worker when work arrives).
+// restarted pool starts a new worker when work arrives). A recycled worker
+// counts until its process has exited, so its replacement starts after.
 func (s lifeState) countsTowardMax() bool {
 	switch s {
-	case lsStarting, lsServing, lsServingRecycled, lsDrainRecycle, lsDrainIdle:
+	case lsStarting, lsServing, lsServingRecycled, lsDrainRecycle, lsDrainReload, lsDrainIdle, lsExiting:
 		return true
 	}
 	return false
@@ -64,11 +68,12 @@ const (
 	leIdle                               // idle for idle_timeout
 	leEmpty                              // a draining worker's last request left
 	leFail                               // it crashed or was killed
+	leExited                             // its process exit (pool.exit_time) finished
 	numLifeEvents
 )
 
 var lifeEventNames = [numLifeEvents]string{"ready", "recycle", "recycle now", "replacement ready",
-	"replacement failed", "orphaned", "stop", "emergency", "idle", "empty", "fail"}
+	"replacement failed", "orphaned", "stop", "emergency", "idle", "empty", "fail", "exited"}
 
 func (e lifeEvent) String() string { return lifeEventNames[e] }
 
@@ -85,7 +90,7 @@ var lifeTable = func() (t [numLifeStates][numLifeEvents]lifeState) {
 	set(lsReplacing, leOrphaned, lsStarting)
 	for _, s := range []lifeState{lsServing, lsServingRecycled} {
 		set(s, leStop, lsDrainStopped)
-		set(s, leEmergency, lsDrainRecycle)
+		set(s, leEmergency, lsDrainReload)
 		set(s, leIdle, lsDrainIdle)
 		set(s, leFail, lsDead)
 	}
@@ -93,10 +98,17 @@ var lifeTable = func() (t [numLifeStates][numLifeEvents]lifeState) {
 	set(lsServing, leRecycleNow, lsDrainRecycle)
 	set(lsServingRecycled, leReplacementReady, lsDrainOverlapped)
 	set(lsServingRecycled, leReplacementFailed, lsServing)
-	for _, s := range []lifeState{lsDrainRecycle, lsDrainOverlapped, lsDrainStopped, lsDrainIdle} {
+	for _, s := range []lifeState{lsDrainRecycle, lsDrainReload, lsDrainOverlapped, lsDrainStopped, lsDrainIdle} {
 		set(s, leEmpty, lsDead)
 		set(s, leFail, lsDead)
 	}
+	// Rule (docs/model.md#exit-time): a worker that recycled itself without
+	// overlap exits after its last request, for exit_time, before the
+	// master starts its replacement. A stop of the pool or a reload does not
+	// cut the exit short: the worker is already leaving.
+	set(lsDrainRecycle, leEmpty, lsExiting)
+	set(lsExiting, leExited, lsDead)
+	set(lsExiting, leFail, lsDead)
 	return t
 }()
 
@@ -171,6 +183,8 @@ func (wk *worker) on(e lifeEvent, why exitReason) {
 			wk.traceRecycle(why)
 		}
 		wk.enterDraining()
+	case next == lsExiting:
+		wk.enterExiting()
 	case next == lsDead:
 		wk.end(prev, e)
 	}

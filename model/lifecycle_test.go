@@ -16,24 +16,28 @@ func TestLifeTable(t *testing.T) {
 		V = lsServing
 		W = lsServingRecycled
 		C = lsDrainRecycle
+		L = lsDrainReload
 		O = lsDrainOverlapped
 		P = lsDrainStopped
 		I = lsDrainIdle
+		E = lsExiting
 		D = lsDead
 		x = lsNone
 	)
 	// Columns: ready, recycle, recycle now, replacement ready, replacement
-	// failed, orphaned, stop, emergency, idle, empty, fail.
+	// failed, orphaned, stop, emergency, idle, empty, fail, exited.
 	want := map[lifeState][numLifeEvents]lifeState{
-		S: {V, x, x, x, x, x, D, D, x, x, D}, // a start: ready, or shut at once by a stop or a reload, or killed
-		R: {V, x, x, x, x, S, D, D, x, x, D}, // a replacement: an ordinary start once its worker is gone
-		V: {x, W, C, x, x, x, P, C, I, x, D}, // serving: recycles, drains, fails
-		W: {x, x, x, O, V, x, P, C, I, x, D}, // recycled: drains when its replacement is ready, serves on if it fails
-		C: {x, x, x, x, x, x, x, x, x, D, D}, // draining: gone when empty, or killed
-		O: {x, x, x, x, x, x, x, x, x, D, D},
-		P: {x, x, x, x, x, x, x, x, x, D, D},
-		I: {x, x, x, x, x, x, x, x, x, D, D},
-		D: {x, x, x, x, x, x, x, x, x, x, x}, // dead: nothing applies
+		S: {V, x, x, x, x, x, D, D, x, x, D, x}, // a start: ready, or shut at once by a stop or a reload, or killed
+		R: {V, x, x, x, x, S, D, D, x, x, D, x}, // a replacement: an ordinary start once its worker is gone
+		V: {x, W, C, x, x, x, P, L, I, x, D, x}, // serving: recycles, drains, fails
+		W: {x, x, x, O, V, x, P, L, I, x, D, x}, // recycled: drains when its replacement is ready, serves on if it fails
+		C: {x, x, x, x, x, x, x, x, x, E, D, x}, // its own recycle: exits when empty (#exit-time), or killed
+		L: {x, x, x, x, x, x, x, x, x, D, D, x}, // stopped by the master: gone when empty, or killed
+		O: {x, x, x, x, x, x, x, x, x, D, D, x},
+		P: {x, x, x, x, x, x, x, x, x, D, D, x},
+		I: {x, x, x, x, x, x, x, x, x, D, D, x},
+		E: {x, x, x, x, x, x, x, x, x, x, D, D}, // exiting: gone when its exit ends; a stop or reload does not cut it short
+		D: {x, x, x, x, x, x, x, x, x, x, x, x}, // dead: nothing applies
 	}
 	if len(want) != int(numLifeStates)-1 {
 		t.Fatalf("%d states have rules, want %d", len(want), numLifeStates-1)
@@ -53,11 +57,13 @@ func TestLifeTable(t *testing.T) {
 }
 
 // TestLifeStateCounts checks which states count towards max_processes
-// (docs/model.md#start and #rapid-fail): a replacement only once it has
-// replaced its worker, a worker it replaced no longer, a worker drained by
-// a stop of the pool no longer.
+// (docs/model.md#start, #exit-time and #rapid-fail): a replacement only
+// once it has replaced its worker, a worker it replaced no longer, a worker
+// drained by a stop of the pool no longer; a recycled worker until its
+// process has exited, so that no replacement starts before.
 func TestLifeStateCounts(t *testing.T) {
-	counts := map[lifeState]bool{lsStarting: true, lsServing: true, lsServingRecycled: true, lsDrainRecycle: true, lsDrainIdle: true}
+	counts := map[lifeState]bool{lsStarting: true, lsServing: true, lsServingRecycled: true, lsDrainRecycle: true,
+		lsDrainReload: true, lsDrainIdle: true, lsExiting: true}
 	for s := lsStarting; s < numLifeStates; s++ {
 		if got := s.countsTowardMax(); got != counts[s] {
 			t.Errorf("%v counts towards max_processes: %v, want %v", s, got, counts[s])

@@ -48,7 +48,9 @@ func TestPresetPHPFPM(t *testing.T) {
 		{"on_queue_full", p.OnQueueFull, "reject"},
 		{"queue_timeout", p.QueueTimeout, scenario.Duration(60 * engine.Second)},
 		{"startup_time", p.StartupTime, scenario.Const(12 * engine.Millisecond)},
-		{"shutdown_time_limit", p.ShutdownTimeLimit, scenario.Duration(50 * engine.Millisecond)},
+		// process_control_timeout = 0: no time, the master's next pass.
+		{"shutdown_time_limit", p.ShutdownTimeLimit, scenario.Duration(0)},
+		{"shutdown_kill", p.ShutdownKill, "next_wakeup"},
 		{"idle_timeout", p.IdleTimeout, scenario.Duration(0)},
 		{"ping.enabled", p.Ping.Enabled, false},
 		{"execution_timeout", p.ExecutionTimeout, scenario.Duration(30 * engine.Second)},
@@ -67,6 +69,14 @@ func TestPresetPHPFPM(t *testing.T) {
 		if !reflect.DeepEqual(c.got, c.want) {
 			t.Errorf("pool.%s = %v, want %v", c.key, c.got, c.want)
 		}
+	}
+	// A process_control_timeout is a limit like any other.
+	if pct := decodeText(t, phpFPMScenario, `php_fpm.process_control_timeout="5s"`).Pool; pct.ShutdownTimeLimit != scenario.Duration(5*engine.Second) || pct.ShutdownKill != "at_limit" {
+		t.Errorf("process_control_timeout 5s: shutdown_time_limit %v shutdown_kill %q, want 5s at_limit", pct.ShutdownTimeLimit, pct.ShutdownKill)
+	}
+	// A pool.shutdown_time_limit written in the file is a limit too.
+	if own := decodeText(t, phpFPMScenario, `pool.shutdown_time_limit="50ms"`).Pool; own.ShutdownKill != "at_limit" {
+		t.Errorf("pool.shutdown_time_limit 50ms: shutdown_kill %q, want at_limit", own.ShutdownKill)
 	}
 	// ondemand children exit after process_idle_timeout (10 s by default).
 	od := decodeText(t, phpFPMScenario, `php_fpm.pm="ondemand"`)
@@ -94,7 +104,8 @@ func TestPresetDefaults(t *testing.T) {
 		// IIS: NewScenario's defaults.
 		{"iis", 1, 25, 1000, "reject", 0, 0, 90 * engine.Second},
 		// php-fpm: Debian's www.conf max_children 5; backlog 511 → 512.
-		{"php-fpm", 5, 1, 512, "reject", 0, 0, 50 * engine.Millisecond},
+		// process_control_timeout 0 (shutdown_kill next_wakeup).
+		{"php-fpm", 5, 1, 512, "reject", 0, 0, 0},
 		// gunicorn: 1 sync worker, backlog 2048 → 2049 over TCP, timeout 30 s,
 		// graceful_timeout 30 s.
 		{"gunicorn", 1, 1, 2049, "syn_retry", 30 * engine.Second, engine.Second, 30 * engine.Second},
@@ -119,6 +130,11 @@ func TestPresetDefaults(t *testing.T) {
 		if sc.Pool.OnQueueFull != c.full || sc.Pool.ConnectTimeout.T() != c.connect {
 			t.Errorf("php-fpm listen = %q: on_queue_full %q connect_timeout %v, want %q %v", c.listen, sc.Pool.OnQueueFull, sc.Pool.ConnectTimeout, c.full, c.connect)
 		}
+	}
+	// listen.backlog = -1 is listen(2)'s maximum, net.core.somaxconn
+	// (4096): 4097 connections queue.
+	if sc := decodeText(t, "server = \"php-fpm\""+base+"[php_fpm]\nlisten_backlog = -1\n"); sc.Pool.QueueLength != 4097 {
+		t.Errorf("php-fpm listen_backlog = -1: queue_length %d, want 4097", sc.Pool.QueueLength)
 	}
 	if sc := decodeText(t, "server = \"gunicorn\""+base+"[gunicorn]\nbind = \"unix:/run/app.sock\"\n"); sc.Pool.OnQueueFull != "reject" {
 		t.Errorf("gunicorn on a unix socket: on_queue_full %q, want reject (nginx 502)", sc.Pool.OnQueueFull)
@@ -256,5 +272,56 @@ func TestPresetAssumptions(t *testing.T) {
 	}
 	if !gun["pool.startup_time"] {
 		t.Error("gunicorn: pool.startup_time (the application's boot) not listed")
+	}
+}
+
+// TestPresetGunicornGthreadTimeout checks the rule "with threads > 1
+// gunicorn runs the gthread worker, whose main loop keeps notifying the
+// arbiter, so timeout does not end a long request". One 40 s request at
+// 1 s under timeout = 30 s: a sync worker is killed at the arbiter's check
+// at 31 s (1 s + 30 s, a whole second); with threads = 2 it ends ok at 41 s
+// plus the preset's request_overhead, and the file's timeout is warned
+// about.
+func TestPresetGunicornGthreadTimeout(t *testing.T) {
+	text := "server = \"gunicorn\"\nhorizon = \"1m\"\n[gunicorn]\ntimeout = \"30s\"\n" +
+		"[classes.report]\nservice = \"40s\"\n[clients.users]\nkind = \"poisson\"\nrate = 1.0\n"
+	for _, c := range []struct {
+		threads string
+		outcome string
+		at      float64
+	}{{"1", "abandoned", 31}, {"2", "ok", 41.0013}} {
+		sc, warns, err := scenario.DecodeWarn("test.toml", []byte(text), scenario.Override{Key: "gunicorn.threads", Value: c.threads, Source: "--set"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gthread := c.threads != "1"
+		if warned := strings.Contains(strings.Join(warns, "\n"), `test.toml:4: gunicorn.timeout = "30s": does not end long requests`); warned != gthread {
+			t.Errorf("threads = %s: warnings %q", c.threads, warns)
+		}
+		sc.Clients["users"].Rate = 0 // only the request sent at 1 s
+		_, trace := runAt(t, sc, engine.Second)
+		if at := timesOf(trace, "outcome req=1 "+c.outcome); len(at) != 1 || !near(at[0], c.at) {
+			t.Errorf("threads = %s: %s at %v, want at %v", c.threads, c.outcome, at, c.at)
+		}
+	}
+}
+
+// TestPresetsBehindNginxNoMinBytesPerSecond checks the rule "php-fpm,
+// gunicorn and uWSGI sit behind nginx, whose send_timeout bounds the time
+// between two writes, not the rate: no MinBytesPerSecond": a 2400 B
+// response at 100 B/s after 1 s of service is cut by http.sys at 10 s
+// (2400 / 240) of sending under IIS, and sent whole in 24 s behind nginx.
+func TestPresetsBehindNginxNoMinBytesPerSecond(t *testing.T) {
+	for _, c := range []struct {
+		server, outcome string
+		at              float64
+	}{{"iis", "abandoned", 12}, {"php-fpm", "ok", 26.0008}, {"gunicorn", "ok", 26.0013}, {"uwsgi", "ok", 26.0013}} {
+		sc := decodeText(t, "server = \""+c.server+"\"\nhorizon = \"1m\"\n[pool]\nstartup_time = \"0s\"\n"+
+			"[classes.dl]\nservice = \"1s\"\nresponse_size = \"2400B\"\n[clients.users]\nkind = \"poisson\"\nrate = 1.0\nbandwidth = \"800bit/s\"\n")
+		sc.Clients["users"].Rate = 0 // only the request sent at 1 s
+		_, trace := runAt(t, sc, engine.Second)
+		if at := timesOf(trace, "outcome req=1 "+c.outcome); len(at) != 1 || !near(at[0], c.at) {
+			t.Errorf("%s: %s at %v, want at %v", c.server, c.outcome, at, c.at)
+		}
 	}
 }

@@ -123,6 +123,9 @@ func (w *world) offer(r *request) {
 	w.rec.queueLen(w.queue.len())
 	w.armExpiry()
 	w.maybeStart()
+	if w.threadPool {
+		w.starved() // work now waits: the thread pool injects (threadpool.go)
+	}
 	w.servingChanged()
 }
 

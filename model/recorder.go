@@ -12,6 +12,7 @@ const (
 	evkWorkerStart = iota
 	evkCrash
 	evkMemoryCrash
+	evkSigkillCrash // crashes that die of SIGKILL: memory deaths and crash_signal = "kill"
 	evkRecycleTime
 	evkRecycleRequests
 	evkRecycleSchedule

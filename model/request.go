@@ -122,7 +122,7 @@ func (r *request) HandleEvent(kind int) {
 	case evServiceDone:
 		wk := r.worker
 		if r.crashAtEnd {
-			wk.crash(causeCrash)
+			wk.crash(causeCrash, r)
 			return
 		}
 		if !r.class.responseSize.none() && r.beginSend() {

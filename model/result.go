@@ -176,10 +176,11 @@ const (
 	PhaseServing
 	PhaseDraining
 	PhaseHung
+	PhaseExiting // a recycled worker's process exit after its last request (pool.exit_time)
 )
 
 func (p Phase) String() string {
-	return [...]string{"starting", "serving", "draining", "hung"}[p]
+	return [...]string{"starting", "serving", "draining", "hung", "exiting"}[p]
 }
 
 // Span is one phase of a worker, from Start until End.

@@ -289,7 +289,8 @@ func TestConservation(t *testing.T) {
 // request it refuses, expires or loses, under the reason names of
 // pool.httperr_names" (docs/model.md#outcomes): it runs sc without a
 // warm-up (so that every request is counted, as every one is logged),
-// parses the log back and matches its lines with the counts. QueueFull and
+// parses the log back and matches its lines with the counts (a response
+// cut by MinBytesPerSecond is Timer_MinBytesPerSecond). QueueFull and
 // AppOffline lines appear only when HTTP.sys answers 503
 // (load_balancer = "http"); a reset is not logged.
 func checkHTTPErrCounts(t *testing.T, sc *scenario.Scenario) {
@@ -310,7 +311,8 @@ func checkHTTPErrCounts(t *testing.T, sc *scenario.Scenario) {
 	expired, abandoned := HTTPErrReasons(&sc.Pool)
 	want := map[string]float64{
 		expired:                  m.Expired,
-		abandoned:                m.Abandoned,
+		abandoned:                m.Abandoned - m.AbandonedMinSendRate,
+		httperr.ReasonMinBytes:   m.AbandonedMinSendRate,
 		httperr.ReasonQueueFull:  m.RejectedQueueFull,
 		httperr.ReasonAppOffline: m.RejectedAppOffline,
 	}

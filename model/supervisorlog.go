@@ -65,17 +65,16 @@ func supervisorLog(server string, p *scenario.Pool, e *[numEventKinds]int64, was
 // request_terminate_timeout is logged "execution timed out" and its child
 // sent SIGTERM; a reload or stop sends SIGQUIT, then SIGTERM after
 // process_control_timeout (fpm_pctl.c, fpm_pctl_action_next), so a child
-// still busy then dies of SIGTERM. Only the kernel's OOM killer (poolsim's
-// memory deaths) sends SIGKILL.
+// still busy then dies of SIGTERM. A code crash dies of its class's
+// crash_signal; a memory death is the kernel's OOM killer's SIGKILL.
 func phpFPMLog(p *scenario.Pool, n func(int) int) SupervisorLog {
 	pool := "[pool " + p.Name + "] "
-	crashes := n(evkCrash) - n(evkMemoryCrash)
 	terms := n(evkExecTimeoutKill) + n(evkShutdownKill) + n(evkStartupKill) + n(evkPingKill)
 	return SupervisorLog{Name: "php-fpm log (error_log)", Lines: []LogLine{
-		{"WARNING", pool + "child exited on signal 11 (SIGSEGV)", crashes},
+		{"WARNING", pool + "child exited on signal 11 (SIGSEGV)", n(evkCrash) - n(evkSigkillCrash)},
 		{"WARNING", pool + "child, script '...' execution timed out, terminating", n(evkExecTimeoutKill)},
 		{"WARNING", pool + "child exited on signal 15 (SIGTERM)", terms},
-		{"WARNING", pool + "child exited on signal 9 (SIGKILL)", n(evkMemoryCrash)},
+		{"WARNING", pool + "child exited on signal 9 (SIGKILL)", n(evkSigkillCrash)},
 		{"WARNING", fmt.Sprintf("failed processes threshold (%d in %d sec) is reached, initiating reload",
 			p.RapidFail.MaxCrashes, int64(p.RapidFail.Interval.T().Seconds())), n(evkEmergencyRestart)},
 	}}
@@ -95,8 +94,8 @@ func gunicornLog(n func(int) int) SupervisorLog {
 		{"CRITICAL", "WORKER TIMEOUT (pid:N)", n(evkExecTimeoutKill)},
 		{"ERROR", "Worker (pid:N) exited with code 1.", n(evkExecTimeoutKill)},
 		{"INFO", "Autorestarting worker after current request.", n(evkRecycleRequests)},
-		{"WARNING", "Worker (pid:N) was sent SIGSEGV!", n(evkCrash) - n(evkMemoryCrash)},
-		{"ERROR", "Worker (pid:N) was sent SIGKILL! Perhaps out of memory?", n(evkMemoryCrash) + n(evkShutdownKill)},
+		{"WARNING", "Worker (pid:N) was sent SIGSEGV!", n(evkCrash) - n(evkSigkillCrash)},
+		{"ERROR", "Worker (pid:N) was sent SIGKILL! Perhaps out of memory?", n(evkSigkillCrash) + n(evkShutdownKill)},
 		{"INFO", "Booting worker with pid: N", n(evkWorkerStart)},
 	}}
 }
@@ -114,8 +113,8 @@ func gunicornLog(n func(int) int) SupervisorLog {
 func uwsgiLog(n func(int) int) SupervisorLog {
 	return SupervisorLog{Name: "uWSGI log (logto)", Lines: []LogLine{
 		{"harakiri", "*** HARAKIRI ON WORKER N (pid: P, try: 1, graceful: yes) ***", n(evkExecTimeoutKill)},
-		{"died", "DAMN ! worker N (pid: P) died, killed by signal 9 :( trying respawn ...", n(evkExecTimeoutKill) + n(evkMemoryCrash) + n(evkShutdownKill)},
-		{"died", "DAMN ! worker N (pid: P) died, killed by signal 11 :( trying respawn ...", n(evkCrash) - n(evkMemoryCrash)},
+		{"died", "DAMN ! worker N (pid: P) died, killed by signal 9 :( trying respawn ...", n(evkExecTimeoutKill) + n(evkSigkillCrash) + n(evkShutdownKill)},
+		{"died", "DAMN ! worker N (pid: P) died, killed by signal 11 :( trying respawn ...", n(evkCrash) - n(evkSigkillCrash)},
 		{"recycle", "...The work of process P is done (max requests reached (N >= N)). Seeya!", n(evkRecycleRequests)},
 		{"recycle", "...The work of process P is done (reload-on-rss limit reached (N >= N)). Seeya!", n(evkRecycleMemory)},
 		{"cheaped", "uWSGI worker N cheaped.", n(evkIdle)},

@@ -53,12 +53,17 @@ func (w *world) synRetry(r *request) {
 	w.offer(r)
 }
 
-// connectLimit is how long a connection may take to be accepted.
+// kernelConnectLimit is when Linux gives up a connection whose SYNs are
+// all dropped: the seventh timeout, 1 + 2 + … + 64 s.
+const kernelConnectLimit = (engine.Second << (maxSynRetries + 1)) - engine.Second // 127 s
+
+// connectLimit is how long a connection may take to be accepted: the
+// client's connect_timeout, but never past the kernel's own limit.
 func (w *world) connectLimit() engine.Time {
 	if l := w.pool.ConnectTimeout.T(); l > 0 {
-		return l
+		return min(l, kernelConnectLimit)
 	}
-	return (engine.Second << (maxSynRetries + 1)) - engine.Second // 127 s
+	return kernelConnectLimit
 }
 
 // stopSyn forgets r's pending retransmission when its client gives up.

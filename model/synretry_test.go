@@ -44,6 +44,24 @@ func TestSynRetryConnectTimeout(t *testing.T) {
 	}
 }
 
+// TestSynRetryKernelLimit checks the rule "the kernel gives up a
+// connection at 127 s (tcp_syn_retries = 6) whatever the client's
+// connect_timeout": with connect_timeout = 500 s and the queue full for
+// 300 s, C, arriving at 0.1 s, has its SYN dropped 7 times (at 0.1 s and
+// its retransmissions at 1.1, 3.1, 7.1, 15.1, 31.1 and 63.1 s) and fails
+// at 127.1 s.
+func TestSynRetryKernelLimit(t *testing.T) {
+	sc := handScenario(1, 300*engine.Second, 600*engine.Second)
+	sc.Pool.QueueLength = 1
+	sc.Pool.OnQueueFull = "syn_retry"
+	sc.Pool.ConnectTimeout = scenario.Duration(500 * engine.Second)
+	res, trace := runAt(t, sc, 0, 50*engine.Millisecond, 100*engine.Millisecond)
+	at := timesOf(trace, "rejected_queue_full")
+	if m := res.Metrics; m.RejectedQueueFull != 1 || m.SynDrops != 7 || len(at) != 1 || !near(at[0], 127.1) {
+		t.Errorf("rejected %v syn_drops %v failed at %v, want 1 7 [127.1]", m.RejectedQueueFull, m.SynDrops, at)
+	}
+}
+
 // TestSynRetryClientGivesUp checks that a client that gives up while its
 // SYN waits to be retransmitted is a client timeout, and nothing of it
 // stays in the pool.

@@ -34,6 +34,25 @@ func TestThreadPoolInjection(t *testing.T) {
 	}
 }
 
+// TestThreadPoolInjectionWhenWorkArrivesWaiting checks the same rule when
+// the work starts waiting while every thread is busy, not at a completion:
+// min 1, max 3, 500 ms; 10 s requests at 0, 2, 4 and 6 s. The second waits
+// from 2 s and a thread is injected at 2.5 s; the third waits from 4 s and
+// gets one at 4.5 s; the fourth, max being reached, waits for the first to
+// end at 10 s. Waits 0, 0.5, 0.5, 4: mean 1.25 s.
+func TestThreadPoolInjectionWhenWorkArrivesWaiting(t *testing.T) {
+	sc := handScenario(25, 10*engine.Second, 60*engine.Second)
+	sc.Pool.ThreadPool = scenario.ThreadPool{Min: 1, Max: 3, Injection: scenario.Duration(500 * engine.Millisecond)}
+	res, trace := runAt(t, sc, 0, 2*engine.Second, 4*engine.Second, 6*engine.Second)
+	at := timesOf(trace, "thread injected")
+	if len(at) != 2 || !near(at[0], 2.5) || !near(at[1], 4.5) {
+		t.Errorf("threads injected at %v, want [2.5 4.5]", at)
+	}
+	if m := res.Metrics; m.WaitMeanS != 1.25 {
+		t.Errorf("wait_mean_s %v, want 1.25", m.WaitMeanS)
+	}
+}
+
 // TestThreadPoolFixedWithoutMax checks that without thread_pool.max the
 // worker has its fixed threads from the start: the same four requests all
 // start at once.

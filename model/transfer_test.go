@@ -197,3 +197,51 @@ func cutShare(mean, cv, bw, service, limit, period float64) float64 {
 	}
 	return sum * h
 }
+
+// TestStorySlowClients runs the shipped story of stalled clients: one in
+// twenty takes its 100 KB at 1 kbit/s (125 B/s, under http.sys's 240 B/s),
+// holds a thread until MinBytesPerSecond cuts it at 102,400 / 240 = 427 s,
+// and the 25 threads run out: requests expire in the queue. Cutting at
+// 2000 B/s (51.2 s) frees the threads: nothing expires, and the cut
+// requests are the stalled ones, 1/20 of the arrivals, while the busy
+// threads follow Little's law, 2/s × (0.05 × 51.2 s + 0.95 × 0.1024 s +
+// 0.05 s) = 5.41; 10 replications' 99 % intervals must cover both
+// (widened by the share in flight at the horizon) and be tight. Without a
+// minimum nothing is cut and more expire.
+func TestStorySlowClients(t *testing.T) {
+	m := catalogStory(t, "slow-clients").Metrics
+	if m.AbandonedMinSendRate == 0 || m.Expired < 0.1*m.Arrivals {
+		t.Errorf("240 B/s: abandoned_min_send_rate %v expired %v of %v arrivals, want cuts and expiries", m.AbandonedMinSendRate, m.Expired, m.Arrivals)
+	}
+	if f := catalogStory(t, "slow-clients", "pool.min_bytes_per_second=0").Metrics; f.AbandonedMinSendRate != 0 || f.Expired <= m.Expired {
+		t.Errorf("no minimum: abandoned_min_send_rate %v expired %v, want 0 and more than %v", f.AbandonedMinSendRate, f.Expired, m.Expired)
+	}
+	data, _ := catalog.Scenario("slow-clients")
+	sc := decodeText(t, string(data), "pool.min_bytes_per_second=2000")
+	var cut, busy []float64
+	inFlight := 0.0
+	for rep := uint64(0); rep < 10; rep++ {
+		res, err := Run(sc, Options{Replication: rep})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := res.Metrics
+		if f.Expired != 0 || f.WaitMeanS > 0.01 {
+			t.Errorf("2000 B/s, replication %d: expired %v wait %v, want none", rep, f.Expired, f.WaitMeanS)
+		}
+		cut = append(cut, f.AbandonedMinSendRate/f.Arrivals)
+		busy = append(busy, f.BusyMean)
+		inFlight = max(inFlight, f.InFlight/f.Arrivals)
+	}
+	share, halfShare := stattest.MeanCI(cut, 0.99)
+	t.Logf("2000 B/s: cut share %.4f ± %.4f (in flight under %.5f)", share, halfShare, inFlight)
+	if share < 0.05-halfShare-inFlight || share > 0.05+halfShare || halfShare > 0.005 {
+		t.Errorf("2000 B/s: cut share %.4f ± %.4f, want 0.05", share, halfShare)
+	}
+	wantBusy := 2 * (0.05*51.2 + 0.95*0.1024 + 0.05)
+	b, half := stattest.MeanCI(busy, 0.99)
+	t.Logf("2000 B/s: busy_mean %.3f ± %.3f, Little's law %.3f", b, half, wantBusy)
+	if math.Abs(b-wantBusy) > half || half > 0.5 {
+		t.Errorf("2000 B/s: busy_mean %.3f ± %.3f, want %.3f", b, half, wantBusy)
+	}
+}

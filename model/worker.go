@@ -30,6 +30,7 @@ type worker struct {
 	idleArmed bool
 
 	tReady, tStartLimit, tAge, tIdle, tShutdown, tPing, tPingKill engine.Timer
+	tExit                                                         engine.Timer // the end of its process exit (exit.go)
 	tInject, tRetire                                              engine.Timer // thread injection and retirement (threadpool.go)
 	held                                                          int64        // bytes held by running requests' allocations (allocation.go)
 	life                                                          int          // index in the recorder's lifecycles
@@ -45,6 +46,7 @@ const (
 	evPingKill
 	evInject
 	evRetire
+	evExited
 )
 
 // Busy and Free let dispatch policies see the worker.
@@ -65,14 +67,29 @@ func (w *world) startWorker(replaces *worker) *worker {
 	if w.trace != nil {
 		w.tracef("worker %d starting", wk.id)
 	}
+	wait := w.forkWait()
 	d := w.startupSample.Next()
 	limit := w.pool.StartupTimeLimit.T()
 	if limit > 0 && d > limit {
-		wk.tStartLimit = w.sim.After(limit, wk, evStartLimit)
+		wk.tStartLimit = w.sim.After(wait+limit, wk, evStartLimit)
 	} else {
-		wk.tReady = w.sim.After(d, wk, evReady)
+		wk.tReady = w.sim.After(wait+d, wk, evReady)
 	}
 	return wk
+}
+
+// forkWait is how long a start waits for the master, which pauses for a
+// draw of start_pause after each start (gunicorn's arbiter sleeps
+// 0.1 × random() s after each fork, arbiter.py spawn_workers): the start
+// waits out the pause of the one before, and its own pause follows it
+// (docs/model.md#start-pause). 0 when start_pause is 0.
+func (w *world) forkWait() engine.Time {
+	now := w.sim.Now()
+	wait := max(0, w.forkFreeAt-now)
+	if p := w.startPauseSample.Next(); p > 0 {
+		w.forkFreeAt = now + wait + p
+	}
+	return wait
 }
 
 func (wk *worker) HandleEvent(kind int) {
@@ -87,8 +104,7 @@ func (wk *worker) HandleEvent(kind int) {
 	case evIdle:
 		wk.idleCheck()
 	case evShutdownLimit:
-		wk.w.rec.event(evkShutdownKill)
-		wk.fail(whyShutdownLimit, causeShutdown, policies.FailShutdownLimit)
+		wk.shutdownKill()
 	case evPing:
 		wk.ping()
 	case evPingKill:
@@ -98,6 +114,8 @@ func (wk *worker) HandleEvent(kind int) {
 		wk.inject()
 	case evRetire:
 		wk.retire()
+	case evExited:
+		wk.on(leExited, whyNone)
 	}
 }
 
@@ -153,9 +171,12 @@ func (wk *worker) execute(r *request) {
 	}
 	w.armExecTimeout(r)
 	mem := &w.pool.Memory
-	if mem.Limit > 0 && wk.memory+int64(mem.PerRequest) > int64(mem.Limit) {
-		// The allocation fails: the process runs out of address space.
-		wk.crash(causeMemory)
+	if mem.Limit > 0 && wk.memory+int64(mem.PerRequest) > int64(mem.Limit) ||
+		mem.PerRequest > 0 && !wk.fits(int64(mem.PerRequest)) {
+		// The allocation fails: the process runs out of address space (the
+		// limit, or no free block of the worker's address space takes the
+		// leak's next allocation: allocation.go).
+		wk.crash(causeMemory, r)
 		return
 	}
 	if !r.class.allocate.none() && !wk.allocate(r) {
@@ -171,7 +192,7 @@ func (wk *worker) execute(r *request) {
 				wk.complete(r, outError)
 				return
 			case "crash":
-				wk.crash(causeCrash)
+				wk.crash(causeCrash, r)
 				return
 			default: // wait
 				r.state = stLockWait
@@ -203,7 +224,7 @@ func (wk *worker) proceed(r *request) {
 			// Rule: a crash happens when the request's code ends (crash_at =
 			// "end", the default), or as it begins ("start") (docs/model.md#requests).
 			if c.c.CrashAt == "start" {
-				wk.crash(causeCrash)
+				wk.crash(causeCrash, r)
 				return
 			}
 			r.crashAtEnd = true
@@ -313,15 +334,26 @@ func (wk *worker) enterDraining() {
 	}
 }
 
-// crash is the process dying of user code, a backend timeout or memory.
-// Rule (docs/model.md#supervisors): a crash of the code dies of a fault
-// signal (SIGSEGV); running out of memory is a kill by the kernel's
-// out-of-memory killer (SIGKILL).
-func (wk *worker) crash(c cause) {
+// shutdownKill kills a draining worker still busy at its shutdown limit:
+// its requests are abandoned (cause shutdown), a failure.
+func (wk *worker) shutdownKill() {
+	wk.w.rec.event(evkShutdownKill)
+	wk.fail(whyShutdownLimit, causeShutdown, policies.FailShutdownLimit)
+}
+
+// crash is the process dying of r's code (its class's crash, a backend
+// timeout, the lock) or of memory. Rule (docs/model.md#supervisors): a
+// crash of the code dies of r's class's crash_signal (SIGSEGV, a fault
+// signal, by default; SIGKILL with crash_signal = "kill"); running out of
+// memory is a kill by the kernel's out-of-memory killer (SIGKILL).
+func (wk *worker) crash(c cause, r *request) {
 	w := wk.w
 	kind := policies.FailFaultSignal
 	if c == causeMemory {
 		w.rec.event(evkMemoryCrash)
+	}
+	if c == causeMemory || r.class.c.CrashSignal == "kill" {
+		w.rec.event(evkSigkillCrash)
 		kind = policies.FailKilled
 	}
 	w.rec.event(evkCrash)
@@ -341,7 +373,7 @@ func (wk *worker) fail(why exitReason, c cause, kind policies.FailureKind) {
 // worker is replaced if its end calls for it. prev is the state it left.
 func (wk *worker) end(prev lifeState, e lifeEvent) {
 	w := wk.w
-	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill, wk.tInject, wk.tRetire} {
+	for _, t := range [...]engine.Timer{wk.tReady, wk.tStartLimit, wk.tAge, wk.tIdle, wk.tShutdown, wk.tPing, wk.tPingKill, wk.tInject, wk.tRetire, wk.tExit} {
 		w.sim.Cancel(t)
 	}
 	c := causeNone
@@ -376,7 +408,7 @@ func (wk *worker) end(prev lifeState, e lifeEvent) {
 		old.on(leReplacementFailed, whyNone)
 	}
 	// A non-overlapped recycle starts the replacement once the old one is
-	// gone.
+	// gone: after its exit_time (exit.go).
 	if prev != lsDrainOverlapped && wk.why.replaced() && !w.stopped && !w.reloading {
 		w.startWorker(nil)
 	}

@@ -57,6 +57,11 @@ type world struct {
 	retry         policies.Retry
 	retryRand     *keyedStream
 	startupSample *scenario.Sampler
+	exitSample    *scenario.Sampler // pool.exit_time (exit.go)
+	// startPauseSample is pool.start_pause; forkFreeAt is when the master's
+	// pause after its last start ends (worker.go forkWait).
+	startPauseSample *scenario.Sampler
+	forkFreeAt       engine.Time
 
 	// Mechanisms switched on by the scenario, decided once.
 	refuseDrain  bool // pool.recycle.drain = "refuse"
@@ -66,6 +71,9 @@ type world struct {
 	spawner      *spawner
 	cheaper      *cheaper // uWSGI's cheaper subsystem (cheaper.go)
 	reloading    bool     // a pool-wide reload waits for its workers to exit (reload.go)
+	// master holds the kill of a drain until php-fpm's master wakes
+	// (shutdown_kill = "next_wakeup", reload.go).
+	master masterWakeup
 
 	classes  map[string]*classRT
 	backends []*backendRT
@@ -178,6 +186,8 @@ func newWorld(sc *scenario.Scenario, opt Options, warmup engine.Time) (*world, e
 		w.schedule = append(w.schedule, engine.Time(t))
 	}
 	w.startupSample = p.StartupTime.Sampler(sim.Stream("startup"))
+	w.exitSample = p.ExitTime.Sampler(sim.Stream("exit"))
+	w.startPauseSample = p.StartPause.Sampler(sim.Stream("start_pause"))
 	w.refuseDrain = p.Recycle.Drain == "refuse"
 	w.threadPool = p.ThreadPool.Max > 0
 	w.synDrop = p.OnQueueFull == "syn_retry"

@@ -22,9 +22,10 @@ var phaseColors = map[model.Phase]color.NRGBA{
 	model.PhaseServing:  rgb(0x4e79a7),
 	model.PhaseDraining: rgb(0xf28e2b),
 	model.PhaseHung:     rgb(0xe15759),
+	model.PhaseExiting:  rgb(0xbab0ac),
 }
 
-var phaseOrder = []model.Phase{model.PhaseStarting, model.PhaseServing, model.PhaseDraining, model.PhaseHung}
+var phaseOrder = []model.Phase{model.PhaseStarting, model.PhaseServing, model.PhaseDraining, model.PhaseExiting, model.PhaseHung}
 
 // exitKind is a kind of end of a worker, drawn as a marker.
 type exitKind struct {

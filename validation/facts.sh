@@ -15,8 +15,14 @@
 #            then three SIGSEGV crashes in the fourth child; what the 2 s
 #            requests get, and when the pool answers again.
 #            Six SIGKILL crashes: do they count?
+#            With one 2 s request and two idle children (N_IDLE times): when
+#            the master sends SIGTERM after SIGQUIT, and when the first
+#            child exits (the master's next wake-up).
 #   limit    request_terminate_timeout = 1s / 2s, gunicorn timeout = 1 / 2:
 #            when a hanging request ends.
+#
+# ONLY="emergency limit" runs only the probes named (respawn, emergency,
+# limit; respawn includes backlog and queued).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RESULTS=${RESULTS:-validation/results}
@@ -34,6 +40,19 @@ out=$RESULTS/facts.txt
 say() { echo "$*" | tee -a "$out.tmp" >&2; }
 
 calc() { awk "BEGIN { printf \"%.1f\", $1 }"; }
+
+# want PROBE: whether ONLY selects the probe
+want() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
+
+# ms_after LOG PATTERN_A PATTERN_B: milliseconds from the first line of the
+# php-fpm log matching A to the first later line matching B ("-" if none)
+ms_after() {
+	awk -v a="$2" -v b="$3" '
+		function t(s) { split(substr(s, 14, 15), p, ":"); return (p[1] * 3600 + p[2] * 60 + p[3]) * 1000 }
+		!ta && $0 ~ a { ta = t($0); next }
+		ta && $0 ~ b { printf "%.2f", t($0) - ta; found = 1; exit }
+		END { if (!found) printf "-" }' "$1"
+}
 
 # t URL: status and seconds of one request
 t() { VS_RTPRIO=2 vs_prio curl -s -o /dev/null -m 30 -w '%{http_code} %{time_total}\n' "$1"; }
@@ -61,6 +80,7 @@ server() { # name dir-suffix: restart with the current settings
 }
 
 for SERVER in php-fpm gunicorn; do
+	want respawn || continue
 	export SERVER
 	WORKERS=1 BACKLOG=8 MAX_REQUESTS=0 TERMINATE=0 GUNICORN_TIMEOUT=30
 	server "$SERVER-respawn"
@@ -92,7 +112,7 @@ for SERVER in php-fpm gunicorn; do
 done
 
 SERVER=php-fpm WORKERS=4 MAX_REQUESTS=0 FPM_ER_THRESHOLD=3 FPM_ER_INTERVAL=10s
-for pct in 0 5s; do
+want emergency && for pct in 0 5s; do
 	FPM_PCT=$pct
 	server "fpm-emergency-$pct"
 	for i in 1 2 3; do t "$VS_URL?s=2000000" >"$TMP/l$i" & done
@@ -110,13 +130,31 @@ for pct in 0 5s; do
 	rm -f "$TMP"/l*
 done
 FPM_PCT=0
-server "fpm-emergency-sigkill"
-for i in 1 2 3 4 5 6; do t "$VS_URL?s=1000&crash=9" >/dev/null; done
-sleep 0.5
-say "php-fpm emergency restart threshold 3 in 10 s, six SIGKILL crashes in $(grep -c 'exited on signal 9' "$RUN/php-fpm.log") children: $(grep -c 'initiating reload' "$RUN/php-fpm.log") reloads"
+if want emergency; then
+	server "fpm-emergency-sigkill"
+	for i in 1 2 3 4 5 6; do t "$VS_URL?s=1000&crash=9" >/dev/null; done
+	sleep 0.5
+	say "php-fpm emergency restart threshold 3 in 10 s, six SIGKILL crashes in $(grep -c 'exited on signal 9' "$RUN/php-fpm.log") children: $(grep -c 'initiating reload' "$RUN/php-fpm.log") reloads"
+	# One child busy 2 s, two idle: the SIGTERM comes at the first exit.
+	quit_term="" quit_exit=""
+	for i in $(seq "${N_IDLE:-5}"); do
+		server "fpm-emergency-idle-$i"
+		t "$VS_URL?s=2000000" >"$TMP/l1" &
+		sleep 0.3
+		for j in 1 2 3; do t "$VS_URL?s=1000&crash=11" >/dev/null; done
+		wait
+		log=$RUN/php-fpm.log
+		quit_term="$quit_term $(ms_after "$log" 'sending signal 3 SIGQUIT' 'sending signal 15 SIGTERM')"
+		quit_exit="$quit_exit $(ms_after "$log" 'sending signal 3 SIGQUIT' 'exited with code|exited on signal 3 ')"
+		busy=$(cut -d' ' -f1 "$TMP/l1")
+	done
+	say "php-fpm emergency restart (process_control_timeout=0) with one child busy 2 s and two idle: SIGQUIT to SIGTERM (ms):$quit_term; SIGQUIT to the first child's exit (ms):$quit_exit; the busy request got $busy (last run)"
+	rm -f "$TMP"/l*
+fi
 FPM_ER_THRESHOLD=0
 
 for lim in 1s 2s; do
+	want limit || break
 	# With an emergency restart threshold of 3 in 10 s: do the kills count?
 	SERVER=php-fpm WORKERS=1 TERMINATE=$lim FPM_ER_THRESHOLD=3 FPM_ER_INTERVAL=10s
 	server "fpm-limit-$lim"
@@ -127,6 +165,7 @@ done
 FPM_ER_THRESHOLD=0
 TERMINATE=0
 for lim in 1 2; do
+	want limit || break
 	SERVER=gunicorn WORKERS=1 GUNICORN_TIMEOUT=$lim
 	server "gun-limit-$lim"
 	ends=""

@@ -33,9 +33,10 @@ What a scenario can model (README.md, "The scenario file", has every key):
   workers      max_processes x threads, start_mode = on_demand | all_at_once |
                always_running, dispatch = round_robin | least_busy,
                startup_time and its limit, idle_timeout
-  faults       crash and hang probabilities per class; a hung worker fails the
-               ping (pool.ping) and is killed; a leak (memory.per_request) up to
-               memory.limit crashes the worker
+  faults       crash and hang probabilities per class, crash_signal = segv | kill
+               (php-fpm's emergency restart counts only segv); a hung worker
+               fails the ping (pool.ping) and is killed; a leak
+               (memory.per_request) up to memory.limit crashes the worker
   recycling    time, requests, private_memory, schedule, jitter; overlapped or
                not; shutdown_time_limit kills and abandons what is still running
   backends     latency, connections, slow episodes, timeout, on_timeout =
@@ -62,17 +63,25 @@ What a scenario can model (README.md, "The scenario file", has every key):
                { dist = "uniform", min = "512kbit/s", max = "8Mbit/s" }
   draining     pool.recycle.drain = requeue | refuse (ASP.NET Core in-process: 503);
                pool.reload = per_worker | pool_wide (php-fpm: all drain, then all
-               start after reload_delay)
+               start after reload_delay); pool.shutdown_kill = at_limit |
+               next_wakeup (php-fpm's process_control_timeout = 0)
   threads      pool.thread_pool = { min, max, injection, retire }: CLR thread-pool
                growth instead of a fixed threads
   full queue   pool.on_queue_full = reject | syn_retry (a full TCP backlog drops
                SYNs, retried after 1, 2, 4 s ... until connect_timeout)
   operators    [events.NAME] at = "2h", action = config_change | recycle | stop | start
-  servers      server = iis | php-fpm | gunicorn | uwsgi, with the server's own
-               settings in [php_fpm], [gunicorn] or [uwsgi] (pm, max_children,
-               listen_backlog, request_terminate_timeout, workers, backlog,
-               timeout, harakiri, ...); the summary names outcomes as nginx
-               in front reports them (502, 504)
+  servers      server = iis | php-fpm | gunicorn | uwsgi: the server's defaults, and
+               the summary names outcomes as nginx in front reports them (502,
+               504); the server's own settings, each defaulting as the server does:
+               [php_fpm] pm = static | dynamic | ondemand, listen, max_children,
+               start_servers, min_spare_servers, max_spare_servers,
+               process_idle_timeout, max_requests, request_terminate_timeout,
+               listen_backlog, emergency_restart_threshold,
+               emergency_restart_interval, process_control_timeout;
+               [gunicorn] bind, workers, threads, backlog, timeout,
+               graceful_timeout, max_requests, max_requests_jitter;
+               [uwsgi] socket, processes, threads, listen, harakiri,
+               max_requests, reload_on_rss, and cheaper below
   cheaper      uWSGI's cheaper subsystem: uwsgi.cheaper (the fewest workers),
                cheaper_initial, cheaper_step, cheaper_algo = spare | backlog,
                cheaper_overload; the master checks once a second

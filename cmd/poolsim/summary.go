@@ -164,7 +164,11 @@ func writeRates(bw io.Writer, t *tabwriter.Writer, sc *scenario.Scenario, res *m
 	m := &res.Metrics
 	fmt.Fprint(bw, "\nRates\n")
 	fmt.Fprintf(t, "  rate_503\t%s\t%s\n", percent(m.Rate503), rate503Label(sc, res))
-	fmt.Fprintf(t, "  rate_abandoned\t%s\tof arrivals were abandoned by a dying worker\n", percent(m.RateAbandoned))
+	by := "by a dying worker"
+	if m.AbandonedMinSendRate > 0 {
+		by += " or cut by MinBytesPerSecond"
+	}
+	fmt.Fprintf(t, "  rate_abandoned\t%s\tof arrivals were abandoned %s\n", percent(m.RateAbandoned), by)
 	fmt.Fprintf(t, "  rate_error\t%s\tof arrivals got 500\n", percent(m.RateError))
 	fmt.Fprintf(t, "  rate_ok\t%s\tof arrivals got 200 from the application\n", percent(m.RateOK))
 	fmt.Fprintf(t, "  serving_availability\t%s\tof the time the pool could serve (not stopped, and waiting requests had a ready worker that was not hung)\n", percent(m.ServingAvailability))

@@ -92,6 +92,10 @@ rate = 5
 		{"rate_503 iis", crashLoop("iis"), []string{"of arrivals got 503 (QueueFull, AppOffline, or from a worker shutting down)"}, nil},
 		{"rate_503 php-fpm", "server = \"php-fpm\"\n" + crashLoop("emergency_restart"),
 			[]string{"of arrivals were refused (rejected_queue_full 502, rejected_app_offline 502; named after IIS's 503)"}, []string{"QueueFull", "AppOffline"}},
+		// rate_abandoned names MinBytesPerSecond's cuts when there are
+		// some: every response at 100 B/s is cut.
+		{"min send rate", "horizon = \"10m\"\n[classes.page]\nservice = \"10ms\"\nresponse_size = \"2400B\"\n[clients.users]\nkind = \"poisson\"\nrate = 1\nbandwidth = \"800bit/s\"\n",
+			[]string{"of arrivals were abandoned by a dying worker or cut by MinBytesPerSecond", "too slow a client (Timer_MinBytesPerSecond)"}, nil},
 		{"kubernetes", crashLoop("backoff"), []string{"\nKubernetes events (kubectl get events)\n", "BackOff"}, []string{"WAS events"}},
 		// Stopped before the warm-up ends: availability 0 beside a trip
 		// counted before it, and a warning, never a bare "0 trips".

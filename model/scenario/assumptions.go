@@ -50,9 +50,11 @@ func Assumptions(sc *Scenario) []Assumption {
 		out = append(out, Assumption{"pool.dispatch", text(p.Dispatch), why})
 	}
 	out = append(out, mechanismAssumptions(sc)...)
+	signals := !iis || signalsCount(p)
 	for _, name := range tomlin.SortedKeys(sc.Classes) {
 		if c := sc.Classes[name]; c != nil && c.Crash > 0 {
 			out = append(out, Assumption{"classes." + name + ".crash_at", text(c.CrashAt), "when in the request's code a crash happens: the field reports do not say"})
+			add(signals, "classes."+name+".crash_signal", c.CrashSignal, "the signal the crash kills the worker with: a property of the application (a fault in native code is SIGSEGV, the out-of-memory killer's is SIGKILL)")
 		}
 	}
 	for _, name := range tomlin.SortedKeys(sc.Backends) {
@@ -61,6 +63,13 @@ func Assumptions(sc *Scenario) []Assumption {
 		}
 	}
 	return out
+}
+
+// signalsCount reports whether the pool's supervisor tells a crash's signal
+// apart: php-fpm's emergency restart, or rapid_fail.counts = "crashes".
+func signalsCount(p *Pool) bool {
+	rf := p.RapidFail
+	return rf.Enabled && (rf.Counts == "crashes" || rf.Counts == "supervisor" && rf.Policy == "emergency_restart")
 }
 
 // EffectiveTOML returns sc as TOML with every value in effect, defaults

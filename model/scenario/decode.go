@@ -133,15 +133,18 @@ type scenarioDecoder struct {
 	// key below them.
 	failed, failedBelow map[string]bool
 	written             map[string]string // dotted key → its value as written, for messages
-	raw                 map[string]any    // the file with the overrides applied
-	errs                Errors
-	dropped             int // errors past tomlin.MaxReported, counted only
-	warns               Errors
+	// setBy: a pool key the file leaves out → the server setting whose
+	// preset set it, named in the key's messages (presets.go).
+	setBy   map[string][]string
+	raw     map[string]any // the file with the overrides applied
+	errs    Errors
+	dropped int // errors past tomlin.MaxReported, counted only
+	warns   Errors
 }
 
 func newScenarioDecoder(file string) *scenarioDecoder {
 	return &scenarioDecoder{file: file, sources: map[string]string{}, failed: map[string]bool{},
-		failedBelow: map[string]bool{}, written: map[string]string{}}
+		failedBelow: map[string]bool{}, written: map[string]string{}, setBy: map[string][]string{}}
 }
 
 // result returns the errors found, or nil; past tomlin.MaxReported, a last
@@ -260,6 +263,12 @@ func (d *scenarioDecoder) report(warn bool, path []string, suffix, value, msg st
 	key := keyString(path)
 	if len(path) == 0 {
 		key = ""
+	}
+	if from, ok := d.setBy[key]; ok && suffix == "" {
+		// A pool key a server setting set: say so at the setting.
+		msg += fmt.Sprintf(" (%s, which it sets)", key)
+		path, key = from, keyString(from)
+		value = d.written[key]
 	}
 	if !warn {
 		if d.related(key + suffix) {

@@ -28,6 +28,11 @@ func DefaultStart() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UT
 //     ASP.NET's request limits decide it); poolsim makes it the worker's
 //     concurrency limit.
 //   - startup_time = "2s" is how long a worker takes to become ready.
+//   - exit_time = "0s": a recycled worker's process exit delays nothing.
+//     IIS overlaps its recycles by default, and with
+//     disallowOverlappingRotation WAS starts the new worker once the old
+//     one has shut down, which the drain (up to shutdownTimeLimit) already
+//     covers.
 //   - dispatch = "round_robin": a web garden's requests go to its workers
 //     in turn, as "Features of the Windows Process Activation Service"
 //     describes IIS web gardens (research/iis-app-pools.md rule 7);
@@ -60,7 +65,10 @@ func NewScenario() *Scenario {
 			Threads:           25,
 			StartupTime:       Const(2 * engine.Second),
 			StartupTimeLimit:  Duration(90 * engine.Second),
+			ExitTime:          Const(0),
+			StartPause:        Const(0),
 			ShutdownTimeLimit: Duration(90 * engine.Second),
+			ShutdownKill:      "at_limit",
 			IdleTimeout:       Duration(20 * engine.Minute),
 			QueueTimeout:      Duration(2 * engine.Minute),
 			LoadBalancer:      "http",
@@ -111,10 +119,11 @@ func NewScenario() *Scenario {
 }
 
 // NewClass returns a class with its defaults: no backend, no faults (a crash,
-// when one is set, happens when the code ends: crash_at = "end"), no
-// lock. Its service must still be set.
+// when one is set, happens when the code ends: crash_at = "end", and dies
+// of a fault signal: crash_signal = "segv"), no lock. Its service must
+// still be set.
 func NewClass() *Class {
-	return &Class{CrashAt: "end", Allocate: Constant[Size](0), ResponseSize: Constant[Size](0)}
+	return &Class{CrashAt: "end", CrashSignal: "segv", Allocate: Constant[Size](0), ResponseSize: Constant[Size](0)}
 }
 
 // NewBackend returns a backend with its defaults: unlimited connections, a

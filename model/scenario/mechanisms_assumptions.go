@@ -13,6 +13,10 @@ func mechanismAssumptions(sc *Scenario) []Assumption {
 		out = append(out, Assumption{"pool.request_overhead", text(p.RequestOverhead),
 			"the server stack's time per request beyond the application's: measured for php-fpm and gunicorn behind nginx on one machine (docs/validation.md), assumed for uWSGI"})
 	}
+	if p.ExitTime.Expected() > 0 && recyclesWithoutOverlap(p) {
+		out = append(out, Assumption{"pool.exit_time", text(p.ExitTime),
+			"a recycled worker's process exit after its last request: a property of the application and its runtime, measured for gunicorn (the interpreter's finalisation) and php-fpm on one machine (docs/model.md#exit-time), assumed for uWSGI"})
+	}
 	if p.ExecutionTimeout > 0 && p.ExecutionTimeoutCheck > 0 {
 		out = append(out, Assumption{"pool.execution_timeout_check", text(p.ExecutionTimeoutCheck),
 			"the heartbeat that checks the execution limit ticks at multiples of its period from the start of the run"})
@@ -26,7 +30,7 @@ func mechanismAssumptions(sc *Scenario) []Assumption {
 	}
 	if p.ThreadPool.Max > 0 {
 		out = append(out, Assumption{"pool.thread_pool.retire", text(p.ThreadPool.Retire),
-			"one idle thread above min retires per period (the CLR retires threads idle 20 s); the CLR's hill climbing is left out"})
+			"the first injection comes one injection period after work starts waiting (the CLR's gate thread ticks on its own clock); one idle thread above min retires per period (the CLR retires threads idle 20 s); the CLR's hill climbing is left out"})
 	}
 	if sp := p.Spawn; (sp.Mode == "spare" || sp.Mode == "backlog") && sc.UWSGI != nil {
 		out = append(out, Assumption{"uwsgi.cheaper", text(sc.UWSGI.Cheaper),
@@ -42,6 +46,13 @@ func mechanismAssumptions(sc *Scenario) []Assumption {
 			"a response is one send, which http.sys allows size / MinBytesPerSecond to complete"})
 	}
 	return out
+}
+
+// recyclesWithoutOverlap reports whether a recycle trigger is set and
+// recycles are not overlapped: whether exit_time can delay a replacement.
+func recyclesWithoutOverlap(p *Pool) bool {
+	r := p.Recycle
+	return !r.Overlapping && (r.Time > 0 || r.Requests > 0 || r.PrivateMemory > 0 || r.VirtualMemory > 0 || len(r.Schedule) > 0)
 }
 
 // sendsResponses reports whether some class has a response to send and

@@ -100,10 +100,6 @@ const (
 	// phpRespawn is php-fpm's fork-to-first-request time, measured on this
 	// machine (../shared/research/real-pools.md: 11.9 ms quiet).
 	phpRespawn = 12 * engine.Millisecond
-	// phpWakeup is when php-fpm with process_control_timeout = 0 sends
-	// SIGTERM: at the master's next wake-up (measured 49 ± 13 ms under load,
-	// up to 1 s on an idle master).
-	phpWakeup = 50 * engine.Millisecond
 	// phpReExec is php-fpm's reload from the master's exec to "ready to
 	// handle connections" (measured 70–80 ms).
 	phpReExec = 75 * engine.Millisecond
@@ -123,6 +119,31 @@ const (
 	// without --preload, uWSGI with lazy-apps) takes its import time more:
 	// set pool.startup_time.
 	pythonBoot = 4 * engine.Millisecond
+	// pythonExit is a gunicorn sync worker's exit after its max_requests-th
+	// request, before the arbiter forks its replacement: the interpreter's
+	// finalisation after sys.exit(0) (docs/model.md#exit-time). Measured
+	// inside validation/run.sh gun-recycle (4 workers, 11 recycles a
+	// second, 70 % load; 5 runs, 2026-11-28 10:59 and 11:11 UTC): from a
+	// worker's "Worker exiting" line to its replacement's "Booting worker"
+	// when the arbiter was not in its pause after a fork, median 59–65 ms
+	// (n = 107), less the 2.6–3.2 ms the same log lines take after a
+	// SIGKILL (gun-crash): 58 ms. On a quiet machine it is shorter:
+	// validation/facts.sh (one worker, 40 pairs, 11:03 UTC) found a
+	// recycle's downtime 52.3 ± 8.1 ms and a SIGKILL's 6.0 ± 2.5 ms, 46 ms
+	// apart. uWSGI's worker runs Py_Finalize at its exit too, and is
+	// assumed alike.
+	pythonExit = 58 * engine.Millisecond
+	// arbiterPause is gunicorn's arbiter's sleep after each fork,
+	// time.sleep(0.1 * random.random()) in spawn_workers (arbiter.py, 20.1
+	// and since), during which it forks no other worker.
+	arbiterPause = 100 * engine.Millisecond
+	// phpExit is a php-fpm child's exit after pm.max_requests (its
+	// php_module_shutdown) until the master reaps it: measured inside
+	// validation/run.sh fpm-recycle (5 runs, 772 recycles at 11 a second;
+	// 2026-11-28 10:59 and 11:11 UTC) from the client's receipt of a
+	// child's last response to the master's "child N exited with code 0":
+	// median 4.4–5.2 ms per run (docs/model.md#exit-time).
+	phpExit = 5 * engine.Millisecond
 	// phpOverhead and pythonOverhead are the time a request holds its
 	// worker beyond the application's own (the FastCGI or WSGI round trip
 	// through nginx and the worker's request handling), measured as the
@@ -166,6 +187,9 @@ func (d *scenarioDecoder) applyServer(sc *Scenario) {
 		sc.UWSGI = fillVocabulary(d, "uwsgi", sc.UWSGI, NewUWSGI())
 		d.presetUWSGI(sc)
 	}
+	if sc.Server != "iis" {
+		d.presetBehindNginx(sc) // presets_nginx.go
+	}
 }
 
 // fillVocabulary returns the server's table with every key the file left
@@ -203,6 +227,9 @@ func (p preset) set(poolKey []string, from string, apply func()) {
 	}
 	if !p.d.given(path) {
 		apply()
+		if from != "" && p.d.given([]string{p.table, from}) {
+			p.d.setBy[keyString(path)] = []string{p.table, from}
+		}
 		return
 	}
 	if from == "" || !p.d.given([]string{p.table, from}) {
@@ -230,6 +257,7 @@ func PHPHeartbeat(limit engine.Time) engine.Time {
 func (d *scenarioDecoder) presetPHPFPM(sc *Scenario) {
 	f, p := sc.PHPFPM, &sc.Pool
 	d.checkPHPFPM(f)
+	d.warnPHPFPM(f) // phpfpmwarn.go
 	d.applyPHPFPM(f, p)
 }
 
@@ -251,7 +279,7 @@ func (d *scenarioDecoder) checkPHPFPM(f *PHPFPM) {
 			d.errorf([]string{"php_fpm", "start_servers"}, intText(int64(f.StartServers)), "must be between min_spare_servers and max_spare_servers (%d and %d)", f.MinSpareServers, f.MaxSpareServers)
 		}
 	}
-	d.intRange([]string{"php_fpm", "listen_backlog"}, int64(f.ListenBacklog), 0, maxQueueLength-1)
+	d.intRange([]string{"php_fpm", "listen_backlog"}, int64(f.ListenBacklog), -1, maxQueueLength-1) // -1: the kernel's maximum
 	d.intRange([]string{"php_fpm", "max_requests"}, f.MaxRequests, 0, math.MaxInt64)
 	d.intRange([]string{"php_fpm", "emergency_restart_threshold"}, int64(f.EmergencyRestartThreshold), 0, maxCrashes)
 	d.span([]string{"php_fpm", "request_terminate_timeout"}, f.RequestTerminateTimeout, false)
@@ -281,7 +309,15 @@ func (d *scenarioDecoder) applyPHPFPM(f *PHPFPM, p *Pool) {
 	s.set([]string{"max_processes"}, "max_children", func() { p.MaxProcesses = f.MaxChildren })
 	// A unix socket with listen.backlog = K queues K+1 connections
 	// (measured), capped by net.core.somaxconn = 4096.
-	s.set([]string{"queue_length"}, "listen_backlog", func() { p.QueueLength = min(f.ListenBacklog, 4096) + 1 })
+	// -1 is listen(2)'s maximum: a negative backlog is somaxconn
+	// (fpm_sockets.h; later PHP versions' default on Linux).
+	s.set([]string{"queue_length"}, "listen_backlog", func() {
+		k := f.ListenBacklog
+		if k < 0 {
+			k = 4096
+		}
+		p.QueueLength = min(k, 4096) + 1
+	})
 	// A full unix-socket backlog refuses at once (EAGAIN: nginx 502); a full
 	// TCP backlog drops SYNs until nginx's fastcgi_connect_timeout (60 s)
 	// answers 504, as for gunicorn's bind.
@@ -301,12 +337,18 @@ func (d *scenarioDecoder) applyPHPFPM(f *PHPFPM, p *Pool) {
 	// and answers 504 (measured).
 	s.set([]string{"queue_timeout"}, "", func() { p.QueueTimeout = Duration(60 * engine.Second) })
 	s.set([]string{"startup_time"}, "", func() { p.StartupTime = Const(phpRespawn) })
+	s.set([]string{"exit_time"}, "", func() { p.ExitTime = Const(phpExit) })
 	s.set([]string{"request_overhead"}, "", func() { p.RequestOverhead = Duration(phpOverhead) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
-	s.set([]string{"shutdown_time_limit"}, "process_control_timeout", func() {
-		p.ShutdownTimeLimit = f.ProcessControlTimeout
-		if f.ProcessControlTimeout == 0 {
-			p.ShutdownTimeLimit = Duration(phpWakeup)
+	// process_control_timeout = 0 is no time at all, not "no limit": the
+	// SIGTERM comes at the master's next pass through its timers
+	// (docs/model.md#pool-wide-reload). A limit the file writes itself
+	// is kept as one.
+	s.set([]string{"shutdown_time_limit"}, "process_control_timeout", func() { p.ShutdownTimeLimit = f.ProcessControlTimeout })
+	s.set([]string{"shutdown_kill"}, "process_control_timeout", func() {
+		p.ShutdownKill = "at_limit"
+		if p.ShutdownTimeLimit == 0 {
+			p.ShutdownKill = "next_wakeup"
 		}
 	})
 	s.set([]string{"idle_timeout"}, "process_idle_timeout", func() {
@@ -352,6 +394,7 @@ func socketIsUnix(addr string) bool {
 // full unix socket backlog refuses (nginx: 502).
 func (s preset) pythonPreset(p *Pool, unix bool, timeout Duration) {
 	s.set([]string{"startup_time"}, "", func() { p.StartupTime = Const(pythonBoot) })
+	s.set([]string{"exit_time"}, "", func() { p.ExitTime = Const(pythonExit) })
 	s.set([]string{"request_overhead"}, "", func() { p.RequestOverhead = Duration(pythonOverhead) })
 	s.set([]string{"startup_time_limit"}, "", func() { p.StartupTimeLimit = 0 })
 	s.set([]string{"idle_timeout"}, "", func() { p.IdleTimeout = 0 })
@@ -386,7 +429,18 @@ func (d *scenarioDecoder) presetGunicorn(sc *Scenario) {
 	d.span(k("graceful_timeout"), g.GracefulTimeout, false)
 	d.intRange(k("max_requests"), g.MaxRequests, 0, math.MaxInt64)
 	d.intRange(k("max_requests_jitter"), g.MaxRequestsJitter, 0, math.MaxInt64)
-	s.pythonPreset(p, socketIsUnix(g.Bind), g.Timeout)
+	// threads > 1 runs the gthread worker, whose main loop notifies the
+	// arbiter while its threads run requests: the timeout "is not tied to
+	// the length of time required to handle a single request" (gunicorn's
+	// settings, timeout and threads).
+	limit := g.Timeout
+	if g.Threads > 1 {
+		limit = 0
+		if d.given(k("timeout")) && g.Timeout > 0 {
+			d.warnf(k("timeout"), durText(g.Timeout), "does not end long requests with threads = %d: the gthread worker's main loop keeps notifying the arbiter (gunicorn's settings, timeout)", g.Threads)
+		}
+	}
+	s.pythonPreset(p, socketIsUnix(g.Bind), limit)
 	// The arbiter forks every worker at start and one for each that exits
 	// (manage_workers).
 	s.set([]string{"start_mode"}, "", func() { p.StartMode = "all_at_once" })
@@ -395,10 +449,11 @@ func (d *scenarioDecoder) presetGunicorn(sc *Scenario) {
 	// Linux queues backlog+1 (sk_acceptq_is_full compares with >), capped
 	// by net.core.somaxconn = 4096.
 	s.set([]string{"queue_length"}, "backlog", func() { p.QueueLength = min(g.Backlog, 4096) + 1 })
-	s.set([]string{"execution_timeout"}, "timeout", func() { p.ExecutionTimeout = g.Timeout })
+	s.set([]string{"execution_timeout"}, "timeout", func() { p.ExecutionTimeout = limit })
 	s.set([]string{"shutdown_time_limit"}, "graceful_timeout", func() { p.ShutdownTimeLimit = g.GracefulTimeout })
 	s.set([]string{"recycle", "requests"}, "max_requests", func() { p.Recycle.Requests = g.MaxRequests })
 	s.set([]string{"recycle", "requests_jitter"}, "max_requests_jitter", func() { p.Recycle.RequestsJitter = g.MaxRequestsJitter })
+	s.set([]string{"start_pause"}, "", func() { p.StartPause = Dist{Kind: "uniform", Max: arbiterPause} })
 }
 
 func (d *scenarioDecoder) presetUWSGI(sc *Scenario) {

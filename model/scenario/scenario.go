@@ -51,13 +51,23 @@ type Warmup struct {
 
 // Pool is an application pool (IIS applicationPools/add and http.sys).
 type Pool struct {
-	Name              string   `toml:"name"`
-	QueueLength       int      `toml:"queue_length"`
-	MaxProcesses      int      `toml:"max_processes"`
-	Threads           int      `toml:"threads"`
-	StartupTime       Dist     `toml:"startup_time"`
-	StartupTimeLimit  Duration `toml:"startup_time_limit"`
+	Name             string   `toml:"name"`
+	QueueLength      int      `toml:"queue_length"`
+	MaxProcesses     int      `toml:"max_processes"`
+	Threads          int      `toml:"threads"`
+	StartupTime      Dist     `toml:"startup_time"`
+	StartupTimeLimit Duration `toml:"startup_time_limit"`
+	// ExitTime is how long a worker that recycled itself without overlap
+	// takes to exit after its last request, serving nothing, before its
+	// replacement starts (model/exit.go): "0s" for IIS; measured for the
+	// php-fpm and Python presets (presets.go).
+	ExitTime Dist `toml:"exit_time"`
+	// StartPause is how long the pool's master pauses after it starts a
+	// worker before it can start another (model/worker.go forkWait): "0s";
+	// gunicorn's arbiter sleeps a uniform 0–100 ms after each fork.
+	StartPause        Dist     `toml:"start_pause"`
 	ShutdownTimeLimit Duration `toml:"shutdown_time_limit"`
+	ShutdownKill      string   `toml:"shutdown_kill"` // at_limit | next_wakeup (php-fpm, process_control_timeout = 0): when a drain's requests are killed (model/reload.go)
 	IdleTimeout       Duration `toml:"idle_timeout"`
 	QueueTimeout      Duration `toml:"queue_timeout"`
 	LoadBalancer      string   `toml:"load_balancer"` // http | tcp
@@ -163,6 +173,13 @@ type Class struct {
 	CrashAt string  `toml:"crash_at"` // end | start: when in the request's code a crash happens
 	Hang    float64 `toml:"hang"`
 	Lock    bool    `toml:"lock"`
+
+	// CrashSignal is the signal a crash of the request's code kills its
+	// worker with (docs/model.md#supervisors): segv (a fault in native
+	// code: SIGSEGV) | kill (SIGKILL: the kernel's out-of-memory killer,
+	// an operator's kill -9). php-fpm's emergency restart counts only the
+	// first.
+	CrashSignal string `toml:"crash_signal"`
 	// Allocate is held while the request runs (model/allocation.go).
 	Allocate SizeDist `toml:"allocate"`
 	// ResponseSize is sent at the client's bandwidth after the service

@@ -35,6 +35,7 @@ var (
 	enumOnTimeout    = []string{"crash", "error", "stale", "wait"}
 	enumOnContention = []string{"fail", "wait", "crash"}
 	enumCrashAt      = []string{"end", "start"}
+	enumCrashSignal  = []string{"segv", "kill"}
 	enumRetry        = []string{"none", "fixed", "exponential"}
 	enumKind         = []string{"poisson", "polling", "trace"}
 	enumMode         = []string{"interval", "after_response"}
@@ -140,6 +141,21 @@ func (d *scenarioDecoder) oneOf(path []string, v string, allowed []string) bool 
 	return false
 }
 
+// signalNames are the names and numbers of the signals crash_signal
+// stands for: segv for a fault signal (SIGSEGV or SIGBUS, which php-fpm
+// counts alike), kill for SIGKILL.
+var signalNames = map[string]string{"sigsegv": "segv", "11": "segv", "sigbus": "segv", "bus": "segv", "7": "segv", "sigkill": "kill", "9": "kill"}
+
+// crashSignal checks a class's crash_signal, answering a signal's own name
+// or number with the value that stands for it.
+func (d *scenarioDecoder) crashSignal(path []string, v string) {
+	if s, ok := signalNames[strings.ToLower(v)]; ok {
+		d.errorf(path, QuoteString(v), "write %q (one of %s: segv for a fault signal, SIGSEGV or SIGBUS; kill for SIGKILL)", s, quoteList(enumCrashSignal))
+		return
+	}
+	d.oneOf(path, v, enumCrashSignal)
+}
+
 // ref checks a reference to a named class or backend; table is where they
 // are defined ("classes", "backends").
 func (d *scenarioDecoder) ref(path []string, name, what, table string, names []string) bool {
@@ -202,6 +218,7 @@ func (d *scenarioDecoder) validate(sc *Scenario) {
 			usedBackend[c.Backend] = true
 		}
 		d.oneOf(join(p, "crash_at"), c.CrashAt, enumCrashAt)
+		d.crashSignal(join(p, "crash_signal"), c.CrashSignal)
 		okCrash := d.prob(join(p, "crash"), c.Crash)
 		okHang := d.prob(join(p, "hang"), c.Hang)
 		if okCrash && okHang && c.Crash+c.Hang > 1 {
@@ -291,6 +308,8 @@ func (d *scenarioDecoder) validatePool(sc *Scenario) {
 			d.warnf(k("startup_time"), distText(st), "every worker start takes startup_time_limit (%s) or longer and fails", pool.StartupTimeLimit)
 		}
 	}
+	d.checkDist(k("exit_time"), pool.ExitTime, false, false)
+	d.checkDist(k("start_pause"), pool.StartPause, false, false)
 	d.span(k("shutdown_time_limit"), pool.ShutdownTimeLimit, false)
 	d.span(k("idle_timeout"), pool.IdleTimeout, false)
 	d.span(k("queue_timeout"), pool.QueueTimeout, false)

@@ -3,6 +3,7 @@ package scenario
 import (
 	"math"
 
+	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/internal/tomlin"
 )
 
@@ -12,9 +13,14 @@ var (
 	enumOnQueueFull   = []string{"reject", "syn_retry"}
 	enumDrain         = []string{"requeue", "refuse"}
 	enumReload        = []string{"per_worker", "pool_wide"}
+	enumShutdownKill  = []string{"at_limit", "next_wakeup"}
 	enumCounts        = []string{"supervisor", "all", "crashes"}
 	enumAction        = []string{"config_change", "recycle", "stop", "start"}
 )
+
+// kernelConnectLimit is when Linux gives up a connection whose SYNs are all
+// dropped (tcp_syn_retries = 6: 1 + 2 + … + 64 s).
+const kernelConnectLimit = Duration(127 * engine.Second)
 
 // validateMechanisms checks the keys of the execution limit, memory,
 // responses, draining, thread pool, queue-full behaviour and operator
@@ -35,7 +41,15 @@ func (d *scenarioDecoder) validateMechanisms(sc *Scenario) {
 	d.oneOf(k("on_queue_full"), p.OnQueueFull, enumOnQueueFull)
 	d.oneOf(k("reload"), p.Reload, enumReload)
 	d.span(k("reload_delay"), p.ReloadDelay, false)
-	d.span(k("connect_timeout"), p.ConnectTimeout, false)
+	d.validateShutdownKill(p)
+	if d.span(k("connect_timeout"), p.ConnectTimeout, false) && d.given(k("connect_timeout")) && d.raw != nil {
+		switch {
+		case p.OnQueueFull != "syn_retry" && p.ConnectTimeout > 0:
+			d.warnf(k("connect_timeout"), durText(p.ConnectTimeout), "has no effect without on_queue_full = \"syn_retry\": a full queue refuses at once")
+		case p.ConnectTimeout > kernelConnectLimit:
+			d.warnf(k("connect_timeout"), durText(p.ConnectTimeout), "is past Linux's own limit: the kernel gives up a connection after 127s (tcp_syn_retries = 6)")
+		}
+	}
 
 	tp := p.ThreadPool
 	switch {
@@ -126,5 +140,21 @@ func (d *scenarioDecoder) validateMechanismEntries(sc *Scenario) {
 		} else if d.span(append(path, "at"), e.At, false) && sc.Horizon > 0 && e.At > sc.Horizon {
 			d.warnf(append(path, "at"), durText(e.At), "is after the horizon (%s): it never happens", sc.Horizon)
 		}
+	}
+}
+
+// validateShutdownKill checks pool.shutdown_kill: next_wakeup is php-fpm's
+// master with process_control_timeout = 0, whose reloads are pool-wide and
+// whose limit is no time at all.
+func (d *scenarioDecoder) validateShutdownKill(p *Pool) {
+	path := []string{"pool", "shutdown_kill"}
+	if !d.oneOf(path, p.ShutdownKill, enumShutdownKill) || p.ShutdownKill != "next_wakeup" {
+		return
+	}
+	switch {
+	case p.ShutdownTimeLimit > 0:
+		d.errorf(path, QuoteString(p.ShutdownKill), "needs shutdown_time_limit = \"0s\" (it is %s): next_wakeup is php-fpm's process_control_timeout = 0; a limit is at_limit's", durText(p.ShutdownTimeLimit))
+	case p.Reload != "pool_wide":
+		d.errorf(path, QuoteString(p.ShutdownKill), "needs reload = \"pool_wide\" (it is %q): next_wakeup is php-fpm's master, which reloads the pool as a whole", p.Reload)
 	}
 }

@@ -27,7 +27,7 @@ var gunicornMapped = map[string]struct {
 
 // gunicornWhy says why poolsim does not model a gunicorn setting.
 var gunicornWhy = map[string]string{
-	"preload_app":         "poolsim's workers boot in pythonBoot (100 ms) whether the application is preloaded in the master or imported in each worker",
+	"preload_app":         "poolsim's workers start in pool.startup_time (the preset's 4 ms is a small application's boot) whether the application is preloaded in the master or imported in each worker: set startup_time to your application's import time without --preload",
 	"worker_class":        "poolsim models sync and gthread workers (threads); an async worker class (gevent, eventlet, uvicorn) runs far more requests at once",
 	"worker_connections":  "only async workers use it",
 	"keepalive":           "connections are not modelled, requests are",

@@ -76,7 +76,7 @@ var iisUnmodelled = map[string]string{
 	"processModel.logEventOnProcessModel":        "event logging is not modelled (poolsim counts the WAS events itself)",
 	"processModel.idleTimeoutAction":             "Suspend keeps the worker in memory; poolsim terminates it (Terminate)",
 	"processModel.requestQueueDelegatorIdentity": "the worker's identity is not modelled",
-	"recycling.disallowRotationOnConfigChange":   "configuration changes are not simulated",
+	"recycling.disallowRotationOnConfigChange":   "a configuration change is an [events.NAME] action = \"config_change\", which recycles every worker; when IIS may not, leave it out",
 	"recycling.logEventOnRecycle":                "event logging is not modelled (poolsim counts recycles by trigger)",
 	"failure.autoShutdownExe":                    "the program run when rapid-fail protection stops the pool is not modelled",
 	"failure.autoShutdownParams":                 "the program run when rapid-fail protection stops the pool is not modelled",
@@ -280,11 +280,15 @@ func setIIS(b *builder, key string, kind iisKind, v iisValue, source string) err
 		if err != nil {
 			return bad("true or false")
 		}
-		bits := "64"
-		if t {
-			bits = "32"
+		if !t {
+			b.set(table, name, "64", source)
+			break
 		}
-		b.set(table, name, bits, source)
+		// A 32-bit w3wp.exe on 64-bit Windows runs under WOW64 and is
+		// large-address aware: 4 GB of address space, not the 2 GB of
+		// pool.bitness = 32 (a 32-bit Windows). docs/model.md, "Allocations
+		// and address space".
+		b.set("pool.memory", "address_space", quote("4GB"), source+" (a 32-bit w3wp.exe on 64-bit Windows: 4GB)")
 	}
 	return nil
 }

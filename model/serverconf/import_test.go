@@ -86,7 +86,9 @@ func TestImportRoundTrip(t *testing.T) {
 		}},
 		{"gunicorn.toml", "", []string{"gunicorn.conf.py"}, func(t *testing.T, sc *scenario.Scenario) {
 			p := sc.Pool
-			if sc.Server != "gunicorn" || p.MaxProcesses != 4 || p.Threads != 2 || p.QueueLength != 65 || p.ExecutionTimeout != s(120) ||
+			// threads = 2 is the gthread worker: its timeout does not end a
+			// request (gunicorn's settings, timeout), so no execution limit.
+			if sc.Server != "gunicorn" || p.MaxProcesses != 4 || p.Threads != 2 || p.QueueLength != 65 || p.ExecutionTimeout != 0 ||
 				p.Recycle.Requests != 2000 || p.Recycle.RequestsJitter != 200 || p.ShutdownTimeLimit != s(30) {
 				t.Errorf("pool %+v", p)
 			}
@@ -98,7 +100,9 @@ func TestImportRoundTrip(t *testing.T) {
 			}
 		}},
 		{"gunicorn-service.toml", "", []string{"gunicorn.service"}, func(t *testing.T, sc *scenario.Scenario) {
-			if sc.Pool.MaxProcesses != 3 || sc.Pool.Threads != 4 || sc.Pool.ExecutionTimeout != s(60) || sc.Pool.Recycle.RequestsJitter != 50 {
+			// threads = 4: the gthread worker, no execution limit.
+			if sc.Pool.MaxProcesses != 3 || sc.Pool.Threads != 4 || sc.Pool.ExecutionTimeout != 0 || sc.Pool.Recycle.RequestsJitter != 50 ||
+				sc.Gunicorn.Timeout != s(60) {
 				t.Errorf("pool %+v", sc.Pool)
 			}
 		}},
@@ -131,7 +135,7 @@ func TestImportRoundTrip(t *testing.T) {
 // <applicationPoolDefaults> attribute by attribute; defaults fill in what
 // the pool leaves out; time spans d.hh:mm:ss; memory in KB;
 // disallowOverlappingRotation negated; TcpLevel is tcp;
-// enable32BitAppOnWin64 is 32 bits.
+// enable32BitAppOnWin64 is a 32-bit worker on 64-bit Windows, 4 GB.
 func checkProductionTrend(t *testing.T, sc *scenario.Scenario) {
 	h := func(n int) scenario.Duration { return scenario.Duration(engine.Time(n) * engine.Hour) }
 	s := func(n int) scenario.Duration { return scenario.Duration(engine.Time(n) * engine.Second) }
@@ -154,7 +158,7 @@ func checkProductionTrend(t *testing.T, sc *scenario.Scenario) {
 		{"schedule: the defaults' entry, then the pool's", len(p.Recycle.Schedule) == 3 && p.Recycle.Schedule[0] == scenario.TimeOfDay(2*engine.Hour) && p.Recycle.Schedule[2] == scenario.TimeOfDay(15*engine.Hour+30*engine.Minute)},
 		{"rapid fail 10 in 10m", p.RapidFail.Enabled && p.RapidFail.MaxCrashes == 10 && p.RapidFail.Interval == scenario.Duration(10*engine.Minute)},
 		{"load_balancer tcp", p.LoadBalancer == "tcp"},
-		{"bitness 32", p.Bitness == 32},
+		{"enable32BitAppOnWin64: a 4GB address space (a large-address-aware w3wp.exe under WOW64)", p.Bitness == 0 && p.Memory.AddressSpace == 4<<30},
 	}
 	for _, c := range checks {
 		if !c.ok {

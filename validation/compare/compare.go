@@ -136,7 +136,29 @@ func loadSpec(dir, name string) (*spec, error) {
 		s.metrics = strings.Fields(m)
 	}
 	s.gate = strings.Fields(env["GATE"])
+	if err := checkCrashSignal(sc, env["CRASH_SIGNAL"]); err != nil {
+		return nil, fmt.Errorf("%s: %v", filepath.Join(dir, name+".toml"), err)
+	}
 	return s, nil
+}
+
+// checkCrashSignal checks that the scenario's crashing classes die of the
+// signal the real application is told to crash with (the case's
+// CRASH_SIGNAL, the load generator's -crash-signal; 9 by default).
+func checkCrashSignal(sc *scenario.Scenario, sig string) error {
+	if sig == "" {
+		sig = "9"
+	}
+	want := map[string]string{"9": "kill", "11": "segv"}[sig]
+	if want == "" {
+		return fmt.Errorf("CRASH_SIGNAL=%s: want 9 (SIGKILL) or 11 (SIGSEGV)", sig)
+	}
+	for _, n := range sortedKeys(sc.Classes) {
+		if c := sc.Classes[n]; c.Crash > 0 && c.CrashSignal != want {
+			return fmt.Errorf("classes.%s.crash_signal = %q, but the real application crashes with signal %s (CRASH_SIGNAL): write %q", n, c.CrashSignal, sig, want)
+		}
+	}
+	return nil
 }
 
 // readEnv reads a case's KEY=VALUE file (shell syntax, values optionally in
@@ -242,33 +264,37 @@ type calibration struct {
 	// worker's turnaround between requests plus the application's overrun
 	// (loadgen's turnarounds). It becomes pool.request_overhead.
 	hold time.Duration
-	// path is the rest of what a request that found a worker free took
-	// beyond its service (loadgen's idleOverhead, less hold): the load
-	// generator's and nginx's part, outside the pool, which poolsim's
-	// response times do not contain; it is added to them.
+	// path is the rest of what a request that found a worker free takes
+	// beyond its service: the part of its way from the generator to the
+	// application and back that the worker's turnaround does not contain
+	// (nginx, the generator, the socket): pre + post − turnaround, from
+	// loadgen's pre_ms_p50 and post_ms_mean. poolsim's response times,
+	// measured at the pool, do not contain it; compare adds it to them.
 	path time.Duration
 }
 
 // measuredCalibration pools the runs' facts over their requests (each run's
-// mean weighted by its count); fewer than 20 requests of either kind leave
+// figure weighted by its count); fewer than 20 requests of any kind leave
 // the scenario as it is.
 func measuredCalibration(runs []realRun) (calibration, bool) {
-	var turn, over, nTurn, idle, nIdle float64
+	var turn, over, nTurn, pre, nPre, post, nPost float64
 	for _, r := range runs {
 		k := r.Facts["turnaround_n"]
 		turn += r.Facts["turnaround_ms_mean"] * k
 		over += r.Facts["app_overrun_ms_mean"] * k
 		nTurn += k
-		k = r.Facts["overhead_n"]
-		idle += r.Facts["overhead_ms_mean"] * k
-		nIdle += k
+		k = r.Facts["pre_n"]
+		pre += r.Facts["pre_ms_p50"] * k
+		nPre += k
+		k = r.Facts["post_n"]
+		post += r.Facts["post_ms_mean"] * k
+		nPost += k
 	}
-	if nTurn < 20 || nIdle < 20 {
+	if nTurn < 20 || nPre < 20 || nPost < 20 {
 		return calibration{}, false
 	}
 	ms := func(x float64) time.Duration { return time.Duration(math.Round(x*1e3)) * time.Microsecond }
-	hold := ms((turn + over) / nTurn)
-	return calibration{hold: hold, path: ms(idle/nIdle) - hold}, true
+	return calibration{hold: ms((turn + over) / nTurn), path: ms(pre/nPre + post/nPost - turn/nTurn)}, true
 }
 
 // gateConfidence is the confidence level of each gated comparison under

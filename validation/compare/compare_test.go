@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/poolsim/poolsim/model/scenario"
 )
 
 // TestSummarize checks the Student-t interval against a textbook value:
@@ -83,27 +85,50 @@ func TestResolution(t *testing.T) {
 	}
 }
 
+// TestCasesSayTheirCrashSignal checks that every case's scenario says the
+// signal its real application crashes with: a crashing class's
+// crash_signal matches the case's CRASH_SIGNAL, so that poolsim's
+// emergency restart counts the crashes php-fpm counts.
+func TestCasesSayTheirCrashSignal(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "cases", "*.toml"))
+	if len(files) == 0 {
+		t.Fatal("no cases")
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".toml")
+		if _, err := loadSpec(filepath.Join("..", "cases"), name); err != nil {
+			t.Error(err)
+		}
+	}
+	sc := &scenario.Scenario{Classes: map[string]*scenario.Class{"app": {Crash: 0.01, CrashSignal: "segv"}}}
+	if checkCrashSignal(sc, "9") == nil || checkCrashSignal(sc, "11") != nil {
+		t.Error("a SIGSEGV class against CRASH_SIGNAL 9 and 11: want an error, then none")
+	}
+}
+
 // TestMeasuredCalibrationIsPooledOverRequests checks the calibration: the
 // worker's hold beyond service is the turnaround plus the application's
-// overrun, pooled over every counted request of the clean runs (each run's
-// mean weighted by its count); the client's path is the rest of an idle
-// request's cost; too few requests leave the scenario's own value.
+// overrun, and the client's path is pre + post − turnaround, each pooled
+// over the counted requests of the clean runs (each run's figure weighted
+// by its count); too few requests leave the scenario's own value.
 func TestMeasuredCalibrationIsPooledOverRequests(t *testing.T) {
 	us := time.Microsecond
-	run := func(turn, over, nTurn, idle, nIdle float64) realRun {
-		return realRun{Facts: map[string]float64{"turnaround_ms_mean": turn, "app_overrun_ms_mean": over,
-			"turnaround_n": nTurn, "overhead_ms_mean": idle, "overhead_n": nIdle}}
+	run := func(turn, over, nTurn, pre, nPre, post, nPost float64) realRun {
+		return realRun{Facts: map[string]float64{"turnaround_ms_mean": turn, "app_overrun_ms_mean": over, "turnaround_n": nTurn,
+			"pre_ms_p50": pre, "pre_n": nPre, "post_ms_mean": post, "post_n": nPost}}
 	}
 	tests := []struct {
 		runs []realRun
 		want calibration
 		ok   bool
 	}{
-		// hold (0.5+0.1)*30/40 + (1.0+0.2)*10/40 = 0.75 ms; idle (1*30+2*10)/40 = 1.25 ms.
-		{[]realRun{run(0.5, 0.1, 30, 1, 30), run(1.0, 0.2, 10, 2, 10)}, calibration{750 * us, 500 * us}, true},
-		{[]realRun{run(0.8, 0.1, 100, 0.7, 50)}, calibration{900 * us, -200 * us}, true},
-		{[]realRun{run(0.5, 0.1, 19, 1, 100)}, calibration{}, false},
-		{[]realRun{run(0.5, 0.1, 100, 1, 19)}, calibration{}, false},
+		// turnaround (0.5*30 + 1.0*10)/40 = 0.625, overrun (0.1*30 + 0.2*10)/40 = 0.125: hold 0.75 ms;
+		// pre (0.4*30 + 0.8*10)/40 = 0.5, post (0.3*60 + 0.6*20)/80 = 0.375: path 0.5 + 0.375 − 0.625 = 0.25 ms.
+		{[]realRun{run(0.5, 0.1, 30, 0.4, 30, 0.3, 60), run(1.0, 0.2, 10, 0.8, 10, 0.6, 20)}, calibration{750 * us, 250 * us}, true},
+		{[]realRun{run(0.8, 0.1, 100, 0.2, 50, 0.3, 100)}, calibration{900 * us, -300 * us}, true},
+		{[]realRun{run(0.5, 0.1, 19, 1, 100, 1, 100)}, calibration{}, false},
+		{[]realRun{run(0.5, 0.1, 100, 1, 19, 1, 100)}, calibration{}, false},
+		{[]realRun{run(0.5, 0.1, 100, 1, 100, 1, 19)}, calibration{}, false},
 		{nil, calibration{}, false},
 	}
 	for i, tc := range tests {

@@ -27,8 +27,15 @@ import (
 //     (generator, nginx, the server's accept and parsing);
 //   - overhead_ms_mean, overhead_n: the mean of the same over the 200s
 //     that were sent while fewer requests than the pool's workers were in
-//     flight (so a worker was free and the request did not queue): the
-//     per-request cost as the client sees it (see idleOverhead);
+//     flight (see freeWorkerRequests): the per-request cost as the client
+//     sees it, when no worker was down;
+//   - pre_ms_p50, pre_n: the median, over the same requests, of the time
+//     from the send to the application's start (nginx, the server's accept
+//     and parsing); a median, because where workers go down (recycles,
+//     crashes) some of these requests did wait for one;
+//   - post_ms_mean, post_n: the mean, over every unfaulted 200, of the
+//     time from the application's end to the client's receipt of the
+//     answer (writing it, nginx, the generator), which no wait contains;
 //   - turnaround_ms_mean, turnaround_n: the worker's own time between two
 //     requests when the next was already waiting (see turnarounds), and
 //     app_overrun_ms_mean: the application's hold beyond its service (the
@@ -78,8 +85,22 @@ func facts(server string, workers int, plan []Request, rr *runResult, events []S
 		}
 	}
 	f["latency_over_service_ms_p10"] = quantile(extra, 0.1)
-	idle := idleOverhead(plan, rr, workers)
+	var idle, pre, post []float64
+	for _, i := range freeWorkerRequests(plan, rr, workers) {
+		res := &rr.results[i]
+		idle = append(idle, (res.latency-plan[i].Service).Seconds()*1e3)
+		if res.startUS != 0 {
+			pre = append(pre, float64(res.startUS-res.sent.UnixMicro())/1e3)
+		}
+	}
+	for i := range plan {
+		if res := &rr.results[i]; res.status == 200 && plan[i].Fault == FaultNone && res.startUS != 0 {
+			post = append(post, float64(res.sent.Add(res.latency).UnixMicro()-res.startUS-res.holdUS)/1e3)
+		}
+	}
 	f["overhead_ms_mean"], f["overhead_n"] = mean(idle), float64(len(idle))
+	f["pre_ms_p50"], f["pre_n"] = quantile(pre, 0.5), float64(len(pre))
+	f["post_ms_mean"], f["post_n"] = mean(post), float64(len(post))
 	turn, over := turnarounds(plan, rr)
 	f["turnaround_ms_mean"], f["turnaround_n"] = mean(turn), float64(len(turn))
 	f["app_overrun_ms_mean"] = mean(over)
@@ -121,6 +142,10 @@ func facts(server string, workers int, plan []Request, rr *runResult, events []S
 	f["reload_to_ready_ms"] = mean(toReady)
 	f["reload_to_ready_ms_max"] = quantile(toReady, 1)
 	f["reload_exec_to_ready_ms"] = mean(execReady)
+	toExit, exitToTerm := wakeups(events)
+	f["reload_to_first_exit_ms"] = mean(toExit)
+	f["first_exit_to_sigterm_ms_min"] = quantile(exitToTerm, 0)
+	f["first_exit_to_sigterm_ms_max"] = quantile(exitToTerm, 1)
 	f["downtime_ms_mean"], f["downtime_ms_p50"], f["downtime_n"] = downtimes(plan, rr)
 	if !rr.signalAt.IsZero() {
 		f["signal_at_s"] = rr.signalAt.Sub(rr.start).Seconds()
@@ -129,6 +154,41 @@ func facts(server string, workers int, plan []Request, rr *runResult, events []S
 		f["reload_gap_ms"] = completionGap(plan, rr, rr.signalAt) * 1e3
 	}
 	return f
+}
+
+// wakeups checks the rule of pool.shutdown_kill = "next_wakeup" on php-fpm's
+// log (docs/model.md#pool-wide-reload): after an emergency restart the
+// master sends SIGTERM when it next wakes up, at the first child exit. Per
+// restart with a child exiting of itself (code 0: an idle child on SIGQUIT,
+// a busy one that finished) before the restart's reload, it returns the
+// time from the restart to that exit and from the exit to the first
+// SIGTERM (the rule: about 0; slightly negative when the master woke on
+// the exiting child's pipes, before it reaped the child and logged it).
+func wakeups(events []ServerEvent) (toExit, exitToTerm []float64) {
+	ms := func(a, b time.Time) float64 { return b.Sub(a).Seconds() * 1e3 }
+	for i, ev := range events {
+		if ev.Kind != "emergency_restart" {
+			continue
+		}
+		var exit, term time.Time
+		for _, next := range events[i+1:] {
+			// ParseServerLog marks the exits of a reload (markReloads).
+			if next.Kind == "exit_in_reload" && exit.IsZero() {
+				exit = next.At
+			}
+			if next.Kind == "sigterm_sent" && term.IsZero() {
+				term = next.At
+			}
+			if next.Kind == "exec" || next.Kind == "emergency_restart" {
+				break
+			}
+		}
+		if !exit.IsZero() && !term.IsZero() {
+			toExit = append(toExit, ms(ev.At, exit))
+			exitToTerm = append(exitToTerm, ms(exit, term))
+		}
+	}
+	return toExit, exitToTerm
 }
 
 // completionGap is the longest interval between consecutive 200 answers
@@ -215,12 +275,12 @@ func downtimes(plan []Request, rr *runResult) (avg, p50, n float64) {
 	return mean(d), quantile(d, 0.5), float64(len(d))
 }
 
-// idleOverhead is, for every unfaulted 200 sent while fewer than workers
+// freeWorkerRequests are the unfaulted 200s sent while fewer than workers
 // requests were in flight (from the generator's view: sent and not yet
-// answered), its latency beyond its service time in milliseconds. Such a
-// request found a worker free, so what it took beyond its service is the
-// stack's own cost per request, not a wait.
-func idleOverhead(plan []Request, rr *runResult, workers int) []float64 {
+// answered): unless a worker was down (exiting, starting), such a request
+// found one free, so what it took beyond its service is the stack's own
+// cost, not a wait.
+func freeWorkerRequests(plan []Request, rr *runResult, workers int) []int {
 	type edge struct {
 		at   time.Time
 		step int // +1 sent, -1 answered
@@ -241,16 +301,15 @@ func idleOverhead(plan []Request, rr *runResult, workers int) []float64 {
 		}
 		return edges[a].step < edges[b].step
 	})
-	var out []float64
+	var out []int
 	inFlight := 0
 	for _, e := range edges {
 		if e.step < 0 {
 			inFlight--
 			continue
 		}
-		rq, res := &plan[e.i], &rr.results[e.i]
-		if inFlight < workers && res.status == 200 && rq.Fault == FaultNone {
-			out = append(out, (res.latency-rq.Service).Seconds()*1e3)
+		if inFlight < workers && rr.results[e.i].status == 200 && plan[e.i].Fault == FaultNone {
+			out = append(out, e.i)
 		}
 		inFlight++
 	}

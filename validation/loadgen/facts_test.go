@@ -7,12 +7,39 @@ import (
 	"time"
 )
 
-// TestIdleOverheadCountsOnlyRequestsThatFoundAWorkerFree checks the
-// calibration of pool.request_overhead: a request counts only when fewer
-// requests than the pool's workers were in flight at its send (from the
-// generator's view), and only an unfaulted 200; its value is its latency
-// beyond its service time.
-func TestIdleOverheadCountsOnlyRequestsThatFoundAWorkerFree(t *testing.T) {
+// TestWakeups checks the measure of the rule "after an emergency restart
+// php-fpm's master sends SIGTERM at its next wake-up, the first child exit"
+// on a hand-made log: a restart at 0, the SIGTERM at 12.00 ms and an idle
+// child's exit logged at 12.05 ms give 12.05 ms to the exit and −0.05 ms
+// from it; a restart whose SIGTERM came with no child exiting of itself
+// before the re-exec (every child busy) gives nothing.
+func TestWakeups(t *testing.T) {
+	t0 := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	at := func(us int) time.Time { return t0.Add(time.Duration(us) * time.Microsecond) }
+	events := []ServerEvent{
+		{At: at(0), Kind: "emergency_restart"},
+		{At: at(12000), Kind: "sigterm_sent"},
+		{At: at(12010), Kind: "sigterm_sent"},
+		{At: at(12050), Kind: "exit_in_reload"},
+		{At: at(13000), Kind: "term_in_reload"},
+		{At: at(13100), Kind: "exec"},
+		{At: at(5e6), Kind: "emergency_restart"},
+		{At: at(6e6), Kind: "sigterm_sent"},
+		{At: at(6e6 + 500), Kind: "term_in_reload"},
+		{At: at(6e6 + 600), Kind: "exec"},
+		{At: at(6e6 + 900), Kind: "exit_in_reload"},
+	}
+	toExit, exitToTerm := wakeups(events)
+	if len(toExit) != 1 || math.Abs(toExit[0]-12.05) > 1e-9 || math.Abs(exitToTerm[0]+0.05) > 1e-9 {
+		t.Errorf("to exit %v, exit to SIGTERM %v; want [12.05] [-0.05]", toExit, exitToTerm)
+	}
+}
+
+// TestFreeWorkerRequests checks the selection behind the calibration of
+// the client's path: a request counts only when fewer requests than the
+// pool's workers were in flight at its send (from the generator's view),
+// and only an unfaulted 200.
+func TestFreeWorkerRequests(t *testing.T) {
 	ms := time.Millisecond
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	// Two workers. Sends at 0, 1, 2, 3, 20 and 30 ms.
@@ -34,14 +61,12 @@ func TestIdleOverheadCountsOnlyRequestsThatFoundAWorkerFree(t *testing.T) {
 		plan[i] = Request{ID: i, At: r.at, Service: r.service, Fault: r.fault}
 		rr.results[i] = result{sent: t0.Add(r.at), latency: r.latency, status: r.status}
 	}
-	got := idleOverhead(plan, rr, 2)
-	want := []float64{1, 2, 3}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("idleOverhead = %v ms, want %v", got, want)
+	if got, want := freeWorkerRequests(plan, rr, 2), []int{0, 1, 4}; !reflect.DeepEqual(got, want) {
+		t.Errorf("freeWorkerRequests = %v, want %v", got, want)
 	}
 	// With one worker only the requests sent into an empty pool count.
-	if got, want := idleOverhead(plan, rr, 1), []float64{1}; !reflect.DeepEqual(got, want) {
-		t.Errorf("one worker: idleOverhead = %v ms, want %v", got, want)
+	if got, want := freeWorkerRequests(plan, rr, 1), []int{0}; !reflect.DeepEqual(got, want) {
+		t.Errorf("one worker: freeWorkerRequests = %v, want %v", got, want)
 	}
 }
 
