@@ -46,8 +46,15 @@ func (w *world) canServe() bool {
 
 // servingChanged re-evaluates whether the pool can serve; call it after
 // anything that may change the answer (the queue, a worker's state or hung
-// threads, a stop or a restart).
+// threads, a stop or a restart). A pool serving with an empty queue
+// still serves: that case inlines to three tests.
 func (w *world) servingChanged() {
+	if w.rec.outage.down || w.queue.len() != 0 || w.stopped {
+		w.reviewServing()
+	}
+}
+
+func (w *world) reviewServing() {
 	o := &w.rec.outage
 	down := !w.canServe()
 	if down == o.down {

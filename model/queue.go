@@ -229,8 +229,15 @@ func (w *world) maybeStart() {
 }
 
 // armExpiry keeps one timer for the queue's head: requests expire in FIFO
-// order, since they all wait at most queue_timeout.
+// order, since they all wait at most queue_timeout. Without a
+// queue_timeout no request expires, and it inlines to that test.
 func (w *world) armExpiry() {
+	if w.pool.QueueTimeout > 0 {
+		w.armExpiryTimer()
+	}
+}
+
+func (w *world) armExpiryTimer() {
 	if w.expiryArmed || w.queue.len() == 0 {
 		return
 	}
