@@ -67,7 +67,7 @@ type Pool struct {
 	// gunicorn's arbiter sleeps a uniform 0–100 ms after each fork.
 	StartPause        Dist     `toml:"start_pause"`
 	ShutdownTimeLimit Duration `toml:"shutdown_time_limit"`
-	ShutdownKill      string   `toml:"shutdown_kill"` // at_limit | next_wakeup (php-fpm, process_control_timeout = 0): when a drain's requests are killed (model/reload.go)
+	ShutdownKill      string   `toml:"shutdown_kill"` // at_limit | at_stop (gunicorn) | next_wakeup (php-fpm, process_control_timeout = 0): when a drain's requests are killed (model/reload.go)
 	IdleTimeout       Duration `toml:"idle_timeout"`
 	QueueTimeout      Duration `toml:"queue_timeout"`
 	LoadBalancer      string   `toml:"load_balancer"` // http | tcp

@@ -13,7 +13,7 @@ var (
 	enumOnQueueFull   = []string{"reject", "syn_retry"}
 	enumDrain         = []string{"requeue", "refuse"}
 	enumReload        = []string{"per_worker", "pool_wide"}
-	enumShutdownKill  = []string{"at_limit", "next_wakeup"}
+	enumShutdownKill  = []string{"at_limit", "at_stop", "next_wakeup"}
 	enumCounts        = []string{"supervisor", "all", "crashes"}
 	enumAction        = []string{"config_change", "recycle", "stop", "start"}
 )
