@@ -95,3 +95,62 @@ func TestGunicornGracefulTimeoutOnlyAtStop(t *testing.T) {
 		}
 	}
 }
+
+// TestGunicornHUPForksFirst checks the rule "gunicorn's SIGHUP forks the
+// new workers, then stops the old" (pool.reload = "fork_first", which the
+// preset sets; docs/model.md#pool-wide-reload; gunicorn 20.1 arbiter.py
+// Arbiter.reload: spawn_worker cfg.workers times with no pause, then
+// manage_workers sends SIGTERM to the oldest beyond num_workers) on
+// gunicornGraceful: a long request at 1.000 s (until 11.000 s) and a HUP
+// (recycle) at 2 s. Both new workers start at 2 s and are ready 4 ms
+// later (the preset's startup_time); the idle old worker exits at 2 s, the
+// busy one when its request ends, at 11 s, and nothing replaces either. A
+// short request at 2.001 s waits for a new worker: it starts at 2.004 s.
+// The long request holds its worker 10 s plus the preset's
+// request_overhead (1.3 ms): until 11.0013 s. With pool.reload =
+// "per_worker" (each worker recycled on its own, not overlapped: the
+// reading before fork_first) each old worker's replacement starts only
+// when it has exited, after the 58 ms exit_time: the idle one's at
+// 2.058 s, ready at 2.062 s, when the short request starts; the busy one's
+// at 11.0593 s.
+func TestGunicornHUPForksFirst(t *testing.T) {
+	ms := engine.Millisecond
+	us := engine.Microsecond
+	for _, c := range []struct {
+		reload             string
+		starts             []engine.Time // the workers started after time 0
+		idleExit, busyExit engine.Time   // the old workers' exits
+		shortFrom          engine.Time   // when the short request starts
+	}{
+		{"fork_first", []engine.Time{2000 * ms, 2000 * ms}, 2000 * ms, 11001300 * us, 2004 * ms},
+		{"per_worker", []engine.Time{2058 * ms, 11059300 * us}, 2058 * ms, 11059300 * us, 2062 * ms},
+	} {
+		sc := decodeText(t, gunicornGraceful+"[events.hup]\nat = \"2s\"\naction = \"recycle\"\n", "pool.reload="+c.reload)
+		for _, cl := range sc.Clients {
+			cl.Rate = 0
+		}
+		if got := sc.Pool.StartupTime.Mean; got != 4*ms {
+			t.Fatalf("the gunicorn preset's startup_time is %v, the case is worked out for 4ms", got)
+		}
+		res, trace := runSends(t, sc, send{"long", 1000 * ms}, send{"short", 2001 * ms})
+		var later, oldExits []engine.Time
+		for _, lc := range res.Workers {
+			if s := lc.Spans[0].Start; s > 0 {
+				later = append(later, s)
+			} else {
+				oldExits = append(oldExits, lc.Exit)
+			}
+		}
+		m := res.Metrics
+		ok := len(later) == len(c.starts) && m.OK == 2 && m.Recycles == 2 && len(oldExits) == 2
+		for i := range later {
+			ok = ok && later[i] == c.starts[i]
+		}
+		ok = ok && (oldExits[0] == c.idleExit && oldExits[1] == c.busyExit || oldExits[1] == c.idleExit && oldExits[0] == c.busyExit)
+		short := lines(trace, "start req=2 ")
+		if !ok || len(short) != 1 || !near(timesOf(trace, "start req=2 ")[0], c.shortFrom.Seconds()) {
+			t.Errorf("reload %s: starts after 0 %v (want %v), old workers' exits %v (want %v and %v), ok %v recycles %v, short request %v (want from %v)\n%s",
+				c.reload, later, c.starts, oldExits, c.idleExit, c.busyExit, m.OK, m.Recycles, short, c.shortFrom, trace)
+		}
+	}
+}

@@ -416,7 +416,7 @@ func (wk *worker) end(prev lifeState, e lifeEvent) {
 	}
 	// A non-overlapped recycle starts the replacement once the old one is
 	// gone: after its exit_time (exit.go).
-	if prev != lsDrainOverlapped && wk.why.replaced() && !w.stopped && !w.reloading {
+	if prev != lsDrainOverlapped && e != leHandOver && wk.why.replaced() && !w.stopped && !w.reloading {
 		w.startWorker(nil)
 	}
 	// A pool-wide reload starts the workers once every one is gone.

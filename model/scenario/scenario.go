@@ -99,7 +99,8 @@ type Pool struct {
 	// thread pool does instead of a fixed threads (model/threadpool.go).
 	ThreadPool ThreadPool `toml:"thread_pool"`
 	// Reload is how a recycle, a configuration change or an emergency
-	// restart replaces the workers (model/reload.go): per_worker | pool_wide.
+	// restart replaces the workers (model/reload.go): per_worker | pool_wide
+	// | fork_first (gunicorn's SIGHUP, model/forkfirst.go).
 	Reload      string   `toml:"reload"`
 	ReloadDelay Duration `toml:"reload_delay"` // pool_wide: from the last exit until workers may start
 	// Spawn is how a server's master keeps its workers (spawn.go); the

@@ -12,7 +12,7 @@ var (
 	enumOnExecTimeout = []string{"abort", "kill_worker"}
 	enumOnQueueFull   = []string{"reject", "syn_retry"}
 	enumDrain         = []string{"requeue", "refuse"}
-	enumReload        = []string{"per_worker", "pool_wide"}
+	enumReload        = []string{"per_worker", "pool_wide", "fork_first"}
 	enumShutdownKill  = []string{"at_limit", "at_stop", "next_wakeup"}
 	enumCounts        = []string{"supervisor", "all", "crashes"}
 	enumAction        = []string{"config_change", "recycle", "stop", "start"}
