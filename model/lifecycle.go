@@ -166,6 +166,13 @@ func (wk *worker) on(e lifeEvent, why exitReason) {
 		return
 	}
 	wk.state = next
+	if prev.countsTowardMax() != next.countsTowardMax() {
+		if next.countsTowardMax() {
+			wk.w.countingWorkers++
+		} else {
+			wk.w.countingWorkers--
+		}
+	}
 	if why != whyNone {
 		wk.why = why
 	}

@@ -195,7 +195,18 @@ func (w *world) pump() {
 // startMode = AlwaysRunning): every worker starts when the pool starts,
 // and one that exits is replaced at once: the spawner's static mode
 // (spawn.go).
+//
+// On demand, with max_processes workers counting already and no back-off
+// holding starts back, nothing starts: that case, a busy pool's, inlines
+// to two tests.
 func (w *world) maybeStart() {
+	if w.countingWorkers >= w.fullAt && w.sim.Now() >= w.startBlocked {
+		return
+	}
+	w.startMore()
+}
+
+func (w *world) startMore() {
 	if w.stopped || w.reloading {
 		return
 	}

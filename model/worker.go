@@ -63,6 +63,9 @@ func (w *world) startWorker(replaces *worker) *worker {
 	}
 	wk.limits = w.recycle.Draw(w.sim.Stream("recycle"))
 	w.workers = append(w.workers, wk)
+	if wk.state.countsTowardMax() {
+		w.countingWorkers++
+	}
 	wk.life = w.rec.workerStart(wk)
 	if w.trace != nil {
 		w.tracef("worker %d starting", wk.id)

@@ -3,6 +3,7 @@ package model
 import (
 	"bufio"
 	"fmt"
+	"math"
 
 	"github.com/poolsim/poolsim/engine"
 	"github.com/poolsim/poolsim/internal/tomlin"
@@ -62,6 +63,12 @@ type world struct {
 	// pause after its last start ends (worker.go forkWait).
 	startPauseSample *scenario.Sampler
 	forkFreeAt       engine.Time
+
+	// countingWorkers is how many of workers count towards max_processes
+	// (lifeState.countsTowardMax), kept as their states change (worker.on);
+	// fullAt is max_processes when workers start on demand, and never
+	// reached when a spawn mode keeps them (maybeStart).
+	countingWorkers, fullAt int
 
 	// Mechanisms switched on by the scenario, decided once.
 	refuseDrain  bool // pool.recycle.drain = "refuse"
@@ -158,6 +165,10 @@ func newWorld(sc *scenario.Scenario, opt Options, warmup engine.Time) (*world, e
 	w.spawnMode = sc.Pool.Spawn.Mode
 	if w.spawnMode == "" && w.keepsWorkers {
 		w.spawnMode = "static"
+	}
+	w.fullAt = sc.Pool.MaxProcesses
+	if w.spawnMode != "" {
+		w.fullAt = math.MaxInt
 	}
 	start := sc.Start.UTC()
 	w.dayOffset = engine.Time(start.Hour())*engine.Hour + engine.Time(start.Minute())*engine.Minute +
