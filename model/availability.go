@@ -30,30 +30,43 @@ type outageRec struct {
 
 // canServe applies the rule above to the world's state now.
 func (w *world) canServe() bool {
-	if w.stopped {
-		return false
-	}
-	if w.queue.len() == 0 {
-		return true
-	}
-	for _, wk := range w.workers {
-		if wk.state.serving() && wk.hung < wk.threads {
-			return true
+	return !w.stopped && (w.queue.len() == 0 || w.takers > 0)
+}
+
+// takesQueued reports whether wk is one the rule counts: serving, with a
+// thread that is free or will finish (not hung). world.takers counts them.
+func (wk *worker) takesQueued() bool { return wk.state.serving() && wk.hung < wk.threads }
+
+// recountTaker keeps world.takers as wk changes (its state, its hung
+// threads, its threads): took is what wk.takesQueued said before.
+func (wk *worker) recountTaker(took bool) {
+	if takes := wk.takesQueued(); takes != took {
+		if takes {
+			wk.w.takers++
+		} else {
+			wk.w.takers--
 		}
 	}
-	return false
 }
 
 // servingChanged re-evaluates whether the pool can serve; call it after
 // anything that may change the answer (the queue, a worker's state or hung
-// threads, a stop or a restart). A pool serving with an empty queue
-// still serves: that case inlines to three tests.
+// threads, a stop or a restart). It inlines to a few tests while the
+// answer stays.
 func (w *world) servingChanged() {
-	if w.rec.outage.down || w.queue.len() != 0 || w.stopped {
+	// Serving, and still able to: no worker needed, or one can take the
+	// queue. (queue.size != queue.gone is queue.len() != 0, cheaper for
+	// the inliner.)
+	if w.rec.outage.down || w.stopped || w.takers == 0 && w.queue.size != w.queue.gone {
 		w.reviewServing()
 	}
 }
 
+// reviewServing starts or ends an outage if the pool has just stopped or
+// started being able to serve. It is kept out of line (rarely called) so
+// that servingChanged inlines.
+//
+//go:noinline
 func (w *world) reviewServing() {
 	o := &w.rec.outage
 	down := !w.canServe()

@@ -165,7 +165,9 @@ func (wk *worker) on(e lifeEvent, why exitReason) {
 	if next == lsNone {
 		return
 	}
+	took := wk.takesQueued()
 	wk.state = next
+	wk.recountTaker(took)
 	if prev.countsTowardMax() != next.countsTowardMax() {
 		if next.countsTowardMax() {
 			wk.w.countingWorkers++

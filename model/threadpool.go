@@ -28,7 +28,9 @@ func (wk *worker) inject() {
 	if !wk.state.serving() || w.queue.len() == 0 || wk.busy < wk.threads || wk.threads >= w.pool.ThreadPool.Max {
 		return
 	}
+	took := wk.takesQueued()
 	wk.threads++
+	wk.recountTaker(took)
 	w.rec.event(evkThreadInjected)
 	if w.trace != nil {
 		w.tracef("worker %d thread injected: %d threads", wk.id, wk.threads)
@@ -55,7 +57,9 @@ func (wk *worker) retire() {
 		return
 	}
 	if wk.busy < wk.threads && wk.threads > w.pool.ThreadPool.Min {
+		took := wk.takesQueued()
 		wk.threads--
+		wk.recountTaker(took)
 		w.rec.event(evkThreadRetired)
 		if w.trace != nil {
 			w.tracef("worker %d thread retired: %d threads", wk.id, wk.threads)

@@ -217,7 +217,9 @@ func (wk *worker) proceed(r *request) {
 		switch u := c.faults.float64(r.key); {
 		case u < c.c.Hang:
 			r.state = stHung
+			took := wk.takesQueued()
 			wk.hung++
+			wk.recountTaker(took)
 			if wk.hung >= wk.threads {
 				wk.w.rec.phase(wk, PhaseHung)
 				wk.w.servingChanged()
@@ -257,7 +259,9 @@ func (wk *worker) remove(r *request) {
 	wk.busy--
 	wk.w.busyTotal--
 	if r.state == stHung {
+		took := wk.takesQueued()
 		wk.hung--
+		wk.recountTaker(took)
 	}
 	r.worker = nil
 	r.state = stNone

@@ -69,6 +69,9 @@ type world struct {
 	// fullAt is max_processes when workers start on demand, and never
 	// reached when a spawn mode keeps them (maybeStart).
 	countingWorkers, fullAt int
+	// takers is how many workers can take queued work (worker.takesQueued),
+	// kept as they change, for the availability rule (canServe).
+	takers int
 
 	// Mechanisms switched on by the scenario, decided once.
 	refuseDrain  bool // pool.recycle.drain = "refuse"
