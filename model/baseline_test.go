@@ -79,6 +79,19 @@ func mm4Baseline(customers int, seed uint64) (meanWait float64) {
 // BenchmarkBaseline runs mm4Baseline with as many customers per op as
 // BenchmarkRun/mm4 has requests, so that the two requests/s figures compare
 // directly: go test ./model -run '^$' -bench 'Run/mm4|Baseline'
+//
+// The figure kept is the ratio of the two (issue 14: within 2.5×). On a
+// shared machine load comes and goes, so measure the two alternately and
+// take the median of the ratios:
+//
+//	go test -c -o /tmp/model.test ./model
+//	/tmp/model.test -test.run '^$' -test.bench 'Baseline$' -test.benchtime 100x
+//	/tmp/model.test -test.run '^$' -test.bench 'Run/mm4$' -test.benchtime 40x
+//
+// On the 2-core machine poolsim is developed on, 21 alternations gave a
+// median of 2.14 (BenchmarkRun/mm4 9.4 M requests/s against 20.2 M; the
+// middle half of the ratios 2.11 to 2.17), where the code before the work
+// on the figure gave 2.75 (7.3 M against 20.3 M).
 func BenchmarkBaseline(b *testing.B) {
 	const customers = 100000
 	start := time.Now()
