@@ -403,7 +403,6 @@ func (s preset) pythonPreset(p *Pool, unix bool, timeout Duration) {
 	s.set([]string{"rapid_fail", "enabled"}, "", func() { p.RapidFail.Enabled = false })
 	s.set([]string{"recycle", "time"}, "", func() { p.Recycle.Time = 0 })
 	s.set([]string{"recycle", "overlapping"}, "", func() { p.Recycle.Overlapping = false })
-	s.set([]string{"on_execution_timeout"}, "", func() { p.OnExecutionTimeout = "kill_worker" })
 	s.set([]string{"execution_timeout_check"}, "", func() {
 		if timeout > 0 {
 			p.ExecutionTimeoutCheck = Duration(arbiterTick)
@@ -441,6 +440,9 @@ func (d *scenarioDecoder) presetGunicorn(sc *Scenario) {
 		}
 	}
 	s.pythonPreset(p, socketIsUnix(g.Bind), limit)
+	// The arbiter's timeout sends SIGABRT, which the worker handles: its
+	// requests end at once, then it exits (docs/model.md#execution-time-limit).
+	s.set([]string{"on_execution_timeout"}, "", func() { p.OnExecutionTimeout = "exit_worker" })
 	// The arbiter forks every worker at start and one for each that exits
 	// (manage_workers).
 	s.set([]string{"start_mode"}, "", func() { p.StartMode = "all_at_once" })
@@ -467,6 +469,8 @@ func (d *scenarioDecoder) presetUWSGI(sc *Scenario) {
 	d.intRange(k("max_requests"), u.MaxRequests, 0, math.MaxInt64)
 	d.sizeRange(k("reload_on_rss"), u.ReloadOnRSS)
 	s.pythonPreset(p, socketIsUnix(u.Socket), u.Harakiri)
+	// harakiri: the master kills the worker.
+	s.set([]string{"on_execution_timeout"}, "", func() { p.OnExecutionTimeout = "kill_worker" })
 	s.set([]string{"max_processes"}, "processes", func() { p.MaxProcesses = u.Processes })
 	d.presetCheaper(u, p, s)
 	s.set([]string{"threads"}, "threads", func() { p.Threads = u.Threads })
