@@ -97,9 +97,17 @@ var enumServer = []string{"iis", "php-fpm", "gunicorn", "uwsgi"}
 // The measured or assumed values the presets use beyond the servers' own
 // settings.
 const (
-	// phpRespawn is php-fpm's fork-to-first-request time, measured on this
-	// machine (../shared/research/real-pools.md: 11.9 ms quiet).
-	phpRespawn = 12 * engine.Millisecond
+	// phpRespawn is php-fpm's respawn downtime, from a child's death (the
+	// client's 502) to its replacement's first request, for a request that
+	// was waiting: measured inside validation/run.sh fpm-crash (loadgen's
+	// downtime_ms, 4 static children, 2026-11-28): run means 1.4–2.8 ms
+	// under SCHED_FIFO (6 runs, 63 respawns, pooled 2.3 ms) and 1.7–3.6 ms
+	// at nice −5 (3 runs, 31 respawns, pooled 2.9 ms), medians 1.3–2.9 ms.
+	// The 11.9 ms of ../shared/research/real-pools.md was a difference of
+	// two curl latency means on a quiet machine with one child (the pair
+	// method), which today gives −3.6 ± 16 ms: it cannot resolve a few ms
+	// (docs/model.md, php-fpm).
+	phpRespawn = 2500 * engine.Microsecond
 	// phpReExec is php-fpm's reload from the master's exec to "ready to
 	// handle connections" (measured 70–80 ms).
 	phpReExec = 75 * engine.Millisecond
