@@ -42,6 +42,10 @@ func (ev *eventRT) HandleEvent(int) {
 			w.beginReload(reason) // reload.go
 			return
 		}
+		if w.pool.Reload == "fork_first" {
+			w.forkFirst(reason) // forkfirst.go
+			return
+		}
 		for _, wk := range w.snapshotWorkers() {
 			wk.recycle(reason)
 		}

@@ -69,12 +69,13 @@ const (
 	leEmpty                              // a draining worker's last request left
 	leFail                               // it crashed or was killed
 	leExited                             // its process exit (pool.exit_time) finished
+	leHandOver                           // a reload that forks first stopped it (forkfirst.go)
 	leAbort                              // killed by a signal it handles (gunicorn's SIGABRT): its requests end, then it exits
 	numLifeEvents
 )
 
 var lifeEventNames = [numLifeEvents]string{"ready", "recycle", "recycle now", "replacement ready",
-	"replacement failed", "orphaned", "stop", "emergency", "idle", "empty", "fail", "exited", "abort"}
+	"replacement failed", "orphaned", "stop", "emergency", "idle", "empty", "fail", "exited", "hand over", "abort"}
 
 func (e lifeEvent) String() string { return lifeEventNames[e] }
 
@@ -87,6 +88,7 @@ var lifeTable = func() (t [numLifeStates][numLifeEvents]lifeState) {
 		set(s, leStop, lsDead) // a worker not yet ready is shut at once
 		set(s, leEmergency, lsDead)
 		set(s, leFail, lsDead)
+		set(s, leHandOver, lsDead)
 	}
 	set(lsReplacing, leOrphaned, lsStarting)
 	for _, s := range []lifeState{lsServing, lsServingRecycled} {
@@ -94,7 +96,9 @@ var lifeTable = func() (t [numLifeStates][numLifeEvents]lifeState) {
 		set(s, leEmergency, lsDrainReload)
 		set(s, leIdle, lsDrainIdle)
 		set(s, leFail, lsDead)
+		set(s, leHandOver, lsDrainOverlapped) // its replacement is already forked
 	}
+	set(lsDrainRecycle, leHandOver, lsDrainOverlapped)
 	set(lsServing, leRecycle, lsServingRecycled)
 	set(lsServing, leRecycleNow, lsDrainRecycle)
 	set(lsServingRecycled, leReplacementReady, lsDrainOverlapped)
@@ -186,7 +190,7 @@ func (wk *worker) on(e lifeEvent, why exitReason) {
 	case next == lsStarting: // orphaned: an ordinary start now
 		wk.replaces = nil
 	case next.draining():
-		if e == leRecycleNow {
+		if e == leRecycleNow || e == leHandOver && prev.serving() {
 			wk.traceRecycle(why)
 		}
 		wk.enterDraining()

@@ -2,6 +2,7 @@ package model
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -48,5 +49,36 @@ func TestPresetGunicornMaxRequestsJitter(t *testing.T) {
 	}
 	if count[3]+count[4]+count[5] != n {
 		t.Errorf("workers by requests served: %v, want only 3, 4 and 5", count)
+	}
+}
+
+// TestStoryGunicornMaxRequestsJitter runs the shipped gunicorn story of
+// max_requests_jitter (gunicorn's settings: "intended to stagger worker
+// restarts to avoid all workers restarting at the same time"): four
+// workers that start together and share the load reach an equal limit
+// together, and while their 10 s boots overlap the requests wait with no
+// worker ready (outages). Against the same mean limit without jitter
+// (max_requests = 1250), the jitter of 500 must remove most of the outage
+// time and more than halve the mean wait, summed over seeds 1–4, with the
+// same number of recycles within 5 %. Every recycle is max_requests' (no
+// OOM kill); without max_requests the OOM killer ends the workers at 2 GB.
+func TestStoryGunicornMaxRequestsJitter(t *testing.T) {
+	var jit, flat struct{ outage, wait, recycles float64 }
+	for seed := 1; seed <= 4; seed++ {
+		s := "seed=" + strconv.Itoa(seed)
+		j := catalogStory(t, "gunicorn-max-requests", s).Metrics
+		f := catalogStory(t, "gunicorn-max-requests", s, "gunicorn.max_requests=1250", "gunicorn.max_requests_jitter=0").Metrics
+		if j.Crashes != 0 || f.Crashes != 0 {
+			t.Errorf("seed %d: OOM kills %v and %v with max_requests, want none", seed, j.Crashes, f.Crashes)
+		}
+		jit.outage, jit.wait, jit.recycles = jit.outage+j.OutageTimeS, jit.wait+j.WaitMeanS, jit.recycles+j.Recycles
+		flat.outage, flat.wait, flat.recycles = flat.outage+f.OutageTimeS, flat.wait+f.WaitMeanS, flat.recycles+f.Recycles
+	}
+	if jit.outage > flat.outage/4 || jit.wait > flat.wait/2 || math.Abs(jit.recycles-flat.recycles) > 0.05*flat.recycles {
+		t.Errorf("seeds 1–4, jitter 500 against none: outage %.1f s against %.1f s, mean wait %.3f s against %.3f s, recycles %v against %v",
+			jit.outage, flat.outage, jit.wait, flat.wait, jit.recycles, flat.recycles)
+	}
+	if m := catalogStory(t, "gunicorn-max-requests", "gunicorn.max_requests=0").Metrics; m.Crashes == 0 || m.AbandonedMemory == 0 {
+		t.Errorf("without max_requests: crashes %v abandoned_memory %v, want OOM kills", m.Crashes, m.AbandonedMemory)
 	}
 }

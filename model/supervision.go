@@ -86,6 +86,11 @@ func (w *world) halt() {
 		w.finish(r, outRejectedOffline, causeNone)
 	}
 	for _, wk := range w.snapshotWorkers() {
+		if w.pool.ShutdownKill == "at_stop" && wk.state.draining() && wk.state != lsDrainStopped && wk.busy > 0 {
+			// gunicorn's stop() SIGKILLs every worker left at
+			// graceful_timeout, those a HUP was draining as well.
+			wk.armShutdownLimit()
+		}
 		wk.on(leStop, whyStopped)
 	}
 	w.servingChanged()

@@ -325,8 +325,19 @@ func (wk *worker) enterDraining() {
 		wk.on(leEmpty, wk.why)
 		return
 	}
-	if lim := w.pool.ShutdownTimeLimit.T(); lim > 0 {
-		wk.tShutdown = w.sim.After(lim, wk, evShutdownLimit)
+	if w.pool.ShutdownKill != "at_stop" || wk.state == lsDrainStopped {
+		wk.armShutdownLimit()
+	}
+}
+
+// armShutdownLimit arms the kill at shutdown_time_limit from now, when
+// there is a limit. Rule (docs/model.md#pool-wide-reload): with
+// shutdown_kill = "at_stop" (gunicorn's arbiter, whose graceful_timeout
+// bounds only Arbiter.stop()) only a stop of the pool arms it: halt arms it
+// too for a worker already draining for a recycle.
+func (wk *worker) armShutdownLimit() {
+	if lim := wk.w.pool.ShutdownTimeLimit.T(); lim > 0 {
+		wk.tShutdown = wk.w.sim.After(lim, wk, evShutdownLimit)
 	}
 }
 
@@ -405,7 +416,7 @@ func (wk *worker) end(prev lifeState, e lifeEvent) {
 	}
 	// A non-overlapped recycle starts the replacement once the old one is
 	// gone: after its exit_time (exit.go).
-	if prev != lsDrainOverlapped && wk.why.replaced() && !w.stopped && !w.reloading {
+	if prev != lsDrainOverlapped && e != leHandOver && wk.why.replaced() && !w.stopped && !w.reloading {
 		w.startWorker(nil)
 	}
 	// A pool-wide reload starts the workers once every one is gone.

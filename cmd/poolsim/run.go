@@ -64,7 +64,9 @@ What a scenario can model (README.md, "The scenario file", has every key):
                { dist = "uniform", min = "512kbit/s", max = "8Mbit/s" }
   draining     pool.recycle.drain = requeue | refuse (ASP.NET Core in-process: 503);
                pool.reload = per_worker | pool_wide (php-fpm: all drain, then all
-               start after reload_delay); pool.shutdown_kill = at_limit |
+               start after reload_delay) | fork_first (gunicorn's HUP: new workers
+               forked at once, the old drain); pool.shutdown_kill = at_limit |
+               at_stop (gunicorn: graceful_timeout bounds only a stop) |
                next_wakeup (php-fpm's process_control_timeout = 0)
   threads      pool.thread_pool = { min, max, injection, retire }: CLR thread-pool
                growth instead of a fixed threads

@@ -121,6 +121,13 @@ func TestShippedFacts(t *testing.T) {
 	if mm4.Pool.Ping.Enabled || mm4.Pool.RapidFail.Enabled || mm4.Pool.Recycle.Time != 0 || mm4.Pool.IdleTimeout != 0 || mm4.Pool.QueueTimeout != 0 || !mm4.Pool.StartupTime.IsZero() {
 		t.Errorf("mm4 has faults or timeouts: %+v", mm4.Pool)
 	}
+	// gunicorn-max-requests: equal limits synchronise the restarts of
+	// workers that boot slowly; the jitter is the point.
+	gm := load("gunicorn-max-requests")
+	if gm.Gunicorn == nil || gm.Pool.Recycle.Requests != 1000 || gm.Pool.Recycle.RequestsJitter != 500 || gm.Pool.Recycle.Overlapping ||
+		gm.Pool.MaxProcesses != 4 || gm.Pool.StartupTime.Mean.Seconds() != 10 || gm.Warmup.T().Seconds() != 30 {
+		t.Errorf("gunicorn-max-requests: %+v", gm.Pool)
+	}
 	if eb := load("erlang-b"); eb.Pool.QueueLength != 0 {
 		t.Errorf("erlang-b queue_length = %d", eb.Pool.QueueLength)
 	}

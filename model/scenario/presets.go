@@ -461,6 +461,11 @@ func (d *scenarioDecoder) presetGunicorn(sc *Scenario) {
 	s.set([]string{"queue_length"}, "backlog", func() { p.QueueLength = min(g.Backlog, 4096) + 1 })
 	s.set([]string{"execution_timeout"}, "timeout", func() { p.ExecutionTimeout = limit })
 	s.set([]string{"shutdown_time_limit"}, "graceful_timeout", func() { p.ShutdownTimeLimit = g.GracefulTimeout })
+	// The arbiter kills at graceful_timeout only when it stops
+	// (Arbiter.stop); a HUP's SIGTERM and a max_requests exit are unbounded.
+	s.set([]string{"shutdown_kill"}, "", func() { p.ShutdownKill = "at_stop" })
+	// A HUP forks the new workers, then stops the old (Arbiter.reload).
+	s.set([]string{"reload"}, "", func() { p.Reload = "fork_first" })
 	s.set([]string{"recycle", "requests"}, "max_requests", func() { p.Recycle.Requests = g.MaxRequests })
 	s.set([]string{"recycle", "requests_jitter"}, "max_requests_jitter", func() { p.Recycle.RequestsJitter = g.MaxRequestsJitter })
 	s.set([]string{"start_pause"}, "", func() { p.StartPause = Dist{Kind: "uniform", Max: arbiterPause} })

@@ -67,7 +67,7 @@ type Pool struct {
 	// gunicorn's arbiter sleeps a uniform 0–100 ms after each fork.
 	StartPause        Dist     `toml:"start_pause"`
 	ShutdownTimeLimit Duration `toml:"shutdown_time_limit"`
-	ShutdownKill      string   `toml:"shutdown_kill"` // at_limit | next_wakeup (php-fpm, process_control_timeout = 0): when a drain's requests are killed (model/reload.go)
+	ShutdownKill      string   `toml:"shutdown_kill"` // at_limit | at_stop (gunicorn) | next_wakeup (php-fpm, process_control_timeout = 0): when a drain's requests are killed (model/reload.go)
 	IdleTimeout       Duration `toml:"idle_timeout"`
 	QueueTimeout      Duration `toml:"queue_timeout"`
 	LoadBalancer      string   `toml:"load_balancer"` // http | tcp
@@ -99,7 +99,8 @@ type Pool struct {
 	// thread pool does instead of a fixed threads (model/threadpool.go).
 	ThreadPool ThreadPool `toml:"thread_pool"`
 	// Reload is how a recycle, a configuration change or an emergency
-	// restart replaces the workers (model/reload.go): per_worker | pool_wide.
+	// restart replaces the workers (model/reload.go): per_worker | pool_wide
+	// | fork_first (gunicorn's SIGHUP, model/forkfirst.go).
 	Reload      string   `toml:"reload"`
 	ReloadDelay Duration `toml:"reload_delay"` // pool_wide: from the last exit until workers may start
 	// Spawn is how a server's master keeps its workers (spawn.go); the

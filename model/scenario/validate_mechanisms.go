@@ -12,8 +12,8 @@ var (
 	enumOnExecTimeout = []string{"abort", "kill_worker", "exit_worker"}
 	enumOnQueueFull   = []string{"reject", "syn_retry"}
 	enumDrain         = []string{"requeue", "refuse"}
-	enumReload        = []string{"per_worker", "pool_wide"}
-	enumShutdownKill  = []string{"at_limit", "next_wakeup"}
+	enumReload        = []string{"per_worker", "pool_wide", "fork_first"}
+	enumShutdownKill  = []string{"at_limit", "at_stop", "next_wakeup"}
 	enumCounts        = []string{"supervisor", "all", "crashes"}
 	enumAction        = []string{"config_change", "recycle", "stop", "start"}
 )
