@@ -159,3 +159,51 @@ func TestStoryHungRequestsExecutionTimeout(t *testing.T) {
 		t.Errorf("ping kills %v → %v, abandoned %v, exec_timeouts %v, error %v", base.PingKills, m.PingKills, m.Abandoned, m.ExecTimeouts, m.Error)
 	}
 }
+
+// TestExecutionTimeoutExitWorker checks the rule of on_execution_timeout =
+// "exit_worker" (gunicorn's SIGABRT, docs/model.md#execution-time-limit):
+// the requests of the worker end at the kill, as with kill_worker, but the
+// worker is gone only exit_time later, and only then is it replaced. With
+// one worker of 2 threads started on demand (startup_time 50 ms), a 3 s
+// limit and a 200 ms exit: requests sent at 0 and 1 s (the first starts at
+// 0.05 s) are abandoned at 3.05 s, the worker is gone at 3.25 s, and the
+// request sent at 3.1 s waits for the replacement, which starts then and
+// takes it at 3.3 s; it is abandoned at 6.3 s and its worker gone at 6.5 s.
+func TestExecutionTimeoutExitWorker(t *testing.T) {
+	ms := engine.Millisecond
+	sc := handScenario(2, 10*engine.Second, 20*engine.Second)
+	sc.Pool.MaxProcesses = 1
+	sc.Pool.StartupTime = scenario.Const(50 * ms)
+	sc.Pool.ExitTime = scenario.Const(200 * ms)
+	sc.Pool.ExecutionTimeout = scenario.Duration(3 * engine.Second)
+	sc.Pool.OnExecutionTimeout = "exit_worker"
+	res, trace := runAt(t, sc, 0, engine.Second, 3100*ms)
+	m := res.Metrics
+	if m.AbandonedExecTimeout != 3 || m.ExecTimeoutKills != 2 {
+		t.Errorf("abandoned_exec_timeout %v kills %v, want 3 2", m.AbandonedExecTimeout, m.ExecTimeoutKills)
+	}
+	if got := timesOf(trace, "abandoned"); len(got) < 3 || got[0] != 3.05 || got[1] != 3.05 || got[2] != 6.3 {
+		t.Errorf("abandoned at %v, want 3.05 3.05 6.3\n%s", got, trace)
+	}
+	if len(res.Workers) < 2 || res.Workers[0].Why != whyExecTimeout.String() || res.Workers[0].Exit != 3250*ms ||
+		res.Workers[1].Exit != 6500*ms {
+		t.Errorf("workers %+v, want the first gone at 3.25 s and the second at 6.5 s\n%s", res.Workers, trace)
+	}
+}
+
+// TestPresetsExecutionLimitSignal checks which rule each server's preset
+// gives its execution limit, from the signal the server sends
+// (docs/model.md#execution-time-limit): php-fpm's SIGTERM keeps its default
+// action and uWSGI's harakiri kills (kill_worker); gunicorn's SIGABRT is
+// handled by the worker, which exits (exit_worker); IIS keeps the default
+// abort.
+func TestPresetsExecutionLimitSignal(t *testing.T) {
+	base := "\n[classes.page]\nservice = \"50ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1.0\n"
+	for server, want := range map[string]string{
+		"iis": "abort", "php-fpm": "kill_worker", "gunicorn": "exit_worker", "uwsgi": "kill_worker",
+	} {
+		if got := decodeText(t, "server = \""+server+"\""+base).Pool.OnExecutionTimeout; got != want {
+			t.Errorf("%s: on_execution_timeout %q, want %q", server, got, want)
+		}
+	}
+}

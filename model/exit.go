@@ -12,7 +12,9 @@ package model
 // forks at once (fpm_main.c, fpm_children.c). For pool.exit_time the
 // worker serves nothing and is not replaced; its replacement starts when
 // the exit ends, and takes startup_time as any start. A crash or a kill
-// has no exit time: the process is gone at once. Nor has a worker the
+// has no exit time: the process is gone at once; except a kill by a signal
+// the worker handles, gunicorn's timeout (on_execution_timeout =
+// "exit_worker", exectimeout.go), which is an exit. Nor has a worker the
 // master stops (an emergency restart, a pool-wide reload: lsDrainReload),
 // whose exit the reload's own delay covers.
 //

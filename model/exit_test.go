@@ -163,7 +163,7 @@ func TestExitTimeDrawsAndConserves(t *testing.T) {
 // the interpreter's finalisation), gunicorn's assumed for uWSGI, and
 // gunicorn's arbiter's pause after a fork (start_pause); a file's
 // pool.exit_time wins; the value is listed as an assumption only where a
-// worker recycles itself without overlap.
+// worker recycles itself without overlap or exits after gunicorn's timeout.
 func TestPresetExitTime(t *testing.T) {
 	base := "\n[classes.page]\nservice = \"50ms\"\n[clients.users]\nkind = \"poisson\"\nrate = 1.0\n"
 	ms := engine.Millisecond
@@ -190,6 +190,14 @@ func TestPresetExitTime(t *testing.T) {
 				}
 			}
 			return false
+		}
+		// gunicorn's timeout (30 s by default) ends in an exit too
+		// (exit_worker): listed unless it is off.
+		if c.server == "gunicorn" {
+			if !listed(sc) {
+				t.Errorf("gunicorn with its timeout: pool.exit_time not listed as an assumption")
+			}
+			sc = decodeText(t, "server = \"gunicorn\""+base+"[gunicorn]\ntimeout = \"0s\"\n")
 		}
 		if listed(sc) {
 			t.Errorf("%s without max_requests: pool.exit_time listed as an assumption", c.server)

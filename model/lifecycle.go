@@ -70,11 +70,12 @@ const (
 	leFail                               // it crashed or was killed
 	leExited                             // its process exit (pool.exit_time) finished
 	leHandOver                           // a reload that forks first stopped it (forkfirst.go)
+	leAbort                              // killed by a signal it handles (gunicorn's SIGABRT): its requests end, then it exits
 	numLifeEvents
 )
 
 var lifeEventNames = [numLifeEvents]string{"ready", "recycle", "recycle now", "replacement ready",
-	"replacement failed", "orphaned", "stop", "emergency", "idle", "empty", "fail", "exited", "hand over"}
+	"replacement failed", "orphaned", "stop", "emergency", "idle", "empty", "fail", "exited", "hand over", "abort"}
 
 func (e lifeEvent) String() string { return lifeEventNames[e] }
 
@@ -113,6 +114,12 @@ var lifeTable = func() (t [numLifeStates][numLifeEvents]lifeState) {
 	set(lsDrainRecycle, leEmpty, lsExiting)
 	set(lsExiting, leExited, lsDead)
 	set(lsExiting, leFail, lsDead)
+	// Rule (docs/model.md#execution-time-limit): a worker killed by a signal
+	// it handles (on_execution_timeout = "exit_worker") drops its requests
+	// at once and then exits, for exit_time, before it is replaced.
+	for _, s := range []lifeState{lsServing, lsServingRecycled, lsDrainRecycle, lsDrainReload, lsDrainOverlapped, lsDrainStopped, lsDrainIdle} {
+		set(s, leAbort, lsExiting)
+	}
 	return t
 }()
 
@@ -197,6 +204,9 @@ func (wk *worker) on(e lifeEvent, why exitReason) {
 		}
 		wk.enterDraining()
 	case next == lsExiting:
+		if e == leAbort {
+			wk.abort()
+		}
 		wk.enterExiting()
 	case next == lsDead:
 		wk.end(prev, e)

@@ -26,19 +26,21 @@ func TestLifeTable(t *testing.T) {
 	)
 	// Columns: ready, recycle, recycle now, replacement ready, replacement
 	// failed, orphaned, stop, emergency, idle, empty, fail, exited, hand
-	// over (a reload that forks first: forkfirst.go).
+	// over (a reload that forks first: forkfirst.go), abort (a worker that
+	// runs requests and handles the execution limit's signal exits:
+	// #execution-time-limit).
 	want := map[lifeState][numLifeEvents]lifeState{
-		S: {V, x, x, x, x, x, D, D, x, x, D, x, D}, // a start: ready, or shut at once by a stop or a reload, or killed
-		R: {V, x, x, x, x, S, D, D, x, x, D, x, D}, // a replacement: an ordinary start once its worker is gone
-		V: {x, W, C, x, x, x, P, L, I, x, D, x, O}, // serving: recycles, drains, fails; its successor already forked on a hand over
-		W: {x, x, x, O, V, x, P, L, I, x, D, x, O}, // recycled: drains when its replacement is ready, serves on if it fails
-		C: {x, x, x, x, x, x, x, x, x, E, D, x, O}, // its own recycle: exits when empty (#exit-time), or killed; replaced by the reload's forks on a hand over
-		L: {x, x, x, x, x, x, x, x, x, D, D, x, x}, // stopped by the master: gone when empty, or killed
-		O: {x, x, x, x, x, x, x, x, x, D, D, x, x},
-		P: {x, x, x, x, x, x, x, x, x, D, D, x, x},
-		I: {x, x, x, x, x, x, x, x, x, D, D, x, x},
-		E: {x, x, x, x, x, x, x, x, x, x, D, D, x}, // exiting: gone when its exit ends; a stop or reload does not cut it short
-		D: {x, x, x, x, x, x, x, x, x, x, x, x, x}, // dead: nothing applies
+		S: {V, x, x, x, x, x, D, D, x, x, D, x, D, x}, // a start: ready, or shut at once by a stop or a reload, or killed
+		R: {V, x, x, x, x, S, D, D, x, x, D, x, D, x}, // a replacement: an ordinary start once its worker is gone
+		V: {x, W, C, x, x, x, P, L, I, x, D, x, O, E}, // serving: recycles, drains, fails; its successor already forked on a hand over
+		W: {x, x, x, O, V, x, P, L, I, x, D, x, O, E}, // recycled: drains when its replacement is ready, serves on if it fails
+		C: {x, x, x, x, x, x, x, x, x, E, D, x, O, E}, // its own recycle: exits when empty (#exit-time), or killed; replaced by the reload's forks on a hand over
+		L: {x, x, x, x, x, x, x, x, x, D, D, x, x, E}, // stopped by the master: gone when empty, or killed
+		O: {x, x, x, x, x, x, x, x, x, D, D, x, x, E},
+		P: {x, x, x, x, x, x, x, x, x, D, D, x, x, E},
+		I: {x, x, x, x, x, x, x, x, x, D, D, x, x, E},
+		E: {x, x, x, x, x, x, x, x, x, x, D, D, x, x}, // exiting: gone when its exit ends; a stop or reload does not cut it short
+		D: {x, x, x, x, x, x, x, x, x, x, x, x, x, x}, // dead: nothing applies
 	}
 	if len(want) != int(numLifeStates)-1 {
 		t.Fatalf("%d states have rules, want %d", len(want), numLifeStates-1)

@@ -34,7 +34,7 @@ rate = 20.0
 // heartbeat (fpm_conf.c, measured 333 ms for 1 s), pm.max_requests
 // recycling without overlap, no ping, the emergency restart counting only
 // crashes (SIGSEGV/SIGBUS, fpm_children.c), nginx's 60 s read timeout on
-// the backlog, a 12 ms respawn (measured).
+// the backlog, a 2.5 ms respawn (measured).
 func TestPresetPHPFPM(t *testing.T) {
 	sc := decodeText(t, phpFPMScenario)
 	p := sc.Pool
@@ -47,7 +47,7 @@ func TestPresetPHPFPM(t *testing.T) {
 		{"queue_length", p.QueueLength, 9},
 		{"on_queue_full", p.OnQueueFull, "reject"},
 		{"queue_timeout", p.QueueTimeout, scenario.Duration(60 * engine.Second)},
-		{"startup_time", p.StartupTime, scenario.Const(12 * engine.Millisecond)},
+		{"startup_time", p.StartupTime, scenario.Const(2500 * engine.Microsecond)},
 		// process_control_timeout = 0: no time, the master's next pass.
 		{"shutdown_time_limit", p.ShutdownTimeLimit, scenario.Duration(0)},
 		{"shutdown_kill", p.ShutdownKill, "next_wakeup"},

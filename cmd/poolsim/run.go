@@ -49,8 +49,9 @@ What a scenario can model (README.md, "The scenario file", has every key):
                trace (file: replay a log's arrivals and paths, speedup),
                retry.policy = none | fixed | exponential
   exec limit   pool.execution_timeout, on_execution_timeout = abort (ASP.NET: 500)
-               | kill_worker (php-fpm, uWSGI harakiri, gunicorn timeout), checked
-               exactly or every execution_timeout_check (php-fpm's heartbeat)
+               | kill_worker (php-fpm, uWSGI harakiri) | exit_worker (gunicorn
+               timeout: the worker exits for exit_time before its replacement),
+               checked exactly or every execution_timeout_check (php-fpm's heartbeat)
   memory       classes.X.allocate held while running; pool.bitness = 32 | 64 or
                memory.address_space, virtual_base, virtual_growth, fragmentation:
                an allocation that does not fit crashes the worker;

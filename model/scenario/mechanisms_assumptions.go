@@ -13,9 +13,9 @@ func mechanismAssumptions(sc *Scenario) []Assumption {
 		out = append(out, Assumption{"pool.request_overhead", text(p.RequestOverhead),
 			"the server stack's time per request beyond the application's: measured for php-fpm and gunicorn behind nginx on one machine (docs/validation.md), assumed for uWSGI"})
 	}
-	if p.ExitTime.Expected() > 0 && recyclesWithoutOverlap(p) {
+	if p.ExitTime.Expected() > 0 && (recyclesWithoutOverlap(p) || p.ExecutionTimeout > 0 && p.OnExecutionTimeout == "exit_worker") {
 		out = append(out, Assumption{"pool.exit_time", text(p.ExitTime),
-			"a recycled worker's process exit after its last request: a property of the application and its runtime, measured for gunicorn (the interpreter's finalisation) and php-fpm on one machine (docs/model.md#exit-time), assumed for uWSGI"})
+			"a worker's process exit after its last request when it recycles, or after the execution limit's signal with exit_worker: a property of the application and its runtime, measured for gunicorn (the interpreter's finalisation) and php-fpm on one machine (docs/model.md#exit-time), assumed for uWSGI"})
 	}
 	if p.ExecutionTimeout > 0 && p.ExecutionTimeoutCheck > 0 {
 		out = append(out, Assumption{"pool.execution_timeout_check", text(p.ExecutionTimeoutCheck),

@@ -97,9 +97,17 @@ var enumServer = []string{"iis", "php-fpm", "gunicorn", "uwsgi"}
 // The measured or assumed values the presets use beyond the servers' own
 // settings.
 const (
-	// phpRespawn is php-fpm's fork-to-first-request time, measured on this
-	// machine (../shared/research/real-pools.md: 11.9 ms quiet).
-	phpRespawn = 12 * engine.Millisecond
+	// phpRespawn is php-fpm's respawn downtime, from a child's death (the
+	// client's 502) to its replacement's first request, for a request that
+	// was waiting: measured inside validation/run.sh fpm-crash (loadgen's
+	// downtime_ms, 4 static children, 2026-11-28): run means 1.4–2.8 ms
+	// under SCHED_FIFO (6 runs, 63 respawns, pooled 2.3 ms) and 1.7–3.6 ms
+	// at nice −5 (3 runs, 31 respawns, pooled 2.9 ms), medians 1.3–2.9 ms.
+	// The 11.9 ms of ../shared/research/real-pools.md was a difference of
+	// two curl latency means on a quiet machine with one child (the pair
+	// method), which today gives −3.6 ± 16 ms: it cannot resolve a few ms
+	// (docs/model.md, php-fpm).
+	phpRespawn = 2500 * engine.Microsecond
 	// phpReExec is php-fpm's reload from the master's exec to "ready to
 	// handle connections" (measured 70–80 ms).
 	phpReExec = 75 * engine.Millisecond
@@ -403,7 +411,6 @@ func (s preset) pythonPreset(p *Pool, unix bool, timeout Duration) {
 	s.set([]string{"rapid_fail", "enabled"}, "", func() { p.RapidFail.Enabled = false })
 	s.set([]string{"recycle", "time"}, "", func() { p.Recycle.Time = 0 })
 	s.set([]string{"recycle", "overlapping"}, "", func() { p.Recycle.Overlapping = false })
-	s.set([]string{"on_execution_timeout"}, "", func() { p.OnExecutionTimeout = "kill_worker" })
 	s.set([]string{"execution_timeout_check"}, "", func() {
 		if timeout > 0 {
 			p.ExecutionTimeoutCheck = Duration(arbiterTick)
@@ -441,6 +448,9 @@ func (d *scenarioDecoder) presetGunicorn(sc *Scenario) {
 		}
 	}
 	s.pythonPreset(p, socketIsUnix(g.Bind), limit)
+	// The arbiter's timeout sends SIGABRT, which the worker handles: its
+	// requests end at once, then it exits (docs/model.md#execution-time-limit).
+	s.set([]string{"on_execution_timeout"}, "", func() { p.OnExecutionTimeout = "exit_worker" })
 	// The arbiter forks every worker at start and one for each that exits
 	// (manage_workers).
 	s.set([]string{"start_mode"}, "", func() { p.StartMode = "all_at_once" })
@@ -472,6 +482,8 @@ func (d *scenarioDecoder) presetUWSGI(sc *Scenario) {
 	d.intRange(k("max_requests"), u.MaxRequests, 0, math.MaxInt64)
 	d.sizeRange(k("reload_on_rss"), u.ReloadOnRSS)
 	s.pythonPreset(p, socketIsUnix(u.Socket), u.Harakiri)
+	// harakiri: the master kills the worker.
+	s.set([]string{"on_execution_timeout"}, "", func() { p.OnExecutionTimeout = "kill_worker" })
 	s.set([]string{"max_processes"}, "processes", func() { p.MaxProcesses = u.Processes })
 	d.presetCheaper(u, p, s)
 	s.set([]string{"threads"}, "threads", func() { p.Threads = u.Threads })

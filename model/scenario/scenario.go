@@ -78,7 +78,7 @@ type Pool struct {
 
 	// Execution time limit (model/exectimeout.go): "0s" off.
 	ExecutionTimeout      Duration `toml:"execution_timeout"`
-	OnExecutionTimeout    string   `toml:"on_execution_timeout"`    // abort | kill_worker
+	OnExecutionTimeout    string   `toml:"on_execution_timeout"`    // abort | kill_worker | exit_worker
 	ExecutionTimeoutCheck Duration `toml:"execution_timeout_check"` // "0s": exact; else the limit is checked on a heartbeat of this period
 	// Bitness 32 or 64 sets memory.address_space (model/allocation.go); 0: as
 	// memory.address_space says.

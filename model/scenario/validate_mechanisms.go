@@ -9,7 +9,7 @@ import (
 
 // The values each enumerated key of the mechanisms allows.
 var (
-	enumOnExecTimeout = []string{"abort", "kill_worker"}
+	enumOnExecTimeout = []string{"abort", "kill_worker", "exit_worker"}
 	enumOnQueueFull   = []string{"reject", "syn_retry"}
 	enumDrain         = []string{"requeue", "refuse"}
 	enumReload        = []string{"per_worker", "pool_wide", "fork_first"}

@@ -215,17 +215,21 @@ func compareCase(o options, name string) (*caseResult, error) {
 		}
 	}
 	sim := make([]*model.Metrics, o.reps)
+	simHang := make([]float64, o.reps)
 	for rep := range sim {
-		res, err := model.Run(s.scenario, model.Options{Replication: uint64(rep)})
+		res, h, err := runWithHangEnd(s.scenario, uint64(rep), contains(s.metrics, hangEnd))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", name, err)
 		}
-		sim[rep] = &res.Metrics
+		sim[rep], simHang[rep] = &res.Metrics, h
 	}
 	for _, m := range s.metrics {
 		var xr, xs, xp []float64
-		for _, sm := range sim {
+		for rep, sm := range sim {
 			v, ok := sm.Get(m)
+			if m == hangEnd {
+				v, ok = simHang[rep], true
+			}
 			if !ok {
 				return nil, fmt.Errorf("%s: METRICS: %q is not a poolsim metric", name, m)
 			}
@@ -235,11 +239,19 @@ func compareCase(o options, name string) (*caseResult, error) {
 			xs = append(xs, v)
 		}
 		for _, r := range cr.runs {
-			xr = append(xr, r.Metrics[m])
-			if int(r.Replication) < len(xs) {
-				xp = append(xp, r.Metrics[m]-xs[r.Replication])
+			v := r.Metrics[m]
+			if m == hangEnd {
+				v = r.Facts[m]
+				if r.Facts["hang_end_n"] == 0 {
+					continue
+				}
+			}
+			xr = append(xr, v)
+			if int(r.Replication) < len(xs) && !math.IsNaN(xs[r.Replication]) {
+				xp = append(xp, v-xs[r.Replication])
 			}
 		}
+		xs = dropNaN(xs)
 		r := row{caseName: name, metric: m, real: summarize(xr, o.conf), sim: summarize(xs, o.conf), paired: summarize(xp, o.conf)}
 		r.gated = contains(s.gate, m)
 		if r.gated && o.gateConf > 0 {
@@ -319,7 +331,7 @@ func gateConfidence(o options, names []string) (float64, error) {
 // isResponseTime says whether a metric is a response time, which the
 // client's path outside the pool lengthens.
 func isResponseTime(metric string) bool {
-	return strings.HasPrefix(metric, "response_") && strings.HasSuffix(metric, "_s")
+	return (strings.HasPrefix(metric, "response_") || metric == hangEnd) && strings.HasSuffix(metric, "_s")
 }
 
 // overheadText says with which per-request cost poolsim predicted.
@@ -396,4 +408,16 @@ func fmtCI(s summary) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.4g ± %.2g", s.mean, s.half)
+}
+
+// dropNaN returns x without its NaNs (replications with nothing to
+// measure).
+func dropNaN(x []float64) []float64 {
+	out := x[:0:0]
+	for _, v := range x {
+		if !math.IsNaN(v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -264,7 +264,7 @@ func metricKind(m string) string {
 	switch {
 	case strings.HasPrefix(m, "rate_"):
 		return "rates"
-	case strings.HasPrefix(m, "response_"), strings.HasPrefix(m, "wait_"):
+	case strings.HasPrefix(m, "response_"), strings.HasPrefix(m, "wait_"), m == hangEnd:
 		return "response times"
 	case m == "throughput_rps":
 		return "throughput"

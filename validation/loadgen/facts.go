@@ -42,7 +42,16 @@ import (
 //     scheduler's overrun): together the time a request holds its worker
 //     beyond its service, which compare uses as pool.request_overhead;
 //   - hang_end_s_*: when a hanging request ended for its client (the
-//     execution limit's kill, as the client sees it), after its send.
+//     execution limit's kill, as the client sees it), after its send: it
+//     includes the request's wait for a worker, which poolsim predicts
+//     too, so compare it with poolsim's requests, not with the rule alone;
+//   - kill_elapsed_s_*: php-fpm's own figure at each execution-limit kill,
+//     the time since the child accepted the request (the rule's range for
+//     a 1 s limit is [1, 1.333) s);
+//   - kill_to_end_ms_p50, _max: from the server's kill line ("execution
+//     timed out", "WORKER TIMEOUT") to the end of the hanging request it
+//     ended, as the client saw it: how long the killed worker's requests
+//     outlive the kill.
 func facts(server string, workers int, plan []Request, rr *runResult, events []ServerEvent, reasons map[int]string) map[string]float64 {
 	f := map[string]float64{"abandoned_unfaulted": 0}
 	var crashGaps, exitGaps, timeoutGaps []float64
@@ -105,6 +114,7 @@ func facts(server string, workers int, plan []Request, rr *runResult, events []S
 	f["turnaround_ms_mean"], f["turnaround_n"] = mean(turn), float64(len(turn))
 	f["app_overrun_ms_mean"] = mean(over)
 	f["hang_end_n"] = float64(len(hangEnds))
+	killFacts(f, plan, rr, events, reasons)
 	f["hang_end_s_mean"] = mean(hangEnds)
 	f["hang_end_s_min"] = quantile(hangEnds, 0)
 	f["hang_end_s_max"] = quantile(hangEnds, 1)
@@ -354,4 +364,44 @@ func turnarounds(plan []Request, rr *runResult) (turn, over []float64) {
 		}
 	}
 	return turn, over
+}
+
+// killFacts adds kill_elapsed_s_* and kill_to_end_ms_* (see facts).
+func killFacts(f map[string]float64, plan []Request, rr *runResult, events []ServerEvent, reasons map[int]string) {
+	var kills []time.Time
+	var elapsed []float64
+	for _, ev := range events {
+		if ev.Kind != "timeout_kill" {
+			continue
+		}
+		kills = append(kills, ev.At)
+		if ev.Elapsed > 0 {
+			elapsed = append(elapsed, ev.Elapsed.Seconds())
+		}
+	}
+	sortTimes(kills)
+	var lag []float64
+	for i := range plan {
+		res := &rr.results[i]
+		if plan[i].Fault != FaultHang || reasons[plan[i].ID] != reasonWorkerDied {
+			continue
+		}
+		// The kill line is written just before the signal; the end may
+		// be logged by the client a hair earlier than the line's time.
+		end := res.sent.Add(res.latency).Add(time.Millisecond)
+		k := sort.Search(len(kills), func(j int) bool { return kills[j].After(end) }) - 1
+		if k >= 0 {
+			lag = append(lag, res.sent.Add(res.latency).Sub(kills[k]).Seconds()*1e3)
+		}
+	}
+	if len(elapsed) > 0 {
+		f["kill_elapsed_n"] = float64(len(elapsed))
+		f["kill_elapsed_s_mean"] = mean(elapsed)
+		f["kill_elapsed_s_min"] = quantile(elapsed, 0)
+		f["kill_elapsed_s_max"] = quantile(elapsed, 1)
+	}
+	if len(lag) > 0 {
+		f["kill_to_end_ms_p50"] = quantile(lag, 0.5)
+		f["kill_to_end_ms_max"] = quantile(lag, 1)
+	}
 }

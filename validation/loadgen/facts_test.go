@@ -109,3 +109,36 @@ func TestTurnaroundsMeasureTheWorkerBetweenWaitingRequests(t *testing.T) {
 		}
 	}
 }
+
+// TestKillFacts checks the measures of the execution limit's kill on a
+// hand-made run: two hanging requests ended by their worker's death, sent
+// at 0 and 100 ms, answered 1200 ms and 2150.5 ms later; kill lines at
+// 1199.5 ms (elapsed 1.1995 s) and 2250 ms (elapsed 2.2 s), and one at
+// 3000 ms that ended no request. Each request's end minus the last kill
+// line before it: 0.5 ms and 0.5 ms; the elapsed figures' mean 1.69975 s.
+// A hanging request answered 200 (no kill) is left out.
+func TestKillFacts(t *testing.T) {
+	t0 := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	ms := func(x float64) time.Duration { return time.Duration(x * 1e6) }
+	plan := []Request{{ID: 1, Fault: FaultHang}, {ID: 2, Fault: FaultHang}, {ID: 3, Fault: FaultHang}}
+	rr := &runResult{start: t0, results: []result{
+		{sent: t0, latency: ms(1200), status: 502},
+		{sent: t0.Add(ms(100)), latency: ms(2150.5), status: 502},
+		{sent: t0.Add(ms(200)), latency: ms(10), status: 200},
+	}}
+	reasons := map[int]string{1: reasonWorkerDied, 2: reasonWorkerDied}
+	events := []ServerEvent{
+		{At: t0.Add(ms(1199.5)), Kind: "timeout_kill", Elapsed: ms(1199.5)},
+		{At: t0.Add(ms(2250)), Kind: "timeout_kill", Elapsed: ms(2200)},
+		{At: t0.Add(ms(3000)), Kind: "timeout_kill"},
+	}
+	f := map[string]float64{}
+	killFacts(f, plan, rr, events, reasons)
+	want := map[string]float64{"kill_elapsed_n": 2, "kill_elapsed_s_mean": 1.69975, "kill_elapsed_s_min": 1.1995, "kill_elapsed_s_max": 2.2,
+		"kill_to_end_ms_p50": 0.5, "kill_to_end_ms_max": 0.5}
+	for k, v := range want {
+		if math.Abs(f[k]-v) > 1e-9 {
+			t.Errorf("%s = %v, want %v", k, f[k], v)
+		}
+	}
+}

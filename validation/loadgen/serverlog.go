@@ -13,6 +13,10 @@ type ServerEvent struct {
 	At   time.Time
 	Kind string // start, crash_kill, crash_segv, term, exit, timeout_kill, emergency_restart, reload
 	PID  int
+	// Elapsed is, for php-fpm's timeout_kill, the time since the child
+	// accepted the request as the master states it ("execution timed out
+	// (1.313951 sec)"); 0 otherwise.
+	Elapsed time.Duration
 }
 
 var (
@@ -26,7 +30,7 @@ var (
 		{regexp.MustCompile(`child (\d+) exited on signal (11|7) `), "crash_segv"},
 		{regexp.MustCompile(`child (\d+) exited on signal (15|3) `), "term"},
 		{regexp.MustCompile(`child (\d+) exited with code`), "exit"},
-		{regexp.MustCompile(`child (\d+), script .* execution timed out`), "timeout_kill"},
+		{regexp.MustCompile(`child (\d+), script .* execution timed out \((\d+\.\d+) sec\)`), "timeout_kill"},
 		{regexp.MustCompile(`failed processes threshold .* initiating reload`), "emergency_restart"},
 		{regexp.MustCompile(`received SIGUSR2`), "reload"},
 		{regexp.MustCompile(`ready to handle connections`), "ready"},
@@ -89,6 +93,10 @@ func ParseServerLog(server string, r io.Reader) ([]ServerEvent, error) {
 				ev := ServerEvent{At: at, Kind: k.kind}
 				if len(m) > 1 {
 					ev.PID, _ = strconv.Atoi(m[1])
+				}
+				if ev.Kind == "timeout_kill" && len(m) > 2 {
+					sec, _ := strconv.ParseFloat(m[2], 64)
+					ev.Elapsed = time.Duration(sec * 1e9)
 				}
 				out = append(out, ev)
 				break

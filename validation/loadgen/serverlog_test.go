@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"reflect"
 	"testing"
@@ -44,6 +45,41 @@ func TestParseServerLog(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: %v, want %v", tt.file, got, tt.want)
+		}
+	}
+}
+
+// TestParseServerLogTerminateElapsed reads a php-fpm log of the suite's
+// fpm-terminate case (request_terminate_timeout = 1s, heartbeat 333 ms) and
+// checks that each execution-limit kill carries the master's own figure of
+// the time since the child accepted the request: the 12 figures of the log
+// (taken with grep), each inside the heartbeat rule's range [1, 1.333) s
+// (docs/model.md#execution-time-limit).
+func TestParseServerLogTerminateElapsed(t *testing.T) {
+	f, err := os.Open("testdata/php-fpm-terminate.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	evs, err := ParseServerLog("php-fpm", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{1.313951, 1.024010, 1.016779, 1.153147, 1.059019, 1.191276, 1.022296, 1.253995, 1.244304, 1.113642, 1.123742, 1.331963}
+	var got []float64
+	for _, ev := range evs {
+		if ev.Kind == "timeout_kill" {
+			got = append(got, ev.Elapsed.Seconds())
+		} else if ev.Elapsed != 0 {
+			t.Errorf("%s event with an elapsed time %v", ev.Kind, ev.Elapsed)
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d kills with elapsed times %v, want %d", len(got), got, len(want))
+	}
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-9 || got[i] < 1 || got[i] >= 4.0/3 {
+			t.Errorf("kill %d: elapsed %v s, want %v s, inside [1, 1.333)", i, got[i], want[i])
 		}
 	}
 }
