@@ -29,10 +29,11 @@ import (
 //     that were sent while fewer requests than the pool's workers were in
 //     flight (see freeWorkerRequests): the per-request cost as the client
 //     sees it, when no worker was down;
-//   - pre_ms_p50, pre_n: the median, over the same requests, of the time
-//     from the send to the application's start (nginx, the server's accept
-//     and parsing); a median, because where workers go down (recycles,
-//     crashes) some of these requests did wait for one;
+//   - pre_ms_p50, pre_n: the median, over the same requests less those
+//     sent while a worker was down (downSpans), of the time from the send
+//     to the application's start (nginx, the server's accept and parsing);
+//     a median, because a worker's death the generator cannot see (a
+//     reload) still makes some of them wait;
 //   - post_ms_mean, post_n: the mean, over every unfaulted 200, of the
 //     time from the application's end to the client's receipt of the
 //     answer (writing it, nginx, the generator), which no wait contains;
@@ -95,10 +96,11 @@ func facts(server string, workers int, plan []Request, rr *runResult, events []S
 	}
 	f["latency_over_service_ms_p10"] = quantile(extra, 0.1)
 	var idle, pre, post []float64
+	down := downSpans(plan, rr)
 	for _, i := range freeWorkerRequests(plan, rr, workers) {
 		res := &rr.results[i]
 		idle = append(idle, (res.latency-plan[i].Service).Seconds()*1e3)
-		if res.startUS != 0 {
+		if res.startUS != 0 && !down.contains(res.sent) {
 			pre = append(pre, float64(res.startUS-res.sent.UnixMicro())/1e3)
 		}
 	}
@@ -404,4 +406,74 @@ func killFacts(f map[string]float64, plan []Request, rr *runResult, events []Ser
 		f["kill_to_end_ms_p50"] = quantile(lag, 0.5)
 		f["kill_to_end_ms_max"] = quantile(lag, 1)
 	}
+}
+
+// spans are intervals of time.
+type spans [][2]time.Time
+
+func (s spans) contains(t time.Time) bool {
+	for _, sp := range s {
+		if !t.Before(sp[0]) && t.Before(sp[1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// downSpans are the spans during which a worker was down, as the generator
+// sees them: from a worker's death (a crash's 502, or the last answer of a
+// worker that went away: a recycle) to the start of the first request of
+// the next new worker (X-Pid) that started after it. A request sent then
+// may have waited for that worker although fewer requests than workers
+// were in flight.
+func downSpans(plan []Request, rr *runResult) spans {
+	first := map[int]time.Time{} // per pid, its first application start
+	last := map[int]time.Time{}  // per pid, its last answer
+	var deaths []time.Time
+	var runEnd time.Time
+	for i := range plan {
+		res := &rr.results[i]
+		end := res.sent.Add(res.latency)
+		if end.After(runEnd) {
+			runEnd = end
+		}
+		if plan[i].Fault == FaultCrash && res.status == 502 {
+			deaths = append(deaths, end)
+		}
+		if res.status != 200 || res.pid == 0 || res.startUS == 0 {
+			continue
+		}
+		start := time.UnixMicro(res.startUS)
+		if f, ok := first[res.pid]; !ok || start.Before(f) {
+			first[res.pid] = start
+		}
+		if end.After(last[res.pid]) {
+			last[res.pid] = end
+		}
+	}
+	var starts []time.Time
+	for pid, f := range first {
+		if f.Sub(rr.start) > time.Second { // not one of the initial workers
+			starts = append(starts, f)
+		}
+		if runEnd.Sub(last[pid]) > time.Second { // went before the end
+			deaths = append(deaths, last[pid])
+		}
+	}
+	sortTimes(deaths)
+	sortTimes(starts)
+	var out spans
+	k := 0
+	for _, d := range deaths {
+		for k < len(starts) && !starts[k].After(d) {
+			k++
+		}
+		if k == len(starts) {
+			out = append(out, [2]time.Time{d, runEnd})
+			continue
+		}
+		out = append(out, [2]time.Time{d, starts[k]})
+		k++
+	}
+	return out
 }

@@ -142,3 +142,54 @@ func TestKillFacts(t *testing.T) {
 		}
 	}
 }
+
+// TestDownSpansRunFromADeathToTheNextNewWorker checks the spans left out of
+// the client's path: from a crash's 502, or the last answer of a worker
+// that went away (a recycle), to the first start of the next new worker.
+func TestDownSpansRunFromADeathToTheNextNewWorker(t *testing.T) {
+	ms := time.Millisecond
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	reqs := []struct {
+		sent, latency time.Duration
+		status, pid   int
+		fault         Fault
+	}{
+		{100 * ms, 10 * ms, 200, 7, FaultNone},   // initial worker 7
+		{200 * ms, 10 * ms, 200, 8, FaultNone},   // initial worker 8
+		{2000 * ms, 50 * ms, 502, 0, FaultCrash}, // a crash: death at 2.05 s
+		{2055 * ms, 10 * ms, 200, 9, FaultNone},  // new worker 9 starts at 2.06 s
+		{3000 * ms, 10 * ms, 200, 8, FaultNone},  // worker 8's last answer, 3.01 s: it went away
+		{3020 * ms, 50 * ms, 200, 10, FaultNone}, // new worker 10 starts at 3.07 s
+		{9000 * ms, 10 * ms, 200, 9, FaultNone},  // the run ends at 9.01 s
+		{9000 * ms, 10 * ms, 200, 10, FaultNone},
+		{8990 * ms, 20 * ms, 200, 7, FaultNone},
+	}
+	plan := make([]Request, len(reqs))
+	rr := &runResult{start: t0, results: make([]result, len(reqs))}
+	for i, r := range reqs {
+		plan[i] = Request{ID: i, Fault: r.fault}
+		res := result{sent: at(r.sent), latency: r.latency, status: r.status, pid: r.pid}
+		if r.status == 200 {
+			res.startUS = at(r.sent + 5*ms).UnixMicro()
+		}
+		rr.results[i] = res
+	}
+	got := downSpans(plan, rr)
+	want := spans{{at(2050 * ms), at(2060 * ms)}, {at(3010 * ms), at(3025 * ms)}}
+	same := len(got) == len(want)
+	for i := 0; same && i < len(got); i++ {
+		same = got[i][0].Equal(want[i][0]) && got[i][1].Equal(want[i][1])
+	}
+	if !same {
+		t.Fatalf("downSpans = %v, want %v", got, want)
+	}
+	for _, c := range []struct {
+		t    time.Duration
+		down bool
+	}{{2049 * ms, false}, {2050 * ms, true}, {2059 * ms, true}, {2060 * ms, false}, {3020 * ms, true}} {
+		if got := want.contains(at(c.t)); got != c.down {
+			t.Errorf("contains(%v) = %v, want %v", c.t, got, c.down)
+		}
+	}
+}
