@@ -421,11 +421,13 @@ func (s spans) contains(t time.Time) bool {
 }
 
 // downSpans are the spans during which a worker was down, as the generator
-// sees them: from a worker's death (a crash's 502, or the last answer of a
-// worker that went away: a recycle) to the start of the first request of
-// the next new worker (X-Pid) that started after it. A request sent then
-// may have waited for that worker although fewer requests than workers
-// were in flight.
+// sees them: to the first application start of each new worker (X-Pid,
+// not one of the initial ones) from the latest death before it (a crash's
+// 502, or the last answer of a worker that went away: a recycle). A
+// request sent then may have waited for that worker although fewer
+// requests than workers were in flight. The latest death, because a
+// crashed worker dies twice in this view (its last 200, then the crash's
+// 502).
 func downSpans(plan []Request, rr *runResult) spans {
 	first := map[int]time.Time{} // per pid, its first application start
 	last := map[int]time.Time{}  // per pid, its last answer
@@ -463,17 +465,11 @@ func downSpans(plan []Request, rr *runResult) spans {
 	sortTimes(deaths)
 	sortTimes(starts)
 	var out spans
-	k := 0
-	for _, d := range deaths {
-		for k < len(starts) && !starts[k].After(d) {
-			k++
+	for _, st := range starts {
+		k := sort.Search(len(deaths), func(j int) bool { return !deaths[j].Before(st) }) - 1
+		if k >= 0 {
+			out = append(out, [2]time.Time{deaths[k], st})
 		}
-		if k == len(starts) {
-			out = append(out, [2]time.Time{d, runEnd})
-			continue
-		}
-		out = append(out, [2]time.Time{d, starts[k]})
-		k++
 	}
 	return out
 }

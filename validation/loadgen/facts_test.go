@@ -144,8 +144,9 @@ func TestKillFacts(t *testing.T) {
 }
 
 // TestDownSpansRunFromADeathToTheNextNewWorker checks the spans left out of
-// the client's path: from a crash's 502, or the last answer of a worker
-// that went away (a recycle), to the first start of the next new worker.
+// the client's path: to the first start of each new worker from the latest
+// death before it (a crash's 502, or the last answer of a worker that went
+// away: a recycle).
 func TestDownSpansRunFromADeathToTheNextNewWorker(t *testing.T) {
 	ms := time.Millisecond
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
