@@ -107,12 +107,12 @@ func TestGunicornGracefulTimeoutOnlyAtStop(t *testing.T) {
 // busy one when its request ends, at 11 s, and nothing replaces either. A
 // short request at 2.001 s waits for a new worker: it starts at 2.004 s.
 // The long request holds its worker 10 s plus the preset's
-// request_overhead (1.3 ms): until 11.0013 s. With pool.reload =
+// request_overhead (0.75 ms): until 11.00075 s. With pool.reload =
 // "per_worker" (each worker recycled on its own, not overlapped: the
 // reading before fork_first) each old worker's replacement starts only
 // when it has exited, after the 58 ms exit_time: the idle one's at
 // 2.058 s, ready at 2.062 s, when the short request starts; the busy one's
-// at 11.0593 s.
+// at 11.05875 s.
 func TestGunicornHUPForksFirst(t *testing.T) {
 	ms := engine.Millisecond
 	us := engine.Microsecond
@@ -122,8 +122,8 @@ func TestGunicornHUPForksFirst(t *testing.T) {
 		idleExit, busyExit engine.Time   // the old workers' exits
 		shortFrom          engine.Time   // when the short request starts
 	}{
-		{"fork_first", []engine.Time{2000 * ms, 2000 * ms}, 2000 * ms, 11001300 * us, 2004 * ms},
-		{"per_worker", []engine.Time{2058 * ms, 11059300 * us}, 2058 * ms, 11059300 * us, 2062 * ms},
+		{"fork_first", []engine.Time{2000 * ms, 2000 * ms}, 2000 * ms, 11000750 * us, 2004 * ms},
+		{"per_worker", []engine.Time{2058 * ms, 11058750 * us}, 2058 * ms, 11058750 * us, 2062 * ms},
 	} {
 		sc := decodeText(t, gunicornGraceful+"[events.hup]\nat = \"2s\"\naction = \"recycle\"\n", "pool.reload="+c.reload)
 		for _, cl := range sc.Clients {

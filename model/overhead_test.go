@@ -49,7 +49,7 @@ class = "page"
 	for _, tc := range []struct {
 		server string
 		want   engine.Time
-	}{{"iis", 0}, {"php-fpm", 800 * engine.Microsecond}, {"gunicorn", 1300 * engine.Microsecond}, {"uwsgi", 1300 * engine.Microsecond}} {
+	}{{"iis", 0}, {"php-fpm", 450 * engine.Microsecond}, {"gunicorn", 750 * engine.Microsecond}, {"uwsgi", 750 * engine.Microsecond}} {
 		sc := decodeText(t, "server = \""+tc.server+"\"\n"+text)
 		if got := sc.Pool.RequestOverhead.T(); got != tc.want {
 			t.Errorf("server %s: request_overhead %v, want %v", tc.server, got, tc.want)

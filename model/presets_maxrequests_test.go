@@ -15,19 +15,19 @@ import (
 // replacement at once; docs/model.md, php-fpm and #exit-time) through the
 // preset: pm = static, max_children = 2, max_requests = 3, one request at
 // a time of 100 ms, so each holds its child h = 100 ms + request_overhead
-// (0.8 ms). S is the preset's startup_time (12 ms today), x its exit_time
+// (0.45 ms). S is the preset's startup_time (2.5 ms), x its exit_time
 // (5 ms). Both children are ready at S; a tie goes to child 1 (least_busy,
 // the first ready).
 //
 //   - requests at 1.000, 1.200 and 1.400 s go to child 1 (both idle): its
-//     third ends at E = 1.400 + h = 1.5008 s, and child 1 exits, from E to
-//     E + x = 1.5058 s;
-//   - a request at 1.450 s (child 1 busy) goes to child 2, until 1.5508 s;
+//     third ends at E = 1.400 + h = 1.50045 s, and child 1 exits, from E to
+//     E + x = 1.50545 s;
+//   - a request at 1.450 s (child 1 busy) goes to child 2, until 1.55045 s;
 //   - no replacement before child 1 is gone: child 3 starts at E + x and is
-//     ready at E + x + S = 1.5178 s;
+//     ready at E + x + S = 1.50795 s;
 //   - requests at 1.502 and 1.503 s find child 1 exiting and child 2 busy:
 //     they wait in the queue; the first is taken by child 3 when it is
-//     ready (1.5178 s), the second by child 2 when it is free (1.5508 s).
+//     ready (1.50795 s), the second by child 2 when it is free (1.55045 s).
 //
 // Six requests, six answered.
 func TestPresetPHPFPMMaxRequestsChildExits(t *testing.T) {

@@ -289,7 +289,7 @@ func TestPresetGunicornGthreadTimeout(t *testing.T) {
 		threads string
 		outcome string
 		at      float64
-	}{{"1", "abandoned", 31}, {"2", "ok", 41.0013}} {
+	}{{"1", "abandoned", 31}, {"2", "ok", 41.00075}} {
 		sc, warns, err := scenario.DecodeWarn("test.toml", []byte(text), scenario.Override{Key: "gunicorn.threads", Value: c.threads, Source: "--set"})
 		if err != nil {
 			t.Fatal(err)
@@ -315,7 +315,7 @@ func TestPresetsBehindNginxNoMinBytesPerSecond(t *testing.T) {
 	for _, c := range []struct {
 		server, outcome string
 		at              float64
-	}{{"iis", "abandoned", 12}, {"php-fpm", "ok", 26.0008}, {"gunicorn", "ok", 26.0013}, {"uwsgi", "ok", 26.0013}} {
+	}{{"iis", "abandoned", 12}, {"php-fpm", "ok", 26.00045}, {"gunicorn", "ok", 26.00075}, {"uwsgi", "ok", 26.00075}} {
 		sc := decodeText(t, "server = \""+c.server+"\"\nhorizon = \"1m\"\n[pool]\nstartup_time = \"0s\"\n"+
 			"[classes.dl]\nservice = \"1s\"\nresponse_size = \"2400B\"\n[clients.users]\nkind = \"poisson\"\nrate = 1.0\nbandwidth = \"800bit/s\"\n")
 		sc.Clients["users"].Rate = 0 // only the request sent at 1 s

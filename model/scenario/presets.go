@@ -153,14 +153,20 @@ const (
 	// median 4.4–5.2 ms per run (docs/model.md#exit-time).
 	phpExit = 5 * engine.Millisecond
 	// phpOverhead and pythonOverhead are the time a request holds its
-	// worker beyond the application's own (the FastCGI or WSGI round trip
-	// through nginx and the worker's request handling), measured as the
-	// 10th percentile of latency minus the application's hold at low load:
-	// php-fpm 8.2 0.65–0.90 ms, gunicorn 20.1 sync workers 1.10–1.49 ms
-	// (docs/validation.md, "Facts measured"); uWSGI is assumed alike to
-	// gunicorn.
-	phpOverhead    = 800 * engine.Microsecond
-	pythonOverhead = 1300 * engine.Microsecond
+	// worker beyond the application's own: the worker's turnaround between
+	// two requests when the next one was already waiting (writing the
+	// answer, closing, accepting and parsing the next), plus the
+	// application's overrun of its sleep, from the application's own clock
+	// (validation/loadgen turnarounds; docs/validation.md "How a run
+	// works"). validation/run.sh, 2026-11-28 11:51 and 12:05 UTC, servers
+	// under SCHED_FIFO, 3 runs per case: php-fpm 8.2 0.33–0.48 ms per case
+	// (load cases 0.38–0.48), gunicorn 20.1 sync workers 0.67–0.87 ms
+	// (load cases 0.67–0.74; 1.6–1.7 ms while workers recycle 11 times a
+	// second). The client's path outside the pool (nginx, 0.26–0.53 ms) is
+	// not part of it: poolsim's response times are the pool's. uWSGI is
+	// assumed alike to gunicorn.
+	phpOverhead    = 450 * engine.Microsecond
+	pythonOverhead = 750 * engine.Microsecond
 )
 
 // applyServer fills the pool's keys from the server's preset, where the
