@@ -226,6 +226,39 @@ func (d *scenarioDecoder) validate(sc *Scenario) {
 		}
 		usesLock = usesLock || c.Lock
 	}
+	d.validateBackends(sc, backends, usedBackend)
+	if len(clients) == 0 {
+		d.errorf(k("clients"), "", `a scenario needs at least one client: a [clients.NAME] table with kind = "poisson" and a rate, or kind = "polling" with a count and a period`)
+	}
+	for _, name := range clients {
+		c := sc.Clients[name]
+		p := k("clients", name)
+		if name == "" {
+			d.errorf(p, "", "a client needs a name")
+		}
+		if c == nil {
+			d.errorf(p, "", "missing")
+			continue
+		}
+		d.validateClient(p, c, classes)
+	}
+	if usesLock || sc.Lock.OnContention != "fail" {
+		d.oneOf(k("lock", "on_contention"), sc.Lock.OnContention, enumOnContention)
+	}
+	d.validateObserved(sc)
+	r := sc.Retry
+	d.oneOf(k("retry", "policy"), r.Policy, enumRetry)
+	d.intRange(k("retry", "max_attempts"), int64(r.MaxAttempts), 1, maxAttempts)
+	d.span(k("retry", "delay"), r.Delay, false)
+	if d.span(k("retry", "max_delay"), r.MaxDelay, false) && r.Policy == "exponential" && r.MaxDelay < r.Delay {
+		d.errorf(k("retry", "max_delay"), durText(r.MaxDelay), "must be at least delay (%s)", r.Delay)
+	}
+}
+
+// validateBackends checks each [backends.NAME] table; usedBackend names
+// those a class calls.
+func (d *scenarioDecoder) validateBackends(sc *Scenario, backends []string, usedBackend map[string]bool) {
+	k := func(parts ...string) []string { return parts }
 	for _, name := range backends {
 		b := sc.Backends[name]
 		p := k("backends", name)
@@ -254,32 +287,6 @@ func (d *scenarioDecoder) validate(sc *Scenario) {
 		if !usedBackend[name] {
 			d.warnf(p, "", "no class calls this backend")
 		}
-	}
-	if len(clients) == 0 {
-		d.errorf(k("clients"), "", `a scenario needs at least one client: a [clients.NAME] table with kind = "poisson" and a rate, or kind = "polling" with a count and a period`)
-	}
-	for _, name := range clients {
-		c := sc.Clients[name]
-		p := k("clients", name)
-		if name == "" {
-			d.errorf(p, "", "a client needs a name")
-		}
-		if c == nil {
-			d.errorf(p, "", "missing")
-			continue
-		}
-		d.validateClient(p, c, classes)
-	}
-	if usesLock || sc.Lock.OnContention != "fail" {
-		d.oneOf(k("lock", "on_contention"), sc.Lock.OnContention, enumOnContention)
-	}
-	d.validateObserved(sc)
-	r := sc.Retry
-	d.oneOf(k("retry", "policy"), r.Policy, enumRetry)
-	d.intRange(k("retry", "max_attempts"), int64(r.MaxAttempts), 1, maxAttempts)
-	d.span(k("retry", "delay"), r.Delay, false)
-	if d.span(k("retry", "max_delay"), r.MaxDelay, false) && r.Policy == "exponential" && r.MaxDelay < r.Delay {
-		d.errorf(k("retry", "max_delay"), durText(r.MaxDelay), "must be at least delay (%s)", r.Delay)
 	}
 }
 

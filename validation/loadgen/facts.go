@@ -55,6 +55,46 @@ import (
 //     outlive the kill.
 func facts(server string, workers int, plan []Request, rr *runResult, events []ServerEvent, reasons map[int]string) map[string]float64 {
 	f := map[string]float64{"abandoned_unfaulted": 0}
+	logGapFacts(f, events)
+
+	var hangEnds, extra []float64
+	for i := range plan {
+		rq, res := &plan[i], &rr.results[i]
+		if res.status == 502 && rq.Fault == FaultNone && reasons[rq.ID] == reasonWorkerDied {
+			f["abandoned_unfaulted"]++
+		}
+		if res.status == 200 && rq.Fault == FaultNone {
+			extra = append(extra, (res.latency-rq.Service).Seconds()*1e3)
+		}
+		if rq.Fault == FaultHang && reasons[rq.ID] == reasonWorkerDied {
+			hangEnds = append(hangEnds, res.latency.Seconds())
+		}
+	}
+	f["latency_over_service_ms_p10"] = quantile(extra, 0.1)
+	costFacts(f, workers, plan, rr)
+	f["hang_end_n"] = float64(len(hangEnds))
+	killFacts(f, plan, rr, events, reasons)
+	f["hang_end_s_mean"] = mean(hangEnds)
+	f["hang_end_s_min"] = quantile(hangEnds, 0)
+	f["hang_end_s_max"] = quantile(hangEnds, 1)
+	reloadFacts(f, server, events)
+	toExit, exitToTerm := wakeups(events)
+	f["reload_to_first_exit_ms"] = mean(toExit)
+	f["first_exit_to_sigterm_ms_min"] = quantile(exitToTerm, 0)
+	f["first_exit_to_sigterm_ms_max"] = quantile(exitToTerm, 1)
+	f["downtime_ms_mean"], f["downtime_ms_p50"], f["downtime_n"] = downtimes(plan, rr)
+	if !rr.signalAt.IsZero() {
+		f["signal_at_s"] = rr.signalAt.Sub(rr.start).Seconds()
+		// The pool's pause: the longest span around the signal with no
+		// request completing 200.
+		f["reload_gap_ms"] = completionGap(plan, rr, rr.signalAt) * 1e3
+	}
+	return f
+}
+
+// logGapFacts: from the server's log line of a worker's end (crash, exit,
+// execution-limit kill) to the next worker's start line.
+func logGapFacts(f map[string]float64, events []ServerEvent) {
 	var crashGaps, exitGaps, timeoutGaps []float64
 	for i, ev := range events {
 		var gaps *[]float64
@@ -80,21 +120,11 @@ func facts(server string, workers int, plan []Request, rr *runResult, events []S
 	f["log_exit_to_start_ms_mean"], f["log_exit_to_start_n"] = mean(exitGaps), float64(len(exitGaps))
 	f["log_exit_to_start_ms_max"] = quantile(exitGaps, 1)
 	f["log_timeout_to_start_ms_mean"] = mean(timeoutGaps)
+}
 
-	var hangEnds, extra []float64
-	for i := range plan {
-		rq, res := &plan[i], &rr.results[i]
-		if res.status == 502 && rq.Fault == FaultNone && reasons[rq.ID] == reasonWorkerDied {
-			f["abandoned_unfaulted"]++
-		}
-		if res.status == 200 && rq.Fault == FaultNone {
-			extra = append(extra, (res.latency-rq.Service).Seconds()*1e3)
-		}
-		if rq.Fault == FaultHang && reasons[rq.ID] == reasonWorkerDied {
-			hangEnds = append(hangEnds, res.latency.Seconds())
-		}
-	}
-	f["latency_over_service_ms_p10"] = quantile(extra, 0.1)
+// costFacts: the per-request cost, as the client sees it (overhead_ms) and
+// in its parts (pre, post, turnaround, overrun); compare's calibration.
+func costFacts(f map[string]float64, workers int, plan []Request, rr *runResult) {
 	var idle, pre, post []float64
 	down := downSpans(plan, rr)
 	for _, i := range freeWorkerRequests(plan, rr, workers) {
@@ -115,16 +145,14 @@ func facts(server string, workers int, plan []Request, rr *runResult, events []S
 	turn, over := turnarounds(plan, rr)
 	f["turnaround_ms_mean"], f["turnaround_n"] = mean(turn), float64(len(turn))
 	f["app_overrun_ms_mean"] = mean(over)
-	f["hang_end_n"] = float64(len(hangEnds))
-	killFacts(f, plan, rr, events, reasons)
-	f["hang_end_s_mean"] = mean(hangEnds)
-	f["hang_end_s_min"] = quantile(hangEnds, 0)
-	f["hang_end_s_max"] = quantile(hangEnds, 1)
-	// A whole-pool reload (php-fpm: emergency restart or SIGUSR2): from its
-	// start to the first SIGTERM the master sends the children still
-	// running (process_control_timeout = 0: at its next wake-up), and to
-	// "ready to handle connections"; gunicorn (SIGHUP): to the first new
-	// worker's boot.
+}
+
+// reloadFacts: a whole-pool reload (php-fpm: emergency restart or
+// SIGUSR2) from its start to the first SIGTERM the master sends the
+// children still running (process_control_timeout = 0: at its next
+// wake-up), and to "ready to handle connections"; gunicorn (SIGHUP): to
+// the first new worker's boot.
+func reloadFacts(f map[string]float64, server string, events []ServerEvent) {
 	var toTerm, toReady, execReady []float64
 	for i, ev := range events {
 		if ev.Kind != "emergency_restart" && ev.Kind != "reload" {
@@ -154,18 +182,6 @@ func facts(server string, workers int, plan []Request, rr *runResult, events []S
 	f["reload_to_ready_ms"] = mean(toReady)
 	f["reload_to_ready_ms_max"] = quantile(toReady, 1)
 	f["reload_exec_to_ready_ms"] = mean(execReady)
-	toExit, exitToTerm := wakeups(events)
-	f["reload_to_first_exit_ms"] = mean(toExit)
-	f["first_exit_to_sigterm_ms_min"] = quantile(exitToTerm, 0)
-	f["first_exit_to_sigterm_ms_max"] = quantile(exitToTerm, 1)
-	f["downtime_ms_mean"], f["downtime_ms_p50"], f["downtime_n"] = downtimes(plan, rr)
-	if !rr.signalAt.IsZero() {
-		f["signal_at_s"] = rr.signalAt.Sub(rr.start).Seconds()
-		// The pool's pause: the longest span around the signal with no
-		// request completing 200.
-		f["reload_gap_ms"] = completionGap(plan, rr, rr.signalAt) * 1e3
-	}
-	return f
 }
 
 // wakeups checks the rule of pool.shutdown_kill = "next_wakeup" on php-fpm's
