@@ -325,3 +325,24 @@ func TestPresetsBehindNginxNoMinBytesPerSecond(t *testing.T) {
 		}
 	}
 }
+
+// TestPresetsBehindNginxBufferResponses checks the rule "nginx buffers an
+// upstream's response by default (fastcgi_buffering, proxy_buffering,
+// uwsgi_buffering on)": the php-fpm, gunicorn and uWSGI presets set
+// pool.proxy_buffering, IIS does not, and a file's own value (nginx with
+// buffering off) wins over the preset (docs/model.md#responses-and-bandwidth).
+func TestPresetsBehindNginxBufferResponses(t *testing.T) {
+	for _, c := range []struct {
+		server, pool string
+		want         bool
+	}{
+		{"iis", "", false}, {"php-fpm", "", true}, {"gunicorn", "", true}, {"uwsgi", "", true},
+		{"php-fpm", "proxy_buffering = false\n", false}, {"iis", "proxy_buffering = true\n", true},
+	} {
+		sc := decodeText(t, "server = \""+c.server+"\"\nhorizon = \"1m\"\n[pool]\n"+c.pool+
+			"[classes.dl]\nservice = \"1s\"\n[clients.users]\nkind = \"poisson\"\nrate = 1.0\n")
+		if sc.Pool.ProxyBuffering != c.want {
+			t.Errorf("server %s, [pool] %q: proxy_buffering %v, want %v", c.server, c.pool, sc.Pool.ProxyBuffering, c.want)
+		}
+	}
+}

@@ -16,6 +16,7 @@ const (
 	stLockWait                 // on a thread, waiting for the system-wide lock
 	stHung                     // on a thread for good
 	stSending                  // on a thread, sending the response (transfer.go)
+	stProxied                  // off its thread: a buffering proxy sends its response to the client (transfer.go)
 	stSynWait                  // outside: its SYN was dropped by a full backlog and will be retransmitted (synretry.go)
 )
 
@@ -132,6 +133,10 @@ func (r *request) HandleEvent(kind int) {
 	case evExecTimeout:
 		r.worker.execTimeout(r)
 	case evSendDone:
+		if r.state == stProxied {
+			r.proxyDone() // a buffering proxy's send (transfer.go)
+			return
+		}
 		r.worker.complete(r, outOK)
 	case evSendCut:
 		r.cutSend()

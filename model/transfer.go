@@ -21,9 +21,15 @@ import "github.com/poolsim/poolsim/engine"
 // bandwidth under the minimum is cut at that time; the worker's thread is
 // freed then.
 //
-// Behind a buffering proxy (nginx in front of php-fpm, gunicorn or uWSGI)
-// the proxy takes the response at once and the worker is free: give those
-// clients no bandwidth.
+// Behind a buffering proxy (pool.proxy_buffering: nginx in front of
+// php-fpm, gunicorn or uWSGI, with fastcgi_buffering, proxy_buffering or
+// uwsgi_buffering on, nginx's default) the proxy takes the response at
+// once: the worker's thread is freed when the service ends, and the
+// request's outcome is recorded when the client has received the response,
+// size / bandwidth later. The request is then off its worker (stProxied),
+// so the worker's recycle or death no longer touches it; the client's own
+// timeout still applies as while a worker sends. http.sys's minimum rate
+// does not apply to the proxy's send.
 
 // beginSend starts sending r's response, or reports false when it has
 // nothing to send at a finite bandwidth.
@@ -39,6 +45,10 @@ func (r *request) beginSend() bool {
 	w := r.w
 	if w.trace != nil && (r.class.responseSize.drawn() || r.client.bandwidth.drawn()) {
 		w.tracef("send req=%d size=%d bytes_per_s=%g", r.id, int64(size), bw)
+	}
+	if w.pool.ProxyBuffering {
+		r.worker.handOff(r, engine.FromSeconds(size/bw))
+		return true
 	}
 	r.state = stSending
 	if min := float64(w.pool.MinBytesPerSecond); min > 0 && bw < min {
@@ -56,4 +66,11 @@ func (r *request) cutSend() {
 		r.w.tracef("min send rate req=%d", r.id)
 	}
 	r.worker.completeAs(r, outAbandoned, causeMinSendRate)
+}
+
+// proxyDone is the client's receipt of a response sent by a buffering
+// proxy: r's outcome, unless its client gave up first, and its release.
+func (r *request) proxyDone() {
+	r.state = stNone
+	r.w.finish(r, outOK, causeNone)
 }

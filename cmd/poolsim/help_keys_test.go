@@ -16,7 +16,7 @@ func TestRunHelpNamesEveryMechanismKey(t *testing.T) {
 	_, help, _ := poolsim(t, "run", "-h")
 	keys := []string{"execution_timeout", "on_execution_timeout", "execution_timeout_check", "bitness",
 		"address_space", "virtual_base", "virtual_growth", "fragmentation", "virtual_memory", "drain",
-		"min_bytes_per_second", "on_queue_full", "connect_timeout", "thread_pool", "injection", "retire",
+		"min_bytes_per_second", "proxy_buffering", "on_queue_full", "connect_timeout", "thread_pool", "injection", "retire",
 		"allocate", "response_size", "bandwidth", "events.NAME", "action", "reload", "reload_delay"}
 	for _, v := range []any{scenario.PHPFPM{}, scenario.Gunicorn{}, scenario.UWSGI{}} {
 		ty := reflect.TypeOf(v)

@@ -57,7 +57,10 @@ What a scenario can model (README.md, "The scenario file", has every key):
                an allocation that does not fit crashes the worker;
                pool.recycle.virtual_memory (WAS 5077)
   responses    classes.X.response_size sent at clients.X.bandwidth ("2Mbit/s"),
-               holding the thread; pool.min_bytes_per_second (http.sys 240 B/s)
+               holding the thread; pool.min_bytes_per_second (http.sys 240 B/s);
+               pool.proxy_buffering = true (nginx's default, set by the php-fpm,
+               gunicorn and uWSGI presets): the thread is freed at the service's
+               end, the client's ok comes after the transfer
   sizes, rates allocate, response_size and bandwidth are a constant ("550MB",
                "2Mbit/s") or a distribution in their own unit, drawn per request:
                { dist = "lognormal", mean = "2MB", cv = 1.5 },

@@ -45,6 +45,10 @@ func mechanismAssumptions(sc *Scenario) []Assumption {
 		out = append(out, Assumption{"pool.min_bytes_per_second", text(p.MinBytesPerSecond),
 			"a response is one send, which http.sys allows size / MinBytesPerSecond to complete"})
 	}
+	if p.ProxyBuffering && sendsResponses(sc) {
+		out = append(out, Assumption{"pool.proxy_buffering", text(p.ProxyBuffering),
+			"the proxy takes every response at once, whatever its size (nginx spills a response to a temporary file up to fastcgi_max_temp_file_size, 1024m by default; a larger one would hold the worker); min_bytes_per_second does not apply to the proxy's send"})
+	}
 	return out
 }
 

@@ -75,6 +75,13 @@ type Pool struct {
 	StartMode         string   `toml:"start_mode"`    // on_demand | all_at_once | always_running
 	HTTPErrNames      string   `toml:"httperr_names"` // reqqueue (Windows Server 2008 and later) | apppool (IIS 6)
 	DropGivenUp       bool     `toml:"drop_given_up"` // a queued request whose client gave up leaves the queue
+	// ProxyBuffering is a buffering proxy in front of the pool (nginx's
+	// fastcgi_buffering, proxy_buffering, uwsgi_buffering, on by default):
+	// the worker's thread is freed when its service ends and the proxy
+	// sends the response to the client (model/transfer.go). false for IIS;
+	// true for the php-fpm, gunicorn and uWSGI presets. Kept next to
+	// DropGivenUp, in its padding, so the fields after it keep their place.
+	ProxyBuffering bool `toml:"proxy_buffering"`
 
 	// Execution time limit (model/exectimeout.go): "0s" off.
 	ExecutionTimeout      Duration `toml:"execution_timeout"`
