@@ -80,6 +80,9 @@ func TestProxyBufferingFreesWorkerAtServiceEnd(t *testing.T) {
 	} {
 		res, trace := runAt(t, bufferedPool(t, c.buffering), 0, 0)
 		starts, oks := timesOf(trace, "start req="), outcomeTimes(trace, "ok")
+		if handoffs := timesOf(trace, "proxy takes"); c.buffering && !nearAll(handoffs, []float64{1, 2}) || !c.buffering && len(handoffs) > 0 {
+			t.Errorf("proxy_buffering = %v: handed to the proxy at %v\n%s", c.buffering, handoffs, trace)
+		}
 		if !nearAll(starts, c.starts) || !nearAll(oks, c.oks) {
 			t.Errorf("proxy_buffering = %v: starts %v, ok at %v; want %v and %v\n%s", c.buffering, starts, oks, c.starts, c.oks, trace)
 		}

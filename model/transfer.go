@@ -47,6 +47,9 @@ func (r *request) beginSend() bool {
 		w.tracef("send req=%d size=%d bytes_per_s=%g", r.id, int64(size), bw)
 	}
 	if w.pool.ProxyBuffering {
+		if w.trace != nil {
+			w.tracef("proxy takes req=%d", r.id)
+		}
 		r.worker.handOff(r, engine.FromSeconds(size/bw))
 		return true
 	}
