@@ -273,44 +273,36 @@ func (wk *worker) complete(r *request, o outcome) { wk.completeAs(r, o, causeNon
 // completeAs ends r once its code has run, with outcome o (cause c when
 // abandoned: a response cut while it was sent), and frees its thread.
 func (wk *worker) completeAs(r *request, o outcome, c cause) {
-	w := wk.w
-	wk.remove(r)
-	wk.served++
-	wk.memory += int64(w.pool.Memory.PerRequest)
-	w.finish(r, o, c)
-	if wk.state.draining() {
-		if wk.busy == 0 {
-			wk.on(leEmpty, wk.why)
-		}
-		return
-	}
-	if !wk.state.serving() {
-		return
-	}
-	if wk.limits.Requests > 0 && wk.served >= wk.limits.Requests {
-		wk.recycle(whyRequests)
-	} else if pm := w.pool.Recycle.PrivateMemory; pm > 0 && wk.memory >= int64(pm) {
-		wk.recycle(whyMemory)
-	} else if vm := w.pool.Recycle.VirtualMemory; vm > 0 && wk.virtual() >= int64(vm) {
-		wk.recycle(whyVirtualMemory)
-	}
-	w.pump()
-	wk.armIdle()
+	wk.takeOff(r)
+	wk.w.finish(r, o, c)
+	wk.goOn()
 }
 
 // handOff frees r's thread when a buffering proxy has taken its response
 // (pool.proxy_buffering; transfer.go): the worker has served r and goes on
-// as completeAs does, while the proxy sends the response for transfer and
-// r's outcome waits for it (evSendDone in state stProxied). completeAs keeps its
-// own copy of the steps after the outcome: a shared function call there
-// measurably slows every completion (go test -bench 'Run/mm4$' ./model).
+// as after completeAs, while the proxy sends the response for transfer and
+// r's outcome waits for it (evSendDone in state stProxied).
 func (wk *worker) handOff(r *request, transfer engine.Time) {
-	w := wk.w
+	wk.takeOff(r)
+	r.state = stProxied
+	r.tWork = wk.w.sim.After(transfer, r, evSendDone)
+	wk.goOn()
+}
+
+// takeOff takes r, served, off the worker: its thread is free and what r
+// leaked stays.
+func (wk *worker) takeOff(r *request) {
 	wk.remove(r)
 	wk.served++
-	wk.memory += int64(w.pool.Memory.PerRequest)
-	r.state = stProxied
-	r.tWork = w.sim.After(transfer, r, evSendDone)
+	wk.memory += int64(wk.w.pool.Memory.PerRequest)
+}
+
+// goOn is what a worker does when a request has left it: a draining worker
+// exits once empty; a serving one checks its recycle triggers (requests,
+// private and virtual memory), then takes queued work or arms its idle
+// timer.
+func (wk *worker) goOn() {
+	w := wk.w
 	if wk.state.draining() {
 		if wk.busy == 0 {
 			wk.on(leEmpty, wk.why)
