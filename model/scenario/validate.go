@@ -205,11 +205,7 @@ func (d *scenarioDecoder) validate(sc *Scenario) {
 	for _, name := range classes {
 		c := sc.Classes[name]
 		p := k("classes", name)
-		if name == "" {
-			d.errorf(p, "", "a class needs a name")
-		}
-		if c == nil {
-			d.errorf(p, "", "missing")
+		if !present(d, p, "a class", c) {
 			continue
 		}
 		d.checkDist(join(p, "service"), c.Service, true, false)
@@ -233,11 +229,7 @@ func (d *scenarioDecoder) validate(sc *Scenario) {
 	for _, name := range clients {
 		c := sc.Clients[name]
 		p := k("clients", name)
-		if name == "" {
-			d.errorf(p, "", "a client needs a name")
-		}
-		if c == nil {
-			d.errorf(p, "", "missing")
+		if !present(d, p, "a client", c) {
 			continue
 		}
 		d.validateClient(p, c, classes)
@@ -255,6 +247,20 @@ func (d *scenarioDecoder) validate(sc *Scenario) {
 	}
 }
 
+// present reports whether the named table at p (kind: "a class", "a
+// backend", "a client") exists, and names the errors of one without a name
+// or without a table.
+func present[T any](d *scenarioDecoder, p []string, kind string, v *T) bool {
+	if p[len(p)-1] == "" {
+		d.errorf(p, "", "%s needs a name", kind)
+	}
+	if v == nil {
+		d.errorf(p, "", "missing")
+		return false
+	}
+	return true
+}
+
 // validateBackends checks each [backends.NAME] table; usedBackend names
 // those a class calls.
 func (d *scenarioDecoder) validateBackends(sc *Scenario, backends []string, usedBackend map[string]bool) {
@@ -262,11 +268,7 @@ func (d *scenarioDecoder) validateBackends(sc *Scenario, backends []string, used
 	for _, name := range backends {
 		b := sc.Backends[name]
 		p := k("backends", name)
-		if name == "" {
-			d.errorf(p, "", "a backend needs a name")
-		}
-		if b == nil {
-			d.errorf(p, "", "missing")
+		if !present(d, p, "a backend", b) {
 			continue
 		}
 		d.checkDist(join(p, "latency"), b.Latency, true, false)
